@@ -1,0 +1,3 @@
+//! File exports. Only CSV trajectories so far.
+
+pub mod csv;

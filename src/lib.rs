@@ -1,0 +1,18 @@
+//! Descent: see how deep-learning optimizers really behave.
+//!
+//! The headless core: `torch.optim`-exact optimizers and schedules ([`optim`]),
+//! loss surfaces and small models ([`problem`]), the deterministic simulation
+//! ([`sim`]), presets ([`preset`]), exports ([`export`]) and the CLI ([`cli`]).
+//! None of these modules depends on a GUI toolkit.
+
+pub mod atomic_file;
+pub mod cli;
+pub mod export;
+pub mod optim;
+pub mod preset;
+pub mod problem;
+pub mod sim;
+pub mod validate;
+
+/// The lesson the app opens on: Adam, SGD with momentum and RMSprop on Rosenbrock.
+pub const DEFAULT_PRESET: &str = include_str!("../presets/adam-vs-sgd-rosenbrock.ron");

@@ -1,0 +1,239 @@
+//! `torch.optim.Adam` (with AMSGrad) and `torch.optim.AdamW`.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Optimizer, StateVector, coupled_grad, torch_lerp};
+use crate::validate::Checker;
+
+/// Adam, as `torch.optim.Adam`.
+///
+/// ```text
+/// g ← ∇f(θ)  (−g if maximize)
+/// decoupled_weight_decay:  θ ← θ·(1 − lr·λ)     else  g ← g + λθ
+/// m ← lerp(m, g, 1 − β₁)               (= β₁·m + (1 − β₁)·g)
+/// v ← β₂·v + (1 − β₂)·g²
+/// amsgrad:  v_max ← max(v_max, v)  and v_max replaces v below
+/// θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+/// ```
+/// ε sits outside the sqrt and after bias correction; AMSGrad takes the max of
+/// the raw v, then bias-corrects.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Adam {
+    /// Learning rate γ (default 1e-3).
+    pub lr: f64,
+    /// (β₁, β₂) (default (0.9, 0.999)).
+    pub betas: (f64, f64),
+    /// Added to the denominator (default 1e-8).
+    pub eps: f64,
+    /// Weight decay λ (default 0): L2 unless `decoupled_weight_decay`.
+    pub weight_decay: f64,
+    /// Keep the running maximum of v (default false).
+    pub amsgrad: bool,
+    /// Ascend instead of descend (default false).
+    pub maximize: bool,
+    /// Decay θ directly, as AdamW does (default false).
+    pub decoupled_weight_decay: bool,
+}
+
+impl Default for Adam {
+    fn default() -> Self {
+        Self {
+            lr: 1e-3,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+            maximize: false,
+            decoupled_weight_decay: false,
+        }
+    }
+}
+
+/// AdamW, as `torch.optim.AdamW`: Adam with decoupled weight decay.
+///
+/// ```text
+/// θ ← θ·(1 − lr·λ)            (before the moments; default λ = 1e-2)
+/// … then the Adam update with g = ∇f(θ), no λθ added
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdamW {
+    /// Learning rate γ (default 1e-3).
+    pub lr: f64,
+    /// (β₁, β₂) (default (0.9, 0.999)).
+    pub betas: (f64, f64),
+    /// Added to the denominator (default 1e-8).
+    pub eps: f64,
+    /// Decoupled weight decay λ (default 1e-2).
+    pub weight_decay: f64,
+    /// Keep the running maximum of v (default false).
+    pub amsgrad: bool,
+    /// Ascend instead of descend (default false).
+    pub maximize: bool,
+}
+
+impl Default for AdamW {
+    fn default() -> Self {
+        Self {
+            lr: 1e-3,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 1e-2,
+            amsgrad: false,
+            maximize: false,
+        }
+    }
+}
+
+impl AdamW {
+    /// The same rule written as an [`Adam`] config.
+    pub fn as_adam(&self) -> Adam {
+        Adam {
+            lr: self.lr,
+            betas: self.betas,
+            eps: self.eps,
+            weight_decay: self.weight_decay,
+            amsgrad: self.amsgrad,
+            maximize: self.maximize,
+            decoupled_weight_decay: true,
+        }
+    }
+}
+
+/// Adam's buffers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdamState {
+    /// Steps taken (t after the step).
+    pub step: u64,
+    /// `exp_avg`: first moment m.
+    pub exp_avg: Vec<f64>,
+    /// `exp_avg_sq`: second moment v.
+    pub exp_avg_sq: Vec<f64>,
+    /// `max_exp_avg_sq`: running max of v (AMSGrad only).
+    pub max_exp_avg_sq: Vec<f64>,
+}
+
+impl Adam {
+    pub(crate) fn check(&self, c: &mut Checker) {
+        c.positive("lr", self.lr);
+        c.unit_interval("betas.0", self.betas.0);
+        c.unit_interval("betas.1", self.betas.1);
+        c.non_negative("eps", self.eps);
+        c.non_negative("weight_decay", self.weight_decay);
+    }
+}
+
+impl Optimizer for Adam {
+    type State = AdamState;
+
+    fn init(&self, dim: usize) -> AdamState {
+        AdamState {
+            step: 0,
+            exp_avg: vec![0.0; dim],
+            exp_avg_sq: vec![0.0; dim],
+            max_exp_avg_sq: vec![0.0; dim],
+        }
+    }
+
+    fn step(&self, params: &mut [f64], grad: &[f64], state: &mut AdamState, lr: f64) {
+        state.step += 1;
+        let (beta1, beta2) = self.betas;
+        let t = state.step as f64;
+        let bias_correction1 = 1.0 - beta1.powf(t);
+        let bias_correction2 = 1.0 - beta2.powf(t);
+        let step_size = lr / bias_correction1;
+        let bias_correction2_sqrt = bias_correction2.sqrt();
+        let (l2, decay) = if self.decoupled_weight_decay {
+            (0.0, 1.0 - lr * self.weight_decay)
+        } else {
+            (self.weight_decay, 1.0)
+        };
+        for (i, (p, &g)) in params.iter_mut().zip(grad).enumerate() {
+            let (Some(m), Some(v), Some(v_max)) = (
+                state.exp_avg.get_mut(i),
+                state.exp_avg_sq.get_mut(i),
+                state.max_exp_avg_sq.get_mut(i),
+            ) else {
+                return;
+            };
+            if self.decoupled_weight_decay && self.weight_decay != 0.0 {
+                *p *= decay;
+            }
+            let g = coupled_grad(g, *p, l2, self.maximize);
+            *m = torch_lerp(*m, g, 1.0 - beta1);
+            *v = *v * beta2 + (1.0 - beta2) * g * g;
+            let second = if self.amsgrad {
+                *v_max = v_max.max(*v);
+                *v_max
+            } else {
+                *v
+            };
+            let denom = second.sqrt() / bias_correction2_sqrt + self.eps;
+            *p += (-step_size * *m) / denom;
+        }
+    }
+
+    fn describe<'a>(&self, state: &'a AdamState) -> Vec<StateVector<'a>> {
+        let mut out = vec![
+            StateVector {
+                name: "exp_avg",
+                values: &state.exp_avg,
+            },
+            StateVector {
+                name: "exp_avg_sq",
+                values: &state.exp_avg_sq,
+            },
+        ];
+        if self.amsgrad {
+            out.push(StateVector {
+                name: "max_exp_avg_sq",
+                values: &state.max_exp_avg_sq,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_step_moves_lr_against_the_gradient_sign() {
+        let opt = Adam::default();
+        let mut p = [1.0, 1.0];
+        let mut s = opt.init(2);
+        opt.step(&mut p, &[123.0, -0.004], &mut s, 0.01);
+        assert!((p[0] - 0.99).abs() < 1e-9);
+        assert!((p[1] - 1.01).abs() < 1e-6);
+    }
+
+    #[test]
+    fn amsgrad_keeps_the_max_of_raw_v() {
+        let opt = Adam {
+            amsgrad: true,
+            ..Adam::default()
+        };
+        let mut p = [0.0];
+        let mut s = opt.init(1);
+        opt.step(&mut p, &[10.0], &mut s, 0.01);
+        let after_big = s.max_exp_avg_sq[0];
+        opt.step(&mut p, &[0.1], &mut s, 0.01);
+        assert_eq!(s.max_exp_avg_sq[0], after_big);
+        assert!(s.exp_avg_sq[0] < after_big);
+    }
+
+    #[test]
+    fn decoupled_decay_scales_params_by_one_minus_lr_lambda() {
+        let opt = AdamW {
+            weight_decay: 0.5,
+            ..AdamW::default()
+        }
+        .as_adam();
+        let mut p = [2.0];
+        let mut s = opt.init(1);
+        opt.step(&mut p, &[0.0], &mut s, 0.1);
+        assert_eq!(p, [2.0 * (1.0 - 0.1 * 0.5)]);
+    }
+}

@@ -1,0 +1,116 @@
+//! Optimizers that reproduce `torch.optim` in f64.
+//!
+//! Each optimizer is a plain-data config (torch's argument names and defaults)
+//! plus a separate state. The learning rate is passed into every step, as torch's
+//! schedulers change `group["lr"]` outside the buffers. Steps work in place and
+//! never allocate.
+
+mod adadelta;
+mod adagrad;
+mod adam;
+mod adamax;
+mod config;
+mod lion;
+mod nadam;
+mod rmsprop;
+pub mod schedule;
+mod sgd;
+
+pub use adadelta::{Adadelta, AdadeltaState};
+pub use adagrad::{Adagrad, AdagradState};
+pub use adam::{Adam, AdamState, AdamW};
+pub use adamax::{Adamax, AdamaxState};
+pub use config::{OptimizerConfig, OptimizerInstance, OptimizerState};
+pub use lion::{Lion, LionState};
+pub use nadam::{NAdam, NAdamState};
+pub use rmsprop::{RmsProp, RmsPropState};
+pub use schedule::{Schedule, ScheduleState};
+pub use sgd::{Sgd, SgdState};
+
+/// One named state vector of an optimizer, for the step inspector.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StateVector<'a> {
+    /// Torch's name for the buffer, e.g. `exp_avg`.
+    pub name: &'static str,
+    /// One value per parameter.
+    pub values: &'a [f64],
+}
+
+/// A `torch.optim` update rule.
+pub trait Optimizer {
+    /// Buffers the rule keeps between steps.
+    type State: Clone + std::fmt::Debug + Send;
+
+    /// Fresh state for `dim` parameters, as torch builds it on the first step.
+    fn init(&self, dim: usize) -> Self::State;
+
+    /// One `optimizer.step()`: updates `params` in place from `grad`, with the
+    /// current learning rate `lr`.
+    fn step(&self, params: &mut [f64], grad: &[f64], state: &mut Self::State, lr: f64);
+
+    /// The state vectors this rule keeps, by torch's names.
+    fn describe<'a>(&self, state: &'a Self::State) -> Vec<StateVector<'a>>;
+}
+
+/// The gradient torch feeds into the moments: sign flipped for `maximize`,
+/// then L2-coupled weight decay `g + λθ`.
+#[inline]
+pub(crate) fn coupled_grad(grad: f64, param: f64, weight_decay: f64, maximize: bool) -> f64 {
+    let g = if maximize { -grad } else { grad };
+    if weight_decay == 0.0 {
+        g
+    } else {
+        g + weight_decay * param
+    }
+}
+
+/// `torch.lerp(a, b, w)` as the CPU kernel computes it.
+///
+/// For `|w| < 0.5` it is `a + w·(b − a)`, otherwise `b − (b − a)·(1 − w)`.
+#[inline]
+pub(crate) fn torch_lerp(a: f64, b: f64, w: f64) -> f64 {
+    if w.abs() < 0.5 {
+        a + w * (b - a)
+    } else {
+        b - (b - a) * (1.0 - w)
+    }
+}
+
+/// `torch.sign`: −1, 0 or +1 (0 for ±0; NaN stays NaN).
+#[inline]
+pub(crate) fn torch_sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lerp_uses_torch_branches() {
+        // With w = 1 − 0.9 the small-weight branch applies.
+        let w = 1.0 - 0.9;
+        assert_eq!(torch_lerp(0.3, 0.7, w), 0.3 + w * (0.7 - 0.3));
+        assert_eq!(torch_lerp(0.3, 0.7, 0.75), 0.7 - (0.7 - 0.3) * (1.0 - 0.75));
+    }
+
+    #[test]
+    fn sign_of_zero_is_zero() {
+        assert_eq!(torch_sign(0.0), 0.0);
+        assert_eq!(torch_sign(-2.5), -1.0);
+        assert_eq!(torch_sign(1e-300), 1.0);
+        assert!(torch_sign(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn coupled_grad_applies_maximize_before_decay() {
+        assert_eq!(coupled_grad(2.0, 10.0, 0.1, true), -2.0 + 0.1 * 10.0);
+        assert_eq!(coupled_grad(2.0, 10.0, 0.0, false), 2.0);
+    }
+}

@@ -1,0 +1,187 @@
+//! `torch.optim.SGD`: plain gradient descent, heavy-ball momentum and Nesterov.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Optimizer, StateVector, coupled_grad};
+use crate::validate::Checker;
+
+/// Stochastic gradient descent, as `torch.optim.SGD`.
+///
+/// ```text
+/// g ← ∇f(θ)  (−g if maximize; then g ← g + λθ if weight_decay)
+/// if μ ≠ 0:
+///     b ← g                        on the first step (no dampening)
+///     b ← μ·b + (1 − τ)·g          afterwards
+///     g ← g + μ·b  if nesterov,  else  g ← b
+/// θ ← θ − lr·g
+/// ```
+/// lr multiplies the buffer from outside (`v ← μv + g`), unlike the textbook
+/// `v ← μv − lr·g`; Nesterov is torch's look-ahead-free form.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sgd {
+    /// Learning rate γ (default 1e-3).
+    pub lr: f64,
+    /// Momentum factor μ (default 0).
+    pub momentum: f64,
+    /// Dampening τ for momentum (default 0).
+    pub dampening: f64,
+    /// Use Nesterov momentum (default false).
+    pub nesterov: bool,
+    /// L2 penalty λ added to the gradient (default 0).
+    pub weight_decay: f64,
+    /// Ascend instead of descend (default false).
+    pub maximize: bool,
+}
+
+impl Default for Sgd {
+    fn default() -> Self {
+        Self {
+            lr: 1e-3,
+            momentum: 0.0,
+            dampening: 0.0,
+            nesterov: false,
+            weight_decay: 0.0,
+            maximize: false,
+        }
+    }
+}
+
+/// SGD's buffers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SgdState {
+    /// Steps taken.
+    pub step: u64,
+    /// Whether torch would have created `momentum_buffer` yet.
+    pub buffer_ready: bool,
+    /// `momentum_buffer`.
+    pub momentum_buffer: Vec<f64>,
+}
+
+impl Sgd {
+    pub(crate) fn check(&self, c: &mut Checker) {
+        c.positive("lr", self.lr);
+        c.non_negative("momentum", self.momentum);
+        c.closed_unit_interval("dampening", self.dampening);
+        c.non_negative("weight_decay", self.weight_decay);
+        if self.nesterov && (self.momentum <= 0.0 || self.dampening != 0.0) {
+            c.fail(
+                "nesterov",
+                "Nesterov momentum requires a momentum > 0 and zero dampening",
+            );
+        }
+    }
+}
+
+impl Optimizer for Sgd {
+    type State = SgdState;
+
+    fn init(&self, dim: usize) -> SgdState {
+        SgdState {
+            step: 0,
+            buffer_ready: false,
+            momentum_buffer: vec![0.0; dim],
+        }
+    }
+
+    fn step(&self, params: &mut [f64], grad: &[f64], state: &mut SgdState, lr: f64) {
+        state.step += 1;
+        let use_momentum = self.momentum != 0.0;
+        let first = !state.buffer_ready;
+        for ((p, &g), b) in params
+            .iter_mut()
+            .zip(grad)
+            .zip(&mut state.momentum_buffer)
+        {
+            let mut g = coupled_grad(g, *p, self.weight_decay, self.maximize);
+            if use_momentum {
+                *b = if first {
+                    g
+                } else {
+                    self.momentum * *b + (1.0 - self.dampening) * g
+                };
+                g = if self.nesterov {
+                    g + self.momentum * *b
+                } else {
+                    *b
+                };
+            }
+            *p += -lr * g;
+        }
+        if use_momentum {
+            state.buffer_ready = true;
+        }
+    }
+
+    fn describe<'a>(&self, state: &'a SgdState) -> Vec<StateVector<'a>> {
+        if state.buffer_ready {
+            vec![StateVector {
+                name: "momentum_buffer",
+                values: &state.momentum_buffer,
+            }]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(opt: &Sgd, grads: &[[f64; 2]], lr: f64) -> [f64; 2] {
+        let mut p = [1.0, -2.0];
+        let mut s = opt.init(2);
+        for g in grads {
+            opt.step(&mut p, g, &mut s, lr);
+        }
+        p
+    }
+
+    #[test]
+    fn plain_step_is_theta_minus_lr_g() {
+        let p = run(&Sgd::default(), &[[0.5, -1.0]], 0.1);
+        assert_eq!(p, [1.0 - 0.1 * 0.5, -2.0 + 0.1 * 1.0]);
+    }
+
+    #[test]
+    fn first_momentum_step_copies_gradient_without_dampening() {
+        let opt = Sgd {
+            momentum: 0.9,
+            dampening: 0.5,
+            ..Sgd::default()
+        };
+        let mut p = [0.0];
+        let mut s = opt.init(1);
+        opt.step(&mut p, &[2.0], &mut s, 1.0);
+        assert_eq!(s.momentum_buffer, vec![2.0]);
+        opt.step(&mut p, &[2.0], &mut s, 1.0);
+        assert_eq!(s.momentum_buffer, vec![0.9 * 2.0 + 0.5 * 2.0]);
+        assert_eq!(p, [-2.0 - (0.9 * 2.0 + 0.5 * 2.0)]);
+    }
+
+    #[test]
+    fn nesterov_adds_momentum_times_buffer() {
+        let opt = Sgd {
+            momentum: 0.5,
+            nesterov: true,
+            ..Sgd::default()
+        };
+        let mut p = [0.0];
+        let mut s = opt.init(1);
+        opt.step(&mut p, &[1.0], &mut s, 1.0);
+        // b = 1, d = g + μb = 1.5
+        assert_eq!(p, [-1.5]);
+    }
+
+    #[test]
+    fn nesterov_without_momentum_is_rejected() {
+        let mut c = Checker::new("opt");
+        Sgd {
+            nesterov: true,
+            ..Sgd::default()
+        }
+        .check(&mut c);
+        assert_eq!(c.finish()[0].field, "opt.nesterov");
+    }
+}

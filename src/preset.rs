@@ -1,0 +1,464 @@
+//! Presets: what a `.ron` file holds, with line:column parse errors, field-naming
+//! range checks and atomic saving.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use ron::extensions::Extensions;
+use serde::de::{self, SeqAccess, Visitor};
+use serde::ser::SerializeTuple as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::atomic_file;
+use crate::optim::{OptimizerConfig, Schedule};
+use crate::problem::ProblemConfig;
+use crate::sim::{RunSetup, SimSetup};
+use crate::validate::{Checker, FieldError};
+
+/// The preset format this build writes and the newest it reads.
+pub const CURRENT_VERSION: u32 = 1;
+/// The longest horizon a preset may ask for.
+pub const MAX_STEPS: u64 = 10_000_000;
+/// The most rows (runs × steps) a simulation may record.
+pub const MAX_TOTAL_ROWS: u64 = 20_000_000;
+/// The most runs in one comparison.
+pub const MAX_RUNS: usize = 16;
+
+/// A scenario: one problem, one start, a horizon, a seed and N runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Preset {
+    /// Format version (1).
+    #[serde(default = "current_version")]
+    pub version: u32,
+    /// Title shown in menus.
+    #[serde(default)]
+    pub title: String,
+    /// What to look for, in 2–4 sentences.
+    #[serde(default)]
+    pub description: String,
+    /// The loss.
+    pub problem: ProblemConfig,
+    /// Start point; `None` takes the problem's default.
+    #[serde(default)]
+    pub start: Option<Point>,
+    /// Step horizon.
+    #[serde(default = "default_steps")]
+    pub steps: u64,
+    /// Seed of the mini-batch stream.
+    #[serde(default)]
+    pub seed: u64,
+    /// Mini-batch size; `None` is the full batch (GD).
+    #[serde(default)]
+    pub batch_size: Option<usize>,
+    /// Stop a run once ‖g‖₂ falls below this.
+    #[serde(default)]
+    pub grad_tol: Option<f64>,
+    /// The optimizers to compare.
+    pub runs: Vec<RunSpec>,
+}
+
+/// One run of a preset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSpec {
+    /// Legend label (defaults to the optimizer's name).
+    #[serde(default)]
+    pub label: String,
+    /// The optimizer and its hyperparameters.
+    pub optimizer: OptimizerConfig,
+    /// Learning-rate schedule.
+    #[serde(default)]
+    pub schedule: Schedule,
+}
+
+/// A point in parameter space, written `(x, y)` or `[x, y]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point(pub Vec<f64>);
+
+fn current_version() -> u32 {
+    CURRENT_VERSION
+}
+
+fn default_steps() -> u64 {
+    500
+}
+
+impl Serialize for Point {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut t = serializer.serialize_tuple(self.0.len())?;
+        for v in &self.0 {
+            t.serialize_element(v)?;
+        }
+        t.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Point {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PointVisitor;
+        impl<'de> Visitor<'de> for PointVisitor {
+            type Value = Point;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a point such as (-1.5, 2.0)")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Point, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element::<f64>()? {
+                    out.push(v);
+                }
+                if out.is_empty() {
+                    return Err(de::Error::invalid_length(0, &self));
+                }
+                Ok(Point(out))
+            }
+        }
+        deserializer.deserialize_any(PointVisitor)
+    }
+}
+
+/// Why a preset could not be loaded or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum PresetError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The text is not a valid preset.
+    #[error("{origin}:{line}:{col}: {message}")]
+    Parse {
+        /// File name or `<input>`.
+        origin: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// What was expected.
+        message: String,
+    },
+    /// The preset parses but some values make no sense.
+    #[error("{origin}: invalid preset:\n{}", list(.errors))]
+    Invalid {
+        /// File name or `<input>`.
+        origin: String,
+        /// Every offending field.
+        errors: Vec<FieldError>,
+    },
+    /// The preset could not be written as RON.
+    #[error("cannot write the preset: {0}")]
+    Serialize(String),
+}
+
+fn list(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// RON options shared by every reader and writer of presets.
+pub(crate) fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::UNWRAP_VARIANT_NEWTYPES)
+        .with_recursion_limit(64)
+}
+
+impl Preset {
+    /// Parses and validates RON text; `origin` names it in errors.
+    pub fn from_ron_str(text: &str, origin: &str) -> Result<Self, PresetError> {
+        let preset: Self = ron_options().from_str(text).map_err(|e| PresetError::Parse {
+            origin: origin.to_owned(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            message: e.code.to_string(),
+        })?;
+        preset.validate(origin)?;
+        Ok(preset)
+    }
+
+    /// Reads, parses and validates a preset file.
+    pub fn load(path: &Path) -> Result<Self, PresetError> {
+        let bytes = std::fs::read(path).map_err(|source| PresetError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let origin = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let before = e.as_bytes().get(..valid).unwrap_or_default();
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            let col = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+            PresetError::Parse {
+                origin: origin.clone(),
+                line,
+                col,
+                message: "the file is not UTF-8 text".into(),
+            }
+        })?;
+        Self::from_ron_str(&text, &origin)
+    }
+
+    /// Pretty RON text.
+    pub fn to_ron_string(&self) -> Result<String, PresetError> {
+        let pretty = ron::ser::PrettyConfig::new()
+            .depth_limit(4)
+            .indentor("    ")
+            .extensions(Extensions::UNWRAP_VARIANT_NEWTYPES);
+        ron_options()
+            .to_string_pretty(self, pretty)
+            .map(|mut s| {
+                s.push('\n');
+                s
+            })
+            .map_err(|e| PresetError::Serialize(e.to_string()))
+    }
+
+    /// Saves atomically (temporary file, then rename).
+    pub fn save(&self, path: &Path) -> Result<(), PresetError> {
+        let text = self.to_ron_string()?;
+        atomic_file::write(path, text.as_bytes()).map_err(|source| PresetError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Range checks on every field; all problems are reported at once.
+    pub fn validate(&self, origin: &str) -> Result<(), PresetError> {
+        let mut c = Checker::new("");
+        if self.version == 0 || self.version > CURRENT_VERSION {
+            c.fail(
+                "version",
+                format!(
+                    "preset version {} is not supported; this build reads versions 1 to {CURRENT_VERSION}",
+                    self.version
+                ),
+            );
+        }
+        c.nested("problem", |c| self.problem.check(c));
+        if let Some(Point(start)) = &self.start {
+            for (i, v) in start.iter().enumerate() {
+                if c.finite(&format!("start.{i}"), *v) && v.abs() > 1e6 {
+                    c.fail(&format!("start.{i}"), format!("must be within ±1e6, got {v}"));
+                }
+            }
+        }
+        if self.steps == 0 {
+            c.fail("steps", "must be at least 1, got 0");
+        } else if self.steps > MAX_STEPS {
+            c.fail(
+                "steps",
+                format!("must be at most {MAX_STEPS}, got {}", self.steps),
+            );
+        } else if self.steps.saturating_mul(self.runs.len() as u64) > MAX_TOTAL_ROWS {
+            c.fail(
+                "steps",
+                format!(
+                    "{} runs × {} steps exceeds the limit of {MAX_TOTAL_ROWS} recorded steps",
+                    self.runs.len(),
+                    self.steps
+                ),
+            );
+        }
+        if let Some(b) = self.batch_size {
+            if b == 0 {
+                c.fail("batch_size", "must be at least 1, got 0");
+            }
+            if !self.problem.has_data() {
+                c.fail("batch_size", "only problems with data have mini-batches");
+            }
+        }
+        if let Some(tol) = self.grad_tol {
+            c.positive("grad_tol", tol);
+        }
+        if self.runs.is_empty() {
+            c.fail("runs", "must list at least one run");
+        } else if self.runs.len() > MAX_RUNS {
+            c.fail(
+                "runs",
+                format!("at most {MAX_RUNS} runs, got {}", self.runs.len()),
+            );
+        }
+        for (i, run) in self.runs.iter().enumerate() {
+            c.nested(&format!("runs[{i}]"), |c| run.check(c, self.steps));
+        }
+        let errors = c.finish();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(PresetError::Invalid {
+                origin: origin.to_owned(),
+                errors,
+            })
+        }
+    }
+
+    /// The simulation setup this preset describes.
+    pub fn sim_setup(&self) -> SimSetup {
+        SimSetup {
+            start: self.start.as_ref().map(|p| p.0.clone()),
+            steps: self.steps,
+            seed: self.seed,
+            batch_size: self.batch_size,
+            grad_tol: self.grad_tol,
+            runs: self
+                .runs
+                .iter()
+                .map(|r| RunSetup {
+                    label: r.display_label().to_owned(),
+                    optimizer: r.optimizer,
+                    schedule: r.schedule.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl RunSpec {
+    /// The label, or the optimizer's name when none is given.
+    pub fn display_label(&self) -> &str {
+        if self.label.trim().is_empty() {
+            self.optimizer.kind_name()
+        } else {
+            &self.label
+        }
+    }
+
+    fn check(&self, c: &mut Checker, steps: u64) {
+        c.nested("optimizer", |c| self.optimizer.check(c));
+        c.nested("schedule", |c| {
+            self.schedule.check(c);
+            if let Schedule::OneCycleLR(s) = &self.schedule {
+                if s.total_steps < steps {
+                    c.fail(
+                        "total_steps",
+                        format!(
+                            "OneCycleLR needs total_steps >= the {steps} steps of the run, got {}",
+                            s.total_steps
+                        ),
+                    );
+                }
+                if s.cycle_momentum && self.optimizer.cycled_momentum().is_none() {
+                    c.fail(
+                        "cycle_momentum",
+                        format!(
+                            "{} has neither momentum nor betas; set cycle_momentum: false",
+                            self.optimizer.kind_name()
+                        ),
+                    );
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"(
+    title: "Adam vs momentum on Rosenbrock",
+    problem: Surface(Rosenbrock),
+    start: Some((-1.5, 2.0)),
+    steps: 500,
+    seed: 0,
+    runs: [
+        (label: "Adam", optimizer: Adam(lr: 0.01, betas: (0.9, 0.999), eps: 1e-8), schedule: Constant),
+        (label: "SGD + momentum", optimizer: Sgd(lr: 0.001, momentum: 0.9)),
+    ],
+)"#;
+
+    #[test]
+    fn the_issue_example_parses_with_torch_defaults() {
+        let p = Preset::from_ron_str(EXAMPLE, "example").unwrap();
+        assert_eq!(p.version, 1);
+        assert_eq!(p.start, Some(Point(vec![-1.5, 2.0])));
+        let OptimizerConfig::Sgd(sgd) = p.runs[1].optimizer else {
+            panic!()
+        };
+        assert_eq!(sgd.dampening, 0.0);
+        assert!(!sgd.nesterov);
+        let OptimizerConfig::Adam(adam) = p.runs[0].optimizer else {
+            panic!()
+        };
+        assert!(!adam.amsgrad);
+    }
+
+    #[test]
+    fn round_trips_through_text() {
+        let p = Preset::from_ron_str(EXAMPLE, "example").unwrap();
+        let text = p.to_ron_string().unwrap();
+        let q = Preset::from_ron_str(&text, "saved").unwrap();
+        assert_eq!(p, q);
+        assert!(text.contains("Adam(lr: 0.01") || text.contains("Adam(\n"), "{text}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let text = "(\n    problem: Surface(Rosenbrok),\n    runs: [],\n)";
+        let err = Preset::from_ron_str(text, "bad.ron").unwrap_err();
+        let PresetError::Parse { line, col, .. } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(*line, 2);
+        assert!(*col > 1);
+        assert!(err.to_string().starts_with("bad.ron:2:"), "{err}");
+        assert!(err.to_string().contains("Rosenbrock"), "{err}");
+    }
+
+    #[test]
+    fn nonsense_values_name_their_field() {
+        let text = r#"(problem: Surface(Beale), steps: 0, runs: [
+            (optimizer: Adam(lr: -0.1, betas: (1.0, 0.999))),
+            (optimizer: Sgd(eps: 1.0)),
+        ])"#;
+        let err = Preset::from_ron_str(text, "x").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("x:") && msg.contains("unknown field") || msg.contains("eps"), "{msg}");
+        let text = r#"(problem: Surface(Beale), steps: 0, runs: [
+            (optimizer: Adam(lr: -0.1, betas: (1.0, 0.999), eps: NaN)),
+        ])"#;
+        let PresetError::Invalid { errors, .. } = Preset::from_ron_str(text, "x").unwrap_err() else {
+            panic!()
+        };
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "steps",
+                "runs[0].optimizer.lr",
+                "runs[0].optimizer.betas.0",
+                "runs[0].optimizer.eps"
+            ]
+        );
+    }
+
+    #[test]
+    fn future_versions_are_refused() {
+        let text = "(version: 2, problem: Surface(Beale), runs: [(optimizer: Sgd())])";
+        let err = Preset::from_ron_str(text, "x").unwrap_err().to_string();
+        assert!(err.contains("version: preset version 2 is not supported"), "{err}");
+    }
+
+    #[test]
+    fn one_cycle_must_cover_the_run() {
+        let text = "(problem: Surface(Beale), steps: 100, runs: [(optimizer: Adagrad(), \
+                    schedule: OneCycleLR(max_lr: 0.1, total_steps: 50))])";
+        let err = Preset::from_ron_str(text, "x").unwrap_err().to_string();
+        assert!(err.contains("runs[0].schedule.total_steps"), "{err}");
+        assert!(err.contains("runs[0].schedule.cycle_momentum"), "{err}");
+    }
+
+    #[test]
+    fn save_is_atomic_and_loadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.ron");
+        let p = Preset::from_ron_str(EXAMPLE, "example").unwrap();
+        p.save(&path).unwrap();
+        assert_eq!(Preset::load(&path).unwrap(), p);
+    }
+}

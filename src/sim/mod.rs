@@ -1,0 +1,300 @@
+//! The deterministic, synchronous simulation core.
+//!
+//! One problem, one start, N runs. Every run sees the same mini-batch sequence
+//! from one seeded RNG, and `advance(n)` in chunks gives exactly the same
+//! result as one call.
+
+mod batches;
+mod run;
+mod trajectory;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use batches::BatchStream;
+pub use run::{Run, RunSetup, Termination};
+pub use trajectory::Trajectory;
+
+use crate::preset::Preset;
+use crate::problem::{Problem, ProblemError};
+
+/// Rows reserved up front per run; longer runs grow their buffers.
+const MAX_RESERVED_ROWS: usize = 1 << 20;
+
+/// What a simulation needs besides the problem.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimSetup {
+    /// Start point (`None`: the problem's default).
+    pub start: Option<Vec<f64>>,
+    /// Step horizon.
+    pub steps: u64,
+    /// Seed of the mini-batch stream.
+    pub seed: u64,
+    /// Mini-batch size (`None`: full batch).
+    pub batch_size: Option<usize>,
+    /// Stop a run when ‖g‖₂ falls below this.
+    pub grad_tol: Option<f64>,
+    /// The runs.
+    pub runs: Vec<RunSetup>,
+}
+
+/// A simulation that could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The problem could not be built.
+    #[error(transparent)]
+    Problem(#[from] ProblemError),
+    /// The start point has the wrong number of coordinates.
+    #[error("start: the problem has {expected} parameters ({names}), the start point has {got}")]
+    StartDimension {
+        /// Parameters of the problem.
+        expected: usize,
+        /// Their names.
+        names: String,
+        /// Coordinates given.
+        got: usize,
+    },
+}
+
+/// Runs several optimizers side by side on one problem.
+#[derive(Debug)]
+pub struct Simulation {
+    problem: Arc<dyn Problem>,
+    runs: Vec<Run>,
+    batches: BatchStream,
+    grad_tol: Option<f64>,
+    steps_done: u64,
+    horizon: u64,
+    grad: Vec<f64>,
+}
+
+impl Simulation {
+    /// Sets up every run at the start point; no step is taken.
+    pub fn new(problem: Arc<dyn Problem>, setup: SimSetup) -> Result<Self, SimError> {
+        let dim = problem.dim();
+        let start = setup.start.unwrap_or_else(|| problem.default_start());
+        if start.len() != dim {
+            return Err(SimError::StartDimension {
+                expected: dim,
+                names: problem.param_names().join(", "),
+                got: start.len(),
+            });
+        }
+        let batches = match problem.sample_count() {
+            Some(n) => BatchStream::new(n, setup.batch_size, setup.seed),
+            None => BatchStream::full(),
+        };
+        let capacity = usize::try_from(setup.steps.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .min(MAX_RESERVED_ROWS);
+        let runs = setup
+            .runs
+            .into_iter()
+            .map(|r| Run::new(r, &start, problem.as_ref(), capacity))
+            .collect();
+        Ok(Self {
+            problem,
+            runs,
+            batches,
+            grad_tol: setup.grad_tol,
+            steps_done: 0,
+            horizon: setup.steps,
+            grad: vec![0.0; dim],
+        })
+    }
+
+    /// Builds the problem and runs of a preset; data paths resolve against `base_dir`.
+    pub fn from_preset(preset: &Preset, base_dir: &Path) -> Result<Self, SimError> {
+        let problem = preset.problem.build(base_dir)?;
+        Self::new(problem, preset.sim_setup())
+    }
+
+    /// Advances every active run by up to `n` steps, never past the horizon.
+    /// Returns the number of steps taken.
+    pub fn advance(&mut self, n: u64) -> u64 {
+        let begin = self.steps_done;
+        let target = self.steps_done.saturating_add(n).min(self.horizon);
+        let problem = self.problem.as_ref();
+        while self.steps_done < target && self.runs.iter().any(Run::is_active) {
+            let batch = self.batches.next_batch();
+            let k = self.steps_done;
+            for run in self.runs.iter_mut().filter(|r| r.is_active()) {
+                run.step(problem, batch, k, &mut self.grad, self.grad_tol);
+            }
+            self.steps_done += 1;
+        }
+        for run in &mut self.runs {
+            run.settle(problem);
+        }
+        if self.steps_done >= self.horizon {
+            for run in &mut self.runs {
+                run.stop(Termination::MaxSteps);
+            }
+        }
+        self.steps_done - begin
+    }
+
+    /// Runs to the horizon (or until every run has stopped).
+    pub fn run_to_end(&mut self) {
+        while !self.is_finished() {
+            if self.advance(1 << 16) == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Whether no run takes further steps.
+    pub fn is_finished(&self) -> bool {
+        self.steps_done >= self.horizon || !self.runs.iter().any(Run::is_active)
+    }
+
+    /// The problem.
+    pub fn problem(&self) -> &dyn Problem {
+        self.problem.as_ref()
+    }
+
+    /// The problem, shared.
+    pub fn problem_arc(&self) -> Arc<dyn Problem> {
+        Arc::clone(&self.problem)
+    }
+
+    /// The runs, in preset order.
+    pub fn runs(&self) -> &[Run] {
+        &self.runs
+    }
+
+    /// Steps taken so far.
+    pub fn steps_done(&self) -> u64 {
+        self.steps_done
+    }
+
+    /// The step horizon.
+    pub fn horizon(&self) -> u64 {
+        self.horizon
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::{Adam, OptimizerConfig, Schedule, Sgd};
+    use crate::problem::{LineDataSource, LinearRegression, Surface};
+
+    fn setup(steps: u64, runs: Vec<RunSetup>) -> SimSetup {
+        SimSetup {
+            start: None,
+            steps,
+            seed: 5,
+            batch_size: Some(8),
+            grad_tol: None,
+            runs,
+        }
+    }
+
+    fn run(label: &str, optimizer: OptimizerConfig) -> RunSetup {
+        RunSetup {
+            label: label.into(),
+            optimizer,
+            schedule: Schedule::Constant,
+        }
+    }
+
+    fn regression() -> Arc<dyn Problem> {
+        let data = LineDataSource::Synthetic {
+            n: 50,
+            slope: 2.0,
+            intercept: -1.0,
+            noise: 0.2,
+            x_range: (-1.0, 1.0),
+            seed: 1,
+        }
+        .load(Path::new("."))
+        .unwrap();
+        Arc::new(LinearRegression::new(data))
+    }
+
+    fn both_runs() -> Vec<RunSetup> {
+        vec![
+            run("adam", OptimizerConfig::Adam(Adam { lr: 0.05, ..Adam::default() })),
+            run("sgd", OptimizerConfig::Sgd(Sgd { lr: 0.1, momentum: 0.9, ..Sgd::default() })),
+        ]
+    }
+
+    #[test]
+    fn chunked_advance_equals_one_call() {
+        let mut one = Simulation::new(regression(), setup(300, both_runs())).unwrap();
+        one.advance(300);
+        let mut chunked = Simulation::new(regression(), setup(300, both_runs())).unwrap();
+        for n in [1, 2, 3, 50, 7, 1000] {
+            chunked.advance(n);
+        }
+        for (a, b) in one.runs().iter().zip(chunked.runs()) {
+            assert_eq!(a.trajectory(), b.trajectory());
+            assert_eq!(a.termination(), Some(Termination::MaxSteps));
+        }
+        assert_eq!(one.runs()[0].trajectory().len(), 301);
+    }
+
+    #[test]
+    fn every_run_sees_the_same_batches() {
+        // Two identical runs must produce identical paths even with other runs
+        // in between, because the batch stream is shared, not per run.
+        let cfg = OptimizerConfig::Sgd(Sgd { lr: 0.1, ..Sgd::default() });
+        let mut sim = Simulation::new(
+            regression(),
+            setup(100, vec![run("a", cfg), both_runs().remove(0), run("b", cfg)]),
+        )
+        .unwrap();
+        sim.run_to_end();
+        assert_eq!(sim.runs()[0].trajectory(), sim.runs()[2].trajectory());
+        let mut alone = Simulation::new(regression(), setup(100, vec![run("a", cfg)])).unwrap();
+        alone.run_to_end();
+        assert_eq!(alone.runs()[0].trajectory(), sim.runs()[0].trajectory());
+    }
+
+    #[test]
+    fn divergence_stops_only_that_run() {
+        let runs = vec![
+            run("wild", OptimizerConfig::Sgd(Sgd { lr: 10.0, ..Sgd::default() })),
+            run("tame", OptimizerConfig::Sgd(Sgd { lr: 1e-4, ..Sgd::default() })),
+        ];
+        let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup(200, runs)).unwrap();
+        sim.run_to_end();
+        let Some(Termination::Diverged { step }) = sim.runs()[0].termination() else {
+            panic!("expected divergence, got {:?}", sim.runs()[0].termination());
+        };
+        let traj = sim.runs()[0].trajectory();
+        assert_eq!(traj.len() as u64, step + 1);
+        let (p, l) = traj.last().unwrap();
+        assert!(!l.is_finite() || p.iter().any(|v| !v.is_finite()));
+        let (p_prev, l_prev) = traj.row(step as usize - 1).unwrap();
+        assert!(l_prev.is_finite() && p_prev.iter().all(|v| v.is_finite()));
+        assert_eq!(sim.runs()[1].termination(), Some(Termination::MaxSteps));
+        assert_eq!(sim.runs()[1].trajectory().len(), 201);
+    }
+
+    #[test]
+    fn converged_runs_stop_at_the_tolerance() {
+        let mut s = setup(10_000, vec![run("gd", OptimizerConfig::Sgd(Sgd { lr: 0.1, ..Sgd::default() }))]);
+        s.grad_tol = Some(1e-6);
+        s.start = Some(vec![3.0, 1.0]);
+        let mut sim = Simulation::new(Arc::new(Surface::Booth), s).unwrap();
+        sim.run_to_end();
+        let Some(Termination::Converged { step }) = sim.runs()[0].termination() else {
+            panic!("{:?}", sim.runs()[0].termination());
+        };
+        assert!(step < 10_000);
+        assert_eq!(sim.runs()[0].trajectory().len() as u64, step + 1);
+    }
+
+    #[test]
+    fn wrong_start_dimension_is_an_error() {
+        let mut s = setup(10, both_runs());
+        s.start = Some(vec![1.0]);
+        let err = Simulation::new(Arc::new(Surface::Beale), s).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "start: the problem has 2 parameters (x, y), the start point has 1"
+        );
+    }
+}

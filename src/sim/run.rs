@@ -1,0 +1,177 @@
+//! One optimizer run inside a simulation.
+
+use crate::optim::{OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
+use crate::problem::{Batch, Problem};
+
+use super::Trajectory;
+
+/// Why a run stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Termination {
+    /// It reached the horizon.
+    MaxSteps,
+    /// A parameter, the loss or the gradient became NaN or ±∞ at row `step`.
+    Diverged {
+        /// The first row with a non-finite value.
+        step: u64,
+    },
+    /// ‖g‖ fell below the tolerance at row `step`.
+    Converged {
+        /// The row where ‖g‖ < tol.
+        step: u64,
+    },
+}
+
+impl std::fmt::Display for Termination {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MaxSteps => write!(f, "max steps"),
+            Self::Diverged { step } => write!(f, "diverged at step {step}"),
+            Self::Converged { step } => write!(f, "converged at step {step}"),
+        }
+    }
+}
+
+/// How a run describes itself: label, optimizer and schedule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunSetup {
+    /// Legend label.
+    pub label: String,
+    /// Hyperparameters.
+    pub optimizer: OptimizerConfig,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+}
+
+/// A run's optimizer, schedule, current parameters and recorded path.
+#[derive(Clone, Debug)]
+pub struct Run {
+    setup: RunSetup,
+    optimizer: OptimizerInstance,
+    schedule_state: ScheduleState,
+    params: Vec<f64>,
+    trajectory: Trajectory,
+    /// The last row's loss still has to be evaluated.
+    pending_loss: bool,
+    stopped: Option<Termination>,
+}
+
+impl Run {
+    pub(crate) fn new(setup: RunSetup, start: &[f64], problem: &dyn Problem, capacity: usize) -> Self {
+        let mut trajectory = Trajectory::with_capacity(start.len(), capacity);
+        trajectory.push(start, f64::NAN);
+        let mut run = Self {
+            optimizer: OptimizerInstance::new(setup.optimizer, start.len()),
+            schedule_state: setup.schedule.start(setup.optimizer.lr()),
+            setup,
+            params: start.to_vec(),
+            trajectory,
+            pending_loss: true,
+            stopped: None,
+        };
+        run.settle(problem);
+        run
+    }
+
+    /// Label, optimizer and schedule.
+    pub fn setup(&self) -> &RunSetup {
+        &self.setup
+    }
+
+    /// The optimizer with its current state.
+    pub fn optimizer(&self) -> &OptimizerInstance {
+        &self.optimizer
+    }
+
+    /// The schedule's state (current lr).
+    pub fn schedule_state(&self) -> &ScheduleState {
+        &self.schedule_state
+    }
+
+    /// The recorded path.
+    pub fn trajectory(&self) -> &Trajectory {
+        &self.trajectory
+    }
+
+    /// Current parameters.
+    pub fn params(&self) -> &[f64] {
+        &self.params
+    }
+
+    /// Why the run stopped, if it has.
+    pub fn termination(&self) -> Option<Termination> {
+        self.stopped
+    }
+
+    /// Whether the run still takes steps.
+    #[inline]
+    pub fn is_active(&self) -> bool {
+        self.stopped.is_none()
+    }
+
+    pub(crate) fn stop(&mut self, why: Termination) {
+        if self.stopped.is_none() {
+            self.stopped = Some(why);
+        }
+    }
+
+    /// One optimizer step from row `k`, recording row `k + 1`.
+    #[inline]
+    pub(crate) fn step(
+        &mut self,
+        problem: &dyn Problem,
+        batch: Batch<'_>,
+        k: u64,
+        grad: &mut [f64],
+        grad_tol: Option<f64>,
+    ) {
+        let batch_loss = problem.loss_grad(&self.params, batch, grad);
+        let loss = if matches!(batch, Batch::Full) {
+            batch_loss
+        } else {
+            problem.loss(&self.params)
+        };
+        self.trajectory.set_last_loss(loss);
+        self.pending_loss = false;
+        if !loss.is_finite() || !batch_loss.is_finite() || grad.iter().any(|g| !g.is_finite()) {
+            self.stop(Termination::Diverged { step: k });
+            return;
+        }
+        if let Some(tol) = grad_tol
+            && grad.iter().map(|g| g * g).sum::<f64>().sqrt() < tol
+        {
+            self.stop(Termination::Converged { step: k });
+            return;
+        }
+        let lr = self.schedule_state.lr();
+        match self.schedule_state.momentum() {
+            Some(m) => {
+                let config = self.setup.optimizer.with_cycled_momentum(m);
+                self.optimizer.step_with(config, &mut self.params, grad, lr);
+            }
+            None => self.optimizer.step(&mut self.params, grad, lr),
+        }
+        self.setup
+            .schedule
+            .advance(&mut self.schedule_state, batch_loss);
+        self.trajectory.push(&self.params, f64::NAN);
+        self.pending_loss = true;
+        if self.params.iter().any(|p| !p.is_finite()) {
+            self.stop(Termination::Diverged { step: k + 1 });
+        }
+    }
+
+    /// Evaluates the last row's loss if it is still pending.
+    pub(crate) fn settle(&mut self, problem: &dyn Problem) {
+        if !self.pending_loss {
+            return;
+        }
+        let loss = problem.loss(&self.params);
+        self.trajectory.set_last_loss(loss);
+        self.pending_loss = false;
+        if !loss.is_finite() || self.params.iter().any(|p| !p.is_finite()) {
+            let step = self.trajectory.len().saturating_sub(1) as u64;
+            self.stop(Termination::Diverged { step });
+        }
+    }
+}
