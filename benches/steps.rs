@@ -1,1 +1,113 @@
-fn main(){}
+//! Steps per second with trajectory recording, for every optimizer on
+//! Rosenbrock and on mini-batch linear regression (100 points, batch 10).
+//!
+//! Run with `cargo bench --bench steps`. Throughput is reported in steps
+//! (one step of one run = one element).
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use descent::optim::{OptimizerConfig, Schedule};
+use descent::problem::{LineDataSource, LinearRegression, Problem, Surface};
+use descent::sim::{RunSetup, SimSetup, Simulation};
+
+const STEPS: u64 = 20_000;
+
+fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> SimSetup {
+    SimSetup {
+        start: None,
+        steps: STEPS,
+        seed: 0,
+        batch_size,
+        grad_tol: None,
+        runs: (0..runs)
+            .map(|i| RunSetup {
+                label: format!("run {i}"),
+                optimizer,
+                schedule: Schedule::Constant,
+            })
+            .collect(),
+    }
+}
+
+/// Small learning rates keep every optimizer finite for the whole horizon.
+fn tame(config: OptimizerConfig) -> OptimizerConfig {
+    use OptimizerConfig as O;
+    match config {
+        O::Sgd(mut c) => {
+            c.lr = 1e-4;
+            O::Sgd(c)
+        }
+        O::Adadelta(mut c) => {
+            c.lr = 0.1;
+            O::Adadelta(c)
+        }
+        other => other,
+    }
+}
+
+fn bench_problem(c: &mut Criterion, name: &str, problem: &Arc<dyn Problem>, batch: Option<usize>) {
+    let mut group = c.benchmark_group(name);
+    group.throughput(Throughput::Elements(STEPS));
+    for config in OptimizerConfig::catalogue().map(tame) {
+        group.bench_function(config.kind_name(), |b| {
+            b.iter_batched(
+                || Simulation::new(Arc::clone(problem), setup(config, 1, batch)).unwrap(),
+                |mut sim| {
+                    sim.advance(STEPS);
+                    black_box(sim)
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+fn rosenbrock(c: &mut Criterion) {
+    let problem: Arc<dyn Problem> = Arc::new(Surface::Rosenbrock);
+    bench_problem(c, "rosenbrock", &problem, None);
+}
+
+fn linear_regression(c: &mut Criterion) {
+    let data = LineDataSource::Synthetic {
+        n: 100,
+        slope: 3.0,
+        intercept: 0.5,
+        noise: 0.3,
+        x_range: (-1.0, 1.0),
+        seed: 0,
+    }
+    .load(Path::new("."))
+    .unwrap();
+    let problem: Arc<dyn Problem> = Arc::new(LinearRegression::new(data));
+    bench_problem(c, "linreg_100_batch_10", &problem, Some(10));
+}
+
+/// Eight independent Adam runs side by side: should cost well under 8× one run.
+fn eight_runs(c: &mut Criterion) {
+    let problem: Arc<dyn Problem> = Arc::new(Surface::Rosenbrock);
+    let adam = OptimizerConfig::catalogue()[3];
+    let mut group = c.benchmark_group("rosenbrock_adam_runs");
+    for runs in [1usize, 8] {
+        group.throughput(Throughput::Elements(STEPS * runs as u64));
+        group.bench_function(format!("{runs}"), |b| {
+            b.iter_batched(
+                || Simulation::new(Arc::clone(&problem), setup(adam, runs, None)).unwrap(),
+                |mut sim| {
+                    sim.advance(STEPS);
+                    black_box(sim)
+                },
+                BatchSize::LargeInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rosenbrock, linear_regression, eight_runs);
+criterion_main!(benches);

@@ -21,7 +21,10 @@ fn temp_path(target: &Path) -> io::Result<PathBuf> {
 }
 
 /// Writes whatever `fill` produces to `path` atomically.
-pub fn write_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     if path.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::IsADirectory,

@@ -102,7 +102,12 @@ fn stdout_error(source: io::Error) -> CliError {
     }
 }
 
-fn run(preset: &Preset, base: &Path, csv: Option<&str>, origin: Option<&str>) -> Result<(), CliError> {
+fn run(
+    preset: &Preset,
+    base: &Path,
+    csv: Option<&str>,
+    origin: Option<&str>,
+) -> Result<(), CliError> {
     let mut sim = Simulation::from_preset(preset, base)?;
     sim.run_to_end();
     match csv {
@@ -151,7 +156,7 @@ fn summary(preset: &Preset, sim: &Simulation, origin: Option<&str>) -> io::Resul
         let at = names
             .iter()
             .zip(params)
-            .map(|(n, v)| format!("{n}={v:.6}"))
+            .map(|(n, v)| format!("{n}={}", compact(*v)))
             .collect::<Vec<_>>()
             .join(", ");
         writeln!(
@@ -161,6 +166,21 @@ fn summary(preset: &Preset, sim: &Simulation, origin: Option<&str>) -> io::Resul
         )?;
     }
     Ok(())
+}
+
+/// A number with 7 significant digits, in scientific form when very large or small.
+fn compact(v: f64) -> String {
+    let magnitude = v.abs();
+    if v == 0.0 || !v.is_finite() || (1e-4..1e6).contains(&magnitude) {
+        let digits = if magnitude >= 1.0 || v == 0.0 || !v.is_finite() {
+            6usize.saturating_sub(magnitude.log10().max(0.0) as usize)
+        } else {
+            7 + (-magnitude.log10()).floor() as usize
+        };
+        format!("{v:.digits$}")
+    } else {
+        format!("{v:.6e}")
+    }
 }
 
 fn list() -> Result<(), CliError> {
@@ -178,12 +198,7 @@ pub fn listing() -> String {
     let ron = |v: &dyn erased::Ron| v.ron();
     let _ = writeln!(s, "Surfaces (problem: Surface(...)):");
     for surface in Surface::catalogue() {
-        let _ = writeln!(
-            s,
-            "  {:<18} {}",
-            surface.ident(),
-            surface.formula()
-        );
+        let _ = writeln!(s, "  {:<18} {}", surface.ident(), surface.formula());
     }
     let _ = writeln!(
         s,
@@ -198,6 +213,22 @@ pub fn listing() -> String {
         let _ = writeln!(s, "  {}", ron(&sched));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact;
+
+    #[test]
+    fn compact_numbers_stay_short() {
+        assert_eq!(compact(0.773_158_2), "0.7731582");
+        assert_eq!(compact(-1234.5678), "-1234.568");
+        assert_eq!(compact(8.59e153), "8.590000e153");
+        assert_eq!(compact(1.5e-7), "1.500000e-7");
+        assert_eq!(compact(0.001_234_567_89), "0.001234568");
+        assert_eq!(compact(0.0), "0.000000");
+        assert_eq!(compact(f64::NAN), "NaN");
+    }
 }
 
 /// One-line RON for listings.
@@ -219,8 +250,7 @@ mod erased {
                 .extensions(Extensions::UNWRAP_VARIANT_NEWTYPES);
             crate::preset::ron_options()
                 .to_string_pretty(self, pretty)
-                .map(|s| s.replace(",)", ")"))
-                .unwrap_or_else(|e| e.to_string())
+                .map_or_else(|e| e.to_string(), |s| s.replace(",)", ")"))
         }
     }
 }

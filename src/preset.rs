@@ -171,12 +171,14 @@ pub(crate) fn ron_options() -> ron::Options {
 impl Preset {
     /// Parses and validates RON text; `origin` names it in errors.
     pub fn from_ron_str(text: &str, origin: &str) -> Result<Self, PresetError> {
-        let preset: Self = ron_options().from_str(text).map_err(|e| PresetError::Parse {
-            origin: origin.to_owned(),
-            line: e.span.start.line,
-            col: e.span.start.col,
-            message: e.code.to_string(),
-        })?;
+        let preset: Self = ron_options()
+            .from_str(text)
+            .map_err(|e| PresetError::Parse {
+                origin: origin.to_owned(),
+                line: e.span.start.line,
+                col: e.span.start.col,
+                message: e.code.to_string(),
+            })?;
         preset.validate(origin)?;
         Ok(preset)
     }
@@ -191,8 +193,8 @@ impl Preset {
         let text = String::from_utf8(bytes).map_err(|e| {
             let valid = e.utf8_error().valid_up_to();
             let before = e.as_bytes().get(..valid).unwrap_or_default();
-            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
-            let col = 1 + before.iter().rev().take_while(|&&b| b != b'\n').count();
+            let line = before.split(|&b| b == b'\n').count();
+            let col = 1 + before.rsplit(|&b| b == b'\n').next().map_or(0, <[u8]>::len);
             PresetError::Parse {
                 origin: origin.clone(),
                 line,
@@ -243,7 +245,10 @@ impl Preset {
         if let Some(Point(start)) = &self.start {
             for (i, v) in start.iter().enumerate() {
                 if c.finite(&format!("start.{i}"), *v) && v.abs() > 1e6 {
-                    c.fail(&format!("start.{i}"), format!("must be within ±1e6, got {v}"));
+                    c.fail(
+                        &format!("start.{i}"),
+                        format!("must be within ±1e6, got {v}"),
+                    );
                 }
             }
         }
@@ -394,7 +399,10 @@ mod tests {
         let text = p.to_ron_string().unwrap();
         let q = Preset::from_ron_str(&text, "saved").unwrap();
         assert_eq!(p, q);
-        assert!(text.contains("Adam(lr: 0.01") || text.contains("Adam(\n"), "{text}");
+        assert!(
+            text.contains("Adam(lr: 0.01") || text.contains("Adam(\n"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -412,17 +420,21 @@ mod tests {
 
     #[test]
     fn nonsense_values_name_their_field() {
-        let text = r#"(problem: Surface(Beale), steps: 0, runs: [
+        let text = r"(problem: Surface(Beale), steps: 0, runs: [
             (optimizer: Adam(lr: -0.1, betas: (1.0, 0.999))),
             (optimizer: Sgd(eps: 1.0)),
-        ])"#;
+        ])";
         let err = Preset::from_ron_str(text, "x").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("x:") && msg.contains("unknown field") || msg.contains("eps"), "{msg}");
-        let text = r#"(problem: Surface(Beale), steps: 0, runs: [
+        assert!(
+            msg.contains("x:") && msg.contains("unknown field") || msg.contains("eps"),
+            "{msg}"
+        );
+        let text = r"(problem: Surface(Beale), steps: 0, runs: [
             (optimizer: Adam(lr: -0.1, betas: (1.0, 0.999), eps: NaN)),
-        ])"#;
-        let PresetError::Invalid { errors, .. } = Preset::from_ron_str(text, "x").unwrap_err() else {
+        ])";
+        let PresetError::Invalid { errors, .. } = Preset::from_ron_str(text, "x").unwrap_err()
+        else {
             panic!()
         };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
@@ -441,7 +453,10 @@ mod tests {
     fn future_versions_are_refused() {
         let text = "(version: 2, problem: Surface(Beale), runs: [(optimizer: Sgd())])";
         let err = Preset::from_ron_str(text, "x").unwrap_err().to_string();
-        assert!(err.contains("version: preset version 2 is not supported"), "{err}");
+        assert!(
+            err.contains("version: preset version 2 is not supported"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -123,7 +123,10 @@ mod tests {
         c.finite("eps", f64::NAN);
         let errors = c.finish();
         assert_eq!(errors.len(), 3);
-        assert_eq!(errors[0].to_string(), "runs[2].optimizer.lr: must be > 0, got -0.1");
+        assert_eq!(
+            errors[0].to_string(),
+            "runs[2].optimizer.lr: must be > 0, got -0.1"
+        );
         assert_eq!(errors[1].to_string(), "runs.beta: must be in [0, 1), got 1");
         assert_eq!(errors[2].field, "runs.eps");
     }

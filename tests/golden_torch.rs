@@ -4,6 +4,8 @@
 //! every row up to the case's chaos horizon (the first row at which torch itself
 //! moves by 1e-9 when the start is nudged by one ulp).
 
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
 mod common;
 
 use std::path::Path;
@@ -103,9 +105,9 @@ fn extra_cases() -> Vec<Case> {
             function: e["function"].as_str().unwrap().to_owned(),
             start: start(e),
             optimizer: optimizer(e["optimizer"].as_str().unwrap(), &e["kwargs"]),
-            schedule: e["scheduler"].as_str().map_or(Schedule::Constant, |s| {
-                schedule(s, &e["scheduler_kwargs"])
-            }),
+            schedule: e["scheduler"]
+                .as_str()
+                .map_or(Schedule::Constant, |s| schedule(s, &e["scheduler_kwargs"])),
             steps: e["N"].as_u64().unwrap(),
             horizon: horizon(e),
             csv: dir.join(e["file"].as_str().unwrap()),
@@ -134,14 +136,22 @@ fn check(case: &Case) -> Vec<String> {
     let rows = case.horizon.unwrap_or(theirs.len()).min(theirs.len());
     let mut problems = Vec::new();
     if ours.len() < rows {
-        problems.push(format!("{}: only {} rows, torch has {}", case.name, ours.len(), theirs.len()));
+        problems.push(format!(
+            "{}: only {} rows, torch has {}",
+            case.name,
+            ours.len(),
+            theirs.len()
+        ));
         return problems;
     }
     for (k, t) in theirs.iter().take(rows).enumerate() {
         let (p, loss) = ours.row(k).unwrap();
         for (name, a, b) in [("x", p[0], t[1]), ("y", p[1], t[2]), ("loss", loss, t[3])] {
             if !close(a, b, TOLERANCE) {
-                problems.push(format!("{} row {k}: {name} = {a:e}, torch {b:e}", case.name));
+                problems.push(format!(
+                    "{} row {k}: {name} = {a:e}, torch {b:e}",
+                    case.name
+                ));
             }
         }
         if problems.len() > 5 {
@@ -153,7 +163,12 @@ fn check(case: &Case) -> Vec<String> {
 
 fn run_all(cases: &[Case]) {
     let failures: Vec<String> = cases.iter().flat_map(check).collect();
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -179,7 +194,10 @@ fn every_optimizer_kind_is_covered_by_a_golden_case() {
         .collect();
     kinds.sort_unstable();
     kinds.dedup();
-    let all: Vec<&str> = OptimizerConfig::catalogue().iter().map(OptimizerConfig::kind_name).collect();
+    let all: Vec<&str> = OptimizerConfig::catalogue()
+        .iter()
+        .map(OptimizerConfig::kind_name)
+        .collect();
     for kind in all {
         assert!(kinds.contains(&kind), "no golden case for {kind}");
     }
@@ -239,7 +257,10 @@ fn every_schedule_matches_torch_lr_sequence() {
                 state.lr(),
                 row[1]
             );
-            let momentum = state.momentum().or(opt.cycled_momentum()).unwrap_or(f64::NAN);
+            let momentum = state
+                .momentum()
+                .or(opt.cycled_momentum())
+                .unwrap_or(f64::NAN);
             assert!(
                 close(momentum, row[2], 1e-13),
                 "{case}: step {k} momentum {momentum} vs torch {}",
@@ -258,6 +279,10 @@ fn linear_regression_data_matches_the_manifest_optimum() {
     let m = &p.minima()[0];
     assert!(close(m.point[0], cf["w"].as_f64().unwrap(), 1e-12));
     assert!(close(m.point[1], cf["b"].as_f64().unwrap(), 1e-12));
-    assert!(close(m.value, cf["mse_at_optimum"].as_f64().unwrap(), 1e-12));
+    assert!(close(
+        m.value,
+        cf["mse_at_optimum"].as_f64().unwrap(),
+        1e-12
+    ));
     assert!(Path::new(&golden_dir().join("linreg.csv")).exists());
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, coupled_grad, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
 use crate::validate::Checker;
 
 /// Adam, as `torch.optim.Adam`.
@@ -112,6 +112,10 @@ pub struct AdamState {
     pub exp_avg_sq: Vec<f64>,
     /// `max_exp_avg_sq`: running max of v (AMSGrad only).
     pub max_exp_avg_sq: Vec<f64>,
+    /// β₁ᵗ, for the bias correction.
+    pub beta1_power: PowerSeries,
+    /// β₂ᵗ, for the bias correction.
+    pub beta2_power: PowerSeries,
 }
 
 impl Adam {
@@ -133,15 +137,16 @@ impl Optimizer for Adam {
             exp_avg: vec![0.0; dim],
             exp_avg_sq: vec![0.0; dim],
             max_exp_avg_sq: vec![0.0; dim],
+            beta1_power: PowerSeries::default(),
+            beta2_power: PowerSeries::default(),
         }
     }
 
     fn step(&self, params: &mut [f64], grad: &[f64], state: &mut AdamState, lr: f64) {
         state.step += 1;
         let (beta1, beta2) = self.betas;
-        let t = state.step as f64;
-        let bias_correction1 = 1.0 - beta1.powf(t);
-        let bias_correction2 = 1.0 - beta2.powf(t);
+        let bias_correction1 = state.beta1_power.one_minus(beta1, state.step);
+        let bias_correction2 = state.beta2_power.one_minus(beta2, state.step);
         let step_size = lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.sqrt();
         let (l2, decay) = if self.decoupled_weight_decay {
@@ -149,14 +154,12 @@ impl Optimizer for Adam {
         } else {
             (self.weight_decay, 1.0)
         };
-        for (i, (p, &g)) in params.iter_mut().zip(grad).enumerate() {
-            let (Some(m), Some(v), Some(v_max)) = (
-                state.exp_avg.get_mut(i),
-                state.exp_avg_sq.get_mut(i),
-                state.max_exp_avg_sq.get_mut(i),
-            ) else {
-                return;
-            };
+        let moments = state
+            .exp_avg
+            .iter_mut()
+            .zip(&mut state.exp_avg_sq)
+            .zip(&mut state.max_exp_avg_sq);
+        for ((p, &g), ((m, v), v_max)) in params.iter_mut().zip(grad).zip(moments) {
             if self.decoupled_weight_decay && self.weight_decay != 0.0 {
                 *p *= decay;
             }

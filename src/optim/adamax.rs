@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, coupled_grad, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
 use crate::validate::Checker;
 
 /// Adamax, as `torch.optim.Adamax`.
@@ -49,6 +49,8 @@ pub struct AdamaxState {
     pub exp_avg: Vec<f64>,
     /// `exp_inf`: exponentially weighted infinity norm u.
     pub exp_inf: Vec<f64>,
+    /// β₁ᵗ, for the bias correction.
+    pub beta1_power: PowerSeries,
 }
 
 impl Adamax {
@@ -69,13 +71,14 @@ impl Optimizer for Adamax {
             step: 0,
             exp_avg: vec![0.0; dim],
             exp_inf: vec![0.0; dim],
+            beta1_power: PowerSeries::default(),
         }
     }
 
     fn step(&self, params: &mut [f64], grad: &[f64], state: &mut AdamaxState, lr: f64) {
         state.step += 1;
         let (beta1, beta2) = self.betas;
-        let clr = lr / (1.0 - beta1.powf(state.step as f64));
+        let clr = lr / state.beta1_power.one_minus(beta1, state.step);
         for ((p, &g), (m, u)) in params
             .iter_mut()
             .zip(grad)

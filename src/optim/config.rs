@@ -277,17 +277,36 @@ impl OptimizerInstance {
     /// One step with learning rate `lr`, in place.
     #[inline]
     pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
-        self.step_with(self.config, params, grad, lr);
+        if !self.config.step_matching(params, grad, &mut self.state, lr) {
+            self.reinit_and_step(self.config, params, grad, lr);
+        }
     }
 
     /// One step with a temporarily changed config (a schedule's momentum).
     #[inline]
-    pub fn step_with(&mut self, config: OptimizerConfig, params: &mut [f64], grad: &[f64], lr: f64) {
+    pub fn step_with(
+        &mut self,
+        config: &OptimizerConfig,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: f64,
+    ) {
         if !config.step_matching(params, grad, &mut self.state, lr) {
-            // Only reachable if a caller swapped kinds without set_config.
-            self.state = config.init(self.dim);
-            config.step_matching(params, grad, &mut self.state, lr);
+            self.reinit_and_step(*config, params, grad, lr);
         }
+    }
+
+    /// Only reachable if a caller swapped kinds without `set_config`.
+    #[cold]
+    fn reinit_and_step(
+        &mut self,
+        config: OptimizerConfig,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: f64,
+    ) {
+        self.state = config.init(self.dim);
+        config.step_matching(params, grad, &mut self.state, lr);
     }
 
     /// Named state vectors for the step inspector.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, coupled_grad, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
 use crate::validate::Checker;
 
 /// NAdam, as `torch.optim.NAdam`.
@@ -59,6 +59,10 @@ pub struct NAdamState {
     pub exp_avg: Vec<f64>,
     /// `exp_avg_sq`: second moment v.
     pub exp_avg_sq: Vec<f64>,
+    /// β₂ᵗ, for the bias correction.
+    pub beta2_power: PowerSeries,
+    /// μₜ₊₁ from the last step with its (β₁, ψ, t), reused as the next μₜ.
+    mu_cache: (f64, f64, u64, f64),
 }
 
 impl NAdam {
@@ -81,6 +85,8 @@ impl Optimizer for NAdam {
             mu_product: 1.0,
             exp_avg: vec![0.0; dim],
             exp_avg_sq: vec![0.0; dim],
+            beta2_power: PowerSeries::default(),
+            mu_cache: (f64::NAN, f64::NAN, 0, f64::NAN),
         }
     }
 
@@ -88,9 +94,20 @@ impl Optimizer for NAdam {
         state.step += 1;
         let (beta1, beta2) = self.betas;
         let t = state.step as f64;
-        let bias_correction2 = 1.0 - beta2.powf(t);
-        let mu = beta1 * (1.0 - 0.5 * 0.96f64.powf(t * self.momentum_decay));
-        let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((t + 1.0) * self.momentum_decay));
+        let bias_correction2 = state.beta2_power.one_minus(beta2, state.step);
+        let psi = self.momentum_decay;
+        let mu = match state.mu_cache {
+            (b, p, s, mu)
+                if b.to_bits() == beta1.to_bits()
+                    && p.to_bits() == psi.to_bits()
+                    && s == state.step =>
+            {
+                mu
+            }
+            _ => beta1 * (1.0 - 0.5 * 0.96f64.powf(t * psi)),
+        };
+        let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((t + 1.0) * psi));
+        state.mu_cache = (beta1, psi, state.step + 1, mu_next);
         state.mu_product *= mu;
         let mu_product_next = state.mu_product * mu_next;
         let grad_coef = -lr * (1.0 - mu) / (1.0 - state.mu_product);

@@ -86,14 +86,12 @@ impl Optimizer for RmsProp {
     fn step(&self, params: &mut [f64], grad: &[f64], state: &mut RmsPropState, lr: f64) {
         state.step += 1;
         let alpha = self.alpha;
-        for (i, (p, &g)) in params.iter_mut().zip(grad).enumerate() {
-            let (Some(v), Some(ga), Some(b)) = (
-                state.square_avg.get_mut(i),
-                state.grad_avg.get_mut(i),
-                state.momentum_buffer.get_mut(i),
-            ) else {
-                return;
-            };
+        let buffers = state
+            .square_avg
+            .iter_mut()
+            .zip(&mut state.grad_avg)
+            .zip(&mut state.momentum_buffer);
+        for ((p, &g), ((v, ga), b)) in params.iter_mut().zip(grad).zip(buffers) {
             let g = coupled_grad(g, *p, self.weight_decay, self.maximize);
             *v = *v * alpha + (1.0 - alpha) * g * g;
             let avg = if self.centered {

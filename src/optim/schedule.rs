@@ -420,7 +420,10 @@ impl Schedule {
                 c.positive("max_lr", s.max_lr);
                 c.at_least_one("total_steps", s.total_steps);
                 if c.finite("pct_start", s.pct_start) && !(0.0..=1.0).contains(&s.pct_start) {
-                    c.fail("pct_start", format!("must be in [0, 1], got {}", s.pct_start));
+                    c.fail(
+                        "pct_start",
+                        format!("must be in [0, 1], got {}", s.pct_start),
+                    );
                 }
                 c.positive("div_factor", s.div_factor);
                 c.positive("final_div_factor", s.final_div_factor);
@@ -473,7 +476,16 @@ impl Schedule {
 
     /// `scheduler.step()` after an optimizer step. `metric` is the loss of that
     /// step's forward pass; only `ReduceLROnPlateau` reads it.
+    #[inline]
     pub fn advance(&self, state: &mut ScheduleState, metric: f64) {
+        if let Self::Constant = self {
+            state.last_epoch += 1;
+        } else {
+            self.advance_scheduled(state, metric);
+        }
+    }
+
+    fn advance_scheduled(&self, state: &mut ScheduleState, metric: f64) {
         state.last_epoch += 1;
         let k = state.last_epoch;
         let lr = state.lr;
@@ -485,7 +497,7 @@ impl Schedule {
                 }
             }
             Self::StepLR(s) => {
-                if k % s.step_size == 0 {
+                if k.is_multiple_of(s.step_size) {
                     state.lr = lr * s.gamma;
                 }
             }
@@ -539,8 +551,8 @@ impl CosineAnnealingLr {
     fn next(&self, base_lr: f64, lr: f64, k: u64) -> f64 {
         let t_max = self.t_max as f64;
         let kf = k as f64;
-        let period = 2 * self.t_max as i64;
-        if (k as i64 - 1 - self.t_max as i64).rem_euclid(period) == 0 {
+        let t = i128::from(self.t_max);
+        if (i128::from(k) - 1 - t).rem_euclid(2 * t) == 0 {
             lr + (base_lr - self.eta_min) * (1.0 - (PI / t_max).cos()) / 2.0
         } else {
             (1.0 + (PI * kf / t_max).cos()) / (1.0 + (PI * (kf - 1.0) / t_max).cos())
@@ -560,13 +572,31 @@ impl OneCycleLr {
         // (end_step, start_lr, end_lr, start_momentum, end_momentum)
         let phases: &[(f64, f64, f64, f64, f64)] = if self.three_phase {
             &[
-                (self.pct_start * total - 1.0, initial_lr, self.max_lr, hi_m, lo_m),
-                (2.0 * self.pct_start * total - 2.0, self.max_lr, initial_lr, lo_m, hi_m),
+                (
+                    self.pct_start * total - 1.0,
+                    initial_lr,
+                    self.max_lr,
+                    hi_m,
+                    lo_m,
+                ),
+                (
+                    2.0 * self.pct_start * total - 2.0,
+                    self.max_lr,
+                    initial_lr,
+                    lo_m,
+                    hi_m,
+                ),
                 (total - 1.0, initial_lr, min_lr, hi_m, hi_m),
             ]
         } else {
             &[
-                (self.pct_start * total - 1.0, initial_lr, self.max_lr, hi_m, lo_m),
+                (
+                    self.pct_start * total - 1.0,
+                    initial_lr,
+                    self.max_lr,
+                    hi_m,
+                    lo_m,
+                ),
                 (total - 1.0, self.max_lr, min_lr, lo_m, hi_m),
             ]
         };
@@ -684,7 +714,11 @@ mod tests {
             21,
         );
         assert!((v[10] - 0.01).abs() < 1e-12);
-        assert!((v[20] - 1.0).abs() < 1e-9, "second half climbs back: {}", v[20]);
+        assert!(
+            (v[20] - 1.0).abs() < 1e-9,
+            "second half climbs back: {}",
+            v[20]
+        );
     }
 
     #[test]

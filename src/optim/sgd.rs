@@ -88,11 +88,7 @@ impl Optimizer for Sgd {
         state.step += 1;
         let use_momentum = self.momentum != 0.0;
         let first = !state.buffer_ready;
-        for ((p, &g), b) in params
-            .iter_mut()
-            .zip(grad)
-            .zip(&mut state.momentum_buffer)
-        {
+        for ((p, &g), b) in params.iter_mut().zip(grad).zip(&mut state.momentum_buffer) {
             let mut g = coupled_grad(g, *p, self.weight_decay, self.maximize);
             if use_momentum {
                 *b = if first {

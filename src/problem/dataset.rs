@@ -112,7 +112,9 @@ impl LineDataSource {
                 noise,
                 x_range,
                 seed,
-            } => Ok(synthetic_line(*n, *slope, *intercept, *noise, *x_range, *seed)),
+            } => Ok(synthetic_line(
+                *n, *slope, *intercept, *noise, *x_range, *seed,
+            )),
         }
     }
 
@@ -170,7 +172,10 @@ pub fn parse_xy_csv(text: &str, path: &Path) -> Result<LineData, DataError> {
         row,
         message,
     };
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     let Some((header_idx, header)) = lines.next() else {
         return Err(DataError::Empty {
             path: path.to_path_buf(),

@@ -165,11 +165,7 @@ pub fn saddle(x: f64, y: f64) -> (f64, f64, f64) {
 #[inline]
 pub fn saddle_with_minima(x: f64, y: f64) -> (f64, f64, f64) {
     let y2 = y * y;
-    (
-        0.5 * x * x - 0.5 * y2 + 0.25 * (y2 * y2),
-        x,
-        -y + y2 * y,
-    )
+    (0.5 * x * x - 0.5 * y2 + 0.25 * (y2 * y2), x, -y + y2 * y)
 }
 
 /// One Gaussian well `−depth·exp(−‖p − c‖² / (2σ²))` of [`gaussian_wells`].

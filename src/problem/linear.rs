@@ -28,17 +28,15 @@ impl LinearRegression {
         &self.data
     }
 
-    fn residual(&self, params: &[f64], i: usize) -> Option<(f64, f64)> {
-        let (&w, &b) = (params.first()?, params.get(1)?);
-        let x = *self.data.x.get(i)?;
-        let y = *self.data.y.get(i)?;
-        Some((w * x + b - y, x))
-    }
-
-    fn accumulate(&self, params: &[f64], indices: impl Iterator<Item = usize>) -> (f64, f64, f64, usize) {
+    /// Sums of r², r·x and r over the samples `indices`, and their count.
+    fn accumulate(&self, params: &[f64], indices: &[usize]) -> (f64, f64, f64, usize) {
+        let (Some(&w), Some(&b)) = (params.first(), params.get(1)) else {
+            return (f64::NAN, f64::NAN, f64::NAN, 0);
+        };
         let (mut sq, mut sx, mut s, mut n) = (0.0, 0.0, 0.0, 0);
-        for i in indices {
-            if let Some((r, x)) = self.residual(params, i) {
+        for &i in indices {
+            if let (Some(&x), Some(&y)) = (self.data.x.get(i), self.data.y.get(i)) {
+                let r = w * x + b - y;
                 sq += r * r;
                 sx += r * x;
                 s += r;
@@ -46,6 +44,37 @@ impl LinearRegression {
             }
         }
         (sq, sx, s, n)
+    }
+
+    /// The same sums over every sample, in four independent lanes so the
+    /// additions overlap (torch's CPU sum reorders them too).
+    fn accumulate_all(&self, params: &[f64]) -> (f64, f64, f64, usize) {
+        let (Some(&w), Some(&b)) = (params.first(), params.get(1)) else {
+            return (f64::NAN, f64::NAN, f64::NAN, 0);
+        };
+        let (Some(xs), Some(ys)) = (self.data.x.as_slice(), self.data.y.as_slice()) else {
+            let all: Vec<usize> = (0..self.data.x.len()).collect();
+            return self.accumulate(params, &all);
+        };
+        let (mut sq, mut sx, mut s) = ([0.0; 4], [0.0; 4], [0.0; 4]);
+        let (xc, yc) = (xs.chunks_exact(4), ys.chunks_exact(4));
+        let (x_rest, y_rest) = (xc.remainder(), yc.remainder());
+        for (x4, y4) in xc.zip(yc) {
+            for lane in 0..4 {
+                let r = w * x4[lane] + b - y4[lane];
+                sq[lane] += r * r;
+                sx[lane] += r * x4[lane];
+                s[lane] += r;
+            }
+        }
+        for (lane, (&x, &y)) in x_rest.iter().zip(y_rest).enumerate() {
+            let r = w * x + b - y;
+            sq[lane] += r * r;
+            sx[lane] += r * x;
+            s[lane] += r;
+        }
+        let total = |v: [f64; 4]| (v[0] + v[1]) + (v[2] + v[3]);
+        (total(sq), total(sx), total(s), xs.len().min(ys.len()))
     }
 }
 
@@ -57,7 +86,12 @@ fn least_squares(data: &LineData) -> Option<(f64, f64)> {
     }
     let xm = data.x.sum() / n;
     let ym = data.y.sum() / n;
-    let sxy: f64 = data.x.iter().zip(&data.y).map(|(x, y)| (x - xm) * (y - ym)).sum();
+    let sxy: f64 = data
+        .x
+        .iter()
+        .zip(&data.y)
+        .map(|(x, y)| (x - xm) * (y - ym))
+        .sum();
     let sxx: f64 = data.x.iter().map(|x| (x - xm) * (x - xm)).sum();
     (sxx > 0.0).then(|| {
         let w = sxy / sxx;
@@ -83,14 +117,14 @@ impl Problem for LinearRegression {
     }
 
     fn loss(&self, params: &[f64]) -> f64 {
-        let (sq, _, _, n) = self.accumulate(params, 0..self.data.x.len());
+        let (sq, _, _, n) = self.accumulate_all(params);
         if n == 0 { f64::NAN } else { sq / n as f64 }
     }
 
     fn loss_grad(&self, params: &[f64], batch: Batch<'_>, grad: &mut [f64]) -> f64 {
         let (sq, sx, s, n) = match batch {
-            Batch::Full => self.accumulate(params, 0..self.data.x.len()),
-            Batch::Indices(idx) => self.accumulate(params, idx.iter().copied()),
+            Batch::Full => self.accumulate_all(params),
+            Batch::Indices(idx) => self.accumulate(params, idx),
         };
         let n = n as f64;
         if let [gw, gb] = grad {

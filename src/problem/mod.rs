@@ -115,9 +115,7 @@ impl ProblemConfig {
     pub fn build(&self, base_dir: &Path) -> Result<Arc<dyn Problem>, ProblemError> {
         Ok(match self {
             Self::Surface(s) => Arc::new(*s),
-            Self::LinearRegression(c) => {
-                Arc::new(LinearRegression::new(c.data.load(base_dir)?))
-            }
+            Self::LinearRegression(c) => Arc::new(LinearRegression::new(c.data.load(base_dir)?)),
         })
     }
 

@@ -63,7 +63,55 @@ impl BatchStream {
         let end = (self.pos + self.batch_size).min(self.order.len());
         let start = self.pos;
         self.pos = end;
-        self.order.get(start..end).map_or(Batch::Full, Batch::Indices)
+        self.order
+            .get(start..end)
+            .map_or(Batch::Full, Batch::Indices)
+    }
+}
+
+/// The batches of the next few steps, drawn ahead so that every run can
+/// take those steps independently (and in parallel). Buffers are reused.
+#[derive(Clone, Debug, Default)]
+pub struct BatchPlan {
+    indices: Vec<usize>,
+    /// Per step: `None` for the full batch, else a range into `indices`.
+    steps: Vec<Option<(usize, usize)>>,
+}
+
+impl BatchPlan {
+    /// Replaces the plan with the next `steps` batches of `stream`.
+    pub fn fill(&mut self, stream: &mut BatchStream, steps: usize) {
+        self.indices.clear();
+        self.steps.clear();
+        for _ in 0..steps {
+            match stream.next_batch() {
+                Batch::Full => self.steps.push(None),
+                Batch::Indices(ix) => {
+                    let start = self.indices.len();
+                    self.indices.extend_from_slice(ix);
+                    self.steps.push(Some((start, self.indices.len())));
+                }
+            }
+        }
+    }
+
+    /// Number of planned steps.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether nothing is planned.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The batch of planned step `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> Batch<'_> {
+        match self.steps.get(i).copied().flatten() {
+            Some((a, b)) => self.indices.get(a..b).map_or(Batch::Full, Batch::Indices),
+            None => Batch::Full,
+        }
     }
 }
 
@@ -101,6 +149,25 @@ mod tests {
         let c = collect(&mut BatchStream::new(50, Some(7), 43), 30);
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_plan_replays_the_stream() {
+        let mut direct = BatchStream::new(23, Some(5), 9);
+        let expected = collect(&mut direct, 12);
+        let mut planned = BatchStream::new(23, Some(5), 9);
+        let mut plan = BatchPlan::default();
+        let mut got = Vec::new();
+        for chunk in [5, 7] {
+            plan.fill(&mut planned, chunk);
+            for i in 0..plan.len() {
+                let Batch::Indices(ix) = plan.get(i) else {
+                    panic!()
+                };
+                got.push(ix.to_vec());
+            }
+        }
+        assert_eq!(got, expected);
     }
 
     #[test]

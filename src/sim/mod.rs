@@ -11,7 +11,7 @@ mod trajectory;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use batches::BatchStream;
+pub use batches::{BatchPlan, BatchStream};
 pub use run::{Run, RunSetup, Termination};
 pub use trajectory::Trajectory;
 
@@ -20,6 +20,10 @@ use crate::problem::{Problem, ProblemError};
 
 /// Rows reserved up front per run; longer runs grow their buffers.
 const MAX_RESERVED_ROWS: usize = 1 << 20;
+/// Steps planned (and batches drawn) at a time inside `advance`.
+const PLAN_STEPS: usize = 1 << 14;
+/// Below this many run-steps a chunk is not worth a thread.
+const PARALLEL_MIN_WORK: usize = 1 << 15;
 
 /// What a simulation needs besides the problem.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,7 +69,8 @@ pub struct Simulation {
     grad_tol: Option<f64>,
     steps_done: u64,
     horizon: u64,
-    grad: Vec<f64>,
+    plan: BatchPlan,
+    workers: usize,
 }
 
 impl Simulation {
@@ -99,7 +104,8 @@ impl Simulation {
             grad_tol: setup.grad_tol,
             steps_done: 0,
             horizon: setup.steps,
-            grad: vec![0.0; dim],
+            plan: BatchPlan::default(),
+            workers: std::thread::available_parallelism().map_or(1, usize::from),
         })
     }
 
@@ -111,18 +117,42 @@ impl Simulation {
 
     /// Advances every active run by up to `n` steps, never past the horizon.
     /// Returns the number of steps taken.
+    ///
+    /// The batches are drawn first, then each run takes the steps on its own;
+    /// independent runs go to separate threads when there is enough work.
     pub fn advance(&mut self, n: u64) -> u64 {
         let begin = self.steps_done;
         let target = self.steps_done.saturating_add(n).min(self.horizon);
-        let problem = self.problem.as_ref();
         while self.steps_done < target && self.runs.iter().any(Run::is_active) {
-            let batch = self.batches.next_batch();
-            let k = self.steps_done;
-            for run in self.runs.iter_mut().filter(|r| r.is_active()) {
-                run.step(problem, batch, k, &mut self.grad, self.grad_tol);
+            let chunk =
+                usize::try_from(target - self.steps_done).map_or(PLAN_STEPS, |r| r.min(PLAN_STEPS));
+            self.plan.fill(&mut self.batches, chunk);
+            let first = self.steps_done;
+            let problem = self.problem.as_ref();
+            let (plan, tol) = (&self.plan, self.grad_tol);
+            let active = self.runs.iter().filter(|r| r.is_active()).count();
+            let workers = self.workers.min(active);
+            if workers > 1 && active * chunk >= PARALLEL_MIN_WORK {
+                let per_worker = self.runs.len().div_ceil(workers);
+                std::thread::scope(|scope| {
+                    for (i, runs) in self.runs.chunks_mut(per_worker).enumerate() {
+                        // If no thread can be had, the catch-up below takes this share.
+                        drop(
+                            std::thread::Builder::new()
+                                .name(format!("descent-sim-{i}"))
+                                .spawn_scoped(scope, move || {
+                                    step_runs(runs, problem, plan, first, tol);
+                                }),
+                        );
+                    }
+                });
+                step_runs(&mut self.runs, problem, plan, first, tol);
+            } else {
+                step_runs(&mut self.runs, problem, plan, first, tol);
             }
-            self.steps_done += 1;
+            self.steps_done += chunk as u64;
         }
+        let problem = self.problem.as_ref();
         for run in &mut self.runs {
             run.settle(problem);
         }
@@ -174,6 +204,35 @@ impl Simulation {
     }
 }
 
+/// Takes every planned step (from global step `first`) on each active run.
+/// A run that is already past a step (caught up elsewhere) skips it.
+fn step_runs(
+    runs: &mut [Run],
+    problem: &dyn Problem,
+    plan: &BatchPlan,
+    first: u64,
+    tol: Option<f64>,
+) {
+    let mut grad = [0.0; 64];
+    let mut heap_grad = Vec::new();
+    let dim = problem.dim();
+    let grad: &mut [f64] = if dim <= grad.len() {
+        &mut grad[..dim]
+    } else {
+        heap_grad.resize(dim, 0.0);
+        &mut heap_grad
+    };
+    for run in runs {
+        let done = run.steps_taken().saturating_sub(first);
+        for i in usize::try_from(done).unwrap_or(usize::MAX)..plan.len() {
+            if !run.is_active() {
+                break;
+            }
+            run.step(problem, plan.get(i), first + i as u64, grad, tol);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,8 +274,21 @@ mod tests {
 
     fn both_runs() -> Vec<RunSetup> {
         vec![
-            run("adam", OptimizerConfig::Adam(Adam { lr: 0.05, ..Adam::default() })),
-            run("sgd", OptimizerConfig::Sgd(Sgd { lr: 0.1, momentum: 0.9, ..Sgd::default() })),
+            run(
+                "adam",
+                OptimizerConfig::Adam(Adam {
+                    lr: 0.05,
+                    ..Adam::default()
+                }),
+            ),
+            run(
+                "sgd",
+                OptimizerConfig::Sgd(Sgd {
+                    lr: 0.1,
+                    momentum: 0.9,
+                    ..Sgd::default()
+                }),
+            ),
         ]
     }
 
@@ -239,10 +311,16 @@ mod tests {
     fn every_run_sees_the_same_batches() {
         // Two identical runs must produce identical paths even with other runs
         // in between, because the batch stream is shared, not per run.
-        let cfg = OptimizerConfig::Sgd(Sgd { lr: 0.1, ..Sgd::default() });
+        let cfg = OptimizerConfig::Sgd(Sgd {
+            lr: 0.1,
+            ..Sgd::default()
+        });
         let mut sim = Simulation::new(
             regression(),
-            setup(100, vec![run("a", cfg), both_runs().remove(0), run("b", cfg)]),
+            setup(
+                100,
+                vec![run("a", cfg), both_runs().remove(0), run("b", cfg)],
+            ),
         )
         .unwrap();
         sim.run_to_end();
@@ -253,10 +331,44 @@ mod tests {
     }
 
     #[test]
+    fn parallel_runs_equal_runs_alone() {
+        // 8 runs × 10 000 steps is enough work for the threaded path.
+        let configs: Vec<OptimizerConfig> = OptimizerConfig::catalogue()[..8].to_vec();
+        let runs: Vec<RunSetup> = configs.iter().map(|c| run(c.kind_name(), *c)).collect();
+        let mut together = Simulation::new(regression(), setup(10_000, runs.clone())).unwrap();
+        together.run_to_end();
+        for (i, r) in runs.into_iter().enumerate() {
+            let mut alone = Simulation::new(regression(), setup(10_000, vec![r])).unwrap();
+            alone.run_to_end();
+            assert_eq!(
+                alone.runs()[0].trajectory(),
+                together.runs()[i].trajectory(),
+                "run {i}"
+            );
+            assert_eq!(
+                alone.runs()[0].termination(),
+                together.runs()[i].termination()
+            );
+        }
+    }
+
+    #[test]
     fn divergence_stops_only_that_run() {
         let runs = vec![
-            run("wild", OptimizerConfig::Sgd(Sgd { lr: 10.0, ..Sgd::default() })),
-            run("tame", OptimizerConfig::Sgd(Sgd { lr: 1e-4, ..Sgd::default() })),
+            run(
+                "wild",
+                OptimizerConfig::Sgd(Sgd {
+                    lr: 10.0,
+                    ..Sgd::default()
+                }),
+            ),
+            run(
+                "tame",
+                OptimizerConfig::Sgd(Sgd {
+                    lr: 1e-4,
+                    ..Sgd::default()
+                }),
+            ),
         ];
         let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup(200, runs)).unwrap();
         sim.run_to_end();
@@ -275,7 +387,16 @@ mod tests {
 
     #[test]
     fn converged_runs_stop_at_the_tolerance() {
-        let mut s = setup(10_000, vec![run("gd", OptimizerConfig::Sgd(Sgd { lr: 0.1, ..Sgd::default() }))]);
+        let mut s = setup(
+            10_000,
+            vec![run(
+                "gd",
+                OptimizerConfig::Sgd(Sgd {
+                    lr: 0.1,
+                    ..Sgd::default()
+                }),
+            )],
+        );
         s.grad_tol = Some(1e-6);
         s.start = Some(vec![3.0, 1.0]);
         let mut sim = Simulation::new(Arc::new(Surface::Booth), s).unwrap();

@@ -5,6 +5,12 @@ use crate::problem::{Batch, Problem};
 
 use super::Trajectory;
 
+/// Whether every value is finite, without a branch per value.
+#[inline]
+fn all_finite(values: &[f64]) -> bool {
+    values.iter().fold(true, |ok, v| ok & v.is_finite())
+}
+
 /// Why a run stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Termination {
@@ -57,7 +63,12 @@ pub struct Run {
 }
 
 impl Run {
-    pub(crate) fn new(setup: RunSetup, start: &[f64], problem: &dyn Problem, capacity: usize) -> Self {
+    pub(crate) fn new(
+        setup: RunSetup,
+        start: &[f64],
+        problem: &dyn Problem,
+        capacity: usize,
+    ) -> Self {
         let mut trajectory = Trajectory::with_capacity(start.len(), capacity);
         trajectory.push(start, f64::NAN);
         let mut run = Self {
@@ -103,6 +114,11 @@ impl Run {
         self.stopped
     }
 
+    /// Optimizer steps this run has taken.
+    pub fn steps_taken(&self) -> u64 {
+        self.trajectory.len().saturating_sub(1) as u64
+    }
+
     /// Whether the run still takes steps.
     #[inline]
     pub fn is_active(&self) -> bool {
@@ -133,7 +149,7 @@ impl Run {
         };
         self.trajectory.set_last_loss(loss);
         self.pending_loss = false;
-        if !loss.is_finite() || !batch_loss.is_finite() || grad.iter().any(|g| !g.is_finite()) {
+        if !(all_finite(grad) & loss.is_finite() & batch_loss.is_finite()) {
             self.stop(Termination::Diverged { step: k });
             return;
         }
@@ -147,7 +163,8 @@ impl Run {
         match self.schedule_state.momentum() {
             Some(m) => {
                 let config = self.setup.optimizer.with_cycled_momentum(m);
-                self.optimizer.step_with(config, &mut self.params, grad, lr);
+                self.optimizer
+                    .step_with(&config, &mut self.params, grad, lr);
             }
             None => self.optimizer.step(&mut self.params, grad, lr),
         }
@@ -156,7 +173,7 @@ impl Run {
             .advance(&mut self.schedule_state, batch_loss);
         self.trajectory.push(&self.params, f64::NAN);
         self.pending_loss = true;
-        if self.params.iter().any(|p| !p.is_finite()) {
+        if !all_finite(&self.params) {
             self.stop(Termination::Diverged { step: k + 1 });
         }
     }

@@ -41,6 +41,7 @@ fn betas(v: &Value, default: (f64, f64)) -> (f64, f64) {
 
 /// A torch optimizer class name (`torch.optim.Adam` or `Adam`) plus its kwargs.
 /// Missing kwargs take Descent's defaults, which must equal torch's.
+#[expect(clippy::too_many_lines, reason = "one arm per torch class")]
 pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
     let name = class.rsplit('.').next().unwrap_or(class);
     match name {

@@ -1,0 +1,245 @@
+//! The real `descent` binary, run as a user would.
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{close, golden_dir, read_rows};
+
+fn descent(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn preset(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("presets")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// A user mistake: non-zero exit, one clear message, no panic or backtrace.
+fn assert_clean_failure(out: &Output, needle: &str) {
+    let err = stderr(out);
+    assert!(
+        !out.status.success(),
+        "expected failure, got success: {err}"
+    );
+    assert!(err.contains(needle), "stderr lacks {needle:?}:\n{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_prints_the_csv_contract() {
+    let out = descent(&[
+        "run",
+        &preset("adam-vs-sgd-rosenbrock.ron"),
+        "--steps",
+        "7",
+        "--csv",
+        "-",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "run,label,step,x,y,loss");
+    assert_eq!(lines.len(), 1 + 3 * 8, "3 runs × (7 steps + start)");
+    assert_eq!(lines[1], "0,Adam,0,-1.5,2.0,12.5");
+    assert!(lines[8].starts_with("0,Adam,7,"));
+    assert!(lines[9].starts_with("1,SGD + momentum,0,-1.5,2.0,"));
+    for line in &lines[1..] {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert_eq!(fields.len(), 6, "{line}");
+        for v in &fields[3..] {
+            v.parse::<f64>().unwrap();
+        }
+    }
+}
+
+#[test]
+fn regression_csv_names_w_and_b_and_resolves_data_relative_to_the_preset() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_descent"))
+        .current_dir(elsewhere.path())
+        .args(["run", &preset("linreg-gd-vs-adam.ron"), "--csv", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("run,label,step,w,b,loss\n"));
+    // Full precision: the GD run is PyTorch's reference trajectory.
+    let torch = read_rows(&golden_dir().join("torch/linreg__gd.csv"));
+    let ours: Vec<Vec<f64>> = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with("0,"))
+        .map(|l| l.split(',').skip(2).map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(ours.len(), torch.len());
+    for (a, b) in ours.iter().zip(&torch) {
+        for i in 0..4 {
+            assert!(
+                close(a[i], b[i], 1e-9),
+                "step {}: {a:?} vs torch {b:?}",
+                b[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn csv_to_a_file_equals_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.csv");
+    let p = preset("saddle-escape.ron");
+    let to_file = descent(&["run", &p, "--csv", path.to_str().unwrap()]);
+    assert!(to_file.status.success(), "{}", stderr(&to_file));
+    let to_stdout = descent(&["run", &p, "--csv", "-"]);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), stdout(&to_stdout));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn summary_names_every_run_and_divergence() {
+    let out = descent(&["run", &preset("lr-too-large.ron")]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Learning rate too large: divergence\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("lr 0.4") && text.contains("diverged at step"),
+        "{text}"
+    );
+    assert_eq!(text.matches("max steps").count(), 3, "{text}");
+}
+
+#[test]
+fn no_arguments_runs_the_default_lesson() {
+    let out = descent(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Adam vs SGD on Rosenbrock"), "{text}");
+    assert!(text.contains("RMSprop"));
+}
+
+#[test]
+fn list_shows_surfaces_optimizers_and_schedules() {
+    let out = descent(&["list"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for needle in [
+        "Rosenbrock",
+        "GaussianWells",
+        "IllConditioned",
+        "torch.optim.NAdam",
+        "Adam(lr: 0.001, betas: (0.9, 0.999), eps: 1e-8",
+        "Lion(lr: 0.0001",
+        "OneCycleLR(",
+        "ReduceLROnPlateau(",
+        "CosineAnnealingWarmRestarts(",
+    ] {
+        assert!(text.contains(needle), "list lacks {needle}:\n{text}");
+    }
+}
+
+#[test]
+fn missing_preset_is_a_clean_error() {
+    let out = descent(&["run", "no/such/preset.ron"]);
+    assert_clean_failure(&out, "no/such/preset.ron");
+}
+
+#[test]
+fn syntax_errors_report_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    std::fs::write(
+        &path,
+        "(\n    problem: Surface(Rosenbrock),\n    runs: [(optimizer: Adamm())],\n)\n",
+    )
+    .unwrap();
+    let out = descent(&["run", path.to_str().unwrap()]);
+    assert_clean_failure(&out, "bad.ron:3:");
+    assert_clean_failure(&out, "Adamm");
+}
+
+#[test]
+fn nonsense_values_name_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("neg.ron");
+    std::fs::write(
+        &path,
+        "(problem: Surface(Beale), runs: [(optimizer: Sgd(lr: -1.0))])",
+    )
+    .unwrap();
+    let out = descent(&["run", path.to_str().unwrap()]);
+    assert_clean_failure(&out, "runs[0].optimizer.lr: must be > 0, got -1");
+}
+
+#[test]
+fn zero_steps_override_is_rejected() {
+    let out = descent(&["run", &preset("saddle-escape.ron"), "--steps", "0"]);
+    assert_clean_failure(&out, "steps: must be at least 1");
+}
+
+#[test]
+fn unwritable_csv_path_is_a_clean_error() {
+    let out = descent(&[
+        "run",
+        &preset("saddle-escape.ron"),
+        "--csv",
+        "/nonexistent-dir/x.csv",
+    ]);
+    assert_clean_failure(&out, "cannot write /nonexistent-dir/x.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = descent(&[
+        "run",
+        &preset("saddle-escape.ron"),
+        "--csv",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_clean_failure(&out, "directory");
+}
+
+#[test]
+fn bad_data_file_names_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.csv"), "x,y\n1,2\n3,oops\n").unwrap();
+    let path: PathBuf = dir.path().join("p.ron");
+    std::fs::write(
+        &path,
+        "(problem: LinearRegression(data: Csv(\"d.csv\")), runs: [(optimizer: Sgd())])",
+    )
+    .unwrap();
+    let out = descent(&["run", path.to_str().unwrap()]);
+    assert_clean_failure(&out, "d.csv:3: y is not a number: `oops`");
+}
+
+#[test]
+fn unknown_subcommand_is_rejected_by_clap() {
+    let out = descent(&["frobnicate"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("frobnicate"));
+}
