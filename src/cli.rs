@@ -14,12 +14,78 @@ use crate::problem::Surface;
 use crate::sim::{SimError, Simulation};
 
 /// See how deep-learning optimizers really behave.
+///
+/// Without a command, Descent opens its window on the last session (or
+/// `--preset`); in a build without the `gui` feature, or with `--headless`,
+/// it runs that lesson in the terminal instead.
 #[derive(Debug, Parser)]
 #[command(name = "descent", version, about)]
 pub struct Cli {
-    /// What to do; without a command, the default lesson runs.
+    /// What to do; without a command, the window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Open this preset instead of the last session.
+    #[arg(long, value_name = "PRESET")]
+    pub preset: Option<PathBuf>,
+    /// Print the lesson's results instead of opening the window.
+    #[arg(long)]
+    pub headless: bool,
+    /// Save a PNG of the window once the results are in, then quit.
+    #[arg(long, value_name = "PNG")]
+    pub screenshot: Option<PathBuf>,
+    /// With --screenshot: frames to wait once the results are in.
+    #[arg(long, value_name = "N")]
+    pub quit_after_frames: Option<u32>,
+    /// Window size in logical pixels, e.g. 1280x800.
+    #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "1440x900")]
+    pub window_size: (f32, f32),
+}
+
+fn parse_size(text: &str) -> Result<(f32, f32), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT, got `{text}`"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|v| (200.0..=10_000.0).contains(v))
+            .ok_or_else(|| format!("`{v}` is not a size between 200 and 10000"))
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+/// How the window should open.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WindowOptions {
+    /// A preset to open instead of the last session.
+    pub preset: Option<PathBuf>,
+    /// Save a PNG of the window and quit.
+    pub screenshot: Option<PathBuf>,
+    /// Frames to wait before the screenshot.
+    pub quit_after_frames: Option<u32>,
+    /// Window size in logical pixels.
+    pub size: (f32, f32),
+}
+
+impl Default for WindowOptions {
+    fn default() -> Self {
+        Self {
+            preset: None,
+            screenshot: None,
+            quit_after_frames: None,
+            size: (1440.0, 900.0),
+        }
+    }
+}
+
+/// What the binary should do after parsing its arguments.
+#[derive(Debug)]
+pub enum Launch {
+    /// A command ran; exit with this code.
+    Exit(ExitCode),
+    /// Open the window.
+    Window(WindowOptions),
 }
 
 /// The subcommands.
@@ -59,10 +125,41 @@ pub enum CliError {
     },
 }
 
-/// Parses the arguments and runs the command; the binary's entry point.
-pub fn main() -> ExitCode {
+/// Parses the arguments and runs a command, or says to open the window.
+pub fn launch() -> Launch {
     let cli = Cli::parse();
-    match execute(cli.command) {
+    let options = WindowOptions {
+        preset: cli.preset,
+        screenshot: cli.screenshot,
+        quit_after_frames: cli.quit_after_frames,
+        size: cli.window_size,
+    };
+    if cli.command.is_none() && !cli.headless {
+        return Launch::Window(options);
+    }
+    if cli.command.is_none() {
+        return Launch::Exit(run_headless(&options));
+    }
+    Launch::Exit(exit_code(execute(cli.command)))
+}
+
+/// Runs the window's lesson in the terminal: `--preset` or the default one.
+pub fn run_headless(options: &WindowOptions) -> ExitCode {
+    let result = match &options.preset {
+        Some(path) => execute(Some(Command::Run {
+            preset: path.clone(),
+            steps: None,
+            csv: None,
+        })),
+        None => Preset::from_ron_str(crate::DEFAULT_PRESET, "default preset")
+            .map_err(CliError::from)
+            .and_then(|p| run(&p, Path::new("."), None, None)),
+    };
+    exit_code(result)
+}
+
+fn exit_code(result: Result<(), CliError>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(CliError::Write { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::SUCCESS
@@ -74,7 +171,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Runs one command.
+/// Runs one command (`None` runs the default lesson headless).
 pub fn execute(command: Option<Command>) -> Result<(), CliError> {
     match command {
         None => {

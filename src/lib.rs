@@ -5,9 +5,13 @@
 //! ([`sim`]), presets ([`preset`]), exports ([`export`]) and the CLI ([`cli`]).
 //! None of these modules depends on a GUI toolkit.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod atomic_file;
 pub mod cli;
 pub mod export;
+pub mod field;
+pub mod field_worker;
 pub mod optim;
 pub mod preset;
 pub mod problem;

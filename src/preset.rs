@@ -70,6 +70,24 @@ pub struct RunSpec {
     /// Learning-rate schedule.
     #[serde(default)]
     pub schedule: Schedule,
+    /// Shown in the window (hidden runs are still computed).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub enabled: bool,
+    /// Colour in the window and exports, as (r, g, b); `None` picks from the palette.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<(u8, u8, u8)>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// A point in parameter space, written `(x, y)` or `[x, y]`.

@@ -137,8 +137,8 @@ fn summary_names_every_run_and_divergence() {
 }
 
 #[test]
-fn no_arguments_runs_the_default_lesson() {
-    let out = descent(&[]);
+fn headless_without_a_command_runs_the_default_lesson() {
+    let out = descent(&["--headless"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("Adam vs SGD on Rosenbrock"), "{text}");

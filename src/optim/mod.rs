@@ -12,6 +12,7 @@ mod adamax;
 mod config;
 mod lion;
 mod nadam;
+pub mod params;
 mod power;
 mod rmsprop;
 pub mod schedule;

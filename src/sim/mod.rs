@@ -6,6 +6,7 @@
 
 mod batches;
 mod run;
+pub mod runner;
 mod trajectory;
 
 use std::path::Path;

@@ -57,6 +57,14 @@ impl Trajectory {
         self.len().checked_sub(1).and_then(|k| self.row(k))
     }
 
+    /// The flat values of rows `range` (`dim + 1` per row), clamped to what exists.
+    pub fn raw_rows(&self, range: std::ops::Range<usize>) -> &[f64] {
+        let stride = self.dim + 1;
+        let end = range.end.min(self.len()) * stride;
+        let start = (range.start * stride).min(end);
+        self.values.get(start..end).unwrap_or_default()
+    }
+
     /// Every row in order.
     pub fn rows(&self) -> impl Iterator<Item = (&[f64], f64)> + '_ {
         self.values.chunks_exact(self.dim + 1).map(|row| {

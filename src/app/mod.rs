@@ -1,0 +1,422 @@
+//! The desktop window (feature `gui`). The only module, with `main.rs`, that
+//! names egui or eframe.
+//!
+//! `logic` drains the simulation and field threads and moves the play head;
+//! `ui` lays out the panels. Panels edit the preset or the play head; any edit
+//! to the preset sends the whole scenario to the simulation thread, which
+//! recomputes the horizon while the play head reveals it.
+
+pub mod panels;
+pub mod session;
+pub mod state;
+pub mod theme;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use eframe::egui::{self, RichText};
+
+use crate::cli::WindowOptions;
+use crate::preset::{Point, Preset};
+use crate::problem::ViewBox;
+use panels::transport::Playback;
+use panels::{controls, loss_plot, surface_view, transport};
+use session::Session;
+use state::AppState;
+
+/// Frames to wait after the results are complete before a `--screenshot`.
+const SCREENSHOT_SETTLE_FRAMES: u32 = 3;
+
+/// The application.
+pub struct DescentApp {
+    state: AppState,
+    preset: Preset,
+    session: Session,
+    playback: Playback,
+    options: WindowOptions,
+    /// A new problem: set the view to its default once its results arrive.
+    reset_view: bool,
+    /// The view to restore on the first frame.
+    initial_view: Option<ViewBox>,
+    heat_map: Option<(egui::TextureHandle, ViewBox)>,
+    heat_map_source: Option<ViewBox>,
+    ready_frames: u32,
+    screenshot_sent: bool,
+    screenshot_done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The preset did not validate; shown instead of running.
+    invalid: Option<String>,
+}
+
+impl std::fmt::Debug for DescentApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DescentApp")
+            .field("preset", &self.preset.title)
+            .field("playback", &self.playback)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DescentApp {
+    /// Builds the app, restoring the last session unless a preset was given.
+    pub fn new(cc: &eframe::CreationContext<'_>, options: WindowOptions) -> Self {
+        let restored = if options.preset.is_none() && options.screenshot.is_none() {
+            cc.storage
+                .and_then(|s| eframe::get_value::<AppState>(s, eframe::APP_KEY))
+        } else {
+            None
+        };
+        let mut state = restored.unwrap_or_default();
+        let mut load_error = None;
+        if let Some(path) = &options.preset {
+            match Preset::load(path) {
+                Ok(p) => {
+                    state.preset_ron = p.to_ron_string().unwrap_or_default();
+                    state.base_dir = path
+                        .parent()
+                        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+                    state.view = None;
+                }
+                Err(e) => load_error = Some(e.to_string()),
+            }
+        }
+        let preset = state.preset();
+        let ctx = cc.egui_ctx.clone();
+        let waker = move || ctx.request_repaint_after(Duration::from_millis(16));
+        let mut session = Session::new(waker);
+        session.run(&preset, &state.base_dir);
+        if let Some(e) = load_error {
+            session.error = Some(e);
+        }
+        let initial_view = state.view;
+        Self {
+            state,
+            preset,
+            session,
+            playback: Playback {
+                follow_end: true,
+                ..Playback::default()
+            },
+            options,
+            reset_view: initial_view.is_none(),
+            initial_view,
+            heat_map: None,
+            heat_map_source: None,
+            ready_frames: 0,
+            screenshot_sent: false,
+            screenshot_done: std::sync::Arc::default(),
+            invalid: None,
+        }
+    }
+
+    /// The scenario being shown.
+    pub fn preset(&self) -> &Preset {
+        &self.preset
+    }
+
+    /// The play head.
+    pub fn playback(&self) -> &Playback {
+        &self.playback
+    }
+
+    /// The runtime side (threads and received rows).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    fn last_row(&self) -> usize {
+        self.session.rows_available().saturating_sub(1)
+    }
+
+    /// Sends the edited preset to the simulation thread if it is valid.
+    fn preset_changed(&mut self) {
+        match self.preset.validate("preset") {
+            Ok(()) => {
+                self.invalid = None;
+                self.session.run(&self.preset, &self.state.base_dir);
+            }
+            Err(e) => self.invalid = Some(e.to_string()),
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let last = self.last_row();
+        ctx.input(|i| {
+            if i.key_pressed(egui::Key::Space) {
+                self.playback.toggle(last);
+            }
+            if i.key_pressed(egui::Key::ArrowRight) {
+                self.playback.step(last);
+            }
+            if i.key_pressed(egui::Key::ArrowLeft) {
+                self.playback.step_back();
+            }
+            if i.key_pressed(egui::Key::R) {
+                self.playback.reset();
+            }
+            if i.key_pressed(egui::Key::Home) {
+                self.playback.playing = false;
+                self.playback.follow_end = false;
+                self.playback.head = 0;
+            }
+            if i.key_pressed(egui::Key::End) {
+                self.playback.playing = false;
+                self.playback.follow_end = true;
+                self.playback.head = last;
+            }
+        });
+    }
+
+    fn upload_heat_map(&mut self, ctx: &egui::Context) {
+        let Some(field) = &self.session.field else {
+            self.heat_map = None;
+            return;
+        };
+        if self.heat_map_source == Some(field.spec.view) && self.heat_map.is_some() {
+            return;
+        }
+        let image = egui::ColorImage::from_rgba_unmultiplied(
+            [field.spec.cols, field.spec.rows],
+            &field.rgba,
+        );
+        let texture = ctx.load_texture("heat_map", image, egui::TextureOptions::LINEAR);
+        self.heat_map = Some((texture, field.spec.view));
+        self.heat_map_source = Some(field.spec.view);
+    }
+
+    /// The central surface view.
+    fn surface_panel(&mut self, ui: &mut egui::Ui) -> surface_view::SurfaceOutput {
+        let minima = self
+            .session
+            .problem
+            .as_ref()
+            .map(|p| p.minima())
+            .unwrap_or_default();
+        let start = match &self.preset.start {
+            Some(Point(p)) => match p.as_slice() {
+                [x, y] => Some([*x, *y]),
+                _ => None,
+            },
+            None => {
+                self.session
+                    .problem
+                    .as_ref()
+                    .and_then(|p| match p.default_start().as_slice() {
+                        [x, y] => Some([*x, *y]),
+                        _ => None,
+                    })
+            }
+        };
+        let reset_view = if let Some(view) = self.initial_view.take() {
+            Some(view)
+        } else if self.reset_view && self.session.finished_starting() {
+            self.reset_view = false;
+            self.session.problem.as_ref().and_then(|p| p.view())
+        } else {
+            None
+        };
+        let isolines = self.session.field.as_ref().map_or(&[][..], |f| &f.isolines);
+        let names = self
+            .session
+            .problem
+            .as_ref()
+            .map(|p| p.param_names())
+            .unwrap_or_default();
+        let axis_names = [
+            names.first().map_or("x", String::as_str),
+            names.get(1).map_or("y", String::as_str),
+        ];
+        egui::CentralPanel::default()
+            .show(ui, |ui| {
+                surface_view::show(
+                    ui,
+                    &surface_view::SurfaceInput {
+                        heat_map: self.heat_map.as_ref().map(|(t, v)| (t.id(), *v)),
+                        isolines,
+                        tracks: &self.session.tracks,
+                        preset: &self.preset,
+                        head: self.playback.head,
+                        start,
+                        minima: &minima,
+                        reset_view,
+                        axis_names,
+                    },
+                )
+            })
+            .inner
+    }
+
+    fn screenshot(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.options.screenshot.clone() else {
+            return;
+        };
+        ctx.request_repaint();
+        let ready = self.session.finished
+            && (self.session.field.is_some()
+                || self.session.problem.as_ref().is_some_and(|p| p.dim() != 2));
+        if ready {
+            self.ready_frames += 1;
+        }
+        let wanted = self
+            .options
+            .quit_after_frames
+            .unwrap_or(0)
+            .max(SCREENSHOT_SETTLE_FRAMES);
+        if !self.screenshot_sent && self.ready_frames >= wanted {
+            self.screenshot_sent = true;
+            let done = std::sync::Arc::clone(&self.screenshot_done);
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                if let Err(e) = save_png(&path, &image) {
+                    let _ = std::io::Write::write_fmt(
+                        &mut std::io::stderr(),
+                        format_args!("error: cannot write {}: {e}\n", path.display()),
+                    );
+                }
+                done.store(true, std::sync::atomic::Ordering::Release);
+                repaint.request_repaint();
+            });
+        }
+        if self
+            .screenshot_done
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
+    let [w, h] = image.size;
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_array)
+        .collect();
+    let mut encoded = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut encoded)
+        .write_image(&bytes, w as u32, h as u32, image::ExtendedColorType::Rgba8)
+        .map_err(std::io::Error::other)?;
+    crate::atomic_file::write(path, &encoded)
+}
+
+use image::ImageEncoder as _;
+
+impl eframe::App for DescentApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.session.drain(Duration::from_millis(6));
+        self.upload_heat_map(ctx);
+        self.keyboard(ctx);
+        let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
+        let last = self.last_row();
+        self.playback.advance(dt, self.state.speed, last);
+        if self.playback.playing
+            && self.playback.head >= usize::try_from(self.session.horizon).unwrap_or(usize::MAX)
+        {
+            self.playback.playing = false;
+        }
+        if self.playback.playing || !self.session.finished {
+            ctx.request_repaint();
+        }
+        self.screenshot(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let last = self.last_row();
+        egui::Panel::top("transport").show(ui, |ui| {
+            ui.add_space(4.0);
+            transport::show(
+                ui,
+                &mut self.playback,
+                &mut self.state.speed,
+                self.session.horizon,
+                last,
+            );
+            for message in self.invalid.iter().chain(&self.session.error) {
+                ui.label(RichText::new(message).color(theme::ERROR));
+            }
+            ui.add_space(2.0);
+        });
+        let mut changes = controls::Changes::default();
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(340.0)
+            .size_range(260.0..=600.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    changes = controls::show(ui, &mut self.preset, &self.session.tracks);
+                });
+            });
+        egui::Panel::bottom("loss")
+            .resizable(true)
+            .default_size(220.0)
+            .size_range(120.0..=600.0)
+            .show(ui, |ui| {
+                loss_plot::show(
+                    ui,
+                    &self.preset,
+                    &self.session.tracks,
+                    self.playback.head,
+                    &mut self.state.log_loss,
+                );
+            });
+        let output = self.surface_panel(ui);
+        if let Some(bounds) = output.bounds {
+            self.state.view = Some(bounds);
+            let cols = ((output.size_px[0] / 2.0) as usize).clamp(64, 400);
+            let rows = ((output.size_px[1] / 2.0) as usize).clamp(64, 400);
+            self.session.want_field(bounds, cols, rows);
+        }
+        if let Some(p) = output.clicked_at {
+            self.preset.start = Some(Point(p.to_vec()));
+            changes.preset = true;
+        }
+        if changes.problem {
+            self.reset_view = true;
+            self.heat_map = None;
+        }
+        if changes.preset {
+            self.preset_changed();
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.options.screenshot.is_some() {
+            return;
+        }
+        if let Ok(text) = self.preset.to_ron_string() {
+            self.state.preset_ron = text;
+        }
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+/// Opens the window; returns when it closes.
+pub fn run(options: WindowOptions) -> ExitCode {
+    let (w, h) = options.size;
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Descent")
+            .with_inner_size([w, h])
+            .with_min_inner_size([900.0, 600.0]),
+        persist_window: options.screenshot.is_none(),
+        ..Default::default()
+    };
+    match eframe::run_native(
+        "Descent",
+        native,
+        Box::new(move |cc| Ok(Box::new(DescentApp::new(cc, options)))),
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = std::io::Write::write_fmt(
+                &mut std::io::stderr(),
+                format_args!("error: cannot open the window: {e}\n"),
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

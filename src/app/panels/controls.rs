@@ -1,0 +1,301 @@
+//! The left panel: the lesson, the problem picker and the runs with their
+//! hyperparameters.
+
+use eframe::egui::{self, RichText};
+
+use crate::app::session::Track;
+use crate::app::theme;
+use crate::optim::params::{Param, Scale, Value};
+use crate::optim::{OptimizerConfig, Schedule};
+use crate::preset::{Point, Preset, RunSpec};
+use crate::problem::{ProblemConfig, Surface};
+use crate::sim::Termination;
+
+/// What the user changed this frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// Anything that needs a recompute.
+    pub preset: bool,
+    /// The problem itself (the view should reset).
+    pub problem: bool,
+}
+
+/// A short label for a hyperparameter slider; the torch name is the tooltip.
+fn display_name(name: &str) -> &str {
+    match name {
+        "beta1" => "β1",
+        "beta2" => "β2",
+        "eps" => "ε",
+        "initial_accumulator_value" => "initial accumulator",
+        "decoupled_weight_decay" => "decoupled weight decay",
+        "weight_decay" => "weight decay",
+        "lr_decay" => "lr decay",
+        "momentum_decay" => "momentum decay",
+        other => other,
+    }
+}
+
+/// One widget per hyperparameter; returns the new value when it changed.
+pub fn param_widget(ui: &mut egui::Ui, p: &Param) -> Option<Value> {
+    let label = display_name(p.name);
+    match p.value {
+        Value::Flag(on) => {
+            let mut v = on;
+            ui.checkbox(&mut v, label)
+                .on_hover_text(p.name)
+                .changed()
+                .then_some(Value::Flag(v))
+        }
+        Value::Real(x) => {
+            let mut v = x;
+            let slider = egui::Slider::new(&mut v, p.range.0..=p.range.1).text(label);
+            let slider = match p.scale {
+                Scale::Log => slider
+                    .logarithmic(true)
+                    .custom_formatter(|v, _| format!("{v:.3e}")),
+                Scale::Integer => slider.integer().logarithmic(p.range.1 > 1000.0),
+                Scale::Linear => slider.max_decimals(4),
+            };
+            ui.add(slider)
+                .on_hover_text(p.name)
+                .changed()
+                .then_some(Value::Real(v))
+        }
+    }
+}
+
+fn termination_text(t: Option<Termination>) -> Option<String> {
+    match t {
+        Some(t @ (Termination::Diverged { .. } | Termination::Converged { .. })) => {
+            Some(t.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// Draws the panel and edits `preset` in place.
+pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes {
+    let mut changes = Changes::default();
+    if !preset.title.is_empty() {
+        ui.heading(&preset.title);
+    }
+    if !preset.description.is_empty() {
+        ui.label(RichText::new(&preset.description).small());
+    }
+    ui.separator();
+    problem_section(ui, preset, &mut changes);
+    ui.separator();
+    ui.horizontal(|ui| {
+        ui.strong("Runs");
+        if ui.button("Add run").clicked() {
+            let optimizer = preset
+                .runs
+                .last()
+                .map_or(OptimizerConfig::catalogue()[3], |r| r.optimizer);
+            preset.runs.push(RunSpec {
+                label: format!("Run {}", preset.runs.len() + 1),
+                optimizer,
+                schedule: Schedule::Constant,
+                enabled: true,
+                color: None,
+            });
+            changes.preset = true;
+        }
+    });
+    let mut remove = None;
+    let mut duplicate = None;
+    for (i, run) in preset.runs.iter_mut().enumerate() {
+        ui.push_id(i, |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                run_editor(
+                    ui,
+                    i,
+                    run,
+                    tracks.get(i),
+                    &mut changes,
+                    &mut remove,
+                    &mut duplicate,
+                );
+            });
+        });
+    }
+    if let Some(i) = duplicate
+        && let Some(run) = preset.runs.get(i).cloned()
+        && preset.runs.len() < crate::preset::MAX_RUNS
+    {
+        preset.runs.insert(
+            i + 1,
+            RunSpec {
+                label: format!("{} (copy)", run.label),
+                color: None,
+                ..run
+            },
+        );
+        changes.preset = true;
+    }
+    if let Some(i) = remove
+        && preset.runs.len() > 1
+    {
+        preset.runs.remove(i);
+        changes.preset = true;
+    }
+    changes
+}
+
+fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
+    let current = match &preset.problem {
+        ProblemConfig::Surface(s) => s.name().to_owned(),
+        ProblemConfig::LinearRegression(_) => "Linear regression".to_owned(),
+    };
+    egui::ComboBox::from_label("Problem")
+        .selected_text(&current)
+        .show_ui(ui, |ui| {
+            for surface in Surface::catalogue() {
+                let selected = matches!(&preset.problem, ProblemConfig::Surface(s) if s.ident() == surface.ident());
+                if ui.selectable_label(selected, surface.name()).clicked() && !selected {
+                    preset.problem = ProblemConfig::Surface(surface);
+                    preset.start = None;
+                    preset.batch_size = None;
+                    changes.preset = true;
+                    changes.problem = true;
+                }
+            }
+        });
+    if let ProblemConfig::Surface(Surface::IllConditioned { condition, angle }) =
+        &mut preset.problem
+    {
+        let a = ui.add(
+            egui::Slider::new(condition, 1.0..=1000.0)
+                .logarithmic(true)
+                .text("condition number"),
+        );
+        let b = ui.add(egui::Slider::new(angle, -90.0..=90.0).text("angle (°)"));
+        if a.changed() || b.changed() {
+            changes.preset = true;
+            changes.problem = true;
+        }
+    }
+    if let ProblemConfig::Surface(s) = &preset.problem {
+        ui.label(RichText::new(s.formula()).monospace().small());
+    }
+    ui.horizontal(|ui| {
+        match &preset.start {
+            Some(Point(p)) => {
+                let text = p
+                    .iter()
+                    .map(|v| format!("{v:.3}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                ui.label(format!("Start ({text})"));
+            }
+            None => {
+                ui.label("Start: the problem's default");
+            }
+        }
+        if preset.start.is_some() && ui.button("Default start").clicked() {
+            preset.start = None;
+            changes.preset = true;
+        }
+    })
+    .response
+    .on_hover_text("Click the map to move the start of every run");
+    let max_steps = crate::preset::MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64;
+    let steps = ui.add(
+        egui::DragValue::new(&mut preset.steps)
+            .range(1..=max_steps.min(crate::preset::MAX_STEPS))
+            .speed(10.0)
+            .prefix("Steps: "),
+    );
+    if steps.changed() {
+        changes.preset = true;
+    }
+}
+
+fn run_editor(
+    ui: &mut egui::Ui,
+    index: usize,
+    run: &mut RunSpec,
+    track: Option<&Track>,
+    changes: &mut Changes,
+    remove: &mut Option<usize>,
+    duplicate: &mut Option<usize>,
+) {
+    ui.horizontal(|ui| {
+        if ui
+            .checkbox(&mut run.enabled, "")
+            .on_hover_text("Show this run")
+            .changed()
+        {
+            changes.preset = true;
+        }
+        let (r, g, b) = run.color.unwrap_or_else(|| theme::palette_rgb(index));
+        let mut rgb = [r, g, b];
+        if egui::color_picker::color_edit_button_srgb(ui, &mut rgb).changed() {
+            run.color = Some((rgb[0], rgb[1], rgb[2]));
+            changes.preset = true;
+        }
+        let name = ui.add(
+            egui::TextEdit::singleline(&mut run.label)
+                .desired_width(ui.available_width() - 10.0)
+                .hint_text(run.optimizer.kind_name()),
+        );
+        if name.changed() {
+            changes.preset = true;
+        }
+    });
+    if let Some(text) = termination_text(track.and_then(|t| t.termination)) {
+        let color = if text.starts_with("diverged") {
+            theme::ERROR
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(RichText::new(text).color(color).strong());
+    }
+    egui::ComboBox::from_label("Optimizer")
+        .selected_text(run.optimizer.kind_name())
+        .show_ui(ui, |ui| {
+            for kind in OptimizerConfig::catalogue() {
+                let selected = kind.kind_name() == run.optimizer.kind_name();
+                if ui
+                    .selectable_label(selected, kind.kind_name())
+                    .on_hover_text(kind.torch_name())
+                    .clicked()
+                    && !selected
+                {
+                    run.optimizer = run.optimizer.converted_to(&kind);
+                    changes.preset = true;
+                }
+            }
+        });
+    for p in run.optimizer.params() {
+        if let Some(v) = param_widget(ui, &p) {
+            run.optimizer.set_param(p.name, v);
+            changes.preset = true;
+        }
+    }
+    egui::ComboBox::from_label("Schedule")
+        .selected_text(run.schedule.name())
+        .show_ui(ui, |ui| {
+            for sched in Schedule::catalogue() {
+                let selected = sched.name() == run.schedule.name();
+                if ui.selectable_label(selected, sched.name()).clicked() && !selected {
+                    run.schedule = sched;
+                    changes.preset = true;
+                }
+            }
+        });
+    for p in run.schedule.params() {
+        if let Some(v) = param_widget(ui, &p) {
+            run.schedule.set_param(p.name, v);
+            changes.preset = true;
+        }
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Duplicate").clicked() {
+            *duplicate = Some(index);
+        }
+        if ui.button("Remove").clicked() {
+            *remove = Some(index);
+        }
+    });
+}

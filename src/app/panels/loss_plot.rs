@@ -1,0 +1,74 @@
+//! Loss against step for every run, with the play head marked.
+
+use eframe::egui;
+use egui_plot::{Line, Plot, PlotPoints, VLine};
+
+use crate::app::session::Track;
+use crate::app::theme;
+use crate::preset::Preset;
+
+/// Points per curve drawn.
+const MAX_DRAWN_POINTS: usize = 3000;
+
+/// Draws the plot; `log` puts the loss on a log₁₀ axis.
+pub fn show(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, log: &mut bool) {
+    // On a log axis, losses that reach zero or below are shown relative to the
+    // lowest value seen, so every curve stays drawable.
+    let lowest = tracks
+        .iter()
+        .flat_map(|t| {
+            t.decimated(t.len().saturating_sub(1), MAX_DRAWN_POINTS)
+                .map(|(_, _, l)| l)
+        })
+        .filter(|l| l.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let shift = if lowest.is_finite() && lowest <= 0.0 {
+        -lowest
+    } else {
+        0.0
+    };
+    let floor = 1e-300;
+    ui.horizontal(|ui| {
+        ui.strong("Loss");
+        ui.checkbox(log, "Log scale");
+        if *log && shift > 0.0 {
+            ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
+        }
+    });
+    let is_log = *log;
+    let plot = Plot::new("loss_plot")
+        .x_axis_label("step")
+        .y_axis_label(if is_log { "log₁₀ loss" } else { "loss" })
+        .allow_double_click_reset(true)
+        .auto_bounds([true, true]);
+    plot.show(ui, |plot_ui| {
+        for (i, (run, track)) in preset.runs.iter().zip(tracks).enumerate() {
+            if !run.enabled || track.is_empty() {
+                continue;
+            }
+            let last = track.len() - 1;
+            let points: Vec<[f64; 2]> = track
+                .decimated(last, MAX_DRAWN_POINTS)
+                .filter(|(_, _, l)| l.is_finite())
+                .map(|(k, _, l)| {
+                    let y = if is_log {
+                        (l + shift).max(floor).log10()
+                    } else {
+                        l
+                    };
+                    [k as f64, y]
+                })
+                .collect();
+            plot_ui.line(
+                Line::new(run.display_label(), PlotPoints::from(points))
+                    .color(theme::run_color(i, run.color))
+                    .width(1.5),
+            );
+        }
+        plot_ui.vline(
+            VLine::new("Play head", head as f64)
+                .color(theme::PLAY_HEAD)
+                .width(1.0),
+        );
+    });
+}

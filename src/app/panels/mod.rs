@@ -1,0 +1,7 @@
+//! One file per panel. Panels read data and edit the preset or the play head;
+//! they never compute losses or gradients.
+
+pub mod controls;
+pub mod loss_plot;
+pub mod surface_view;
+pub mod transport;

@@ -1,0 +1,213 @@
+//! The centre: the loss as a heat map with isolines, every run's path, the
+//! start, the minima and each run's position at the play head.
+
+use eframe::egui;
+use egui_plot::{
+    Legend, Line, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
+};
+
+use crate::app::session::Track;
+use crate::app::theme;
+use crate::field::Isoline;
+use crate::preset::Preset;
+use crate::problem::{Minimum, ViewBox};
+
+/// Points per path drawn; the full data stays in the tracks.
+const MAX_DRAWN_POINTS: usize = 4000;
+
+/// What the surface view needs to draw.
+#[derive(Debug)]
+pub struct SurfaceInput<'a> {
+    /// The heat map and the box it covers.
+    pub heat_map: Option<(egui::TextureId, ViewBox)>,
+    /// Isolines of the same field.
+    pub isolines: &'a [Isoline],
+    /// Rows received per run.
+    pub tracks: &'a [Track],
+    /// Labels, colours and visibility.
+    pub preset: &'a Preset,
+    /// The row to show.
+    pub head: usize,
+    /// The start point.
+    pub start: Option<[f64; 2]>,
+    /// Known minima.
+    pub minima: &'a [Minimum],
+    /// Force the view to this box (new problem, first frame).
+    pub reset_view: Option<ViewBox>,
+    /// Names of the two axes (`x, y` or `w, b`).
+    pub axis_names: [&'a str; 2],
+}
+
+/// What happened in the view.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SurfaceOutput {
+    /// A click that sets a new start point.
+    pub clicked_at: Option<[f64; 2]>,
+    /// The box now on screen.
+    pub bounds: Option<ViewBox>,
+    /// The plot's size in pixels.
+    pub size_px: [f32; 2],
+}
+
+/// Legend text of a run: its label, plus how it stopped if it diverged.
+pub fn legend_label(label: &str, track: Option<&Track>) -> String {
+    match track.and_then(|t| t.termination) {
+        Some(t @ crate::sim::Termination::Diverged { .. }) => format!("{label} — {t}"),
+        _ => label.to_owned(),
+    }
+}
+
+/// The drawable part of a path: finite points up to `head`, cut where the
+/// run leaves a box 1000 times the view (divergence).
+fn path_points(track: &Track, head: usize, limit: ViewBox) -> Vec<[f64; 2]> {
+    let inside = |p: &[f64]| {
+        matches!(p, [x, y, ..] if x.is_finite() && y.is_finite()
+            && *x > limit.x.0 && *x < limit.x.1 && *y > limit.y.0 && *y < limit.y.1)
+    };
+    track
+        .decimated(head, MAX_DRAWN_POINTS)
+        .map_while(|(_, p, _)| inside(p).then(|| [p[0], p[1]]))
+        .collect()
+}
+
+fn far_box(view: ViewBox) -> ViewBox {
+    let w = (view.x.1 - view.x.0).abs().max(1e-9) * 1000.0;
+    let h = (view.y.1 - view.y.0).abs().max(1e-9) * 1000.0;
+    ViewBox {
+        x: (view.x.0 - w, view.x.1 + w),
+        y: (view.y.0 - h, view.y.1 + h),
+    }
+}
+
+/// Each shown run's path up to the play head and its current position.
+fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limit: ViewBox) {
+    for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+        if !run.enabled {
+            continue;
+        }
+        let color = theme::run_color(i, run.color);
+        let name = legend_label(run.display_label(), Some(track));
+        let points = path_points(track, input.head, limit);
+        if let Some(&last) = points.last() {
+            plot_ui.points(
+                Points::new(name.clone(), vec![last])
+                    .color(color)
+                    .radius(5.5)
+                    .shape(MarkerShape::Circle)
+                    .filled(true),
+            );
+        }
+        plot_ui.line(
+            Line::new(name, PlotPoints::from(points))
+                .color(color)
+                .width(2.0),
+        );
+    }
+}
+
+/// The start point and the known minima.
+fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) {
+    if let Some(start) = input.start {
+        plot_ui.points(
+            Points::new("Start", vec![start])
+                .color(theme::START)
+                .radius(6.0)
+                .shape(MarkerShape::Diamond)
+                .filled(false),
+        );
+    }
+    let minima: Vec<[f64; 2]> = input
+        .minima
+        .iter()
+        .filter_map(|m| match m.point.as_slice() {
+            [x, y] => Some([*x, *y]),
+            _ => None,
+        })
+        .collect();
+    if !minima.is_empty() {
+        plot_ui.points(
+            Points::new("Minima", minima)
+                .color(theme::MINIMUM)
+                .radius(6.0)
+                .shape(MarkerShape::Asterisk),
+        );
+    }
+}
+
+/// Draws the view.
+pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
+    let mut out = SurfaceOutput::default();
+    let plot = Plot::new("surface_view")
+        .data_aspect(1.0)
+        .allow_scroll(false)
+        .legend(
+            Legend::default()
+                .position(egui_plot::Corner::RightTop)
+                .follow_insertion_order(true),
+        )
+        .allow_double_click_reset(false)
+        .show_grid(false)
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x()
+                .label(input.axis_names[0])
+                .label_spacing(28.0..=48.0),
+        ])
+        .y_axis_label(input.axis_names[1]);
+    let response = plot.show(ui, |plot_ui| {
+        if let Some(view) = input.reset_view {
+            plot_ui.set_plot_bounds(PlotBounds::from_min_max(
+                [view.x.0, view.y.0],
+                [view.x.1, view.y.1],
+            ));
+        }
+        // Plain scrolling zooms around the pointer, as in map viewers.
+        if plot_ui.response().hovered() {
+            let scroll = plot_ui.ctx().input(|i| i.smooth_scroll_delta.y);
+            if scroll != 0.0 {
+                let factor = (scroll / 300.0).exp();
+                plot_ui.zoom_bounds_around_hovered(egui::vec2(factor, factor));
+            }
+        }
+        let bounds = plot_ui.plot_bounds();
+        let view = ViewBox {
+            x: (bounds.min()[0], bounds.max()[0]),
+            y: (bounds.min()[1], bounds.max()[1]),
+        };
+        if let Some((texture, field_view)) = input.heat_map {
+            let center = PlotPoint::new(
+                f64::midpoint(field_view.x.0, field_view.x.1),
+                f64::midpoint(field_view.y.0, field_view.y.1),
+            );
+            let size = egui::vec2(
+                (field_view.x.1 - field_view.x.0) as f32,
+                (field_view.y.1 - field_view.y.0) as f32,
+            );
+            plot_ui.image(PlotImage::new("", texture, center, size));
+        }
+        for iso in input.isolines {
+            for path in &iso.paths {
+                plot_ui.line(
+                    Line::new("", PlotPoints::from(path.clone()))
+                        .color(theme::ISOLINE)
+                        .width(1.0)
+                        .allow_hover(false),
+                );
+            }
+        }
+        draw_runs(plot_ui, input, far_box(view));
+        draw_markers(plot_ui, input);
+        let clicked = plot_ui.response().clicked();
+        (
+            view,
+            clicked.then(|| plot_ui.pointer_coordinate()).flatten(),
+        )
+    });
+    let (view, click) = response.inner;
+    out.bounds = Some(view);
+    out.clicked_at = click.map(|p| [p.x, p.y]);
+    out.size_px = [
+        response.response.rect.width(),
+        response.response.rect.height(),
+    ];
+    out
+}

@@ -1,0 +1,276 @@
+//! The window's runtime side: the simulation and field threads, the rows
+//! received so far, and the play head. Nothing here is persisted.
+
+use std::sync::Arc;
+
+use crate::field::{Field, FieldSpec};
+use crate::field_worker::{FieldRequest, FieldWorker};
+use crate::preset::Preset;
+use crate::problem::{Problem, ViewBox};
+use crate::sim::Termination;
+use crate::sim::runner::{SimCommand, SimEvent, SimHandle};
+
+/// Rows of one run as received from the simulation thread.
+#[derive(Clone, Debug, Default)]
+pub struct Track {
+    /// Parameters per row.
+    pub dim: usize,
+    /// Flat rows, `dim + 1` values each.
+    pub values: Vec<f64>,
+    /// Why the run stopped, once known.
+    pub termination: Option<Termination>,
+}
+
+impl Track {
+    /// Rows received.
+    pub fn len(&self) -> usize {
+        self.values.len() / (self.dim + 1)
+    }
+
+    /// Whether no row has arrived.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Row `k`: parameters and loss.
+    pub fn row(&self, k: usize) -> Option<(&[f64], f64)> {
+        let stride = self.dim + 1;
+        let row = self.values.get(k * stride..(k + 1) * stride)?;
+        let (p, l) = row.split_at(self.dim);
+        Some((p, l.first().copied().unwrap_or(f64::NAN)))
+    }
+
+    /// Up to `max_points` rows from 0 to `last` (inclusive), evenly thinned,
+    /// always keeping the last one; for drawing only.
+    pub fn decimated(
+        &self,
+        last: usize,
+        max_points: usize,
+    ) -> impl Iterator<Item = (usize, &[f64], f64)> {
+        let end = last.min(self.len().saturating_sub(1));
+        let stride = (end / max_points.max(1)).max(1);
+        (0..=end)
+            .step_by(stride)
+            .chain((!end.is_multiple_of(stride)).then_some(end))
+            .filter_map(move |k| self.row(k).map(|(p, l)| (k, p, l)))
+    }
+}
+
+/// The simulation and field threads and what they have delivered.
+#[derive(Debug)]
+pub struct Session {
+    sim: Option<SimHandle>,
+    fields: Option<FieldWorker>,
+    generation: u64,
+    /// The problem of the current results.
+    pub problem: Option<Arc<dyn Problem>>,
+    /// Step horizon of the current results.
+    pub horizon: u64,
+    /// One track per preset run.
+    pub tracks: Vec<Track>,
+    /// Whether every run has stopped.
+    pub finished: bool,
+    /// A message for the user (bad preset, crash).
+    pub error: Option<String>,
+    /// The latest heat map and isolines.
+    pub field: Option<Field>,
+    field_tag: u64,
+    field_tag_requested: u64,
+    requested_field: Option<(FieldSpec, u64)>,
+    tracks_dim: usize,
+    started_generation: u64,
+    replace_tracks: bool,
+}
+
+impl Session {
+    /// Starts both threads; `waker` asks the UI to repaint.
+    pub fn new(waker: impl Fn() + Clone + Send + 'static) -> Self {
+        let sim = SimHandle::spawn(waker.clone()).ok();
+        let fields = FieldWorker::spawn(waker).ok();
+        let error = sim
+            .is_none()
+            .then(|| "could not start the simulation thread".to_owned());
+        Self {
+            sim,
+            fields,
+            generation: 0,
+            problem: None,
+            horizon: 0,
+            tracks: Vec::new(),
+            finished: false,
+            error,
+            field: None,
+            field_tag: 0,
+            field_tag_requested: 0,
+            requested_field: None,
+            tracks_dim: 2,
+            started_generation: 0,
+            replace_tracks: false,
+        }
+    }
+
+    /// Recomputes everything for `preset`.
+    pub fn run(&mut self, preset: &Preset, base_dir: &std::path::Path) {
+        self.generation += 1;
+        // Outstanding until this generation finishes or fails.
+        self.finished = false;
+        self.error = None;
+        let Some(sim) = &self.sim else {
+            self.error = Some("could not start the simulation thread".into());
+            self.finished = true;
+            return;
+        };
+        {
+            sim.send(SimCommand::Run {
+                generation: self.generation,
+                preset: Box::new(preset.clone()),
+                base_dir: base_dir.to_path_buf(),
+            });
+        }
+    }
+
+    /// Makes the simulation thread panic (isolation tests only).
+    #[doc(hidden)]
+    pub fn inject_panic(&self) {
+        if let Some(sim) = &self.sim {
+            sim.send(SimCommand::InjectPanic);
+        }
+    }
+
+    /// Takes in whatever the threads have sent, for at most `budget`.
+    /// Returns whether anything changed.
+    pub fn drain(&mut self, budget: std::time::Duration) -> bool {
+        let start = std::time::Instant::now();
+        let mut changed = false;
+        while start.elapsed() < budget {
+            let Some(event) = self.sim.as_ref().and_then(SimHandle::try_recv) else {
+                break;
+            };
+            changed = true;
+            self.apply(event);
+        }
+        if let Some((tag, field)) = self.fields.as_ref().and_then(FieldWorker::latest)
+            && tag >= self.field_tag
+        {
+            self.field_tag = tag;
+            self.field = Some(field);
+            changed = true;
+        }
+        changed
+    }
+
+    fn apply(&mut self, event: SimEvent) {
+        match event {
+            SimEvent::Started {
+                generation,
+                problem,
+                horizon,
+            } if generation == self.generation => {
+                let dim = problem.dim();
+                let same_problem = self.problem.as_ref().is_some_and(|p| {
+                    p.name() == problem.name() && p.formula() == problem.formula()
+                });
+                if !same_problem {
+                    self.field = None;
+                    self.requested_field = None;
+                }
+                self.problem = Some(problem);
+                self.horizon = horizon;
+                // Keep showing the old rows until the new ones arrive.
+                self.replace_tracks = true;
+                self.finished = false;
+                self.error = None;
+                self.tracks_dim = dim;
+                self.started_generation = generation;
+            }
+            SimEvent::Rows { generation, runs } if generation == self.generation => {
+                if self.replace_tracks {
+                    self.tracks.clear();
+                    self.replace_tracks = false;
+                }
+                if self.tracks.len() < runs.len() {
+                    self.tracks.resize(
+                        runs.len(),
+                        Track {
+                            dim: self.tracks_dim,
+                            ..Track::default()
+                        },
+                    );
+                }
+                for (track, rows) in self.tracks.iter_mut().zip(runs) {
+                    if rows.first_row == track.len() {
+                        track.values.extend_from_slice(&rows.values);
+                    }
+                    track.termination = rows.termination;
+                }
+            }
+            SimEvent::Finished { generation } if generation == self.generation => {
+                self.finished = true;
+            }
+            SimEvent::Failed {
+                generation,
+                message,
+            } if generation == self.generation => {
+                self.error = Some(message);
+                self.finished = true;
+            }
+            SimEvent::Crashed { message } => {
+                self.error = Some(format!("the simulation thread crashed: {message}"));
+                self.finished = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Asks for a field over `view` unless one is already there or on its way.
+    pub fn want_field(&mut self, view: ViewBox, cols: usize, rows: usize) {
+        let Some(problem) = &self.problem else { return };
+        if problem.dim() != 2 {
+            return;
+        }
+        let spec = FieldSpec {
+            view,
+            cols,
+            rows,
+            levels: 18,
+        };
+        let close = |a: &FieldSpec| {
+            let tol_x = (a.view.x.1 - a.view.x.0).abs() * 1e-3;
+            let tol_y = (a.view.y.1 - a.view.y.0).abs() * 1e-3;
+            (a.view.x.0 - view.x.0).abs() < tol_x
+                && (a.view.x.1 - view.x.1).abs() < tol_x
+                && (a.view.y.0 - view.y.0).abs() < tol_y
+                && (a.view.y.1 - view.y.1).abs() < tol_y
+                && a.cols == cols
+                && a.rows == rows
+        };
+        if self.requested_field.as_ref().is_some_and(|(s, _)| close(s)) {
+            return;
+        }
+        self.field_tag_requested += 1;
+        let tag = self.field_tag_requested;
+        self.requested_field = Some((spec, tag));
+        if let Some(worker) = &self.fields {
+            worker.request(FieldRequest {
+                tag,
+                problem: Arc::clone(problem),
+                spec,
+            });
+        }
+    }
+
+    /// Whether the latest request has been fully answered.
+    pub fn idle(&self) -> bool {
+        self.finished && (self.started_generation == self.generation || self.error.is_some())
+    }
+
+    /// Whether the results of the latest request have started arriving.
+    pub fn finished_starting(&self) -> bool {
+        self.started_generation == self.generation
+    }
+
+    /// The longest track's last row.
+    pub fn rows_available(&self) -> usize {
+        self.tracks.iter().map(Track::len).max().unwrap_or(0)
+    }
+}

@@ -1,0 +1,46 @@
+//! What the window persists between sessions, apart from runtime handles.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::preset::Preset;
+use crate::problem::ViewBox;
+
+/// Persisted with eframe's storage; every field has a default so older saves load.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppState {
+    /// The scenario being edited (RON text, so the preset format stays the contract).
+    pub preset_ron: String,
+    /// Where its relative data paths resolve.
+    pub base_dir: PathBuf,
+    /// The surface view's box.
+    pub view: Option<ViewBox>,
+    /// Loss plot on a log axis.
+    pub log_loss: bool,
+    /// Playback speed in steps per second.
+    pub speed: f64,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self {
+            preset_ron: crate::DEFAULT_PRESET.to_owned(),
+            base_dir: PathBuf::from("."),
+            view: None,
+            log_loss: true,
+            speed: 200.0,
+        }
+    }
+}
+
+impl AppState {
+    /// The stored preset, or the default lesson if it no longer parses.
+    pub fn preset(&self) -> Preset {
+        Preset::from_ron_str(&self.preset_ron, "saved session").unwrap_or_else(|_| {
+            Preset::from_ron_str(crate::DEFAULT_PRESET, "default preset")
+                .unwrap_or_else(|e| unreachable!("the embedded preset is tested: {e}"))
+        })
+    }
+}

@@ -1,0 +1,249 @@
+//! The loss sampled on a grid: heat-map pixels, contour levels and isolines.
+//!
+//! Shared by the window and (later) the exporters; computed off the UI thread.
+
+use crate::problem::{Problem, ViewBox};
+
+/// What to sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FieldSpec {
+    /// The region.
+    pub view: ViewBox,
+    /// Samples across.
+    pub cols: usize,
+    /// Samples down.
+    pub rows: usize,
+    /// Number of isolines.
+    pub levels: usize,
+}
+
+/// One contour level and its polylines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Isoline {
+    /// The loss on this line.
+    pub value: f64,
+    /// Polylines in parameter coordinates.
+    pub paths: Vec<Vec<[f64; 2]>>,
+}
+
+/// A sampled loss field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// What was sampled.
+    pub spec: FieldSpec,
+    /// RGBA pixels, `rows × cols`, top row = largest y.
+    pub rgba: Vec<u8>,
+    /// Isolines, lowest level first.
+    pub isolines: Vec<Isoline>,
+    /// Smallest and largest finite loss seen.
+    pub range: (f64, f64),
+    /// Whether colours and levels are log-spaced.
+    pub log_scale: bool,
+}
+
+/// Samples `problem` (its first two parameters) over `spec`.
+///
+/// Levels are log-spaced when the loss spans more than two decades above its
+/// minimum, as in valley functions; the colour map is viridis, clipped at the
+/// 98th percentile so a few huge values do not wash out the picture.
+pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
+    let (cols, rows) = (spec.cols.max(2), spec.rows.max(2));
+    let (x0, x1) = spec.view.x;
+    let (y0, y1) = spec.view.y;
+    let dx = (x1 - x0) / cols as f64;
+    let dy = (y1 - y0) / rows as f64;
+    // values[j * cols + i] at the centre of cell (i, j), j = 0 at y0.
+    let mut values = Vec::with_capacity(cols * rows);
+    let mut params = vec![0.0; problem.dim().max(2)];
+    for j in 0..rows {
+        for i in 0..cols {
+            if let [px, py, ..] = params.as_mut_slice() {
+                *px = x0 + (i as f64 + 0.5) * dx;
+                *py = y0 + (j as f64 + 0.5) * dy;
+            }
+            values.push(problem.loss(&params));
+        }
+    }
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    finite.sort_by(f64::total_cmp);
+    let lo = finite.first().copied().unwrap_or(0.0);
+    let hi = finite.last().copied().unwrap_or(1.0);
+    let p98 = finite
+        .get((finite.len() as f64 * 0.98) as usize)
+        .copied()
+        .unwrap_or(hi);
+    let p10 = finite.get(finite.len() / 10).copied().unwrap_or(lo);
+    // Log scale when the loss spans more than two decades above its minimum.
+    let log_scale = p98 - lo > 100.0 * (p10 - lo);
+    let floor = ((p98 - lo) * 1e-6).max(f64::MIN_POSITIVE);
+    let transform = |v: f64| {
+        if log_scale {
+            (v - lo + floor).max(floor).ln()
+        } else {
+            v
+        }
+    };
+    let (t_lo, t_hi) = (transform(lo), transform(p98.max(lo + floor)));
+    let span = (t_hi - t_lo).max(f64::MIN_POSITIVE);
+    let transformed: Vec<f64> = values
+        .iter()
+        .map(|&v| if v.is_finite() { transform(v) } else { t_hi })
+        .collect();
+
+    let mut rgba = Vec::with_capacity(cols * rows * 4);
+    for j in (0..rows).rev() {
+        for i in 0..cols {
+            let t = transformed.get(j * cols + i).copied().unwrap_or(t_hi);
+            let c = colorous::VIRIDIS.eval_continuous(((t - t_lo) / span).clamp(0.0, 1.0));
+            rgba.extend_from_slice(&[c.r, c.g, c.b, 255]);
+        }
+    }
+
+    let grid = Grid {
+        cols,
+        rows,
+        view: spec.view,
+    };
+    let untransform = |t: f64| if log_scale { t.exp() + lo - floor } else { t };
+    let isolines = isolines(&grid, &transformed, (t_lo, span), spec.levels, untransform);
+    Field {
+        spec: FieldSpec {
+            cols,
+            rows,
+            ..*spec
+        },
+        rgba,
+        isolines,
+        range: (lo, hi),
+        log_scale,
+    }
+}
+
+/// The sampled grid: size and extent.
+struct Grid {
+    cols: usize,
+    rows: usize,
+    view: ViewBox,
+}
+
+/// Isolines of `transformed` at `levels` evenly spaced thresholds over
+/// `(start, span)`; `untransform` maps a threshold back to a loss.
+fn isolines(
+    grid: &Grid,
+    transformed: &[f64],
+    (t_lo, span): (f64, f64),
+    levels: usize,
+    untransform: impl Fn(f64) -> f64,
+) -> Vec<Isoline> {
+    let (cols, rows) = (grid.cols, grid.rows);
+    let ((x0, x1), (y0, y1)) = (grid.view.x, grid.view.y);
+    let dx = (x1 - x0) / cols as f64;
+    let dy = (y1 - y0) / rows as f64;
+    let levels = levels.max(1);
+    let thresholds: Vec<f64> = (1..=levels)
+        .map(|k| t_lo + span * (k as f64 - 0.5) / levels as f64)
+        .collect();
+    let builder = contour::ContourBuilder::new(cols, rows, true)
+        .x_origin(x0)
+        .y_origin(y0)
+        .x_step(dx)
+        .y_step(dy);
+    builder
+        .lines(transformed, &thresholds)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|line| {
+            let t = line.threshold();
+            let value = untransform(t);
+            // Rings close along the grid border, where the loss is not on the
+            // level: cut them there, keeping only the runs inside the samples.
+            let inside = |c: &[f64; 2]| {
+                c[0] > x0 + 0.49 * dx
+                    && c[0] < x1 - 0.49 * dx
+                    && c[1] > y0 + 0.49 * dy
+                    && c[1] < y1 - 0.49 * dy
+            };
+            let mut paths: Vec<Vec<[f64; 2]>> = Vec::new();
+            for ring in &line.geometry().0 {
+                let mut current = Vec::new();
+                for c in &ring.0 {
+                    let p = [c.x, c.y];
+                    if inside(&p) {
+                        current.push(p);
+                    } else if current.len() > 1 {
+                        paths.push(std::mem::take(&mut current));
+                    } else {
+                        current.clear();
+                    }
+                }
+                if current.len() > 1 {
+                    paths.push(current);
+                }
+            }
+            Isoline { value, paths }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Surface;
+
+    fn spec(view: ViewBox) -> FieldSpec {
+        FieldSpec {
+            view,
+            cols: 64,
+            rows: 48,
+            levels: 12,
+        }
+    }
+
+    #[test]
+    fn rosenbrock_gets_log_levels_and_many_colours() {
+        let f = compute(&Surface::Rosenbrock, &spec(Surface::Rosenbrock.view()));
+        assert!(f.log_scale);
+        assert_eq!(f.rgba.len(), 64 * 48 * 4);
+        let mut colours: Vec<&[u8]> = f.rgba.chunks(4).collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert!(colours.len() > 200, "{} colours", colours.len());
+        assert!(f.isolines.len() >= 8);
+        assert!(f.range.0 >= 0.0 && f.range.0 < 1.0);
+    }
+
+    #[test]
+    fn isolines_lie_on_their_level() {
+        let bowl = Surface::IllConditioned {
+            condition: 4.0,
+            angle: 20.0,
+        };
+        let f = compute(&bowl, &spec(bowl.view()));
+        assert!(!f.log_scale);
+        let mut checked = 0;
+        for iso in &f.isolines {
+            for p in iso.paths.iter().flatten() {
+                let v = bowl.eval(p[0], p[1]).0;
+                assert!(
+                    (v - iso.value).abs() < 0.05 * f.range.1,
+                    "{v} vs {}",
+                    iso.value
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100);
+    }
+
+    #[test]
+    fn non_finite_values_do_not_break_the_field() {
+        let f = compute(
+            &Surface::Saddle,
+            &spec(ViewBox {
+                x: (-1e200, 1e200),
+                y: (-1e200, 1e200),
+            }),
+        );
+        assert_eq!(f.rgba.len(), 64 * 48 * 4);
+    }
+}

@@ -1,0 +1,196 @@
+//! The real window driven by its accessible labels (`egui_kittest`, no GPU).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use descent::app::DescentApp;
+use descent::cli::WindowOptions;
+use descent::sim::Termination;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn harness(preset: &str) -> Harness<'static, DescentApp> {
+    let options = WindowOptions {
+        preset: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("presets")
+                .join(preset),
+        ),
+        ..WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    settle(&mut h);
+    h
+}
+
+/// Steps frames until the simulation thread has answered the latest request.
+fn settle(h: &mut Harness<'static, DescentApp>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        if h.state().session().idle() {
+            h.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "the simulation never finished");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn trajectory(h: &Harness<'static, DescentApp>, run: usize) -> Vec<f64> {
+    h.state().session().tracks[run].values.clone()
+}
+
+#[test]
+fn moving_the_lr_slider_changes_that_run() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let adam_before = trajectory(&h, 0);
+    let sgd_before = trajectory(&h, 1);
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .set_value_accesskit(0.05);
+    h.step();
+    settle(&mut h);
+    let descent::optim::OptimizerConfig::Adam(adam) = h.state().preset().runs[0].optimizer else {
+        panic!("run 0 is Adam");
+    };
+    assert!((adam.lr - 0.05).abs() < 1e-12, "lr = {}", adam.lr);
+    assert_ne!(trajectory(&h, 0), adam_before);
+    assert_eq!(trajectory(&h, 1), sgd_before, "other runs are untouched");
+}
+
+#[test]
+fn play_advances_the_step_counter() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Reset").click();
+    h.step();
+    assert_eq!(h.state().playback().head, 0);
+    assert!(h.query_by_label("Step 0 / 1000").is_some());
+    h.get_by_label("Play").click();
+    for _ in 0..30 {
+        h.step();
+    }
+    let head = h.state().playback().head;
+    assert!(head > 0, "the play head did not move");
+    assert!(h.query_by_label(&format!("Step {head} / 1000")).is_some());
+    assert!(h.query_by_label("Pause").is_some());
+}
+
+#[test]
+fn step_back_rewinds_and_step_moves_on() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert_eq!(
+        h.state().playback().head,
+        1000,
+        "opens at the end of the runs"
+    );
+    h.get_by_label("Step back").click();
+    h.step();
+    h.get_by_label("Step back").click();
+    h.step();
+    assert_eq!(h.state().playback().head, 998);
+    assert!(h.query_by_label("Step 998 / 1000").is_some());
+    h.get_by_label("Step").click();
+    h.step();
+    assert_eq!(h.state().playback().head, 999);
+}
+
+#[test]
+fn keyboard_controls_the_play_head() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.key_press(eframe::egui::Key::Home);
+    h.step();
+    assert_eq!(h.state().playback().head, 0);
+    h.key_press(eframe::egui::Key::ArrowRight);
+    h.step();
+    assert_eq!(h.state().playback().head, 1);
+    h.key_press(eframe::egui::Key::Space);
+    h.step();
+    assert!(h.state().playback().playing);
+    h.key_press(eframe::egui::Key::R);
+    h.step();
+    assert_eq!(h.state().playback().head, 0);
+    assert!(!h.state().playback().playing);
+}
+
+#[test]
+fn picking_another_surface_changes_the_problem() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_role_and_label(Role::ComboBox, "Problem").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Himmelblau").click();
+    h.step();
+    settle(&mut h);
+    let problem = h.state().session().problem.as_ref().unwrap();
+    assert_eq!(problem.name(), "Himmelblau");
+    let start = &h.state().session().tracks[0].values[..2];
+    assert_eq!(start, [-0.5, -0.5], "the new surface's default start");
+}
+
+#[test]
+fn adding_a_run_adds_a_legend_entry() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert!(h.query_by_role_and_label(Role::CheckBox, "Run 4").is_none());
+    h.get_by_label("Add run").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().session().tracks.len(), 4);
+    assert!(h.query_by_role_and_label(Role::CheckBox, "Run 4").is_some());
+}
+
+#[test]
+fn a_divergent_lr_shows_diverged() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert!(h.query_by_label_contains("diverged").is_none());
+    // The second lr slider is SGD's.
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .nth(1)
+        .unwrap()
+        .set_value_accesskit(1.0);
+    h.step();
+    settle(&mut h);
+    assert!(matches!(
+        h.state().session().tracks[1].termination,
+        Some(Termination::Diverged { .. })
+    ));
+    assert!(
+        h.query_all_by_label_contains("diverged at step")
+            .next()
+            .is_some()
+    );
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "SGD + momentum")
+            .is_none()
+    );
+    assert!(
+        h.query_all_by_label_contains("SGD + momentum — diverged at step")
+            .next()
+            .is_some()
+    );
+}
+
+#[test]
+fn a_crash_in_the_simulation_thread_is_shown_and_the_window_keeps_working() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.state().session().inject_panic();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while h.query_by_label_contains("crashed").is_none() {
+        assert!(Instant::now() < deadline, "no crash message");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.get_by_label("Add run").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state().session().tracks.len(),
+        4,
+        "still simulating after the crash"
+    );
+}
