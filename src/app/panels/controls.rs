@@ -211,6 +211,60 @@ fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes
     }
 }
 
+/// `MultiStepLR`'s milestones as comma-separated steps, and its γ.
+fn milestones_editor(
+    ui: &mut egui::Ui,
+    s: &mut crate::optim::schedule::MultiStepLr,
+    changes: &mut Changes,
+) {
+    let id = ui.scope_id().with("milestones");
+    let mut text = ui.data_mut(|d| {
+        d.get_temp::<String>(id).unwrap_or_else(|| {
+            s.milestones
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    });
+    let response = ui
+        .horizontal(|ui| {
+            let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(140.0));
+            ui.label("milestones");
+            r
+        })
+        .inner
+        .on_hover_text("Steps at which lr is multiplied by gamma, e.g. 100, 300");
+    let parsed: Result<Vec<u64>, _> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::parse::<u64>)
+        .collect();
+    if response.changed()
+        && let Ok(milestones) = &parsed
+    {
+        s.milestones.clone_from(milestones);
+        changes.preset = true;
+    }
+    if parsed.is_err() {
+        ui.label(
+            RichText::new("milestones must be whole numbers separated by commas")
+                .color(theme::ERROR)
+                .small(),
+        );
+    }
+    ui.data_mut(|d| d.insert_temp(id, text));
+    let mut gamma = s.gamma;
+    if ui
+        .add(egui::Slider::new(&mut gamma, 0.01..=1.0).text("gamma"))
+        .changed()
+    {
+        s.gamma = gamma;
+        changes.preset = true;
+    }
+}
+
 fn run_editor(
     ui: &mut egui::Ui,
     index: usize,
@@ -289,6 +343,9 @@ fn run_editor(
             run.schedule.set_param(p.name, v);
             changes.preset = true;
         }
+    }
+    if let Schedule::MultiStepLR(s) = &mut run.schedule {
+        milestones_editor(ui, s, changes);
     }
     ui.horizontal(|ui| {
         if ui.button("Duplicate").clicked() {
