@@ -253,7 +253,7 @@ fn summary(preset: &Preset, sim: &Simulation, origin: Option<&str>) -> io::Resul
         let at = names
             .iter()
             .zip(params)
-            .map(|(n, v)| format!("{n}={}", compact(*v)))
+            .map(|(n, v)| format!("{n}={}", crate::format::compact(*v)))
             .collect::<Vec<_>>()
             .join(", ");
         writeln!(
@@ -263,21 +263,6 @@ fn summary(preset: &Preset, sim: &Simulation, origin: Option<&str>) -> io::Resul
         )?;
     }
     Ok(())
-}
-
-/// A number with 7 significant digits, in scientific form when very large or small.
-fn compact(v: f64) -> String {
-    let magnitude = v.abs();
-    if v == 0.0 || !v.is_finite() || (1e-4..1e6).contains(&magnitude) {
-        let digits = if magnitude >= 1.0 || v == 0.0 || !v.is_finite() {
-            6usize.saturating_sub(magnitude.log10().max(0.0) as usize)
-        } else {
-            7 + (-magnitude.log10()).floor() as usize
-        };
-        format!("{v:.digits$}")
-    } else {
-        format!("{v:.6e}")
-    }
 }
 
 fn list() -> Result<(), CliError> {
@@ -310,22 +295,6 @@ pub fn listing() -> String {
         let _ = writeln!(s, "  {}", ron(&sched));
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::compact;
-
-    #[test]
-    fn compact_numbers_stay_short() {
-        assert_eq!(compact(0.773_158_2), "0.7731582");
-        assert_eq!(compact(-1234.5678), "-1234.568");
-        assert_eq!(compact(8.59e153), "8.590000e153");
-        assert_eq!(compact(1.5e-7), "1.500000e-7");
-        assert_eq!(compact(0.001_234_567_89), "0.001234568");
-        assert_eq!(compact(0.0), "0.000000");
-        assert_eq!(compact(f64::NAN), "NaN");
-    }
 }
 
 /// One-line RON for listings.

@@ -12,11 +12,13 @@ pub mod cli;
 pub mod export;
 pub mod field;
 pub mod field_worker;
+pub mod format;
 pub mod optim;
 pub mod preset;
 pub mod problem;
 pub mod sim;
 pub mod validate;
+pub mod worker;
 
 /// The lesson the app opens on: Adam, SGD with momentum and RMSprop on Rosenbrock.
 pub const DEFAULT_PRESET: &str = include_str!("../presets/adam-vs-sgd-rosenbrock.ron");

@@ -286,3 +286,76 @@ fn linear_regression_data_matches_the_manifest_optimum() {
     ));
     assert!(Path::new(&golden_dir().join("linreg.csv")).exists());
 }
+
+/// The step inspector's numbers (θ, loss, consumed gradient, optimizer buffers)
+/// equal torch's `optimizer.state` at every step.
+#[test]
+fn inspector_numbers_match_torch_optimizer_state() {
+    let dir = golden_dir().join("extra");
+    let manifest = read_json(&dir.join("manifest.json"));
+    let cases = manifest["states"].as_array().unwrap();
+    assert!(cases.len() >= 3);
+    for case in cases {
+        let opt = optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]);
+        let n = case["N"].as_u64().unwrap();
+        let preset = descent::preset::Preset {
+            version: 1,
+            title: String::new(),
+            description: String::new(),
+            problem: descent::problem::ProblemConfig::Surface(Surface::Rosenbrock),
+            start: Some(descent::preset::Point(vec![-1.5, 2.0])),
+            steps: n,
+            seed: 0,
+            batch_size: None,
+            grad_tol: None,
+            runs: vec![descent::preset::RunSpec {
+                label: "run".into(),
+                optimizer: opt,
+                schedule: Schedule::Constant,
+                enabled: true,
+                color: None,
+            }],
+        };
+        let keys: Vec<&str> = case["state"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let rows = read_rows(&dir.join(case["file"].as_str().unwrap()));
+        for row in rows
+            .iter()
+            .filter(|r| [1.0, 2.0, 3.0, 10.0, 57.0, 123.0, 200.0].contains(&r[0]))
+        {
+            let k = row[0] as u64;
+            let ins = descent::sim::inspect::inspect(&preset, Path::new("."), k)
+                .unwrap()
+                .remove(0);
+            let what = format!("{} step {k}", case["file"]);
+            assert_eq!(ins.step, k, "{what}");
+            let grad = ins.grad.as_ref().unwrap();
+            let mut pairs = vec![
+                ("x", ins.params[0], row[1]),
+                ("y", ins.params[1], row[2]),
+                ("loss", ins.loss, row[3]),
+                ("grad_x", grad[0], row[4]),
+                ("grad_y", grad[1], row[5]),
+            ];
+            for (i, key) in keys.iter().enumerate() {
+                let ours = ins
+                    .state
+                    .iter()
+                    .find(|v| v.name == *key)
+                    .unwrap_or_else(|| panic!("{what}: no state vector {key}"));
+                pairs.push((key, ours.values[0], row[6 + 2 * i]));
+                pairs.push((key, ours.values[1], row[7 + 2 * i]));
+            }
+            for (name, ours, theirs) in pairs {
+                assert!(
+                    close(ours, theirs, TOLERANCE),
+                    "{what}: {name} = {ours:e}, torch {theirs:e}"
+                );
+            }
+        }
+    }
+}

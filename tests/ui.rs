@@ -194,3 +194,37 @@ fn a_crash_in_the_simulation_thread_is_shown_and_the_window_keeps_working() {
         "still simulating after the crash"
     );
 }
+
+#[test]
+fn the_inspector_follows_the_play_head() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Inspector").click();
+    h.step();
+    h.key_press(eframe::egui::Key::Home);
+    h.step();
+    for _ in 0..3 {
+        h.key_press(eframe::egui::Key::ArrowRight);
+        h.step();
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h
+        .state()
+        .session()
+        .inspections
+        .as_ref()
+        .is_none_or(|(step, _)| *step != 3)
+    {
+        assert!(Instant::now() < deadline, "no inspection for step 3");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+    assert!(h.query_by_label("Adam — step 3").is_some());
+    assert!(h.query_all_by_label("exp_avg_sq").next().is_some());
+    assert!(h.query_all_by_label("momentum_buffer").next().is_some());
+    assert!(h.query_by_label("Copy table").is_some());
+    let (_, rows) = h.state().session().inspections.as_ref().unwrap();
+    let adam = &rows[0];
+    let t = &h.state().session().tracks[0];
+    assert_eq!(adam.params, t.row(3).unwrap().0);
+}

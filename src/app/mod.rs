@@ -21,7 +21,7 @@ use crate::cli::WindowOptions;
 use crate::preset::{Point, Preset};
 use crate::problem::ViewBox;
 use panels::transport::Playback;
-use panels::{controls, loss_plot, surface_view, transport};
+use panels::{controls, inspector, loss_plot, surface_view, transport};
 use session::Session;
 use state::AppState;
 
@@ -328,13 +328,20 @@ impl eframe::App for DescentApp {
         let last = self.last_row();
         egui::Panel::top("transport").show(ui, |ui| {
             ui.add_space(4.0);
-            transport::show(
-                ui,
-                &mut self.playback,
-                &mut self.state.speed,
-                self.session.horizon,
-                last,
-            );
+            ui.horizontal(|ui| {
+                ui.toggle_value(&mut self.state.show_inspector, "Inspector")
+                    .on_hover_text("Every run's numbers at the play head");
+                ui.separator();
+                ui.vertical(|ui| {
+                    transport::show(
+                        ui,
+                        &mut self.playback,
+                        &mut self.state.speed,
+                        self.session.horizon,
+                        last,
+                    );
+                });
+            });
             for message in self.invalid.iter().chain(&self.session.error) {
                 ui.label(RichText::new(message).color(theme::ERROR));
             }
@@ -350,6 +357,30 @@ impl eframe::App for DescentApp {
                     changes = controls::show(ui, &mut self.preset, &self.session.tracks);
                 });
             });
+        if self.state.show_inspector {
+            let head = self.playback.head.min(last) as u64;
+            self.session
+                .want_inspection(&self.preset, &self.state.base_dir, head);
+            let names = self
+                .session
+                .problem
+                .as_ref()
+                .map(|p| p.param_names())
+                .unwrap_or_default();
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(320.0)
+                .size_range(220.0..=700.0)
+                .show(ui, |ui| {
+                    inspector::show(
+                        ui,
+                        &self.preset,
+                        self.session.inspections.as_ref(),
+                        &names,
+                        self.playback.head,
+                    );
+                });
+        }
         egui::Panel::bottom("loss")
             .resizable(true)
             .default_size(220.0)

@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use crate::field::{Field, FieldSpec};
-use crate::field_worker::{FieldRequest, FieldWorker};
+use crate::field_worker::{self, FieldRequest, FieldWorker};
 use crate::preset::Preset;
 use crate::problem::{Problem, ViewBox};
 use crate::sim::Termination;
+use crate::sim::inspect::{self, Inspection};
 use crate::sim::runner::{SimCommand, SimEvent, SimHandle};
+use crate::worker::LatestWorker;
 
 /// Rows of one run as received from the simulation thread.
 #[derive(Clone, Debug, Default)]
@@ -56,11 +58,25 @@ impl Track {
     }
 }
 
+/// A replay request for the inspector.
+#[derive(Debug)]
+struct InspectRequest {
+    preset: Preset,
+    base_dir: std::path::PathBuf,
+    step: u64,
+}
+
+type InspectWorker = LatestWorker<InspectRequest, Result<(u64, Vec<Inspection>), String>>;
+
 /// The simulation and field threads and what they have delivered.
 #[derive(Debug)]
 pub struct Session {
     sim: Option<SimHandle>,
     fields: Option<FieldWorker>,
+    inspector: Option<InspectWorker>,
+    /// The inspector's latest numbers and the row they belong to.
+    pub inspections: Option<(u64, Vec<Inspection>)>,
+    inspection_request: Option<(u64, u64)>,
     generation: u64,
     /// The problem of the current results.
     pub problem: Option<Arc<dyn Problem>>,
@@ -86,13 +102,26 @@ impl Session {
     /// Starts both threads; `waker` asks the UI to repaint.
     pub fn new(waker: impl Fn() + Clone + Send + 'static) -> Self {
         let sim = SimHandle::spawn(waker.clone()).ok();
-        let fields = FieldWorker::spawn(waker).ok();
+        let fields = field_worker::spawn(waker.clone()).ok();
+        let inspector = LatestWorker::spawn(
+            "descent-inspector",
+            |r: InspectRequest| {
+                inspect::inspect(&r.preset, &r.base_dir, r.step)
+                    .map(|rows| (r.step, rows))
+                    .map_err(|e| e.to_string())
+            },
+            waker,
+        )
+        .ok();
         let error = sim
             .is_none()
             .then(|| "could not start the simulation thread".to_owned());
         Self {
             sim,
             fields,
+            inspector,
+            inspections: None,
+            inspection_request: None,
             generation: 0,
             problem: None,
             horizon: 0,
@@ -148,6 +177,12 @@ impl Session {
             };
             changed = true;
             self.apply(event);
+        }
+        if let Some((tag, Ok(rows))) = self.inspector.as_ref().and_then(InspectWorker::latest)
+            && tag == self.generation
+        {
+            self.inspections = Some(rows);
+            changed = true;
         }
         if let Some((tag, field)) = self.fields.as_ref().and_then(FieldWorker::latest)
             && tag >= self.field_tag
@@ -222,6 +257,26 @@ impl Session {
         }
     }
 
+    /// Asks for the inspector's numbers at row `step` of `preset`, unless
+    /// they are already there or on their way.
+    pub fn want_inspection(&mut self, preset: &Preset, base_dir: &std::path::Path, step: u64) {
+        let key = (self.generation, step);
+        if self.inspection_request == Some(key) {
+            return;
+        }
+        self.inspection_request = Some(key);
+        if let Some(worker) = &self.inspector {
+            worker.request(
+                self.generation,
+                InspectRequest {
+                    preset: preset.clone(),
+                    base_dir: base_dir.to_path_buf(),
+                    step,
+                },
+            );
+        }
+    }
+
     /// Asks for a field over `view` unless one is already there or on its way.
     pub fn want_field(&mut self, view: ViewBox, cols: usize, rows: usize) {
         let Some(problem) = &self.problem else { return };
@@ -251,11 +306,13 @@ impl Session {
         let tag = self.field_tag_requested;
         self.requested_field = Some((spec, tag));
         if let Some(worker) = &self.fields {
-            worker.request(FieldRequest {
+            worker.request(
                 tag,
-                problem: Arc::clone(problem),
-                spec,
-            });
+                FieldRequest {
+                    problem: Arc::clone(problem),
+                    spec,
+                },
+            );
         }
     }
 

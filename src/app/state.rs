@@ -21,6 +21,8 @@ pub struct AppState {
     pub log_loss: bool,
     /// Playback speed in steps per second.
     pub speed: f64,
+    /// The step inspector is open.
+    pub show_inspector: bool,
 }
 
 impl Default for AppState {
@@ -31,6 +33,7 @@ impl Default for AppState {
             view: None,
             log_loss: true,
             speed: 200.0,
+            show_inspector: false,
         }
     }
 }

@@ -188,11 +188,54 @@ def trajectories():
     return entries
 
 
+# Optimizer state per step, for the step inspector: (case, class, kwargs, state keys)
+STATE_CASES = [
+    ("adam", torch.optim.Adam, dict(lr=1e-2), ["exp_avg", "exp_avg_sq"]),
+    ("adam_amsgrad", torch.optim.Adam, dict(lr=1e-2, amsgrad=True), ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"]),
+    ("sgd_momentum", torch.optim.SGD, dict(lr=1e-3, momentum=0.9), ["momentum_buffer"]),
+]
+
+
+def states():
+    """Row k: parameters after k steps, the loss there, the gradient step k
+    consumed (at row k-1) and the optimizer state after step k."""
+    entries = []
+    for case, opt_cls, kw, keys in STATE_CASES:
+        p = torch.tensor((-1.5, 2.0), requires_grad=True)
+        opt = opt_cls([p], **kw)
+        steps = 200
+        rows = []
+        grad = [float("nan"), float("nan")]
+        for k in range(steps + 1):
+            loss = rosenbrock(p[0], p[1])
+            st = opt.state.get(p, {})
+            vals = []
+            for key in keys:
+                t = st.get(key)
+                vals += [float("nan"), float("nan")] if t is None else [t[0].item(), t[1].item()]
+            rows.append([k, p[0].item(), p[1].item(), loss.item()] + grad + vals)
+            if k == steps:
+                break
+            opt.zero_grad()
+            loss.backward()
+            grad = [p.grad[0].item(), p.grad[1].item()]
+            opt.step()
+        name = f"rosenbrock__{case}_state.csv"
+        header = ["step", "x", "y", "loss", "grad_x", "grad_y"] + [f"{k}_{c}" for k in keys for c in "xy"]
+        with open(os.path.join(OUT, "extra", name), "w") as fh:
+            fh.write(",".join(header) + "\n")
+            for r in rows:
+                fh.write(",".join([str(r[0])] + [fmt(v) for v in r[1:]]) + "\n")
+        entries.append({"file": name, "optimizer": opt_cls.__name__, "kwargs": kw, "state": keys,
+                        "start": [-1.5, 2.0], "N": steps})
+    return entries
+
+
 def main():
     manifest = {"torch_version": torch.__version__,
                 "loop": "as generate.py; schedulers stepped right after optimizer.step(); "
                         "ReduceLROnPlateau gets loss.item() of the same iteration",
-                "trajectories": trajectories(), "schedules": schedules()}
+                "trajectories": trajectories(), "schedules": schedules(), "states": states()}
     with open(os.path.join(OUT, "extra", "manifest.json"), "w") as fh:
         json.dump(manifest, fh, indent=1)
     for e in manifest["trajectories"]:

@@ -1,0 +1,113 @@
+//! The step inspector: every run's numbers at the play head, as a table that
+//! can be copied.
+
+use std::fmt::Write as _;
+
+use eframe::egui::{self, RichText};
+
+use crate::app::theme;
+use crate::format::compact;
+use crate::preset::Preset;
+use crate::sim::inspect::Inspection;
+
+/// Rows of one run's table: a name and one value per parameter (or one scalar).
+fn table_rows(ins: &Inspection) -> Vec<(String, Vec<f64>)> {
+    let mut rows = vec![
+        ("θ".to_owned(), ins.params.clone()),
+        ("loss".to_owned(), vec![ins.loss]),
+    ];
+    if let Some(g) = &ins.grad {
+        rows.push(("g (consumed)".to_owned(), g.clone()));
+    }
+    if let Some(n) = ins.grad_norm() {
+        rows.push(("|g|".to_owned(), vec![n]));
+    }
+    if let Some(lr) = ins.lr {
+        rows.push(("lr".to_owned(), vec![lr]));
+    }
+    for v in ins.state.iter().chain(&ins.derived) {
+        rows.push((v.name.clone(), v.values.clone()));
+    }
+    if let Some(u) = &ins.update {
+        rows.push(("Δθ".to_owned(), u.clone()));
+    }
+    rows
+}
+
+/// The whole inspection as tab-separated text, for the clipboard.
+pub fn as_tsv(inspections: &[Inspection], names: &[String]) -> String {
+    let mut out = format!("run\tstep\tquantity\t{}\n", names.join("\t"));
+    for ins in inspections {
+        for (name, values) in table_rows(ins) {
+            let cells: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{name}\t{}",
+                ins.label,
+                ins.step,
+                cells.join("\t")
+            );
+        }
+    }
+    out
+}
+
+/// Draws the inspector for `inspections` (computed for row `step`).
+pub fn show(
+    ui: &mut egui::Ui,
+    preset: &Preset,
+    inspections: Option<&(u64, Vec<Inspection>)>,
+    names: &[String],
+    head: usize,
+) {
+    ui.horizontal(|ui| {
+        ui.heading("Inspector");
+        if let Some((_, rows)) = inspections
+            && ui
+                .button("Copy table")
+                .on_hover_text("Tab-separated, for a spreadsheet")
+                .clicked()
+        {
+            ui.ctx().copy_text(as_tsv(rows, names));
+        }
+    });
+    let Some((step, rows)) = inspections else {
+        ui.label("Computing…");
+        return;
+    };
+    if *step != head as u64 {
+        ui.label(RichText::new(format!("showing step {step}; updating…")).small());
+    }
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for (i, ins) in rows.iter().enumerate() {
+            let spec = preset.runs.get(i);
+            if spec.is_some_and(|r| !r.enabled) {
+                continue;
+            }
+            let color = theme::run_color(i, spec.and_then(|r| r.color));
+            ui.label(
+                RichText::new(format!("{} — step {}", ins.label, ins.step))
+                    .color(color)
+                    .strong(),
+            );
+            egui::Grid::new(("inspector", i))
+                .striped(true)
+                .num_columns(names.len() + 1)
+                .show(ui, |ui| {
+                    ui.label("");
+                    for n in names {
+                        ui.label(RichText::new(n).strong());
+                    }
+                    ui.end_row();
+                    for (name, values) in table_rows(ins) {
+                        ui.label(name);
+                        for v in &values {
+                            ui.label(RichText::new(compact(*v)).monospace());
+                        }
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(6.0);
+        }
+    });
+}

@@ -1,0 +1,126 @@
+//! What the optimizer's buffers imply for the next step, for the inspector:
+//! bias corrections, corrected moments and effective per-coordinate step sizes.
+
+use super::{OptimizerConfig, OptimizerInstance, OptimizerState, StateVector};
+
+/// A named vector of numbers (one per parameter, or one for a scalar).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedVector {
+    /// Torch's name, or a descriptive one for derived values.
+    pub name: String,
+    /// The values.
+    pub values: Vec<f64>,
+}
+
+fn named(name: &str, values: Vec<f64>) -> NamedVector {
+    NamedVector {
+        name: name.to_owned(),
+        values,
+    }
+}
+
+impl OptimizerInstance {
+    /// The buffers as owned, named vectors.
+    pub fn named_state(&self) -> Vec<NamedVector> {
+        self.state_vectors()
+            .into_iter()
+            .map(|StateVector { name, values }| named(name, values.to_vec()))
+            .collect()
+    }
+
+    /// Quantities derived from the state after `t = step_count` steps with
+    /// learning rate `lr`, in torch's formulas.
+    pub fn derived(&self, lr: f64) -> Vec<NamedVector> {
+        let t = self.state().step_count();
+        if t == 0 {
+            return Vec::new();
+        }
+        let tf = t as f64;
+        match (self.config(), self.state()) {
+            (OptimizerConfig::Adam(c), OptimizerState::Adam(s)) => {
+                adam_like(c.betas, c.eps, c.amsgrad, lr, tf, s)
+            }
+            (OptimizerConfig::AdamW(c), OptimizerState::Adam(s)) => {
+                adam_like(c.betas, c.eps, c.amsgrad, lr, tf, s)
+            }
+            (OptimizerConfig::RmsProp(c), OptimizerState::RmsProp(s)) => {
+                let denom: Vec<f64> = s
+                    .square_avg
+                    .iter()
+                    .zip(&s.grad_avg)
+                    .map(|(v, ga)| if c.centered { (v - ga * ga).sqrt() } else { v.sqrt() } + c.eps)
+                    .collect();
+                vec![
+                    named("denominator √v + ε", denom.clone()),
+                    named("effective_lr", denom.iter().map(|d| lr / d).collect()),
+                ]
+            }
+            (OptimizerConfig::Adagrad(c), OptimizerState::Adagrad(s)) => {
+                let clr = lr / (1.0 + (tf - 1.0) * c.lr_decay);
+                vec![
+                    named("decayed lr", vec![clr]),
+                    named(
+                        "effective_lr",
+                        s.sum.iter().map(|v| clr / (v.sqrt() + c.eps)).collect(),
+                    ),
+                ]
+            }
+            (OptimizerConfig::Adamax(c), OptimizerState::Adamax(s)) => {
+                let bc1 = 1.0 - c.betas.0.powf(tf);
+                vec![
+                    named("bias_correction1", vec![bc1]),
+                    named(
+                        "effective_lr",
+                        s.exp_inf.iter().map(|u| lr / bc1 / u).collect(),
+                    ),
+                ]
+            }
+            (OptimizerConfig::NAdam(c), OptimizerState::NAdam(s)) => {
+                let bc2 = 1.0 - c.betas.1.powf(tf);
+                vec![
+                    named("bias_correction2", vec![bc2]),
+                    named("mu_product", vec![s.mu_product]),
+                    named(
+                        "effective_lr",
+                        s.exp_avg_sq
+                            .iter()
+                            .map(|v| lr / ((v / bc2).sqrt() + c.eps))
+                            .collect(),
+                    ),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn adam_like(
+    (beta1, beta2): (f64, f64),
+    eps: f64,
+    amsgrad: bool,
+    lr: f64,
+    t: f64,
+    s: &super::AdamState,
+) -> Vec<NamedVector> {
+    let bc1 = 1.0 - beta1.powf(t);
+    let bc2 = 1.0 - beta2.powf(t);
+    let second = if amsgrad {
+        &s.max_exp_avg_sq
+    } else {
+        &s.exp_avg_sq
+    };
+    let v_hat: Vec<f64> = second.iter().map(|v| v / bc2).collect();
+    vec![
+        named("bias_correction1", vec![bc1]),
+        named("bias_correction2", vec![bc2]),
+        named(
+            "m_hat = m / bias_correction1",
+            s.exp_avg.iter().map(|m| m / bc1).collect(),
+        ),
+        named("v_hat = v / bias_correction2", v_hat.clone()),
+        named(
+            "effective_lr",
+            v_hat.iter().map(|v| lr / (v.sqrt() + eps)).collect(),
+        ),
+    ]
+}

@@ -1,0 +1,166 @@
+//! The step inspector's numbers: for every run at a given row, θ, the loss,
+//! the gradient the step consumed, the optimizer's buffers and what follows
+//! from them (bias corrections, corrected moments, effective step sizes).
+
+use std::path::Path;
+
+use super::{SimError, Simulation};
+use crate::optim::NamedVector;
+use crate::preset::Preset;
+use crate::problem::Batch;
+
+/// One run's numbers at row `step`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inspection {
+    /// The run's label.
+    pub label: String,
+    /// The row shown: parameters after this many steps (a stopped run shows its last row).
+    pub step: u64,
+    /// θ at that row.
+    pub params: Vec<f64>,
+    /// Full-data loss at θ.
+    pub loss: f64,
+    /// The gradient step `step` consumed (at the previous θ); `None` at the start.
+    pub grad: Option<Vec<f64>>,
+    /// The lr that step used.
+    pub lr: Option<f64>,
+    /// θ minus the previous θ: the update the step applied.
+    pub update: Option<Vec<f64>>,
+    /// The optimizer's buffers after the step, by torch's names.
+    pub state: Vec<NamedVector>,
+    /// Bias corrections, corrected moments and effective step sizes.
+    pub derived: Vec<NamedVector>,
+}
+
+impl Inspection {
+    /// ‖g‖₂ of the consumed gradient.
+    pub fn grad_norm(&self) -> Option<f64> {
+        self.grad
+            .as_ref()
+            .map(|g| g.iter().map(|v| v * v).sum::<f64>().sqrt())
+    }
+}
+
+/// A run just before the inspected step: θ, steps taken, lr and the gradient
+/// the step will consume.
+type Before = (Vec<f64>, u64, f64, Option<Vec<f64>>);
+
+/// Replays `preset` to row `step` and reports every run there.
+pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspection>, SimError> {
+    let mut sim = Simulation::from_preset(preset, base_dir)?;
+    let step = step.min(sim.horizon());
+    if step == 0 {
+        return Ok(sim.runs().iter().map(|run| at_start(&sim, run)).collect());
+    }
+    sim.advance(step - 1);
+    let problem = sim.problem_arc();
+    let before: Vec<Before> = {
+        let mut stream = sim.batches.clone();
+        let batch = stream.next_batch();
+        sim.runs()
+            .iter()
+            .map(|run| {
+                let params = run.params().to_vec();
+                let grad = run.is_active().then(|| {
+                    let mut g = vec![0.0; params.len()];
+                    problem.loss_grad(&params, batch, &mut g);
+                    g
+                });
+                (params, run.steps_taken(), run.schedule_state().lr(), grad)
+            })
+            .collect()
+    };
+    sim.advance(1);
+    Ok(sim
+        .runs()
+        .iter()
+        .zip(before)
+        .map(|(run, (prev, taken_before, lr, grad))| {
+            let stepped = run.steps_taken() > taken_before;
+            let (params, loss) = run
+                .trajectory()
+                .last()
+                .map_or((Vec::new(), f64::NAN), |(p, l)| (p.to_vec(), l));
+            let update = stepped.then(|| params.iter().zip(&prev).map(|(a, b)| a - b).collect());
+            let lr = stepped.then_some(lr);
+            Inspection {
+                label: run.setup().label.clone(),
+                step: run.steps_taken(),
+                derived: run
+                    .optimizer()
+                    .derived(lr.unwrap_or_else(|| run.schedule_state().lr())),
+                state: run.optimizer().named_state(),
+                params,
+                loss,
+                grad: if stepped { grad } else { None },
+                lr,
+                update,
+            }
+        })
+        .collect())
+}
+
+fn at_start(sim: &Simulation, run: &super::Run) -> Inspection {
+    let params = run.params().to_vec();
+    let mut g = vec![0.0; params.len()];
+    let loss = sim.problem().loss_grad(&params, Batch::Full, &mut g);
+    Inspection {
+        label: run.setup().label.clone(),
+        step: 0,
+        params,
+        loss,
+        grad: None,
+        lr: None,
+        update: None,
+        state: run.optimizer().named_state(),
+        derived: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preset() -> Preset {
+        Preset::from_ron_str(
+            "(problem: Surface(Rosenbrock), start: Some((-1.5, 2.0)), steps: 50, \
+             runs: [(label: \"Adam\", optimizer: Adam(lr: 0.01)), (label: \"SGD\", optimizer: Sgd(lr: 1e-3, momentum: 0.9))])",
+            "t",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_inspected_row_matches_the_trajectory() {
+        let p = preset();
+        let mut sim = Simulation::from_preset(&p, Path::new(".")).unwrap();
+        sim.run_to_end();
+        let rows = inspect(&p, Path::new("."), 17).unwrap();
+        for (run, ins) in sim.runs().iter().zip(&rows) {
+            let (theta, loss) = run.trajectory().row(17).unwrap();
+            let (prev, _) = run.trajectory().row(16).unwrap();
+            assert_eq!(ins.params, theta);
+            assert_eq!(ins.loss, loss);
+            let update: Vec<f64> = theta.iter().zip(prev).map(|(a, b)| a - b).collect();
+            assert_eq!(ins.update.as_ref().unwrap(), &update);
+            // The consumed gradient is the one at the previous row.
+            let (_, gx, gy) = crate::problem::Surface::Rosenbrock.eval(prev[0], prev[1]);
+            assert_eq!(ins.grad.as_ref().unwrap(), &vec![gx, gy]);
+        }
+        let names: Vec<&str> = rows[0].state.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["exp_avg", "exp_avg_sq"]);
+        let derived: Vec<&str> = rows[0].derived.iter().map(|v| v.name.as_str()).collect();
+        assert!(
+            derived.contains(&"bias_correction1") && derived.contains(&"effective_lr"),
+            "{derived:?}"
+        );
+    }
+
+    #[test]
+    fn row_zero_has_no_step_yet() {
+        let rows = inspect(&preset(), Path::new("."), 0).unwrap();
+        assert_eq!(rows[0].params, [-1.5, 2.0]);
+        assert_eq!(rows[0].loss, 12.5);
+        assert!(rows[0].grad.is_none() && rows[0].update.is_none());
+    }
+}
