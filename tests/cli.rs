@@ -243,3 +243,58 @@ fn unknown_subcommand_is_rejected_by_clap() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("frobnicate"));
 }
+
+/// A typed Rosenbrock gives the built-in Rosenbrock's trajectory to 1e-12.
+#[test]
+fn a_typed_formula_reproduces_the_builtin_surface() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = |problem: &str| {
+        format!(
+            "(problem: {problem}, start: Some((-1.5, 2.0)), steps: 500, \
+             runs: [(label: \"Adam\", optimizer: Adam(lr: 0.01)), (label: \"Nesterov\", optimizer: Sgd(lr: 0.001, momentum: 0.9, nesterov: true))])"
+        )
+    };
+    let typed = dir.path().join("typed.ron");
+    let builtin = dir.path().join("builtin.ron");
+    std::fs::write(
+        &typed,
+        body("Expression(formula: \"(1-x)^2 + 100*(y-x^2)^2\")"),
+    )
+    .unwrap();
+    std::fs::write(&builtin, body("Surface(Rosenbrock)")).unwrap();
+    let rows = |path: &PathBuf| -> Vec<Vec<f64>> {
+        let out = descent(&["run", path.to_str().unwrap(), "--csv", "-"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').skip(2).map(|v| v.parse().unwrap()).collect())
+            .collect()
+    };
+    let (a, b) = (rows(&typed), rows(&builtin));
+    assert_eq!(a.len(), 2 * 501);
+    assert_eq!(a.len(), b.len());
+    for (ra, rb) in a.iter().zip(&b) {
+        for (x, y) in ra.iter().zip(rb) {
+            assert!(
+                (x - y).abs() <= 1e-12 * y.abs().max(1.0),
+                "step {}: {ra:?} vs {rb:?}",
+                ra[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_bad_formula_points_at_the_character() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    std::fs::write(
+        &path,
+        "(problem: Expression(formula: \"sin(x) + sn(y)\"), runs: [(optimizer: Sgd())])",
+    )
+    .unwrap();
+    let out = descent(&["run", path.to_str().unwrap()]);
+    assert_clean_failure(&out, "problem.formula: column 10: unknown function `sn`");
+    assert_clean_failure(&out, "    sin(x) + sn(y)\n             ^");
+}

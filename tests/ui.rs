@@ -228,3 +228,43 @@ fn the_inspector_follows_the_play_head() {
     let t = &h.state().session().tracks[0];
     assert_eq!(adam.params, t.row(3).unwrap().0);
 }
+
+#[test]
+fn a_typed_formula_becomes_the_surface_and_errors_point_at_the_character() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_role_and_label(Role::ComboBox, "Problem").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Custom f(x, y)").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state().session().problem.as_ref().unwrap().name(),
+        "Custom f(x, y)"
+    );
+    let formula = "sin(x)*cos(y) + 0.1*(x^2+y^2)";
+    assert_eq!(
+        h.state().session().problem.as_ref().unwrap().formula(),
+        formula
+    );
+    h.get_all_by_value(formula).next().unwrap().focus();
+    h.step();
+    h.get_all_by_value(formula)
+        .next()
+        .unwrap()
+        .type_text(" + sn(y)");
+    h.step();
+    h.step();
+    assert!(
+        h.query_all_by_label_contains("unknown function `sn`")
+            .next()
+            .is_some(),
+        "no error shown"
+    );
+    assert_eq!(
+        h.state().session().problem.as_ref().unwrap().formula(),
+        formula,
+        "a bad formula never reaches the simulation"
+    );
+}

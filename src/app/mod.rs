@@ -255,7 +255,7 @@ impl DescentApp {
         };
         ctx.request_repaint();
         let ready = self.session.finished
-            && (self.session.field.is_some()
+            && (self.session.field_is_current()
                 || self.session.problem.as_ref().is_some_and(|p| p.dim() != 2));
         if ready {
             self.ready_frames += 1;

@@ -277,6 +277,14 @@ impl Session {
         }
     }
 
+    /// Whether the field on screen is the one last asked for.
+    pub fn field_is_current(&self) -> bool {
+        match (&self.field, &self.requested_field) {
+            (Some(f), Some((spec, _))) => f.spec.view == spec.view,
+            _ => false,
+        }
+    }
+
     /// Asks for a field over `view` unless one is already there or on its way.
     pub fn want_field(&mut self, view: ViewBox, cols: usize, rows: usize) {
         let Some(problem) = &self.problem else { return };

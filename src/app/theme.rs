@@ -31,6 +31,8 @@ pub const ISOLINE: Color32 = Color32::from_rgba_premultiplied(235, 235, 235, 90)
 pub const START: Color32 = Color32::from_rgb(250, 250, 250);
 /// Known minima.
 pub const MINIMUM: Color32 = Color32::from_rgb(255, 80, 80);
+/// Warning text.
+pub const WARNING: Color32 = Color32::from_rgb(240, 200, 90);
 /// Error text.
 pub const ERROR: Color32 = Color32::from_rgb(255, 110, 110);
 /// The play head in the loss plot.

@@ -1,6 +1,7 @@
 //! Loss functions the optimizers run on: 2-D surfaces and small models on data.
 
 mod dataset;
+mod expression;
 pub mod functions;
 mod linear;
 mod surface;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use dataset::{DataError, LineData, LineDataSource};
+pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
 pub use surface::Surface;
 
@@ -92,6 +94,8 @@ pub enum ProblemConfig {
     Surface(Surface),
     /// y ≈ w·x + b with MSE: `LinearRegression(data: Csv("linreg.csv"))`.
     LinearRegression(LinearRegressionConfig),
+    /// A typed formula: `Expression(formula: "sin(x)*cos(y) + 0.1*(x^2+y^2)")`.
+    Expression(ExpressionConfig),
 }
 
 /// Settings of the linear-regression problem.
@@ -108,6 +112,9 @@ pub enum ProblemError {
     /// The data set could not be loaded.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// The formula does not parse.
+    #[error("problem.formula: {0}")]
+    Expression(#[from] ExpressionError),
 }
 
 impl ProblemConfig {
@@ -116,6 +123,7 @@ impl ProblemConfig {
         Ok(match self {
             Self::Surface(s) => Arc::new(*s),
             Self::LinearRegression(c) => Arc::new(LinearRegression::new(c.data.load(base_dir)?)),
+            Self::Expression(e) => Arc::new(ExpressionSurface::parse(&e.formula, e.view)?),
         })
     }
 
@@ -129,6 +137,18 @@ impl ProblemConfig {
         match self {
             Self::Surface(s) => s.check(c),
             Self::LinearRegression(l) => c.nested("data", |c| l.data.check(c)),
+            Self::Expression(e) => {
+                if let Err(err) = ExpressionSurface::parse(&e.formula, e.view) {
+                    c.fail("formula", err.to_string());
+                }
+                if let Some(v) = e.view
+                    && !(v.x.0 < v.x.1
+                        && v.y.0 < v.y.1
+                        && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
+                {
+                    c.fail("view", "needs finite ranges with min < max");
+                }
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::app::theme;
 use crate::optim::params::{Param, Scale, Value};
 use crate::optim::{OptimizerConfig, Schedule};
 use crate::preset::{Point, Preset, RunSpec};
-use crate::problem::{ProblemConfig, Surface};
+use crate::problem::{ExpressionConfig, ExpressionSurface, ProblemConfig, Surface};
 use crate::sim::Termination;
 
 /// What the user changed this frame.
@@ -142,13 +142,72 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
     changes
 }
 
+/// The problem picker's entry for typed formulas.
+const CUSTOM: &str = "Custom f(x, y)";
+
+/// A text field for the formula; the preset only takes formulas that parse,
+/// and the error points at the offending character. Parsing happens only when
+/// the text changes.
+fn formula_editor(ui: &mut egui::Ui, e: &mut ExpressionConfig, changes: &mut Changes) {
+    #[derive(Clone)]
+    struct Checked {
+        text: String,
+        outcome: Result<Vec<String>, String>,
+    }
+    let id = ui.scope_id().with("formula");
+    let mut checked = ui
+        .data_mut(|d| d.get_temp::<Checked>(id))
+        .unwrap_or_else(|| Checked {
+            text: e.formula.clone(),
+            outcome: Ok(Vec::new()),
+        });
+    let response = ui.add(
+        egui::TextEdit::singleline(&mut checked.text)
+            .font(egui::TextStyle::Monospace)
+            .desired_width(f32::INFINITY)
+            .hint_text("f(x, y), e.g. (1-x)^2 + 100*(y-x^2)^2"),
+    );
+    if response.changed() {
+        checked.outcome = ExpressionSurface::parse(&checked.text, e.view)
+            .map(|s| s.gradient_warnings())
+            .map_err(|err| err.to_string());
+        if checked.outcome.is_ok() && checked.text != e.formula {
+            e.formula.clone_from(&checked.text);
+            changes.preset = true;
+            changes.problem = true;
+        }
+    }
+    match &checked.outcome {
+        Ok(warnings) => {
+            for warning in warnings.iter().take(2) {
+                ui.label(
+                    RichText::new(format!("warning: {warning}"))
+                        .small()
+                        .color(theme::WARNING),
+                );
+            }
+        }
+        Err(message) => {
+            ui.label(
+                RichText::new(message)
+                    .monospace()
+                    .small()
+                    .color(theme::ERROR),
+            );
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(id, checked));
+}
+
 fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
     let current = match &preset.problem {
         ProblemConfig::Surface(s) => s.name().to_owned(),
         ProblemConfig::LinearRegression(_) => "Linear regression".to_owned(),
+        ProblemConfig::Expression(_) => CUSTOM.to_owned(),
     };
     egui::ComboBox::from_label("Problem")
         .selected_text(&current)
+        .height(520.0)
         .show_ui(ui, |ui| {
             for surface in Surface::catalogue() {
                 let selected = matches!(&preset.problem, ProblemConfig::Surface(s) if s.ident() == surface.ident());
@@ -160,7 +219,21 @@ fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes
                     changes.problem = true;
                 }
             }
+            let custom = matches!(preset.problem, ProblemConfig::Expression(_));
+            if ui.selectable_label(custom, CUSTOM).clicked() && !custom {
+                preset.problem = ProblemConfig::Expression(ExpressionConfig {
+                    formula: "sin(x)*cos(y) + 0.1*(x^2+y^2)".into(),
+                    view: None,
+                });
+                preset.start = None;
+                preset.batch_size = None;
+                changes.preset = true;
+                changes.problem = true;
+            }
         });
+    if let ProblemConfig::Expression(e) = &mut preset.problem {
+        formula_editor(ui, e, changes);
+    }
     if let ProblemConfig::Surface(Surface::IllConditioned { condition, angle }) =
         &mut preset.problem
     {

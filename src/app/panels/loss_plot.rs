@@ -27,7 +27,12 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, l
     } else {
         0.0
     };
-    let floor = 1e-300;
+    // Shifted curves touch zero at the lowest point: keep them nine decades below the shift.
+    let floor = if shift > 0.0 {
+        1e-9 * (1.0 + shift)
+    } else {
+        1e-300
+    };
     ui.horizontal(|ui| {
         ui.strong("Loss");
         ui.checkbox(log, "Log scale");
@@ -38,7 +43,11 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, l
     let is_log = *log;
     let plot = Plot::new("loss_plot")
         .x_axis_label("step")
-        .y_axis_label(if is_log { "log₁₀ loss" } else { "loss" })
+        .custom_y_axes(vec![
+            egui_plot::AxisHints::new_y()
+                .label(if is_log { "log₁₀ loss" } else { "loss" })
+                .label_spacing(14.0..=24.0),
+        ])
         .allow_double_click_reset(true)
         .auto_bounds([true, true]);
     plot.show(ui, |plot_ui| {
