@@ -215,7 +215,38 @@ fn scheduled_cases_use_torchs_learning_rates() {
         };
         let sched = schedule(s["class"].as_str().unwrap(), &s["args"]);
         let mut state = sched.start(s["base_lr"].as_f64().unwrap());
-        for row in read_rows(&dir.join(s["lr_file"].as_str().unwrap())) {
+        let lr_rows = read_rows(&dir.join(s["lr_file"].as_str().unwrap()));
+        // The simulation records the lr every step used; it must be torch's too.
+        let case = shared_cases()
+            .into_iter()
+            .find(|c| c.name == e["file"].as_str().unwrap())
+            .unwrap();
+        let setup = SimSetup {
+            start: Some(case.start.clone()),
+            steps: case.steps,
+            seed: 0,
+            batch_size: None,
+            grad_tol: None,
+            runs: vec![RunSetup {
+                label: case.name.clone(),
+                optimizer: case.optimizer,
+                schedule: case.schedule.clone(),
+            }],
+        };
+        let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
+        sim.run_to_end();
+        let recorded = sim.runs()[0].lrs();
+        assert_eq!(recorded.len(), lr_rows.len());
+        for (ours, row) in recorded.iter().zip(&lr_rows) {
+            assert!(
+                close(*ours, row[1], 1e-14),
+                "{}: step {} lr {ours} vs {}",
+                e["file"],
+                row[0],
+                row[1]
+            );
+        }
+        for row in lr_rows {
             assert!(
                 close(state.lr(), row[1], 1e-14),
                 "{}: step {} lr {} vs torch {}",

@@ -268,3 +268,22 @@ fn a_typed_formula_becomes_the_surface_and_errors_point_at_the_character() {
         "a bad formula never reaches the simulation"
     );
 }
+
+#[test]
+fn the_schedule_plot_shows_each_runs_learning_rate() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Learning rate").click();
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "Adam (Constant)")
+            .is_some()
+    );
+    assert_eq!(h.state().session().tracks[0].lrs.len(), 1000);
+    assert!(
+        h.state().session().tracks[0]
+            .lrs
+            .iter()
+            .all(|&lr| lr == 0.02)
+    );
+}

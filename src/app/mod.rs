@@ -392,6 +392,7 @@ impl eframe::App for DescentApp {
                     &self.session.tracks,
                     self.playback.head,
                     &mut self.state.log_loss,
+                    &mut self.state.curve,
                 );
             });
         let output = self.surface_panel(ui);

@@ -21,6 +21,8 @@ pub struct Track {
     pub values: Vec<f64>,
     /// Why the run stopped, once known.
     pub termination: Option<Termination>,
+    /// The lr of each step.
+    pub lrs: Vec<f64>,
 }
 
 impl Track {
@@ -235,6 +237,9 @@ impl Session {
                 for (track, rows) in self.tracks.iter_mut().zip(runs) {
                     if rows.first_row == track.len() {
                         track.values.extend_from_slice(&rows.values);
+                    }
+                    if rows.first_lr == track.lrs.len() {
+                        track.lrs.extend_from_slice(&rows.lrs);
                     }
                     track.termination = rows.termination;
                 }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub speed: f64,
     /// The step inspector is open.
     pub show_inspector: bool,
+    /// What the bottom plot shows.
+    pub curve: crate::app::panels::loss_plot::Curve,
 }
 
 impl Default for AppState {
@@ -34,6 +36,7 @@ impl Default for AppState {
             log_loss: true,
             speed: 200.0,
             show_inspector: false,
+            curve: crate::app::panels::loss_plot::Curve::Loss,
         }
     }
 }

@@ -57,6 +57,8 @@ pub struct Run {
     schedule_state: ScheduleState,
     params: Vec<f64>,
     trajectory: Trajectory,
+    /// The lr each step used: `lrs[k]` took row k to row k + 1.
+    lrs: Vec<f64>,
     /// The last row's loss still has to be evaluated.
     pending_loss: bool,
     stopped: Option<Termination>,
@@ -77,6 +79,7 @@ impl Run {
             setup,
             params: start.to_vec(),
             trajectory,
+            lrs: Vec::with_capacity(capacity),
             pending_loss: true,
             stopped: None,
         };
@@ -102,6 +105,11 @@ impl Run {
     /// The recorded path.
     pub fn trajectory(&self) -> &Trajectory {
         &self.trajectory
+    }
+
+    /// The lr of every step taken: `lrs()[k]` moved row k to row k + 1.
+    pub fn lrs(&self) -> &[f64] {
+        &self.lrs
     }
 
     /// Current parameters.
@@ -160,6 +168,7 @@ impl Run {
             return;
         }
         let lr = self.schedule_state.lr();
+        self.lrs.push(lr);
         match self.schedule_state.momentum() {
             Some(m) => {
                 let config = self.setup.optimizer.with_cycled_momentum(m);

@@ -50,6 +50,10 @@ pub struct RunRows {
     pub values: Vec<f64>,
     /// Why the run stopped, once it has.
     pub termination: Option<Termination>,
+    /// The lr of each step from `first_lr` on (one per step, not per row).
+    pub lrs: Vec<f64>,
+    /// Index of the first step in `lrs`.
+    pub first_lr: usize,
 }
 
 /// What the simulation thread reports.
@@ -222,22 +226,27 @@ fn execute(
         return Some(SimCommand::Shutdown);
     }
     let mut sent = vec![0usize; sim.runs().len()];
+    let mut sent_lrs = vec![0usize; sim.runs().len()];
     loop {
         sim.advance(CHUNK_STEPS);
         let finished = sim.is_finished();
         let runs = sim
             .runs()
             .iter()
-            .zip(&mut sent)
-            .map(|(run, sent)| {
+            .zip(sent.iter_mut().zip(&mut sent_lrs))
+            .map(|(run, (sent, sent_lrs))| {
                 let t = run.trajectory();
                 let stride = t.dim() + 1;
                 let values = t.raw_rows(*sent..t.len()).to_vec();
+                let lrs = run.lrs().get(*sent_lrs..).unwrap_or_default().to_vec();
                 let rows = RunRows {
                     first_row: *sent,
                     values,
                     termination: run.termination(),
+                    first_lr: *sent_lrs,
+                    lrs,
                 };
+                *sent_lrs += rows.lrs.len();
                 *sent += rows.values.len() / stride;
                 rows
             })

@@ -10,8 +10,25 @@ use crate::preset::Preset;
 /// Points per curve drawn.
 const MAX_DRAWN_POINTS: usize = 3000;
 
-/// Draws the plot; `log` puts the loss on a log₁₀ axis.
-pub fn show(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, log: &mut bool) {
+/// What the bottom plot shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Curve {
+    /// Loss against step.
+    #[default]
+    Loss,
+    /// Learning rate against step (the schedule).
+    LearningRate,
+}
+
+/// Draws the plot; `log` puts the values on a log₁₀ axis.
+pub fn show(
+    ui: &mut egui::Ui,
+    preset: &Preset,
+    tracks: &[Track],
+    head: usize,
+    log: &mut bool,
+    curve: &mut Curve,
+) {
     // On a log axis, losses that reach zero or below are shown relative to the
     // lowest value seen, so every curve stays drawable.
     let lowest = tracks
@@ -34,12 +51,18 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, l
         1e-300
     };
     ui.horizontal(|ui| {
-        ui.strong("Loss");
+        ui.selectable_value(curve, Curve::Loss, "Loss");
+        ui.selectable_value(curve, Curve::LearningRate, "Learning rate");
+        ui.separator();
         ui.checkbox(log, "Log scale");
-        if *log && shift > 0.0 {
+        if *log && shift > 0.0 && *curve == Curve::Loss {
             ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
         }
     });
+    if *curve == Curve::LearningRate {
+        lr_plot(ui, preset, tracks, head, *log);
+        return;
+    }
     let is_log = *log;
     let plot = Plot::new("loss_plot")
         .x_axis_label("step")
@@ -75,7 +98,49 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, l
             );
         }
         plot_ui.vline(
-            VLine::new("Play head", head as f64)
+            VLine::new("", head as f64)
+                .color(theme::PLAY_HEAD)
+                .width(1.0),
+        );
+    });
+}
+
+/// Each run's lr per step (its schedule as it actually ran), with the play head.
+fn lr_plot(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, log: bool) {
+    let plot = Plot::new("lr_plot")
+        .x_axis_label("step")
+        .custom_y_axes(vec![
+            egui_plot::AxisHints::new_y()
+                .label(if log { "log₁₀ lr" } else { "lr" })
+                .label_spacing(14.0..=24.0),
+        ])
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftBottom))
+        .auto_bounds([true, true]);
+    plot.show(ui, |plot_ui| {
+        for (i, (run, track)) in preset.runs.iter().zip(tracks).enumerate() {
+            if !run.enabled || track.lrs.is_empty() {
+                continue;
+            }
+            let stride = (track.lrs.len() / MAX_DRAWN_POINTS).max(1);
+            let points: Vec<[f64; 2]> = track
+                .lrs
+                .iter()
+                .enumerate()
+                .step_by(stride)
+                .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
+                .map(|(k, &lr)| [k as f64, if log { lr.log10() } else { lr }])
+                .collect();
+            plot_ui.line(
+                Line::new(
+                    format!("{} ({})", run.display_label(), run.schedule.name()),
+                    PlotPoints::from(points),
+                )
+                .color(theme::run_color(i, run.color))
+                .width(1.5),
+            );
+        }
+        plot_ui.vline(
+            VLine::new("", head as f64)
                 .color(theme::PLAY_HEAD)
                 .width(1.0),
         );
