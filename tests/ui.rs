@@ -287,3 +287,122 @@ fn the_schedule_plot_shows_each_runs_learning_rate() {
             .all(|&lr| lr == 0.02)
     );
 }
+
+#[test]
+fn the_inspector_writes_out_each_update_rule() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Inspector").click();
+    h.step();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.state().session().inspections.is_none() {
+        assert!(Instant::now() < deadline, "no inspection");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+    assert!(
+        h.query_all_by_label("m ← β₁·m + (1 − β₁)·g")
+            .next()
+            .is_some()
+    );
+    assert!(h.query_all_by_label("θ ← θ − lr·b").next().is_some());
+    assert!(
+        h.query_all_by_label_contains("torch: No bias correction")
+            .next()
+            .is_some(),
+        "RMSprop's note"
+    );
+    assert!(
+        h.query_all_by_label_contains("step = 0.02")
+            .next()
+            .is_some(),
+        "Adam's worked step"
+    );
+}
+
+/// Every optimizer's rule, numbers and notes render (kittest panics on a
+/// missing glyph, so this also proves the fonts cover the formulas).
+#[test]
+fn every_optimizers_formula_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.ron");
+    let runs: Vec<String> = [
+        "Sgd(lr: 0.001, momentum: 0.9, nesterov: true, weight_decay: 0.1)",
+        "Adagrad(lr: 0.1)",
+        "RmsProp(lr: 0.01, centered: true, momentum: 0.5)",
+        "Adam(lr: 0.01, amsgrad: true, weight_decay: 0.1)",
+        "AdamW(lr: 0.01)",
+        "NAdam(lr: 0.01)",
+        "Adadelta()",
+        "Adamax(lr: 0.01)",
+        "Lion(lr: 0.001)",
+    ]
+    .iter()
+    .map(|o| format!("(optimizer: {o})"))
+    .collect();
+    std::fs::write(
+        &path,
+        format!(
+            "(problem: Surface(Rosenbrock), steps: 10, runs: [{}])",
+            runs.join(", ")
+        ),
+    )
+    .unwrap();
+    let options = WindowOptions {
+        preset: Some(path),
+        ..WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    settle(&mut h);
+    h.get_by_label("Inspector").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h.state().session().inspections.is_none() {
+        assert!(Instant::now() < deadline, "no inspection");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+    assert_eq!(h.state().session().inspections.as_ref().unwrap().1.len(), 9);
+    assert!(
+        h.query_all_by_label_contains("sign(β₁·m").next().is_some(),
+        "Lion's rule"
+    );
+}
+
+/// Every surface in the picker loads, and its formula renders (kittest panics
+/// on a missing glyph).
+#[test]
+fn every_surface_in_the_picker_loads_and_renders() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    for surface in descent::problem::Surface::catalogue().into_iter().skip(1) {
+        // Open the picker (a second click if the first one closed it).
+        for _ in 0..2 {
+            h.get_by_role_and_label(Role::ComboBox, "Problem").click();
+            for _ in 0..3 {
+                h.step();
+            }
+            if h.query_all_by_label(surface.name()).next().is_some() {
+                break;
+            }
+        }
+        h.get_all_by_label(surface.name())
+            .next()
+            .unwrap()
+            .click_accesskit();
+        h.step();
+        h.key_press(eframe::egui::Key::Escape);
+        h.step();
+        settle(&mut h);
+        assert_eq!(
+            h.state().session().problem.as_ref().unwrap().name(),
+            surface.name()
+        );
+        assert!(
+            h.query_by_label(&surface.formula()).is_some(),
+            "{} formula not shown",
+            surface.name()
+        );
+    }
+}

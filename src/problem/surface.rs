@@ -138,7 +138,7 @@ impl Surface {
             }
             Self::Saddle => "x² − y²".into(),
             Self::SaddleWithMinima => "½x² − ½y² + ¼y⁴".into(),
-            Self::GaussianWells => "0.05(x² + y²) − 2·e^(−‖p − (1.5, 1)‖²/0.98) − 1.2·e^(−‖p − (−1.5, −1.2)‖²/1.62)".into(),
+            Self::GaussianWells => "0.05(x² + y²) − 2·exp(−((x − 1.5)² + (y − 1)²)/0.98) − 1.2·exp(−((x + 1.5)² + (y + 1.2)²)/1.62)".into(),
         }
     }
 

@@ -28,6 +28,10 @@ pub struct Inspection {
     pub update: Option<Vec<f64>>,
     /// The optimizer's buffers after the step, by torch's names.
     pub state: Vec<NamedVector>,
+    /// The same buffers before the step (empty at the start).
+    pub state_before: Vec<NamedVector>,
+    /// θ before the step.
+    pub params_before: Option<Vec<f64>>,
     /// Bias corrections, corrected moments and effective step sizes.
     pub derived: Vec<NamedVector>,
 }
@@ -41,9 +45,14 @@ impl Inspection {
     }
 }
 
-/// A run just before the inspected step: θ, steps taken, lr and the gradient
-/// the step will consume.
-type Before = (Vec<f64>, u64, f64, Option<Vec<f64>>);
+/// A run just before the inspected step.
+struct Before {
+    params: Vec<f64>,
+    taken: u64,
+    lr: f64,
+    grad: Option<Vec<f64>>,
+    state: Vec<NamedVector>,
+}
 
 /// Replays `preset` to row `step` and reports every run there.
 pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspection>, SimError> {
@@ -66,7 +75,13 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
                     problem.loss_grad(&params, batch, &mut g);
                     g
                 });
-                (params, run.steps_taken(), run.schedule_state().lr(), grad)
+                Before {
+                    params,
+                    taken: run.steps_taken(),
+                    lr: run.schedule_state().lr(),
+                    grad,
+                    state: run.optimizer().named_state(),
+                }
             })
             .collect()
     };
@@ -75,7 +90,14 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
         .runs()
         .iter()
         .zip(before)
-        .map(|(run, (prev, taken_before, lr, grad))| {
+        .map(|(run, before)| {
+            let Before {
+                params: prev,
+                taken: taken_before,
+                lr,
+                grad,
+                state: state_before,
+            } = before;
             let stepped = run.steps_taken() > taken_before;
             let (params, loss) = run
                 .trajectory()
@@ -90,6 +112,8 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
                     .optimizer()
                     .derived(lr.unwrap_or_else(|| run.schedule_state().lr())),
                 state: run.optimizer().named_state(),
+                state_before: if stepped { state_before } else { Vec::new() },
+                params_before: stepped.then_some(prev),
                 params,
                 loss,
                 grad: if stepped { grad } else { None },
@@ -113,6 +137,8 @@ fn at_start(sim: &Simulation, run: &super::Run) -> Inspection {
         lr: None,
         update: None,
         state: run.optimizer().named_state(),
+        state_before: Vec::new(),
+        params_before: None,
         derived: Vec::new(),
     }
 }

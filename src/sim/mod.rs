@@ -5,6 +5,7 @@
 //! result as one call.
 
 mod batches;
+pub mod formula;
 pub mod inspect;
 mod run;
 pub mod runner;

@@ -90,6 +90,9 @@ pub fn show(
                     .color(color)
                     .strong(),
             );
+            if let Some(run) = spec {
+                formula_section(ui, i, &run.optimizer, ins, names);
+            }
             egui::Grid::new(("inspector", i))
                 .striped(true)
                 .num_columns(names.len() + 1)
@@ -110,4 +113,38 @@ pub fn show(
             ui.add_space(6.0);
         }
     });
+}
+
+/// The rule the run executes (torch's convention), its numbers for each
+/// coordinate at this step, and where torch differs from the textbook.
+fn formula_section(
+    ui: &mut egui::Ui,
+    index: usize,
+    config: &crate::optim::OptimizerConfig,
+    ins: &Inspection,
+    names: &[String],
+) {
+    use crate::sim::formula::{formula, worked};
+    egui::CollapsingHeader::new("Update rule")
+        .id_salt(("formula", index))
+        .default_open(true)
+        .show(ui, |ui| {
+            let f = formula(config);
+            for line in &f.rule {
+                ui.label(RichText::new(line).monospace());
+            }
+            for (i, name) in names.iter().enumerate() {
+                let lines = worked(config, ins, i);
+                if lines.is_empty() {
+                    continue;
+                }
+                ui.label(RichText::new(format!("for {name}:")).small().strong());
+                for line in lines {
+                    ui.label(RichText::new(line).monospace().small());
+                }
+            }
+            for note in f.notes {
+                ui.label(RichText::new(format!("torch: {note}")).small().italics());
+            }
+        });
 }

@@ -83,10 +83,14 @@ pub fn show(
         {
             playback.toggle(last);
         }
-        if ui.button("Step back").on_hover_text("←").clicked() {
+        if ui
+            .button("Step back")
+            .on_hover_text("Left arrow key")
+            .clicked()
+        {
             playback.step_back();
         }
-        if ui.button("Step").on_hover_text("→").clicked() {
+        if ui.button("Step").on_hover_text("Right arrow key").clicked() {
             playback.step(last);
         }
         if ui.button("Reset").on_hover_text("R").clicked() {

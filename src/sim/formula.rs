@@ -1,0 +1,353 @@
+//! The update rule each run executes, in torch's convention, written out with
+//! the numbers of one coordinate at the inspected step substituted, plus a
+//! line on each point where torch differs from the textbook.
+
+use super::inspect::Inspection;
+use crate::format::compact;
+use crate::optim::OptimizerConfig;
+
+/// The rule and its notes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Formula {
+    /// The rule, one assignment per line.
+    pub rule: Vec<String>,
+    /// Where torch differs from the textbook, one line each.
+    pub notes: Vec<&'static str>,
+}
+
+/// The symbolic rule of `config` (honouring its flags) and torch's quirks.
+#[expect(clippy::too_many_lines, reason = "one arm of text per optimizer")]
+pub fn formula(config: &OptimizerConfig) -> Formula {
+    let l = |s: &str| s.to_owned();
+    match config {
+        OptimizerConfig::Sgd(c) => {
+            let mut rule = Vec::new();
+            if c.weight_decay != 0.0 {
+                rule.push(l("g ← g + λ·θ"));
+            }
+            if c.momentum == 0.0 {
+                rule.push(l("θ ← θ − lr·g"));
+            } else {
+                rule.push(l("b ← μ·b + (1 − τ)·g      (b ← g on the first step)"));
+                rule.push(if c.nesterov {
+                    l("θ ← θ − lr·(g + μ·b)")
+                } else {
+                    l("θ ← θ − lr·b")
+                });
+            }
+            let mut notes = Vec::new();
+            if c.momentum != 0.0 {
+                notes.push("lr multiplies the buffer from outside (b = μb + g, then θ −= lr·b), not v = μv − lr·g: the same for constant lr, not under a schedule.");
+                notes.push("The first step copies g into b with no dampening.");
+            }
+            if c.nesterov {
+                notes.push("Nesterov is the look-ahead-free form: the gradient is taken at θ, never at θ + μv.");
+            }
+            Formula { rule, notes }
+        }
+        OptimizerConfig::Adam(_) | OptimizerConfig::AdamW(_) => {
+            let (amsgrad, decoupled, wd) = match config {
+                OptimizerConfig::Adam(c) => (c.amsgrad, c.decoupled_weight_decay, c.weight_decay),
+                OptimizerConfig::AdamW(c) => (c.amsgrad, true, c.weight_decay),
+                _ => (false, false, 0.0),
+            };
+            let mut rule = Vec::new();
+            if wd != 0.0 {
+                rule.push(if decoupled {
+                    l("θ ← θ·(1 − lr·λ)")
+                } else {
+                    l("g ← g + λ·θ")
+                });
+            }
+            rule.push(l("m ← β₁·m + (1 − β₁)·g"));
+            rule.push(l("v ← β₂·v + (1 − β₂)·g²"));
+            if amsgrad {
+                rule.push(l("v_max ← max(v_max, v)"));
+            }
+            let v = if amsgrad { "v_max" } else { "v" };
+            rule.push(format!(
+                "θ ← θ − lr/(1 − β₁^t) · m / (√{v}/√(1 − β₂^t) + ε)"
+            ));
+            let mut notes = vec!["ε is added outside the square root and after bias correction."];
+            if amsgrad {
+                notes.push("AMSGrad keeps the max of the raw v and bias-corrects afterwards (torch's docs said otherwise until Dec 2024).");
+            }
+            if decoupled {
+                notes.push("Decoupled weight decay shrinks θ by lr·λ before the moments, instead of adding λθ to g.");
+            }
+            Formula { rule, notes }
+        }
+        OptimizerConfig::RmsProp(c) => {
+            let mut rule = vec![l("v ← α·v + (1 − α)·g²")];
+            let denom = if c.centered {
+                rule.push(l("g_avg ← α·g_avg + (1 − α)·g"));
+                "√(v − g_avg²) + ε"
+            } else {
+                "√v + ε"
+            };
+            if c.momentum > 0.0 {
+                rule.push(format!("b ← μ·b + g/({denom})"));
+                rule.push(l("θ ← θ − lr·b"));
+            } else {
+                rule.push(format!("θ ← θ − lr·g/({denom})"));
+            }
+            Formula {
+                rule,
+                notes: vec![
+                    "No bias correction: v starts at 0, so the first step is about lr/√(1 − α) = 10·lr for α = 0.99.",
+                    "ε is outside the square root (TensorFlow and optax put it inside).",
+                ],
+            }
+        }
+        OptimizerConfig::Adagrad(_) => Formula {
+            rule: vec![
+                l("s ← s + g²                (s starts at initial_accumulator_value)"),
+                l("θ ← θ − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)"),
+            ],
+            notes: vec![
+                "ε = 1e-10 sits outside the square root; optax uses ε = 1e-7 inside it and starts s at 0.1.",
+            ],
+        },
+        OptimizerConfig::NAdam(_) => Formula {
+            rule: vec![
+                l("μ(t) = β₁·(1 − 0.5·0.96^(t·ψ))"),
+                l("m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²"),
+                l("θ ← θ − lr·(1 − μ(t))/(1 − P(t))·g/d − lr·μ(t+1)/(1 − P(t)·μ(t+1))·m/d"),
+                l("where d = √(v/(1 − β₂^t)) + ε and P(t) = μ(1)·…·μ(t)"),
+            ],
+            notes: vec!["torch uses Dozat's momentum schedule μ(t); optax's nadam does not."],
+        },
+        OptimizerConfig::Adadelta(_) => Formula {
+            rule: vec![
+                l("v ← ρ·v + (1 − ρ)·g²"),
+                l("Δ ← √(u + ε)/√(v + ε)·g"),
+                l("u ← ρ·u + (1 − ρ)·Δ²"),
+                l("θ ← θ − lr·Δ"),
+            ],
+            notes: vec![
+                "ε is inside both square roots; Zeiler's paper has no lr (torch's default lr is 1).",
+            ],
+        },
+        OptimizerConfig::Adamax(_) => Formula {
+            rule: vec![
+                l("m ← β₁·m + (1 − β₁)·g"),
+                l("u ← max(β₂·u, |g| + ε)"),
+                l("θ ← θ − lr/(1 − β₁^t)·m/u"),
+            ],
+            notes: vec!["ε is added to |g| inside the max."],
+        },
+        OptimizerConfig::Lion(_) => Formula {
+            rule: vec![
+                l("θ ← θ·(1 − lr·λ)"),
+                l("θ ← θ − lr·sign(β₁·m + (1 − β₁)·g)"),
+                l("m ← β₂·m + (1 − β₂)·g"),
+            ],
+            notes: vec![
+                "Every coordinate moves by exactly lr (or 0): only the sign of the interpolation counts.",
+            ],
+        },
+    }
+}
+
+/// A number, in parentheses when negative, for use as a factor.
+fn factor(v: f64) -> String {
+    if v < 0.0 {
+        format!("({})", compact(v))
+    } else {
+        compact(v)
+    }
+}
+
+/// The rule with coordinate `i`'s numbers at the inspected step, one line per
+/// assignment; empty at the start (no step taken yet).
+pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<String> {
+    let (Some(g), Some(theta0), Some(lr)) = (
+        ins.grad.as_ref().and_then(|g| g.get(i)).copied(),
+        ins.params_before.as_ref().and_then(|p| p.get(i)).copied(),
+        ins.lr,
+    ) else {
+        return Vec::new();
+    };
+    let theta1 = ins.params.get(i).copied().unwrap_or(f64::NAN);
+    let n = |v: f64| compact(v);
+    let get = |list: &[crate::optim::NamedVector], name: &str| {
+        list.iter()
+            .find(|v| v.name == name)
+            .and_then(|v| v.values.get(i))
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let before = |name: &str| get(&ins.state_before, name);
+    let after = |name: &str| get(&ins.state, name);
+    let derived = |name: &str| {
+        ins.derived
+            .iter()
+            .find(|v| v.name == name)
+            .and_then(|v| v.values.first())
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let mut lines = vec![format!("g = {}", n(g))];
+    let theta_line = format!(
+        "θ: {} -> {}   (Δθ = {})",
+        n(theta0),
+        n(theta1),
+        n(theta1 - theta0)
+    );
+    match config {
+        OptimizerConfig::Adam(c) => adam_lines(
+            &mut lines,
+            (c.betas, c.eps),
+            c.amsgrad,
+            lr,
+            g,
+            &before,
+            &after,
+            &derived,
+        ),
+        OptimizerConfig::AdamW(c) => adam_lines(
+            &mut lines,
+            (c.betas, c.eps),
+            c.amsgrad,
+            lr,
+            g,
+            &before,
+            &after,
+            &derived,
+        ),
+        OptimizerConfig::Sgd(c) if c.momentum != 0.0 => {
+            let b0 = before("momentum_buffer");
+            let b1 = after("momentum_buffer");
+            if b0.is_nan() {
+                lines.push(format!("b = g = {}   (first step)", n(b1)));
+            } else {
+                lines.push(format!(
+                    "b = {}·{} + {}·{} = {}",
+                    n(c.momentum),
+                    factor(b0),
+                    n(1.0 - c.dampening),
+                    factor(g),
+                    n(b1)
+                ));
+            }
+        }
+        OptimizerConfig::RmsProp(c) => {
+            lines.push(format!(
+                "v = {}·{} + {}·{}² = {}",
+                n(c.alpha),
+                factor(before("square_avg")),
+                n(1.0 - c.alpha),
+                factor(g),
+                n(after("square_avg"))
+            ));
+        }
+        OptimizerConfig::Adagrad(_) => {
+            lines.push(format!(
+                "s = {} + {}² = {}",
+                n(before("sum")),
+                n(g),
+                n(after("sum"))
+            ));
+        }
+        _ => {}
+    }
+    lines.push(format!("lr = {}", n(lr)));
+    lines.push(theta_line);
+    lines
+}
+
+#[expect(clippy::too_many_arguments, reason = "the pieces of one formula")]
+fn adam_lines(
+    lines: &mut Vec<String>,
+    ((beta1, beta2), eps): ((f64, f64), f64),
+    amsgrad: bool,
+    lr: f64,
+    g: f64,
+    before: &dyn Fn(&str) -> f64,
+    after: &dyn Fn(&str) -> f64,
+    derived: &dyn Fn(&str) -> f64,
+) {
+    let n = compact;
+    let m0 = if before("exp_avg").is_nan() {
+        0.0
+    } else {
+        before("exp_avg")
+    };
+    let v0 = if before("exp_avg_sq").is_nan() {
+        0.0
+    } else {
+        before("exp_avg_sq")
+    };
+    lines.push(format!(
+        "m = {}·{} + {}·{} = {}",
+        n(beta1),
+        factor(m0),
+        n(1.0 - beta1),
+        factor(g),
+        n(after("exp_avg"))
+    ));
+    lines.push(format!(
+        "v = {}·{} + {}·{}² = {}",
+        n(beta2),
+        factor(v0),
+        n(1.0 - beta2),
+        factor(g),
+        n(after("exp_avg_sq"))
+    ));
+    if amsgrad {
+        lines.push(format!("v_max = {}", n(after("max_exp_avg_sq"))));
+    }
+    let (bc1, bc2) = (derived("bias_correction1"), derived("bias_correction2"));
+    let v = if amsgrad {
+        after("max_exp_avg_sq")
+    } else {
+        after("exp_avg_sq")
+    };
+    lines.push(format!(
+        "step = {}/{} · {}/(√{}/√{} + ε) = {}",
+        n(lr),
+        n(bc1),
+        factor(after("exp_avg")),
+        n(v),
+        n(bc2),
+        n(lr / bc1 * after("exp_avg") / (v.sqrt() / bc2.sqrt() + eps))
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::preset::Preset;
+    use crate::sim::inspect::inspect;
+
+    #[test]
+    fn adam_worked_example_reproduces_the_step() {
+        let p = Preset::from_ron_str(
+            "(problem: Surface(Rosenbrock), start: Some((-1.5, 2.0)), steps: 20, runs: [(optimizer: Adam(lr: 0.01))])",
+            "t",
+        )
+        .unwrap();
+        let ins = inspect(&p, Path::new("."), 5).unwrap().remove(0);
+        let lines = worked(&p.runs[0].optimizer, &ins, 0);
+        assert!(lines.iter().any(|l| l.starts_with("m = 0.9")), "{lines:?}");
+        let step_line = lines.iter().find(|l| l.starts_with("step =")).unwrap();
+        let step: f64 = step_line.rsplit("= ").next().unwrap().parse().unwrap();
+        let delta = ins.params[0] - ins.params_before.as_ref().unwrap()[0];
+        assert!(
+            (step + delta).abs() < 1e-6 * delta.abs().max(1e-12),
+            "{step} vs Δθ {delta}"
+        );
+    }
+
+    #[test]
+    fn every_kind_has_a_rule_and_notes_follow_the_flags() {
+        for c in OptimizerConfig::catalogue() {
+            assert!(!formula(&c).rule.is_empty(), "{}", c.kind_name());
+        }
+        let plain = formula(&OptimizerConfig::catalogue()[0]);
+        assert_eq!(plain.rule, ["θ ← θ − lr·g"]);
+        assert!(plain.notes.is_empty());
+    }
+}
