@@ -115,8 +115,8 @@ fn extra_cases() -> Vec<Case> {
         .collect()
 }
 
-/// Runs a case and returns a description of every mismatch.
-fn check(case: &Case) -> Vec<String> {
+/// Simulates a case to its horizon.
+fn simulate(case: &Case) -> Simulation {
     let setup = SimSetup {
         start: Some(case.start.clone()),
         steps: case.steps,
@@ -131,6 +131,12 @@ fn check(case: &Case) -> Vec<String> {
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
     sim.run_to_end();
+    sim
+}
+
+/// Runs a case and returns a description of every mismatch.
+fn check(case: &Case) -> Vec<String> {
+    let sim = simulate(case);
     let ours = sim.runs()[0].trajectory();
     let theirs = read_rows(&case.csv);
     let rows = case.horizon.unwrap_or(theirs.len()).min(theirs.len());
@@ -221,20 +227,7 @@ fn scheduled_cases_use_torchs_learning_rates() {
             .into_iter()
             .find(|c| c.name == e["file"].as_str().unwrap())
             .unwrap();
-        let setup = SimSetup {
-            start: Some(case.start.clone()),
-            steps: case.steps,
-            seed: 0,
-            batch_size: None,
-            grad_tol: None,
-            runs: vec![RunSetup {
-                label: case.name.clone(),
-                optimizer: case.optimizer,
-                schedule: case.schedule.clone(),
-            }],
-        };
-        let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
-        sim.run_to_end();
+        let sim = simulate(&case);
         let recorded = sim.runs()[0].lrs();
         assert_eq!(recorded.len(), lr_rows.len());
         for (ours, row) in recorded.iter().zip(&lr_rows) {

@@ -41,7 +41,8 @@ fn settle(h: &mut Harness<'static, DescentApp>) {
 }
 
 fn trajectory(h: &Harness<'static, DescentApp>, run: usize) -> Vec<f64> {
-    h.state().session().tracks[run].values.clone()
+    let t = &h.state().session().tracks[run].rows;
+    t.raw_rows(0..t.len()).to_vec()
 }
 
 #[test]
@@ -129,7 +130,7 @@ fn picking_another_surface_changes_the_problem() {
     settle(&mut h);
     let problem = h.state().session().problem.as_ref().unwrap();
     assert_eq!(problem.name(), "Himmelblau");
-    let start = &h.state().session().tracks[0].values[..2];
+    let start = h.state().session().tracks[0].row(0).unwrap().0;
     assert_eq!(start, [-0.5, -0.5], "the new surface's default start");
 }
 

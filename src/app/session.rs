@@ -7,18 +7,16 @@ use crate::field::{Field, FieldSpec};
 use crate::field_worker::{self, FieldRequest, FieldWorker};
 use crate::preset::Preset;
 use crate::problem::{Problem, ViewBox};
-use crate::sim::Termination;
 use crate::sim::inspect::{self, Inspection};
 use crate::sim::runner::{SimCommand, SimEvent, SimHandle};
+use crate::sim::{Termination, Trajectory};
 use crate::worker::LatestWorker;
 
 /// Rows of one run as received from the simulation thread.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Track {
-    /// Parameters per row.
-    pub dim: usize,
-    /// Flat rows, `dim + 1` values each.
-    pub values: Vec<f64>,
+    /// θ and loss per row, in the core's layout.
+    pub rows: Trajectory,
     /// Why the run stopped, once known.
     pub termination: Option<Termination>,
     /// The lr of each step.
@@ -26,22 +24,28 @@ pub struct Track {
 }
 
 impl Track {
+    /// An empty track for `dim` parameters.
+    pub fn new(dim: usize) -> Self {
+        Self {
+            rows: Trajectory::with_capacity(dim, 0),
+            termination: None,
+            lrs: Vec::new(),
+        }
+    }
+
     /// Rows received.
     pub fn len(&self) -> usize {
-        self.values.len() / (self.dim + 1)
+        self.rows.len()
     }
 
     /// Whether no row has arrived.
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.rows.is_empty()
     }
 
     /// Row `k`: parameters and loss.
     pub fn row(&self, k: usize) -> Option<(&[f64], f64)> {
-        let stride = self.dim + 1;
-        let row = self.values.get(k * stride..(k + 1) * stride)?;
-        let (p, l) = row.split_at(self.dim);
-        Some((p, l.first().copied().unwrap_or(f64::NAN)))
+        self.rows.row(k)
     }
 
     /// Up to `max_points` rows from 0 to `last` (inclusive), evenly thinned,
@@ -226,17 +230,11 @@ impl Session {
                     self.replace_tracks = false;
                 }
                 if self.tracks.len() < runs.len() {
-                    self.tracks.resize(
-                        runs.len(),
-                        Track {
-                            dim: self.tracks_dim,
-                            ..Track::default()
-                        },
-                    );
+                    self.tracks.resize(runs.len(), Track::new(self.tracks_dim));
                 }
                 for (track, rows) in self.tracks.iter_mut().zip(runs) {
                     if rows.first_row == track.len() {
-                        track.values.extend_from_slice(&rows.values);
+                        track.rows.extend_raw(&rows.values);
                     }
                     if rows.first_lr == track.lrs.len() {
                         track.lrs.extend_from_slice(&rows.lrs);

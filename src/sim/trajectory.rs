@@ -81,6 +81,15 @@ impl Trajectory {
         self.values.push(loss);
     }
 
+    /// Appends whole rows given flat (`dim + 1` values each); a partial row
+    /// at the end is dropped.
+    pub fn extend_raw(&mut self, values: &[f64]) {
+        let stride = self.dim + 1;
+        let whole = values.len() / stride * stride;
+        self.values
+            .extend_from_slice(values.get(..whole).unwrap_or_default());
+    }
+
     /// Overwrites the loss of the last row.
     #[inline]
     pub(crate) fn set_last_loss(&mut self, loss: f64) {
