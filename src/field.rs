@@ -39,6 +39,46 @@ pub struct Field {
     pub range: (f64, f64),
     /// Whether colours and levels are log-spaced.
     pub log_scale: bool,
+    /// Arrows of −∇f on a coarse grid: `[x, y, dx, dy]`, each scaled to 0.4
+    /// of a grid cell (direction only; steepness is in the isolines).
+    pub quiver: Vec<[f64; 4]>,
+}
+
+/// Arrows along the quiver's shorter side.
+const QUIVER_CELLS: usize = 18;
+
+/// −∇f on a grid over `view`, as unit-ish arrows for drawing.
+fn quiver(problem: &dyn Problem, view: ViewBox) -> Vec<[f64; 4]> {
+    let (w, h) = (view.x.1 - view.x.0, view.y.1 - view.y.0);
+    let cell = w.min(h) / QUIVER_CELLS as f64;
+    if !(cell.is_finite() && cell > 0.0) {
+        return Vec::new();
+    }
+    let (nx, ny) = ((w / cell) as usize, (h / cell) as usize);
+    let mut out = Vec::with_capacity(nx * ny);
+    let mut grad = vec![0.0; problem.dim().max(2)];
+    let mut params = vec![0.0; problem.dim().max(2)];
+    for j in 0..ny {
+        for i in 0..nx {
+            let x = view.x.0 + (i as f64 + 0.5) * cell;
+            let y = view.y.0 + (j as f64 + 0.5) * cell;
+            if let [px, py, ..] = params.as_mut_slice() {
+                *px = x;
+                *py = y;
+            }
+            problem.loss_grad(&params, crate::problem::Batch::Full, &mut grad);
+            let (gx, gy) = (
+                grad.first().copied().unwrap_or(0.0),
+                grad.get(1).copied().unwrap_or(0.0),
+            );
+            let norm = gx.hypot(gy);
+            if norm.is_finite() && norm > 0.0 {
+                let s = 0.4 * cell / norm;
+                out.push([x, y, -gx * s, -gy * s]);
+            }
+        }
+    }
+    out
 }
 
 /// Samples `problem` (its first two parameters) over `spec`.
@@ -116,6 +156,7 @@ pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
         isolines,
         range: (lo, hi),
         log_scale,
+        quiver: quiver(problem, spec.view),
     }
 }
 
@@ -233,6 +274,16 @@ mod tests {
             }
         }
         assert!(checked > 100);
+    }
+
+    #[test]
+    fn the_quiver_points_downhill() {
+        let f = compute(&Surface::Booth, &spec(Surface::Booth.view()));
+        assert!(f.quiver.len() > 100);
+        for [x, y, dx, dy] in &f.quiver {
+            let (_, gx, gy) = Surface::Booth.eval(*x, *y);
+            assert!(gx * dx + gy * dy < 0.0, "arrow at ({x}, {y}) goes uphill");
+        }
     }
 
     #[test]

@@ -407,3 +407,73 @@ fn every_surface_in_the_picker_loads_and_renders() {
         );
     }
 }
+
+#[test]
+fn overlays_draw_the_gradient_field_update_arrows_and_preconditioner() {
+    let mut h = harness("rmsprop-first-step.ron");
+    h.get_by_label("Gradient field").click();
+    h.get_by_label("Update arrows").click();
+    h.get_by_label("Inspector").click();
+    h.key_press(eframe::egui::Key::Home);
+    h.step();
+    h.key_press(eframe::egui::Key::ArrowRight);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while h
+        .state()
+        .session()
+        .inspections
+        .as_ref()
+        .is_none_or(|(s, _)| *s != 1)
+        || h.state().session().field.is_none()
+    {
+        assert!(Instant::now() < deadline, "no inspection or field");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "−grad f")
+            .is_some(),
+        "quiver legend entry"
+    );
+    assert!(
+        !h.state()
+            .session()
+            .field
+            .as_ref()
+            .unwrap()
+            .quiver
+            .is_empty()
+    );
+}
+
+/// Every shipped lesson opens in the window and all its text renders
+/// (kittest panics on a missing glyph).
+#[test]
+fn every_shipped_lesson_opens_and_renders() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            let is_ron = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("ron"));
+            is_ron.then(|| path.file_name().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10);
+    for name in names {
+        let h = harness(&name);
+        assert!(
+            h.state().session().error.is_none(),
+            "{name}: {:?}",
+            h.state().session().error
+        );
+        assert!(
+            h.query_by_label(&h.state().preset().title).is_some(),
+            "{name}: title not shown"
+        );
+    }
+}

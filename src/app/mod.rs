@@ -229,8 +229,25 @@ impl DescentApp {
             names.first().map_or("x", String::as_str),
             names.get(1).map_or("y", String::as_str),
         ];
+        let quiver = self
+            .state
+            .show_quiver
+            .then(|| self.session.field.as_ref().map(|f| f.quiver.as_slice()))
+            .flatten();
+        let ellipses = if self.state.show_arrows && self.state.show_inspector {
+            preconditioner_ellipses(self.session.inspections.as_ref())
+        } else {
+            Vec::new()
+        };
         egui::CentralPanel::default()
             .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.checkbox(&mut self.state.show_quiver, "Gradient field")
+                        .on_hover_text("Arrows of −grad f: the direction plain gradient descent would step");
+                    ui.checkbox(&mut self.state.show_arrows, "Update arrows").on_hover_text(
+                        "Each run's next step; with the inspector open, also the preconditioner ellipse",
+                    );
+                });
                 surface_view::show(
                     ui,
                     &surface_view::SurfaceInput {
@@ -243,6 +260,9 @@ impl DescentApp {
                         minima: &minima,
                         reset_view,
                         axis_names,
+                        quiver,
+                        update_arrows: self.state.show_arrows,
+                        ellipses: &ellipses,
                     },
                 )
             })
@@ -287,6 +307,36 @@ impl DescentApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
+}
+
+/// For adaptive optimizers: the image of the ball ‖g‖ under the per-coordinate
+/// effective step sizes, centred on θ (how the optimizer reshapes a step).
+fn preconditioner_ellipses(
+    inspections: Option<&(u64, Vec<crate::sim::inspect::Inspection>)>,
+) -> Vec<(usize, Vec<[f64; 2]>)> {
+    let Some((_, rows)) = inspections else {
+        return Vec::new();
+    };
+    rows.iter()
+        .enumerate()
+        .filter_map(|(i, ins)| {
+            let eff = ins.derived.iter().find(|v| v.name == "effective_lr")?;
+            let (&ex, &ey) = (eff.values.first()?, eff.values.get(1)?);
+            let g = ins.grad_norm()?;
+            let (&x, &y) = (ins.params.first()?, ins.params.get(1)?);
+            let outline: Vec<[f64; 2]> = (0..=64)
+                .map(|k| {
+                    let t = f64::from(k) / 64.0 * std::f64::consts::TAU;
+                    [x + ex * g * t.cos(), y + ey * g * t.sin()]
+                })
+                .collect();
+            outline
+                .iter()
+                .flatten()
+                .all(|v| v.is_finite())
+                .then_some((i, outline))
+        })
+        .collect()
 }
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {

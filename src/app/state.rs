@@ -10,6 +10,10 @@ use crate::problem::ViewBox;
 /// Persisted with eframe's storage; every field has a default so older saves load.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent view toggles, persisted as such"
+)]
 pub struct AppState {
     /// The scenario being edited (RON text, so the preset format stays the contract).
     pub preset_ron: String,
@@ -23,6 +27,10 @@ pub struct AppState {
     pub speed: f64,
     /// The step inspector is open.
     pub show_inspector: bool,
+    /// Overlay −∇f arrows on the surface.
+    pub show_quiver: bool,
+    /// Draw each run's next update (and, with the inspector, its preconditioner).
+    pub show_arrows: bool,
     /// What the bottom plot shows.
     pub curve: crate::app::panels::loss_plot::Curve,
 }
@@ -36,6 +44,8 @@ impl Default for AppState {
             log_loss: true,
             speed: 200.0,
             show_inspector: false,
+            show_quiver: false,
+            show_arrows: false,
             curve: crate::app::panels::loss_plot::Curve::Loss,
         }
     }

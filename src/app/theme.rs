@@ -27,6 +27,8 @@ pub fn run_color(index: usize, chosen: Option<(u8, u8, u8)>) -> Color32 {
 
 /// Isolines over the heat map.
 pub const ISOLINE: Color32 = Color32::from_rgba_premultiplied(235, 235, 235, 90);
+/// Arrows of −∇f.
+pub const QUIVER: Color32 = Color32::from_rgba_premultiplied(20, 20, 20, 150);
 /// The start marker.
 pub const START: Color32 = Color32::from_rgb(250, 250, 250);
 /// Known minima.

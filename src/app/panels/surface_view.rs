@@ -36,6 +36,12 @@ pub struct SurfaceInput<'a> {
     pub reset_view: Option<ViewBox>,
     /// Names of the two axes (`x, y` or `w, b`).
     pub axis_names: [&'a str; 2],
+    /// Arrows of −∇f to overlay, `[x, y, dx, dy]`.
+    pub quiver: Option<&'a [[f64; 4]]>,
+    /// Draw each run's next update as an arrow.
+    pub update_arrows: bool,
+    /// Preconditioner ellipses per run index (from the inspector).
+    pub ellipses: &'a [(usize, Vec<[f64; 2]>)],
 }
 
 /// What happened in the view.
@@ -101,6 +107,47 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
             Line::new(name, PlotPoints::from(points))
                 .color(color)
                 .width(2.0),
+        );
+    }
+}
+
+/// −∇f arrows, each run's next update and its preconditioner ellipse.
+fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) {
+    if let Some(quiver) = input.quiver {
+        let origins: Vec<[f64; 2]> = quiver.iter().map(|a| [a[0], a[1]]).collect();
+        let tips: Vec<[f64; 2]> = quiver.iter().map(|a| [a[0] + a[2], a[1] + a[3]]).collect();
+        plot_ui.arrows(
+            egui_plot::Arrows::new("−grad f", origins, tips)
+                .color(theme::QUIVER)
+                .tip_length(5.0)
+                .allow_hover(false),
+        );
+    }
+    if input.update_arrows {
+        for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+            let (Some((a, _)), Some((b, _))) = (track.row(input.head), track.row(input.head + 1))
+            else {
+                continue;
+            };
+            if !run.enabled || a.len() < 2 || !b.iter().chain(a).all(|v| v.is_finite()) {
+                continue;
+            }
+            plot_ui.arrows(
+                egui_plot::Arrows::new("", vec![[a[0], a[1]]], vec![[b[0], b[1]]])
+                    .color(theme::run_color(i, run.color))
+                    .tip_length(8.0),
+            );
+        }
+    }
+    for (i, outline) in input.ellipses {
+        let Some(run) = input.preset.runs.get(*i).filter(|r| r.enabled) else {
+            continue;
+        };
+        plot_ui.line(
+            Line::new("", PlotPoints::from(outline.clone()))
+                .color(theme::run_color(*i, run.color).gamma_multiply(0.8))
+                .style(egui_plot::LineStyle::dashed_loose())
+                .width(1.2),
         );
     }
 }
@@ -195,6 +242,7 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
             }
         }
         draw_runs(plot_ui, input, far_box(view));
+        draw_overlays(plot_ui, input);
         draw_markers(plot_ui, input);
         let clicked = plot_ui.response().clicked();
         (
