@@ -40,6 +40,21 @@ fn settle(h: &mut Harness<'static, DescentApp>) {
     }
 }
 
+/// Steps frames until `done` holds (then one more), failing after 20 s.
+fn wait_until(
+    h: &mut Harness<'static, DescentApp>,
+    what: &str,
+    done: impl Fn(&DescentApp) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(h.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+}
+
 fn trajectory(h: &Harness<'static, DescentApp>, run: usize) -> Vec<f64> {
     let t = &h.state().session().tracks[run].rows;
     t.raw_rows(0..t.len()).to_vec()
@@ -207,19 +222,12 @@ fn the_inspector_follows_the_play_head() {
         h.key_press(eframe::egui::Key::ArrowRight);
         h.step();
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h
-        .state()
-        .session()
-        .inspections
-        .as_ref()
-        .is_none_or(|(step, _)| *step != 3)
-    {
-        assert!(Instant::now() < deadline, "no inspection for step 3");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.step();
+    wait_until(&mut h, "an inspection of step 3", |app| {
+        app.session()
+            .inspections
+            .as_ref()
+            .is_some_and(|(step, _)| *step == 3)
+    });
     assert!(h.query_by_label("Adam — step 3").is_some());
     assert!(h.query_all_by_label("exp_avg_sq").next().is_some());
     assert!(h.query_all_by_label("momentum_buffer").next().is_some());
@@ -294,13 +302,9 @@ fn the_inspector_writes_out_each_update_rule() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");
     h.get_by_label("Inspector").click();
     h.step();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().session().inspections.is_none() {
-        assert!(Instant::now() < deadline, "no inspection");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.step();
+    wait_until(&mut h, "an inspection", |app| {
+        app.session().inspections.is_some()
+    });
     assert!(
         h.query_all_by_label("m ← β₁·m + (1 − β₁)·g")
             .next()
@@ -358,13 +362,9 @@ fn every_optimizers_formula_renders() {
         .build_eframe(move |cc| DescentApp::new(cc, options));
     settle(&mut h);
     h.get_by_label("Inspector").click();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h.state().session().inspections.is_none() {
-        assert!(Instant::now() < deadline, "no inspection");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.step();
+    wait_until(&mut h, "an inspection", |app| {
+        app.session().inspections.is_some()
+    });
     assert_eq!(h.state().session().inspections.as_ref().unwrap().1.len(), 9);
     assert!(
         h.query_all_by_label_contains("sign(β₁·m").next().is_some(),
@@ -417,20 +417,13 @@ fn overlays_draw_the_gradient_field_update_arrows_and_preconditioner() {
     h.key_press(eframe::egui::Key::Home);
     h.step();
     h.key_press(eframe::egui::Key::ArrowRight);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while h
-        .state()
-        .session()
-        .inspections
-        .as_ref()
-        .is_none_or(|(s, _)| *s != 1)
-        || h.state().session().field.is_none()
-    {
-        assert!(Instant::now() < deadline, "no inspection or field");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.step();
+    wait_until(&mut h, "an inspection of step 1 and a field", |app| {
+        app.session()
+            .inspections
+            .as_ref()
+            .is_some_and(|(s, _)| *s == 1)
+            && app.session().field.is_some()
+    });
     assert!(
         h.query_by_role_and_label(Role::CheckBox, "−grad f")
             .is_some(),

@@ -7,6 +7,7 @@
 //! recomputes the horizon while the play head reveals it.
 
 pub mod panels;
+mod screenshot;
 pub mod session;
 pub mod state;
 pub mod theme;
@@ -235,7 +236,7 @@ impl DescentApp {
             .then(|| self.session.field.as_ref().map(|f| f.quiver.as_slice()))
             .flatten();
         let ellipses = if self.state.show_arrows && self.state.show_inspector {
-            preconditioner_ellipses(self.session.inspections.as_ref())
+            surface_view::preconditioner_ellipses(self.session.inspections.as_ref())
         } else {
             Vec::new()
         };
@@ -290,7 +291,7 @@ impl DescentApp {
             let done = std::sync::Arc::clone(&self.screenshot_done);
             let repaint = ctx.clone();
             ctx.request_screenshot(move |image| {
-                if let Err(e) = save_png(&path, &image) {
+                if let Err(e) = screenshot::save_png(&path, &image) {
                     let _ = std::io::Write::write_fmt(
                         &mut std::io::stderr(),
                         format_args!("error: cannot write {}: {e}\n", path.display()),
@@ -308,52 +309,6 @@ impl DescentApp {
         }
     }
 }
-
-/// For adaptive optimizers: the image of the ball ‖g‖ under the per-coordinate
-/// effective step sizes, centred on θ (how the optimizer reshapes a step).
-fn preconditioner_ellipses(
-    inspections: Option<&(u64, Vec<crate::sim::inspect::Inspection>)>,
-) -> Vec<(usize, Vec<[f64; 2]>)> {
-    let Some((_, rows)) = inspections else {
-        return Vec::new();
-    };
-    rows.iter()
-        .enumerate()
-        .filter_map(|(i, ins)| {
-            let eff = ins.derived.iter().find(|v| v.name == "effective_lr")?;
-            let (&ex, &ey) = (eff.values.first()?, eff.values.get(1)?);
-            let g = ins.grad_norm()?;
-            let (&x, &y) = (ins.params.first()?, ins.params.get(1)?);
-            let outline: Vec<[f64; 2]> = (0..=64)
-                .map(|k| {
-                    let t = f64::from(k) / 64.0 * std::f64::consts::TAU;
-                    [x + ex * g * t.cos(), y + ey * g * t.sin()]
-                })
-                .collect();
-            outline
-                .iter()
-                .flatten()
-                .all(|v| v.is_finite())
-                .then_some((i, outline))
-        })
-        .collect()
-}
-
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> std::io::Result<()> {
-    let [w, h] = image.size;
-    let bytes: Vec<u8> = image
-        .pixels
-        .iter()
-        .flat_map(egui::Color32::to_array)
-        .collect();
-    let mut encoded = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut encoded)
-        .write_image(&bytes, w as u32, h as u32, image::ExtendedColorType::Rgba8)
-        .map_err(std::io::Error::other)?;
-    crate::atomic_file::write(path, &encoded)
-}
-
-use image::ImageEncoder as _;
 
 impl eframe::App for DescentApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
