@@ -13,6 +13,7 @@ pub mod export;
 pub mod field;
 pub mod field_worker;
 pub mod format;
+pub mod lessons;
 pub mod optim;
 pub mod preset;
 pub mod problem;

@@ -470,3 +470,26 @@ fn every_shipped_lesson_opens_and_renders() {
         );
     }
 }
+
+#[test]
+fn the_lessons_menu_opens_a_lesson() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Lessons").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Learning rate too large: divergence")
+        .click_accesskit();
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state().preset().title,
+        "Learning rate too large: divergence"
+    );
+    assert_eq!(h.state().session().tracks.len(), 4);
+    assert!(
+        h.query_all_by_label_contains("diverged at step")
+            .next()
+            .is_some()
+    );
+}

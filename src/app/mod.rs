@@ -129,6 +129,61 @@ impl DescentApp {
         self.session.rows_available().saturating_sub(1)
     }
 
+    /// The menu bar, the inspector toggle, the transport and any error.
+    fn top_bar(&mut self, ui: &mut egui::Ui, last: usize) {
+        egui::Panel::top("transport").show(ui, |ui| {
+            ui.add_space(4.0);
+            let mut lesson = None;
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("Lessons", |ui| {
+                    for (_, preset) in crate::lessons::lessons() {
+                        if ui
+                            .button(&preset.title)
+                            .on_hover_text(&preset.description)
+                            .clicked()
+                        {
+                            lesson = Some(preset);
+                        }
+                    }
+                });
+            });
+            if let Some(preset) = lesson {
+                self.open_lesson(preset);
+            }
+            ui.horizontal(|ui| {
+                ui.toggle_value(&mut self.state.show_inspector, "Inspector")
+                    .on_hover_text("Every run's numbers at the play head");
+                ui.separator();
+                ui.vertical(|ui| {
+                    transport::show(
+                        ui,
+                        &mut self.playback,
+                        &mut self.state.speed,
+                        self.session.horizon,
+                        last,
+                    );
+                });
+            });
+            for message in self.invalid.iter().chain(&self.session.error) {
+                ui.label(RichText::new(message).color(theme::ERROR));
+            }
+            ui.add_space(2.0);
+        });
+    }
+
+    /// Replaces the scenario with a shipped lesson and shows it from the end.
+    fn open_lesson(&mut self, preset: Preset) {
+        self.preset = preset;
+        self.state.base_dir = crate::lessons::lessons_dir();
+        self.reset_view = true;
+        self.heat_map = None;
+        self.playback = Playback {
+            follow_end: true,
+            ..Playback::default()
+        };
+        self.preset_changed();
+    }
+
     /// Sends the edited preset to the simulation thread if it is valid.
     fn preset_changed(&mut self) {
         match self.preset.validate("preset") {
@@ -331,27 +386,7 @@ impl eframe::App for DescentApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let last = self.last_row();
-        egui::Panel::top("transport").show(ui, |ui| {
-            ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                ui.toggle_value(&mut self.state.show_inspector, "Inspector")
-                    .on_hover_text("Every run's numbers at the play head");
-                ui.separator();
-                ui.vertical(|ui| {
-                    transport::show(
-                        ui,
-                        &mut self.playback,
-                        &mut self.state.speed,
-                        self.session.horizon,
-                        last,
-                    );
-                });
-            });
-            for message in self.invalid.iter().chain(&self.session.error) {
-                ui.label(RichText::new(message).color(theme::ERROR));
-            }
-            ui.add_space(2.0);
-        });
+        self.top_bar(ui, last);
         let mut changes = controls::Changes::default();
         egui::Panel::left("controls")
             .resizable(true)

@@ -1,0 +1,116 @@
+//! The shipped lessons, embedded so that an installed binary has them too.
+
+use std::path::PathBuf;
+
+use crate::preset::Preset;
+
+/// File name and RON text of every lesson in `presets/`, the default first.
+pub const LESSONS: &[(&str, &str)] = &[
+    (
+        "adam-vs-sgd-rosenbrock.ron",
+        include_str!("../presets/adam-vs-sgd-rosenbrock.ron"),
+    ),
+    (
+        "adam-bias-correction.ron",
+        include_str!("../presets/adam-bias-correction.ron"),
+    ),
+    (
+        "adamw-vs-adam-l2.ron",
+        include_str!("../presets/adamw-vs-adam-l2.ron"),
+    ),
+    (
+        "amsgrad-vs-adam.ron",
+        include_str!("../presets/amsgrad-vs-adam.ron"),
+    ),
+    (
+        "custom-formula.ron",
+        include_str!("../presets/custom-formula.ron"),
+    ),
+    (
+        "linreg-gd-vs-adam.ron",
+        include_str!("../presets/linreg-gd-vs-adam.ron"),
+    ),
+    (
+        "lr-schedules.ron",
+        include_str!("../presets/lr-schedules.ron"),
+    ),
+    (
+        "lr-too-large.ron",
+        include_str!("../presets/lr-too-large.ron"),
+    ),
+    (
+        "minibatch-noise.ron",
+        include_str!("../presets/minibatch-noise.ron"),
+    ),
+    (
+        "momentum-overshoot.ron",
+        include_str!("../presets/momentum-overshoot.ron"),
+    ),
+    (
+        "nesterov-vs-heavy-ball.ron",
+        include_str!("../presets/nesterov-vs-heavy-ball.ron"),
+    ),
+    (
+        "rastrigin-local-minima.ron",
+        include_str!("../presets/rastrigin-local-minima.ron"),
+    ),
+    (
+        "rmsprop-first-step.ron",
+        include_str!("../presets/rmsprop-first-step.ron"),
+    ),
+    (
+        "saddle-escape.ron",
+        include_str!("../presets/saddle-escape.ron"),
+    ),
+];
+
+/// Where lessons' relative data paths resolve: `presets/` beside the
+/// executable or in the source tree, else the working directory.
+pub fn lessons_dir() -> PathBuf {
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("presets")));
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("presets");
+    beside_exe
+        .filter(|d| d.is_dir())
+        .or_else(|| source.is_dir().then_some(source))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Every lesson parsed, with its file name.
+pub fn lessons() -> Vec<(&'static str, Preset)> {
+    LESSONS
+        .iter()
+        .filter_map(|(name, text)| Preset::from_ron_str(text, name).ok().map(|p| (*name, p)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_preset_is_embedded_and_parses() {
+        let on_disk = std::fs::read_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("presets"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "ron")
+            })
+            .count();
+        assert_eq!(
+            LESSONS.len(),
+            on_disk,
+            "a preset in presets/ is missing from LESSONS"
+        );
+        assert_eq!(
+            lessons().len(),
+            LESSONS.len(),
+            "an embedded lesson does not parse"
+        );
+        assert_eq!(LESSONS[0].1, crate::DEFAULT_PRESET);
+    }
+}
