@@ -101,6 +101,10 @@ pub enum Command {
         /// Write trajectories as CSV to PATH, or to stdout with `-`.
         #[arg(long, value_name = "PATH|-")]
         csv: Option<String>,
+        /// Write every step's inspector numbers (θ, g, lr, buffers, bias
+        /// corrections, Δθ) as long-format CSV to PATH, or to stdout with `-`.
+        #[arg(long, value_name = "PATH|-")]
+        state_csv: Option<String>,
     },
     /// List the surfaces, optimizers (with torch's defaults) and schedules.
     List,
@@ -150,6 +154,7 @@ pub fn run_headless(options: &WindowOptions) -> ExitCode {
             preset: path.clone(),
             steps: None,
             csv: None,
+            state_csv: None,
         })),
         None => Preset::from_ron_str(crate::DEFAULT_PRESET, "default preset")
             .map_err(CliError::from)
@@ -178,7 +183,12 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             let preset = Preset::from_ron_str(crate::DEFAULT_PRESET, "default preset")?;
             run(&preset, Path::new("."), None, None)
         }
-        Some(Command::Run { preset, steps, csv }) => {
+        Some(Command::Run {
+            preset,
+            steps,
+            csv,
+            state_csv,
+        }) => {
             let mut p = Preset::load(&preset)?;
             let origin = preset.display().to_string();
             if let Some(n) = steps {
@@ -186,10 +196,32 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
                 p.validate(&origin)?;
             }
             let base = preset.parent().unwrap_or(Path::new("."));
+            if let Some(target) = state_csv.as_deref() {
+                write_state_csv(&p, base, target)?;
+                if csv.is_none() {
+                    return Ok(());
+                }
+            }
             run(&p, base, csv.as_deref(), Some(&origin))
         }
         Some(Command::List) => list(),
     }
+}
+
+/// Replays the preset step by step and writes the inspector's numbers.
+fn write_state_csv(preset: &Preset, base: &Path, target: &str) -> Result<(), CliError> {
+    let mut sim = Simulation::from_preset(preset, base)?;
+    if target == "-" {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        return crate::export::csv::write_states(&mut sim, &mut out).map_err(stdout_error);
+    }
+    atomic_file::write_with(Path::new(target), |w| {
+        crate::export::csv::write_states(&mut sim, w)
+    })
+    .map_err(|source| CliError::Write {
+        target: target.to_owned(),
+        source,
+    })
 }
 
 fn stdout_error(source: io::Error) -> CliError {

@@ -298,3 +298,60 @@ fn a_bad_formula_points_at_the_character() {
     assert_clean_failure(&out, "problem.formula: column 10: unknown function `sn`");
     assert_clean_failure(&out, "    sin(x) + sn(y)\n             ^");
 }
+
+/// `--state-csv` writes the inspector's numbers for every step; Adam's
+/// buffers there are torch's `optimizer.state`.
+#[test]
+fn state_csv_holds_torchs_optimizer_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = dir.path().join("adam.ron");
+    std::fs::write(
+        &preset,
+        "(problem: Surface(Rosenbrock), start: Some((-1.5, 2.0)), steps: 200, runs: [(label: \"Adam\", optimizer: Adam(lr: 0.01))])",
+    )
+    .unwrap();
+    let path = dir.path().join("state.csv");
+    let out = descent(&[
+        "run",
+        preset.to_str().unwrap(),
+        "--state-csv",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("run,label,step,quantity,x,y"));
+    let value = |step: u64, quantity: &str| -> (f64, f64) {
+        let prefix = format!("0,Adam,{step},{quantity},");
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&prefix))
+            .unwrap_or_else(|| panic!("no {prefix}"));
+        let mut cells = line.rsplit(',');
+        let y = cells.next().unwrap().parse().unwrap();
+        let x = cells.next().unwrap().parse().unwrap();
+        (x, y)
+    };
+    let torch = read_rows(&golden_dir().join("extra/rosenbrock__adam_state.csv"));
+    for row in torch.iter().filter(|r| [1.0, 50.0, 200.0].contains(&r[0])) {
+        let k = row[0] as u64;
+        let checks = [
+            ("theta", (row[1], row[2])),
+            ("grad", (row[4], row[5])),
+            ("exp_avg", (row[6], row[7])),
+            ("exp_avg_sq", (row[8], row[9])),
+        ];
+        for (quantity, (tx, ty)) in checks {
+            let (x, y) = value(k, quantity);
+            assert!(
+                close(x, tx, 1e-9) && close(y, ty, 1e-9),
+                "step {k} {quantity}: ({x}, {y}) vs torch ({tx}, {ty})"
+            );
+        }
+    }
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("0,Adam,200,effective_lr,"))
+    );
+    assert!(!text.lines().any(|l| l.starts_with("0,Adam,201,")));
+}

@@ -29,6 +29,50 @@ pub fn write_trajectories(sim: &Simulation, out: &mut dyn Write) -> io::Result<(
     out.flush()
 }
 
+/// Writes every run's inspector numbers at every step, long format:
+/// `run,label,step,quantity,<one column per parameter>`; scalars (loss, lr,
+/// bias corrections, …) fill the first parameter column.
+pub fn write_states(sim: &mut Simulation, out: &mut dyn Write) -> io::Result<()> {
+    use crate::sim::inspect::{at_start_all, step_and_inspect};
+    let names = sim.problem().param_names();
+    write!(out, "run,label,step,quantity")?;
+    for name in &names {
+        write!(out, ",{}", escape(name))?;
+    }
+    writeln!(out)?;
+    let mut write_row =
+        |inspections: &[crate::sim::inspect::Inspection], at_start: bool| -> io::Result<()> {
+            // After the start, a stopped run has no new row: skip it.
+            for (i, ins) in inspections
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| at_start || r.lr.is_some())
+            {
+                let label = escape(&ins.label);
+                for (quantity, values) in ins.rows() {
+                    write!(out, "{i},{label},{},{quantity}", ins.step)?;
+                    for k in 0..names.len() {
+                        match values.get(k) {
+                            Some(v) => write!(out, ",{v:?}")?,
+                            None => write!(out, ",")?,
+                        }
+                    }
+                    writeln!(out)?;
+                }
+            }
+            Ok(())
+        };
+    write_row(&at_start_all(sim), true)?;
+    while !sim.is_finished() {
+        let rows = step_and_inspect(sim);
+        if rows.iter().all(|r| r.lr.is_none()) {
+            break;
+        }
+        write_row(&rows, false)?;
+    }
+    out.flush()
+}
+
 /// Quotes a field if it holds a comma, quote or line break (RFC 4180).
 fn escape(field: &str) -> std::borrow::Cow<'_, str> {
     if field.contains([',', '"', '\n', '\r']) {

@@ -51,14 +51,14 @@ impl OptimizerInstance {
                     .map(|(v, ga)| if c.centered { (v - ga * ga).sqrt() } else { v.sqrt() } + c.eps)
                     .collect();
                 vec![
-                    named("denominator √v + ε", denom.clone()),
+                    named("denominator", denom.clone()),
                     named("effective_lr", denom.iter().map(|d| lr / d).collect()),
                 ]
             }
             (OptimizerConfig::Adagrad(c), OptimizerState::Adagrad(s)) => {
                 let clr = lr / (1.0 + (tf - 1.0) * c.lr_decay);
                 vec![
-                    named("decayed lr", vec![clr]),
+                    named("decayed_lr", vec![clr]),
                     named(
                         "effective_lr",
                         s.sum.iter().map(|v| clr / (v.sqrt() + c.eps)).collect(),
@@ -117,7 +117,7 @@ fn adam_like(
             "m_hat = m / bias_correction1",
             s.exp_avg.iter().map(|m| m / bc1).collect(),
         ),
-        named("v_hat = v / bias_correction2", v_hat.clone()),
+        named("v_hat", v_hat.clone()),
         named(
             "effective_lr",
             v_hat.iter().map(|v| lr / (v.sqrt() + eps)).collect(),

@@ -37,6 +37,32 @@ pub struct Inspection {
 }
 
 impl Inspection {
+    /// Every quantity as a named row of values (one per parameter, or one
+    /// for a scalar), in display order: θ, loss, g, |g|, lr, buffers,
+    /// derived values, Δθ.
+    pub fn rows(&self) -> Vec<(String, Vec<f64>)> {
+        let mut rows = vec![
+            ("theta".to_owned(), self.params.clone()),
+            ("loss".to_owned(), vec![self.loss]),
+        ];
+        if let Some(g) = &self.grad {
+            rows.push(("grad".to_owned(), g.clone()));
+        }
+        if let Some(n) = self.grad_norm() {
+            rows.push(("grad_norm".to_owned(), vec![n]));
+        }
+        if let Some(lr) = self.lr {
+            rows.push(("lr".to_owned(), vec![lr]));
+        }
+        for v in self.state.iter().chain(&self.derived) {
+            rows.push((v.name.clone(), v.values.clone()));
+        }
+        if let Some(u) = &self.update {
+            rows.push(("update".to_owned(), u.clone()));
+        }
+        rows
+    }
+
     /// ‖g‖₂ of the consumed gradient.
     pub fn grad_norm(&self) -> Option<f64> {
         self.grad
@@ -59,9 +85,19 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
     let mut sim = Simulation::from_preset(preset, base_dir)?;
     let step = step.min(sim.horizon());
     if step == 0 {
-        return Ok(sim.runs().iter().map(|run| at_start(&sim, run)).collect());
+        return Ok(at_start_all(&sim));
     }
     sim.advance(step - 1);
+    Ok(step_and_inspect(&mut sim))
+}
+
+/// Every run at row 0 of a fresh simulation.
+pub fn at_start_all(sim: &Simulation) -> Vec<Inspection> {
+    sim.runs().iter().map(|run| at_start(sim, run)).collect()
+}
+
+/// Takes one step and reports every run at the new row.
+pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
     let problem = sim.problem_arc();
     let before: Vec<Before> = {
         let mut stream = sim.batches.clone();
@@ -86,8 +122,7 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
             .collect()
     };
     sim.advance(1);
-    Ok(sim
-        .runs()
+    sim.runs()
         .iter()
         .zip(before)
         .map(|(run, before)| {
@@ -121,7 +156,7 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
                 update,
             }
         })
-        .collect())
+        .collect()
 }
 
 fn at_start(sim: &Simulation, run: &super::Run) -> Inspection {

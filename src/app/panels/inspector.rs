@@ -10,28 +10,21 @@ use crate::format::compact;
 use crate::preset::Preset;
 use crate::sim::inspect::Inspection;
 
-/// Rows of one run's table: a name and one value per parameter (or one scalar).
+/// Rows of one run's table, with display names for the first few.
 fn table_rows(ins: &Inspection) -> Vec<(String, Vec<f64>)> {
-    let mut rows = vec![
-        ("θ".to_owned(), ins.params.clone()),
-        ("loss".to_owned(), vec![ins.loss]),
-    ];
-    if let Some(g) = &ins.grad {
-        rows.push(("g (consumed)".to_owned(), g.clone()));
-    }
-    if let Some(n) = ins.grad_norm() {
-        rows.push(("|g|".to_owned(), vec![n]));
-    }
-    if let Some(lr) = ins.lr {
-        rows.push(("lr".to_owned(), vec![lr]));
-    }
-    for v in ins.state.iter().chain(&ins.derived) {
-        rows.push((v.name.clone(), v.values.clone()));
-    }
-    if let Some(u) = &ins.update {
-        rows.push(("Δθ".to_owned(), u.clone()));
-    }
-    rows
+    ins.rows()
+        .into_iter()
+        .map(|(name, values)| {
+            let shown = match name.as_str() {
+                "theta" => "θ",
+                "grad" => "g (consumed)",
+                "grad_norm" => "|g|",
+                "update" => "Δθ",
+                other => other,
+            };
+            (shown.to_owned(), values)
+        })
+        .collect()
 }
 
 /// The whole inspection as tab-separated text, for the clipboard.
