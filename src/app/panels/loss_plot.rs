@@ -91,17 +91,14 @@ pub fn show(
                     [k as f64, y]
                 })
                 .collect();
-            plot_ui.line(
-                Line::new(run.display_label(), PlotPoints::from(points))
-                    .color(theme::run_color(i, run.color))
-                    .width(1.5),
+            run_curve(
+                plot_ui,
+                run.display_label().to_owned(),
+                points,
+                theme::run_color(i, run.color),
             );
         }
-        plot_ui.vline(
-            VLine::new("", head as f64)
-                .color(theme::PLAY_HEAD)
-                .width(1.0),
-        );
+        play_head(plot_ui, head);
     });
 }
 
@@ -130,19 +127,32 @@ fn lr_plot(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, lo
                 .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
                 .map(|(k, &lr)| [k as f64, if log { lr.log10() } else { lr }])
                 .collect();
-            plot_ui.line(
-                Line::new(
-                    format!("{} ({})", run.display_label(), run.schedule.name()),
-                    PlotPoints::from(points),
-                )
-                .color(theme::run_color(i, run.color))
-                .width(1.5),
-            );
+            let name = format!("{} ({})", run.display_label(), run.schedule.name());
+            run_curve(plot_ui, name, points, theme::run_color(i, run.color));
         }
-        plot_ui.vline(
-            VLine::new("", head as f64)
-                .color(theme::PLAY_HEAD)
-                .width(1.0),
-        );
+        play_head(plot_ui, head);
     });
+}
+
+/// One run's curve.
+fn run_curve(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    name: String,
+    points: Vec<[f64; 2]>,
+    color: egui::Color32,
+) {
+    plot_ui.line(
+        Line::new(name, PlotPoints::from(points))
+            .color(color)
+            .width(1.5),
+    );
+}
+
+/// The play head as a vertical line.
+fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: usize) {
+    plot_ui.vline(
+        VLine::new("", head as f64)
+            .color(theme::PLAY_HEAD)
+            .width(1.0),
+    );
 }
