@@ -23,6 +23,14 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../presets/amsgrad-vs-adam.ron"),
     ),
     (
+        "conventions-momentum.ron",
+        include_str!("../presets/conventions-momentum.ron"),
+    ),
+    (
+        "conventions-rmsprop-adagrad.ron",
+        include_str!("../presets/conventions-rmsprop-adagrad.ron"),
+    ),
+    (
         "custom-formula.ron",
         include_str!("../presets/custom-formula.ron"),
     ),

@@ -169,3 +169,58 @@ fn lr_multiplies_the_whole_momentum_update() {
     // b₁ = 1, b₂ = 0.9 + 1 = 1.9; θ = −0.01·1 − 0.005·1.9.
     assert!((p[0] - (-0.01 - 0.005 * 1.9)).abs() < 1e-16);
 }
+
+/// Descent's look-ahead Nesterov (textbook convention) and torch's form are
+/// the same method: the look-ahead point θ + μv of the one is the θ of the
+/// other, and the lr-inside and lr-outside buffers agree for constant lr.
+#[test]
+fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
+    let torch = Sgd {
+        lr: 1e-3,
+        momentum: 0.9,
+        nesterov: true,
+        ..Sgd::default()
+    };
+    let textbook = descent::optim::Convention::Textbook.applied_to(&OptimizerConfig::Sgd(torch));
+    let expected = trajectory(
+        Arc::new(Surface::Rosenbrock),
+        OptimizerConfig::Sgd(torch),
+        300,
+        None,
+    );
+    let setup = SimSetup {
+        start: None,
+        steps: 300,
+        seed: 11,
+        batch_size: None,
+        grad_tol: None,
+        runs: vec![RunSetup {
+            label: "look-ahead".into(),
+            optimizer: textbook,
+            schedule: Schedule::Constant,
+        }],
+    };
+    let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();
+    for k in 0..300 {
+        let run = &sim.runs()[0];
+        let descent::optim::OptimizerState::Sgd(state) = run.optimizer().state() else {
+            panic!("SGD state");
+        };
+        let v = if state.buffer_ready {
+            state.momentum_buffer.clone()
+        } else {
+            vec![0.0, 0.0]
+        };
+        let p = run.params();
+        let t = expected.params(k).unwrap();
+        for i in 0..2 {
+            let shifted = p[i] + 0.9 * v[i];
+            assert!(
+                (shifted - t[i]).abs() < 1e-10 * t[i].abs().max(1.0),
+                "step {k}: θ + μv = {shifted}, torch θ = {}",
+                t[i]
+            );
+        }
+        sim.advance(1);
+    }
+}

@@ -312,7 +312,7 @@ fn the_inspector_writes_out_each_update_rule() {
     );
     assert!(h.query_all_by_label("θ ← θ − lr·b").next().is_some());
     assert!(
-        h.query_all_by_label_contains("torch: No bias correction")
+        h.query_all_by_label_contains("Note: No bias correction")
             .next()
             .is_some(),
         "RMSprop's note"
@@ -341,6 +341,11 @@ fn every_optimizers_formula_renders() {
         "Adadelta()",
         "Adamax(lr: 0.01)",
         "Lion(lr: 0.001)",
+        "Sgd(lr: 0.001, momentum: 0.9, nesterov: true, lr_inside_momentum: true, look_ahead: true)",
+        "Sgd(lr: 0.001, momentum: 0.9, lr_inside_momentum: true)",
+        "Adam(lr: 0.01, eps_in_sqrt: true)",
+        "RmsProp(lr: 0.01, eps_in_sqrt: true, centered: true)",
+        "Adagrad(lr: 0.1, eps_in_sqrt: true)",
     ]
     .iter()
     .map(|o| format!("(optimizer: {o})"))
@@ -365,7 +370,10 @@ fn every_optimizers_formula_renders() {
     wait_until(&mut h, "an inspection", |app| {
         app.session().inspections.is_some()
     });
-    assert_eq!(h.state().session().inspections.as_ref().unwrap().1.len(), 9);
+    assert_eq!(
+        h.state().session().inspections.as_ref().unwrap().1.len(),
+        14
+    );
     assert!(
         h.query_all_by_label_contains("sign(β₁·m").next().is_some(),
         "Lion's rule"
@@ -489,6 +497,51 @@ fn the_lessons_menu_opens_a_lesson() {
     assert_eq!(h.state().session().tracks.len(), 4);
     assert!(
         h.query_all_by_label_contains("diverged at step")
+            .next()
+            .is_some()
+    );
+}
+
+/// The convention switch: picking optax for the RMSprop run rewrites its
+/// hyperparameters, recomputes only that run and relabels its update rule.
+#[test]
+fn the_convention_switch_reads_a_run_the_optax_way() {
+    let mut h = harness("conventions-rmsprop-adagrad.ron");
+    let before = trajectory(&h, 0);
+    let others = trajectory(&h, 2);
+    h.get_all_by_role_and_label(Role::ComboBox, "Convention")
+        .next()
+        .unwrap()
+        .click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("optax").click();
+    h.step();
+    settle(&mut h);
+    let descent::optim::OptimizerConfig::RmsProp(rms) = h.state().preset().runs[0].optimizer else {
+        panic!("run 0 is RMSprop");
+    };
+    assert_eq!((rms.alpha, rms.eps, rms.eps_in_sqrt), (0.9, 1e-8, true));
+    assert_eq!(
+        trajectory(&h, 0),
+        trajectory(&h, 1),
+        "now the same as the optax run"
+    );
+    assert_ne!(trajectory(&h, 0), before);
+    assert_eq!(trajectory(&h, 2), others, "other runs are untouched");
+    h.get_by_label("Inspector").click();
+    wait_until(&mut h, "an inspection", |app| {
+        app.session().inspections.is_some()
+    });
+    assert!(
+        h.query_all_by_label("θ ← θ − lr·g/(√(v + ε))")
+            .next()
+            .is_some(),
+        "the rule follows the switch"
+    );
+    assert!(
+        h.query_all_by_label_contains("Update rule (optax)")
             .next()
             .is_some()
     );

@@ -11,7 +11,7 @@ use crate::validate::Checker;
 /// g ← ∇f(θ)  (−g if maximize; then g ← g + λθ if weight_decay)
 /// γ̃ ← lr / (1 + (t − 1)·lr_decay)
 /// s ← s + g²                       (s₀ = initial_accumulator_value)
-/// θ ← θ − γ̃ · g / (√s + ε)         (ε outside the sqrt)
+/// θ ← θ − γ̃ · g / (√s + ε)         (ε outside the sqrt; √(s + ε) with eps_in_sqrt)
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -28,6 +28,9 @@ pub struct Adagrad {
     pub eps: f64,
     /// Ascend instead of descend (default false).
     pub maximize: bool,
+    /// Put ε inside the sqrt, `√(s + ε)`, as optax does (not torch; default false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eps_in_sqrt: bool,
 }
 
 impl Default for Adagrad {
@@ -39,6 +42,7 @@ impl Default for Adagrad {
             initial_accumulator_value: 0.0,
             eps: 1e-10,
             maximize: false,
+            eps_in_sqrt: false,
         }
     }
 }
@@ -78,7 +82,11 @@ impl Optimizer for Adagrad {
         for ((p, &g), s) in params.iter_mut().zip(grad).zip(&mut state.sum) {
             let g = coupled_grad(g, *p, self.weight_decay, self.maximize);
             *s += g * g;
-            let std = s.sqrt() + self.eps;
+            let std = if self.eps_in_sqrt {
+                (*s + self.eps).sqrt()
+            } else {
+                s.sqrt() + self.eps
+            };
             *p += (-clr * g) / std;
         }
     }

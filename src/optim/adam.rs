@@ -14,11 +14,16 @@ use crate::validate::Checker;
 /// v ← β₂·v + (1 − β₂)·g²
 /// amsgrad:  v_max ← max(v_max, v)  and v_max replaces v below
 /// θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+/// eps_in_sqrt:  θ ← θ − (lr / (1 − β₁ᵗ)) · m / √(v / (1 − β₂ᵗ) + ε)
 /// ```
 /// ε sits outside the sqrt and after bias correction; AMSGrad takes the max of
 /// the raw v, then bias-corrects.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "torch's boolean keyword arguments"
+)]
 pub struct Adam {
     /// Learning rate γ (default 1e-3).
     pub lr: f64,
@@ -34,6 +39,9 @@ pub struct Adam {
     pub maximize: bool,
     /// Decay θ directly, as AdamW does (default false).
     pub decoupled_weight_decay: bool,
+    /// Put ε inside the sqrt, `√(v̂ + ε)` (optax's `eps_root`; not torch; default false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eps_in_sqrt: bool,
 }
 
 impl Default for Adam {
@@ -46,6 +54,7 @@ impl Default for Adam {
             amsgrad: false,
             maximize: false,
             decoupled_weight_decay: false,
+            eps_in_sqrt: false,
         }
     }
 }
@@ -71,6 +80,9 @@ pub struct AdamW {
     pub amsgrad: bool,
     /// Ascend instead of descend (default false).
     pub maximize: bool,
+    /// Put ε inside the sqrt, `√(v̂ + ε)` (not torch; default false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eps_in_sqrt: bool,
 }
 
 impl Default for AdamW {
@@ -82,6 +94,7 @@ impl Default for AdamW {
             weight_decay: 1e-2,
             amsgrad: false,
             maximize: false,
+            eps_in_sqrt: false,
         }
     }
 }
@@ -97,6 +110,7 @@ impl AdamW {
             amsgrad: self.amsgrad,
             maximize: self.maximize,
             decoupled_weight_decay: true,
+            eps_in_sqrt: self.eps_in_sqrt,
         }
     }
 }
@@ -172,7 +186,11 @@ impl Optimizer for Adam {
             } else {
                 *v
             };
-            let denom = second.sqrt() / bias_correction2_sqrt + self.eps;
+            let denom = if self.eps_in_sqrt {
+                (second / bias_correction2 + self.eps).sqrt()
+            } else {
+                second.sqrt() / bias_correction2_sqrt + self.eps
+            };
             *p += (-step_size * *m) / denom;
         }
     }

@@ -309,6 +309,24 @@ impl OptimizerInstance {
         config.step_matching(params, grad, &mut self.state, lr);
     }
 
+    /// Where this step's gradient must be taken when it is not θ itself
+    /// (look-ahead Nesterov): writes the point into `out` and returns true.
+    #[inline]
+    pub fn look_ahead_point(
+        &self,
+        config: &OptimizerConfig,
+        params: &[f64],
+        lr: f64,
+        out: &mut [f64],
+    ) -> bool {
+        match (config, &self.state) {
+            (OptimizerConfig::Sgd(c), OptimizerState::Sgd(s)) => {
+                c.look_ahead_point(params, s, lr, out)
+            }
+            _ => false,
+        }
+    }
+
     /// Named state vectors for the step inspector.
     pub fn state_vectors(&self) -> Vec<StateVector<'_>> {
         self.config.describe(&self.state)

@@ -37,18 +37,19 @@ impl OptimizerInstance {
         }
         let tf = t as f64;
         match (self.config(), self.state()) {
-            (OptimizerConfig::Adam(c), OptimizerState::Adam(s)) => {
-                adam_like(c.betas, c.eps, c.amsgrad, lr, tf, s)
-            }
+            (OptimizerConfig::Adam(c), OptimizerState::Adam(s)) => adam_like(c, lr, tf, s),
             (OptimizerConfig::AdamW(c), OptimizerState::Adam(s)) => {
-                adam_like(c.betas, c.eps, c.amsgrad, lr, tf, s)
+                adam_like(&c.as_adam(), lr, tf, s)
             }
             (OptimizerConfig::RmsProp(c), OptimizerState::RmsProp(s)) => {
                 let denom: Vec<f64> = s
                     .square_avg
                     .iter()
                     .zip(&s.grad_avg)
-                    .map(|(v, ga)| if c.centered { (v - ga * ga).sqrt() } else { v.sqrt() } + c.eps)
+                    .map(|(v, ga)| {
+                        let second = if c.centered { v - ga * ga } else { *v };
+                        eps_denominator(second, c.eps, c.eps_in_sqrt)
+                    })
                     .collect();
                 vec![
                     named("denominator", denom.clone()),
@@ -61,7 +62,10 @@ impl OptimizerInstance {
                     named("decayed_lr", vec![clr]),
                     named(
                         "effective_lr",
-                        s.sum.iter().map(|v| clr / (v.sqrt() + c.eps)).collect(),
+                        s.sum
+                            .iter()
+                            .map(|v| clr / eps_denominator(*v, c.eps, c.eps_in_sqrt))
+                            .collect(),
                     ),
                 ]
             }
@@ -94,17 +98,19 @@ impl OptimizerInstance {
     }
 }
 
-fn adam_like(
-    (beta1, beta2): (f64, f64),
-    eps: f64,
-    amsgrad: bool,
-    lr: f64,
-    t: f64,
-    s: &super::AdamState,
-) -> Vec<NamedVector> {
-    let bc1 = 1.0 - beta1.powf(t);
-    let bc2 = 1.0 - beta2.powf(t);
-    let second = if amsgrad {
+/// `√x + ε`, or `√(x + ε)` with ε inside the sqrt.
+fn eps_denominator(x: f64, eps: f64, inside: bool) -> f64 {
+    if inside {
+        (x + eps).sqrt()
+    } else {
+        x.sqrt() + eps
+    }
+}
+
+fn adam_like(c: &super::Adam, lr: f64, t: f64, s: &super::AdamState) -> Vec<NamedVector> {
+    let bc1 = 1.0 - c.betas.0.powf(t);
+    let bc2 = 1.0 - c.betas.1.powf(t);
+    let second = if c.amsgrad {
         &s.max_exp_avg_sq
     } else {
         &s.exp_avg_sq
@@ -120,7 +126,10 @@ fn adam_like(
         named("v_hat", v_hat.clone()),
         named(
             "effective_lr",
-            v_hat.iter().map(|v| lr / (v.sqrt() + eps)).collect(),
+            v_hat
+                .iter()
+                .map(|v| lr / eps_denominator(*v, c.eps, c.eps_in_sqrt))
+                .collect(),
         ),
     ]
 }

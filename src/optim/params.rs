@@ -2,8 +2,8 @@
 //!
 //! Names are torch's (`betas` appears as `beta1` and `beta2`).
 
-use super::OptimizerConfig;
 use super::schedule::{AnnealStrategy, Schedule};
+use super::{Adagrad, Adam, AdamW, OptimizerConfig, RmsProp};
 
 /// How a slider maps to the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,6 +162,27 @@ impl OptimizerConfig {
         }
     }
 
+    /// The convention flags this kind has (not torch's; see [`super::Convention`]).
+    pub fn convention_params(&self) -> Vec<Param> {
+        match self {
+            Self::Sgd(c) => {
+                let mut out = Vec::new();
+                if c.momentum != 0.0 {
+                    out.push(flag("lr_inside_momentum", c.lr_inside_momentum));
+                }
+                if c.nesterov {
+                    out.push(flag("look_ahead", c.look_ahead));
+                }
+                out
+            }
+            Self::Adagrad(Adagrad { eps_in_sqrt, .. })
+            | Self::RmsProp(RmsProp { eps_in_sqrt, .. })
+            | Self::Adam(Adam { eps_in_sqrt, .. })
+            | Self::AdamW(AdamW { eps_in_sqrt, .. }) => vec![flag("eps_in_sqrt", *eps_in_sqrt)],
+            Self::NAdam(_) | Self::Adadelta(_) | Self::Adamax(_) | Self::Lion(_) => Vec::new(),
+        }
+    }
+
     /// Sets the hyperparameter `name`; unknown names and mismatched kinds are ignored.
     pub fn set_param(&mut self, name: &str, value: Value) {
         macro_rules! set {
@@ -176,28 +197,31 @@ impl OptimizerConfig {
         match self {
             Self::Sgd(c) => {
                 set!(c, { "lr" => c.lr, "momentum" => c.momentum, "dampening" => c.dampening, "weight_decay" => c.weight_decay },
-                                  { "nesterov" => c.nesterov, "maximize" => c.maximize });
+                                  { "nesterov" => c.nesterov, "maximize" => c.maximize,
+                                    "lr_inside_momentum" => c.lr_inside_momentum, "look_ahead" => c.look_ahead });
             }
             Self::Adagrad(c) => {
                 set!(c, { "lr" => c.lr, "lr_decay" => c.lr_decay, "weight_decay" => c.weight_decay,
                                           "initial_accumulator_value" => c.initial_accumulator_value, "eps" => c.eps },
-                                      { "maximize" => c.maximize });
+                                      { "maximize" => c.maximize, "eps_in_sqrt" => c.eps_in_sqrt });
             }
             Self::RmsProp(c) => {
                 set!(c, { "lr" => c.lr, "alpha" => c.alpha, "eps" => c.eps, "weight_decay" => c.weight_decay,
                                           "momentum" => c.momentum },
-                                      { "centered" => c.centered, "maximize" => c.maximize });
+                                      { "centered" => c.centered, "maximize" => c.maximize,
+                                        "eps_in_sqrt" => c.eps_in_sqrt });
             }
             Self::Adam(c) => {
                 set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,
                                        "weight_decay" => c.weight_decay },
                                    { "amsgrad" => c.amsgrad, "decoupled_weight_decay" => c.decoupled_weight_decay,
-                                     "maximize" => c.maximize });
+                                     "maximize" => c.maximize, "eps_in_sqrt" => c.eps_in_sqrt });
             }
             Self::AdamW(c) => {
                 set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,
                                         "weight_decay" => c.weight_decay },
-                                    { "amsgrad" => c.amsgrad, "maximize" => c.maximize });
+                                    { "amsgrad" => c.amsgrad, "maximize" => c.maximize,
+                                      "eps_in_sqrt" => c.eps_in_sqrt });
             }
             Self::NAdam(c) => {
                 set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,

@@ -11,6 +11,7 @@ use crate::validate::Checker;
 /// g ← ∇f(θ)  (−g if maximize; then g ← g + λθ if weight_decay)
 /// v ← α·v + (1 − α)·g²
 /// centered:  ḡ ← lerp(ḡ, g, 1 − α);  d ← √(v − ḡ²) + ε    else  d ← √v + ε
+///            (eps_in_sqrt: d ← √(v − ḡ² + ε) or √(v + ε), as optax)
 /// μ > 0:     b ← μ·b + g/d;  θ ← θ − lr·b                  else  θ ← θ − lr·g/d
 /// ```
 /// There is no bias correction, so with v₀ = 0 the first step is about
@@ -32,6 +33,9 @@ pub struct RmsProp {
     pub centered: bool,
     /// Ascend instead of descend (default false).
     pub maximize: bool,
+    /// Put ε inside the sqrt, `√(v + ε)`, as optax does (not torch; default false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eps_in_sqrt: bool,
 }
 
 impl Default for RmsProp {
@@ -44,6 +48,7 @@ impl Default for RmsProp {
             momentum: 0.0,
             centered: false,
             maximize: false,
+            eps_in_sqrt: false,
         }
     }
 }
@@ -94,11 +99,16 @@ impl Optimizer for RmsProp {
         for ((p, &g), ((v, ga), b)) in params.iter_mut().zip(grad).zip(buffers) {
             let g = coupled_grad(g, *p, self.weight_decay, self.maximize);
             *v = *v * alpha + (1.0 - alpha) * g * g;
-            let avg = if self.centered {
+            let second = if self.centered {
                 *ga = torch_lerp(*ga, g, 1.0 - alpha);
-                (*v + -(*ga * *ga)).sqrt() + self.eps
+                *v + -(*ga * *ga)
             } else {
-                v.sqrt() + self.eps
+                *v
+            };
+            let avg = if self.eps_in_sqrt {
+                (second + self.eps).sqrt()
+            } else {
+                second.sqrt() + self.eps
             };
             if self.momentum > 0.0 {
                 *b = *b * self.momentum + g / avg;

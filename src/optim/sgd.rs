@@ -17,8 +17,19 @@ use crate::validate::Checker;
 /// ```
 /// lr multiplies the buffer from outside (`v ← μv + g`), unlike the textbook
 /// `v ← μv − lr·g`; Nesterov is torch's look-ahead-free form.
+///
+/// Two convention flags (not torch's) switch to the textbook forms:
+/// ```text
+/// lr_inside_momentum:  v ← μ·v − lr·(1 − τ)·g   (v ← −lr·g first);  θ ← θ + v
+///                      (nesterov: θ ← θ + μ·v − lr·g)
+/// look_ahead (with nesterov):  g ← ∇f(θ + μ·u), u = v or −lr·b, and no extra μ term
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "torch's boolean keyword arguments"
+)]
 pub struct Sgd {
     /// Learning rate γ (default 1e-3).
     pub lr: f64,
@@ -32,6 +43,13 @@ pub struct Sgd {
     pub weight_decay: f64,
     /// Ascend instead of descend (default false).
     pub maximize: bool,
+    /// Textbook momentum `v ← μv − lr·g; θ ← θ + v` (not torch; default false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lr_inside_momentum: bool,
+    /// Sutskever's Nesterov: the gradient at the look-ahead point `θ + μ·u`
+    /// (not torch; only with `nesterov`; default false).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub look_ahead: bool,
 }
 
 impl Default for Sgd {
@@ -43,6 +61,8 @@ impl Default for Sgd {
             nesterov: false,
             weight_decay: 0.0,
             maximize: false,
+            lr_inside_momentum: false,
+            look_ahead: false,
         }
     }
 }
@@ -54,11 +74,41 @@ pub struct SgdState {
     pub step: u64,
     /// Whether torch would have created `momentum_buffer` yet.
     pub buffer_ready: bool,
-    /// `momentum_buffer`.
+    /// `momentum_buffer` b, or the velocity v with `lr_inside_momentum`.
     pub momentum_buffer: Vec<f64>,
 }
 
 impl Sgd {
+    /// Whether the gradient is taken at the look-ahead point (Sutskever's Nesterov).
+    pub fn uses_look_ahead(&self) -> bool {
+        self.nesterov && self.look_ahead && self.momentum != 0.0
+    }
+
+    /// Writes the look-ahead point `θ + μ·u` (u = v, or −lr·b with lr outside)
+    /// into `out`; false when the gradient is taken at θ itself.
+    pub fn look_ahead_point(
+        &self,
+        params: &[f64],
+        state: &SgdState,
+        lr: f64,
+        out: &mut [f64],
+    ) -> bool {
+        if !self.uses_look_ahead() {
+            return false;
+        }
+        let scale = if !state.buffer_ready {
+            0.0
+        } else if self.lr_inside_momentum {
+            self.momentum
+        } else {
+            -lr * self.momentum
+        };
+        for ((o, &p), &b) in out.iter_mut().zip(params).zip(&state.momentum_buffer) {
+            *o = p + scale * b;
+        }
+        true
+    }
+
     pub(crate) fn check(&self, c: &mut Checker) {
         c.positive("lr", self.lr);
         c.non_negative("momentum", self.momentum);
@@ -88,15 +138,29 @@ impl Optimizer for Sgd {
         state.step += 1;
         let use_momentum = self.momentum != 0.0;
         let first = !state.buffer_ready;
+        let extra_nesterov_term = self.nesterov && !self.look_ahead;
         for ((p, &g), b) in params.iter_mut().zip(grad).zip(&mut state.momentum_buffer) {
             let mut g = coupled_grad(g, *p, self.weight_decay, self.maximize);
+            if use_momentum && self.lr_inside_momentum {
+                *b = if first {
+                    -lr * g
+                } else {
+                    self.momentum * *b - lr * (1.0 - self.dampening) * g
+                };
+                *p += if extra_nesterov_term {
+                    self.momentum * *b - lr * g
+                } else {
+                    *b
+                };
+                continue;
+            }
             if use_momentum {
                 *b = if first {
                     g
                 } else {
                     self.momentum * *b + (1.0 - self.dampening) * g
                 };
-                g = if self.nesterov {
+                g = if extra_nesterov_term {
                     g + self.momentum * *b
                 } else {
                     *b
@@ -112,7 +176,11 @@ impl Optimizer for Sgd {
     fn describe<'a>(&self, state: &'a SgdState) -> Vec<StateVector<'a>> {
         if state.buffer_ready {
             vec![StateVector {
-                name: "momentum_buffer",
+                name: if self.lr_inside_momentum {
+                    "velocity"
+                } else {
+                    "momentum_buffer"
+                },
                 values: &state.momentum_buffer,
             }]
         } else {

@@ -22,34 +22,59 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
     match config {
         OptimizerConfig::Sgd(c) => {
             let mut rule = Vec::new();
+            let look_ahead = c.uses_look_ahead();
+            if look_ahead {
+                rule.push(if c.lr_inside_momentum {
+                    l("g ← ∇f(θ + μ·v)            (look-ahead point)")
+                } else {
+                    l("g ← ∇f(θ − lr·μ·b)         (look-ahead point)")
+                });
+            }
             if c.weight_decay != 0.0 {
                 rule.push(l("g ← g + λ·θ"));
             }
+            let extra = c.nesterov && !look_ahead;
             if c.momentum == 0.0 {
                 rule.push(l("θ ← θ − lr·g"));
+            } else if c.lr_inside_momentum {
+                rule.push(l("v ← μ·v − lr·(1 − τ)·g   (v ← −lr·g on the first step)"));
+                rule.push(if extra {
+                    l("θ ← θ + μ·v − lr·g")
+                } else {
+                    l("θ ← θ + v")
+                });
             } else {
                 rule.push(l("b ← μ·b + (1 − τ)·g      (b ← g on the first step)"));
-                rule.push(if c.nesterov {
+                rule.push(if extra {
                     l("θ ← θ − lr·(g + μ·b)")
                 } else {
                     l("θ ← θ − lr·b")
                 });
             }
             let mut notes = Vec::new();
-            if c.momentum != 0.0 {
+            if c.momentum != 0.0 && c.lr_inside_momentum {
+                notes.push("Textbook form, not torch's: lr sits inside the velocity, so a new lr only scales new gradients; torch's θ −= lr·b rescales the whole history.");
+            } else if c.momentum != 0.0 {
                 notes.push("lr multiplies the buffer from outside (b = μb + g, then θ −= lr·b), not v = μv − lr·g: the same for constant lr, not under a schedule.");
                 notes.push("The first step copies g into b with no dampening.");
             }
-            if c.nesterov {
+            if look_ahead {
+                notes.push("Sutskever's look-ahead Nesterov, not torch's: the gradient is taken at θ + μ·v. torch's θ follows this run's θ + μ·v (exactly, for constant lr).");
+            } else if c.nesterov {
                 notes.push("Nesterov is the look-ahead-free form: the gradient is taken at θ, never at θ + μv.");
             }
             Formula { rule, notes }
         }
         OptimizerConfig::Adam(_) | OptimizerConfig::AdamW(_) => {
-            let (amsgrad, decoupled, wd) = match config {
-                OptimizerConfig::Adam(c) => (c.amsgrad, c.decoupled_weight_decay, c.weight_decay),
-                OptimizerConfig::AdamW(c) => (c.amsgrad, true, c.weight_decay),
-                _ => (false, false, 0.0),
+            let (amsgrad, decoupled, wd, inside) = match config {
+                OptimizerConfig::Adam(c) => (
+                    c.amsgrad,
+                    c.decoupled_weight_decay,
+                    c.weight_decay,
+                    c.eps_in_sqrt,
+                ),
+                OptimizerConfig::AdamW(c) => (c.amsgrad, true, c.weight_decay, c.eps_in_sqrt),
+                _ => (false, false, 0.0, false),
             };
             let mut rule = Vec::new();
             if wd != 0.0 {
@@ -65,10 +90,16 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
                 rule.push(l("v_max ← max(v_max, v)"));
             }
             let v = if amsgrad { "v_max" } else { "v" };
-            rule.push(format!(
-                "θ ← θ − lr/(1 − β₁^t) · m / (√{v}/√(1 − β₂^t) + ε)"
-            ));
-            let mut notes = vec!["ε is added outside the square root and after bias correction."];
+            rule.push(if inside {
+                format!("θ ← θ − lr/(1 − β₁^t) · m / √({v}/(1 − β₂^t) + ε)")
+            } else {
+                format!("θ ← θ − lr/(1 − β₁^t) · m / (√{v}/√(1 − β₂^t) + ε)")
+            });
+            let mut notes = vec![if inside {
+                "ε inside the square root (optax's eps_root), not torch's: it damps steps where v̂ is below ε."
+            } else {
+                "ε is added outside the square root and after bias correction."
+            }];
             if amsgrad {
                 notes.push("AMSGrad keeps the max of the raw v and bias-corrects afterwards (torch's docs said otherwise until Dec 2024).");
             }
@@ -79,12 +110,15 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
         }
         OptimizerConfig::RmsProp(c) => {
             let mut rule = vec![l("v ← α·v + (1 − α)·g²")];
-            let denom = if c.centered {
-                rule.push(l("g_avg ← α·g_avg + (1 − α)·g"));
-                "√(v − g_avg²) + ε"
-            } else {
-                "√v + ε"
+            let denom = match (c.centered, c.eps_in_sqrt) {
+                (true, false) => "√(v − g_avg²) + ε",
+                (true, true) => "√(v − g_avg² + ε)",
+                (false, false) => "√v + ε",
+                (false, true) => "√(v + ε)",
             };
+            if c.centered {
+                rule.push(l("g_avg ← α·g_avg + (1 − α)·g"));
+            }
             if c.momentum > 0.0 {
                 rule.push(format!("b ← μ·b + g/({denom})"));
                 rule.push(l("θ ← θ − lr·b"));
@@ -94,19 +128,29 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
             Formula {
                 rule,
                 notes: vec![
-                    "No bias correction: v starts at 0, so the first step is about lr/√(1 − α) = 10·lr for α = 0.99.",
-                    "ε is outside the square root (TensorFlow and optax put it inside).",
+                    "No bias correction: v starts at 0, so the first step is about lr/√(1 − α): 10·lr for α = 0.99, 3.2·lr for α = 0.9.",
+                    if c.eps_in_sqrt {
+                        "ε is inside the square root, as in optax and the textbook; torch puts it outside."
+                    } else {
+                        "ε is outside the square root (optax and the textbook put it inside)."
+                    },
                 ],
             }
         }
-        OptimizerConfig::Adagrad(_) => Formula {
+        OptimizerConfig::Adagrad(c) => Formula {
             rule: vec![
                 l("s ← s + g²                (s starts at initial_accumulator_value)"),
-                l("θ ← θ − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)"),
+                if c.eps_in_sqrt {
+                    l("θ ← θ − lr/(1 + (t − 1)·lr_decay) · g/√(s + ε)")
+                } else {
+                    l("θ ← θ − lr/(1 + (t − 1)·lr_decay) · g/(√s + ε)")
+                },
             ],
-            notes: vec![
-                "ε = 1e-10 sits outside the square root; optax uses ε = 1e-7 inside it and starts s at 0.1.",
-            ],
+            notes: vec![if c.eps_in_sqrt {
+                "ε is inside the square root, as optax does (optax also starts s at 0.1 with ε = 1e-7); torch puts it outside."
+            } else {
+                "ε = 1e-10 sits outside the square root; optax uses ε = 1e-7 inside it and starts s at 0.1."
+            }],
         },
         OptimizerConfig::NAdam(_) => Formula {
             rule: vec![
@@ -195,26 +239,27 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
         n(theta1 - theta0)
     );
     match config {
-        OptimizerConfig::Adam(c) => adam_lines(
-            &mut lines,
-            (c.betas, c.eps),
-            c.amsgrad,
-            lr,
-            g,
-            &before,
-            &after,
-            &derived,
-        ),
-        OptimizerConfig::AdamW(c) => adam_lines(
-            &mut lines,
-            (c.betas, c.eps),
-            c.amsgrad,
-            lr,
-            g,
-            &before,
-            &after,
-            &derived,
-        ),
+        OptimizerConfig::Adam(c) => adam_lines(&mut lines, c, lr, g, &before, &after, &derived),
+        OptimizerConfig::AdamW(c) => {
+            adam_lines(&mut lines, &c.as_adam(), lr, g, &before, &after, &derived);
+        }
+        OptimizerConfig::Sgd(c) if c.momentum != 0.0 && c.lr_inside_momentum => {
+            let v0 = before("velocity");
+            let v1 = after("velocity");
+            if v0.is_nan() {
+                lines.push(format!("v = −lr·g = {}   (first step)", n(v1)));
+            } else {
+                lines.push(format!(
+                    "v = {}·{} − {}·{}·{} = {}",
+                    n(c.momentum),
+                    factor(v0),
+                    n(lr),
+                    n(1.0 - c.dampening),
+                    factor(g),
+                    n(v1)
+                ));
+            }
+        }
         OptimizerConfig::Sgd(c) if c.momentum != 0.0 => {
             let b0 = before("momentum_buffer");
             let b1 = after("momentum_buffer");
@@ -256,11 +301,9 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
     lines
 }
 
-#[expect(clippy::too_many_arguments, reason = "the pieces of one formula")]
 fn adam_lines(
     lines: &mut Vec<String>,
-    ((beta1, beta2), eps): ((f64, f64), f64),
-    amsgrad: bool,
+    c: &crate::optim::Adam,
     lr: f64,
     g: f64,
     before: &dyn Fn(&str) -> f64,
@@ -268,6 +311,7 @@ fn adam_lines(
     derived: &dyn Fn(&str) -> f64,
 ) {
     let n = compact;
+    let ((beta1, beta2), eps, amsgrad) = (c.betas, c.eps, c.amsgrad);
     let m0 = if before("exp_avg").is_nan() {
         0.0
     } else {
@@ -303,15 +347,28 @@ fn adam_lines(
     } else {
         after("exp_avg_sq")
     };
-    lines.push(format!(
-        "step = {}/{} · {}/(√{}/√{} + ε) = {}",
-        n(lr),
-        n(bc1),
-        factor(after("exp_avg")),
-        n(v),
-        n(bc2),
-        n(lr / bc1 * after("exp_avg") / (v.sqrt() / bc2.sqrt() + eps))
-    ));
+    let m = after("exp_avg");
+    lines.push(if c.eps_in_sqrt {
+        format!(
+            "step = {}/{} · {}/√({}/{} + ε) = {}",
+            n(lr),
+            n(bc1),
+            factor(m),
+            n(v),
+            n(bc2),
+            n(lr / bc1 * m / (v / bc2 + eps).sqrt())
+        )
+    } else {
+        format!(
+            "step = {}/{} · {}/(√{}/√{} + ε) = {}",
+            n(lr),
+            n(bc1),
+            factor(m),
+            n(v),
+            n(bc2),
+            n(lr / bc1 * m / (v.sqrt() / bc2.sqrt() + eps))
+        )
+    });
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 let params = run.params().to_vec();
                 let grad = run.is_active().then(|| {
                     let mut g = vec![0.0; params.len()];
-                    problem.loss_grad(&params, batch, &mut g);
+                    problem.loss_grad(&run.gradient_point(), batch, &mut g);
                     g
                 });
                 Before {

@@ -59,6 +59,8 @@ pub struct Run {
     trajectory: Trajectory,
     /// The lr each step used: `lrs[k]` took row k to row k + 1.
     lrs: Vec<f64>,
+    /// Scratch for the look-ahead point (look-ahead Nesterov only).
+    probe: Vec<f64>,
     /// The last row's loss still has to be evaluated.
     pending_loss: bool,
     stopped: Option<Termination>,
@@ -80,6 +82,7 @@ impl Run {
             params: start.to_vec(),
             trajectory,
             lrs: Vec::with_capacity(capacity),
+            probe: vec![0.0; start.len()],
             pending_loss: true,
             stopped: None,
         };
@@ -149,8 +152,17 @@ impl Run {
         grad: &mut [f64],
         grad_tol: Option<f64>,
     ) {
-        let batch_loss = problem.loss_grad(&self.params, batch, grad);
-        let loss = if matches!(batch, Batch::Full) {
+        let lr = self.schedule_state.lr();
+        let config = match self.schedule_state.momentum() {
+            Some(m) => self.setup.optimizer.with_cycled_momentum(m),
+            None => self.setup.optimizer,
+        };
+        let ahead = self
+            .optimizer
+            .look_ahead_point(&config, &self.params, lr, &mut self.probe);
+        let point = if ahead { &self.probe } else { &self.params };
+        let batch_loss = problem.loss_grad(point, batch, grad);
+        let loss = if matches!(batch, Batch::Full) && !ahead {
             batch_loss
         } else {
             problem.loss(&self.params)
@@ -167,16 +179,9 @@ impl Run {
             self.stop(Termination::Converged { step: k });
             return;
         }
-        let lr = self.schedule_state.lr();
         self.lrs.push(lr);
-        match self.schedule_state.momentum() {
-            Some(m) => {
-                let config = self.setup.optimizer.with_cycled_momentum(m);
-                self.optimizer
-                    .step_with(&config, &mut self.params, grad, lr);
-            }
-            None => self.optimizer.step(&mut self.params, grad, lr),
-        }
+        self.optimizer
+            .step_with(&config, &mut self.params, grad, lr);
         self.setup
             .schedule
             .advance(&mut self.schedule_state, batch_loss);
@@ -185,6 +190,22 @@ impl Run {
         if !all_finite(&self.params) {
             self.stop(Termination::Diverged { step: k + 1 });
         }
+    }
+
+    /// Where the next step takes its gradient: θ, or the look-ahead point.
+    pub fn gradient_point(&self) -> Vec<f64> {
+        let config = match self.schedule_state.momentum() {
+            Some(m) => self.setup.optimizer.with_cycled_momentum(m),
+            None => self.setup.optimizer,
+        };
+        let mut point = self.params.clone();
+        self.optimizer.look_ahead_point(
+            &config,
+            &self.params,
+            self.schedule_state.lr(),
+            &mut point,
+        );
+        point
     }
 
     /// Evaluates the last row's loss if it is still pending.

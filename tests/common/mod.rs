@@ -54,6 +54,7 @@ pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
                 nesterov: b(kw, "nesterov", d.nesterov),
                 weight_decay: f(kw, "weight_decay", d.weight_decay),
                 maximize: b(kw, "maximize", d.maximize),
+                ..d
             })
         }
         "Adagrad" => {
@@ -69,6 +70,7 @@ pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
                 ),
                 eps: f(kw, "eps", d.eps),
                 maximize: b(kw, "maximize", d.maximize),
+                ..d
             })
         }
         "RMSprop" => {
@@ -81,6 +83,7 @@ pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
                 momentum: f(kw, "momentum", d.momentum),
                 centered: b(kw, "centered", d.centered),
                 maximize: b(kw, "maximize", d.maximize),
+                ..d
             })
         }
         "Adam" => {
@@ -93,6 +96,7 @@ pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
                 amsgrad: b(kw, "amsgrad", d.amsgrad),
                 maximize: b(kw, "maximize", d.maximize),
                 decoupled_weight_decay: b(kw, "decoupled_weight_decay", d.decoupled_weight_decay),
+                ..d
             })
         }
         "AdamW" => {
@@ -104,6 +108,7 @@ pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
                 weight_decay: f(kw, "weight_decay", d.weight_decay),
                 amsgrad: b(kw, "amsgrad", d.amsgrad),
                 maximize: b(kw, "maximize", d.maximize),
+                ..d
             })
         }
         "NAdam" => {

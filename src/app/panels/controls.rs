@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText};
 use crate::app::session::Track;
 use crate::app::theme;
 use crate::optim::params::{Param, Scale, Value};
-use crate::optim::{OptimizerConfig, Schedule};
+use crate::optim::{Convention, OptimizerConfig, Schedule};
 use crate::preset::{Point, Preset, RunSpec};
 use crate::problem::{ExpressionConfig, ExpressionSurface, ProblemConfig, Surface};
 use crate::sim::Termination;
@@ -31,6 +31,9 @@ fn display_name(name: &str) -> &str {
         "weight_decay" => "weight decay",
         "lr_decay" => "lr decay",
         "momentum_decay" => "momentum decay",
+        "eps_in_sqrt" => "ε inside the sqrt",
+        "lr_inside_momentum" => "lr inside momentum",
+        "look_ahead" => "look-ahead gradient",
         other => other,
     }
 }
@@ -338,6 +341,39 @@ fn milestones_editor(
     }
 }
 
+/// The convention switch (torch, optax, textbook) and its individual flags.
+fn convention_editor(ui: &mut egui::Ui, run: &mut RunSpec, changes: &mut Changes) {
+    let flags = run.optimizer.convention_params();
+    if !Convention::matters_for(&run.optimizer) && flags.is_empty() {
+        return;
+    }
+    egui::ComboBox::from_label("Convention")
+        .selected_text(Convention::describe(&run.optimizer))
+        .show_ui(ui, |ui| {
+            let followed = Convention::followed_by(&run.optimizer);
+            for conv in Convention::ALL {
+                let selected = followed.contains(&conv);
+                if ui
+                    .selectable_label(selected, conv.name())
+                    .on_hover_text(conv.source())
+                    .clicked()
+                    && !selected
+                {
+                    run.optimizer = conv.applied_to(&run.optimizer);
+                    changes.preset = true;
+                }
+            }
+        })
+        .response
+        .on_hover_text("Where torch, optax and the textbook read this rule differently");
+    for p in flags {
+        if let Some(v) = param_widget(ui, &p) {
+            run.optimizer.set_param(p.name, v);
+            changes.preset = true;
+        }
+    }
+}
+
 fn run_editor(
     ui: &mut egui::Ui,
     index: usize,
@@ -400,6 +436,7 @@ fn run_editor(
             changes.preset = true;
         }
     }
+    convention_editor(ui, run, changes);
     egui::ComboBox::from_label("Schedule")
         .selected_text(run.schedule.name())
         .show_ui(ui, |ui| {

@@ -108,8 +108,8 @@ pub fn show(
     });
 }
 
-/// The rule the run executes (torch's convention), its numbers for each
-/// coordinate at this step, and where torch differs from the textbook.
+/// The rule the run executes in its convention, its numbers for each
+/// coordinate at this step, and where the conventions differ.
 fn formula_section(
     ui: &mut egui::Ui,
     index: usize,
@@ -118,7 +118,8 @@ fn formula_section(
     names: &[String],
 ) {
     use crate::sim::formula::{formula, worked};
-    egui::CollapsingHeader::new("Update rule")
+    let convention = crate::optim::Convention::describe(config);
+    egui::CollapsingHeader::new(format!("Update rule ({convention})"))
         .id_salt(("formula", index))
         .default_open(true)
         .show(ui, |ui| {
@@ -137,7 +138,7 @@ fn formula_section(
                 }
             }
             for note in f.notes {
-                ui.label(RichText::new(format!("torch: {note}")).small().italics());
+                ui.label(RichText::new(format!("Note: {note}")).small().italics());
             }
         });
 }
