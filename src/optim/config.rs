@@ -147,6 +147,12 @@ impl OptimizerConfig {
         self
     }
 
+    /// Whether a step may take its gradient away from θ (look-ahead Nesterov).
+    #[inline]
+    pub fn may_look_ahead(&self) -> bool {
+        matches!(self, Self::Sgd(c) if c.uses_look_ahead())
+    }
+
     /// Range checks on every hyperparameter, with errors under `prefix`.
     pub(crate) fn check(&self, c: &mut Checker) {
         match self {

@@ -153,13 +153,18 @@ impl Run {
         grad_tol: Option<f64>,
     ) {
         let lr = self.schedule_state.lr();
+        let cycled;
         let config = match self.schedule_state.momentum() {
-            Some(m) => self.setup.optimizer.with_cycled_momentum(m),
-            None => self.setup.optimizer,
+            Some(m) => {
+                cycled = self.setup.optimizer.with_cycled_momentum(m);
+                &cycled
+            }
+            None => &self.setup.optimizer,
         };
-        let ahead = self
-            .optimizer
-            .look_ahead_point(&config, &self.params, lr, &mut self.probe);
+        let ahead = config.may_look_ahead()
+            && self
+                .optimizer
+                .look_ahead_point(config, &self.params, lr, &mut self.probe);
         let point = if ahead { &self.probe } else { &self.params };
         let batch_loss = problem.loss_grad(point, batch, grad);
         let loss = if matches!(batch, Batch::Full) && !ahead {
@@ -180,8 +185,7 @@ impl Run {
             return;
         }
         self.lrs.push(lr);
-        self.optimizer
-            .step_with(&config, &mut self.params, grad, lr);
+        self.optimizer.step_with(config, &mut self.params, grad, lr);
         self.setup
             .schedule
             .advance(&mut self.schedule_state, batch_loss);
