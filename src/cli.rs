@@ -7,10 +7,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::atomic_file;
+use crate::export::ExportError;
+use crate::export::animation::{GifOptions, render_gif};
 use crate::export::csv::write_trajectories;
+use crate::export::picture::{Layout, PictureOptions, render_png, render_svg, surface_aspect};
 use crate::optim::{OptimizerConfig, Schedule};
 use crate::preset::{Preset, PresetError};
 use crate::problem::Surface;
+use crate::scene::Scene;
 use crate::sim::{SimError, Simulation};
 
 /// See how deep-learning optimizers really behave.
@@ -106,6 +110,56 @@ pub enum Command {
         #[arg(long, value_name = "PATH|-")]
         state_csv: Option<String>,
     },
+    /// Run a preset headless and export pictures, an animation and CSV.
+    ///
+    /// Every file is written to a temporary file first and renamed, so a
+    /// failed export never leaves a half-written file.
+    Export {
+        /// The preset file (.ron).
+        preset: PathBuf,
+        /// Write a PNG picture here.
+        #[arg(long, value_name = "PATH")]
+        png: Option<PathBuf>,
+        /// Write an SVG picture here.
+        #[arg(long, value_name = "PATH")]
+        svg: Option<PathBuf>,
+        /// Write a GIF animation of the paths advancing here.
+        #[arg(long, value_name = "PATH")]
+        gif: Option<PathBuf>,
+        /// Write the trajectories here (the `descent run --csv` contract).
+        #[arg(long, value_name = "PATH")]
+        csv: Option<PathBuf>,
+        /// Write every step's optimizer state here (long-format CSV).
+        #[arg(long, value_name = "PATH")]
+        state_csv: Option<PathBuf>,
+        /// Picture width in pixels [default: 1600, GIF 800].
+        #[arg(long, value_name = "W")]
+        width: Option<u32>,
+        /// Picture height in pixels [default: 1200, GIF 600].
+        #[arg(long, value_name = "H")]
+        height: Option<u32>,
+        /// What to draw: surface, loss or both.
+        #[arg(long, value_name = "VIEW", default_value = "both")]
+        view: Layout,
+        /// Dots per inch: scales text and lines (96 = 1:1), stored in the PNG.
+        #[arg(long, default_value_t = 96.0)]
+        dpi: f64,
+        /// Linear instead of log loss axis.
+        #[arg(long)]
+        linear_loss: bool,
+        /// Override the preset's step horizon.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+        /// GIF: frames from the start to the horizon.
+        #[arg(long, default_value_t = 60)]
+        frames: u32,
+        /// GIF: frames per second.
+        #[arg(long, default_value_t = 20.0)]
+        fps: f64,
+        /// GIF: seconds the last frame is held.
+        #[arg(long, default_value_t = 2.0)]
+        hold: f64,
+    },
     /// List the surfaces, optimizers (with torch's defaults) and schedules.
     List,
 }
@@ -119,6 +173,12 @@ pub enum CliError {
     /// Building the simulation failed.
     #[error("{0}")]
     Sim(#[from] SimError),
+    /// Rendering a picture or animation failed.
+    #[error("{0}")]
+    Export(#[from] ExportError),
+    /// No output was asked for.
+    #[error("nothing to export: give --png, --svg, --gif, --csv or --state-csv")]
+    NothingToExport,
     /// Writing output failed.
     #[error("cannot write {target}: {source}")]
     Write {
@@ -204,8 +264,135 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             }
             run(&p, base, csv.as_deref(), Some(&origin))
         }
+        Some(Command::Export {
+            preset,
+            png,
+            svg,
+            gif,
+            csv,
+            state_csv,
+            width,
+            height,
+            view,
+            dpi,
+            linear_loss,
+            steps,
+            frames,
+            fps,
+            hold,
+        }) => {
+            let outputs = Outputs {
+                png,
+                svg,
+                gif,
+                csv,
+                state_csv,
+            };
+            let picture = PictureOptions {
+                width: width.unwrap_or(1600),
+                height: height.unwrap_or(1200),
+                layout: view,
+                dpi,
+                rows: None,
+                log_loss: !linear_loss,
+            };
+            let animation = GifOptions {
+                picture: PictureOptions {
+                    width: width.unwrap_or(800),
+                    height: height.unwrap_or(600),
+                    ..picture
+                },
+                frames,
+                fps,
+                hold_seconds: hold,
+            };
+            export(&preset, steps, &outputs, &picture, &animation)
+        }
         Some(Command::List) => list(),
     }
+}
+
+/// Where `descent export` writes.
+struct Outputs {
+    png: Option<PathBuf>,
+    svg: Option<PathBuf>,
+    gif: Option<PathBuf>,
+    csv: Option<PathBuf>,
+    state_csv: Option<PathBuf>,
+}
+
+fn export(
+    path: &Path,
+    steps: Option<u64>,
+    outputs: &Outputs,
+    picture: &PictureOptions,
+    animation: &GifOptions,
+) -> Result<(), CliError> {
+    let Outputs {
+        png,
+        svg,
+        gif,
+        csv,
+        state_csv,
+    } = outputs;
+    if [png, svg, gif, csv, state_csv].iter().all(|o| o.is_none()) {
+        return Err(CliError::NothingToExport);
+    }
+    // Check every option before any work, so a bad one costs nothing.
+    if png.is_some() || svg.is_some() {
+        picture.check()?;
+    }
+    if gif.is_some() {
+        animation.check()?;
+    }
+    let mut preset = Preset::load(path)?;
+    if let Some(n) = steps {
+        preset.steps = n;
+        preset.validate(&path.display().to_string())?;
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut sim = Simulation::from_preset(&preset, base)?;
+    sim.run_to_end();
+    let write = |target: &Path, bytes: &[u8]| {
+        atomic_file::write(target, bytes).map_err(|source| CliError::Write {
+            target: target.display().to_string(),
+            source,
+        })
+    };
+    if let Some(target) = csv {
+        atomic_file::write_with(target, |w| write_trajectories(&sim, w)).map_err(|source| {
+            CliError::Write {
+                target: target.display().to_string(),
+                source,
+            }
+        })?;
+    }
+    if let Some(target) = state_csv {
+        write_state_csv(&preset, base, &target.display().to_string())?;
+    }
+    let scene_for = |options: &PictureOptions| {
+        Scene::from_simulation(
+            &preset,
+            &sim,
+            None,
+            Some(surface_aspect(options)),
+            crate::export::job::RESOLUTION,
+        )
+    };
+    if png.is_some() || svg.is_some() {
+        let scene = scene_for(picture);
+        if let Some(target) = png {
+            write(target, &render_png(&scene, picture)?)?;
+        }
+        if let Some(target) = svg {
+            write(target, render_svg(&scene, picture)?.as_bytes())?;
+        }
+    }
+    if let Some(target) = gif {
+        let scene = scene_for(&animation.picture);
+        write(target, &render_gif(&scene, animation, &mut |_, _| true)?)?;
+    }
+    Ok(())
 }
 
 /// Replays the preset step by step and writes the inspector's numbers.

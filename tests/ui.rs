@@ -546,3 +546,122 @@ fn the_convention_switch_reads_a_run_the_optax_way() {
             .is_some()
     );
 }
+
+/// The File menu lists every action; an export chosen there runs off the UI
+/// thread (frames keep coming) and reports the written file in the window.
+#[test]
+fn the_file_menu_exports_off_the_ui_thread_and_reports_the_file() {
+    let mut h = harness("momentum-overshoot.ron");
+    h.get_by_label("File").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    for label in [
+        "Open preset…",
+        "Save preset…",
+        "Export image…",
+        "Export GIF…",
+        "Export CSV…",
+    ] {
+        assert!(h.query_by_label(label).is_some(), "{label}");
+    }
+    h.key_press(eframe::egui::Key::Escape);
+    h.step();
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("anim.gif");
+    let ctx = h.ctx.clone();
+    h.state_mut().file_chosen(
+        descent::app::files::FileAction::ExportGif,
+        gif.clone(),
+        &ctx,
+    );
+    assert!(h.state().files().exporting());
+    let mut frames_while_exporting = 0;
+    let deadline = Instant::now() + Duration::from_mins(2);
+    while h.state().files().exporting() {
+        h.step();
+        frames_while_exporting += 1;
+        assert!(Instant::now() < deadline, "the export never finished");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.step();
+    assert!(frames_while_exporting > 1, "the UI kept drawing frames");
+    let status = h.state().files().status.clone().unwrap();
+    assert!(!status.error, "{}", status.text);
+    assert!(h.query_all_by_label_contains("wrote ").next().is_some());
+    let bytes = std::fs::read(&gif).unwrap();
+    assert!(bytes.starts_with(b"GIF89a"));
+}
+
+/// A failing export (a directory as the target) shows its error in the window.
+#[test]
+fn a_failed_export_shows_its_error() {
+    let mut h = harness("saddle-escape.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = h.ctx.clone();
+    h.state_mut().file_chosen(
+        descent::app::files::FileAction::ExportImage,
+        dir.path().to_path_buf(),
+        &ctx,
+    );
+    wait_until(&mut h, "the export to end", |app| !app.files().exporting());
+    let status = h.state().files().status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("cannot write"),
+        "{}",
+        status.text
+    );
+    assert!(
+        h.query_all_by_label_contains("export failed")
+            .next()
+            .is_some()
+    );
+}
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl eframe::egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+/// Dropping a .ron file opens it; dropping anything else says why not and
+/// keeps the scenario.
+#[test]
+fn dropping_a_preset_opens_it() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let lesson = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/saddle-escape.ron");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(lesson)));
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state().preset().title,
+        descent::preset::Preset::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/saddle-escape.ron")
+        )
+        .unwrap()
+        .title
+    );
+    let title = h.state().preset().title.clone();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"),
+        )));
+    h.step();
+    h.step();
+    assert_eq!(h.state().preset().title, title, "the scenario is kept");
+    assert!(
+        h.query_all_by_label_contains("not a preset")
+            .next()
+            .is_some()
+    );
+}

@@ -6,6 +6,7 @@
 //! to the preset sends the whole scenario to the simulation thread, which
 //! recomputes the horizon while the play head reveals it.
 
+pub mod files;
 pub mod panels;
 mod screenshot;
 pub mod session;
@@ -47,6 +48,8 @@ pub struct DescentApp {
     screenshot_done: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// The preset did not validate; shown instead of running.
     invalid: Option<String>,
+    /// File dialogs, exports and their status line.
+    files: files::Files,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -107,6 +110,95 @@ impl DescentApp {
             screenshot_sent: false,
             screenshot_done: std::sync::Arc::default(),
             invalid: None,
+            files: files::Files::default(),
+        }
+    }
+
+    /// Dialogs, exports and the last file outcome.
+    pub fn files(&self) -> &files::Files {
+        &self.files
+    }
+
+    /// Carries out a File-menu action on `path` (what the dialog returns).
+    pub fn file_chosen(&mut self, action: files::FileAction, path: PathBuf, ctx: &egui::Context) {
+        use crate::export::job::{ExportKind, ExportRequest};
+        use files::FileAction;
+        let kind = match action {
+            FileAction::Open => {
+                self.open_path(&path);
+                return;
+            }
+            FileAction::Save => {
+                match self.preset.save(&path) {
+                    Ok(()) => self.files.report(format!("saved {}", path.display())),
+                    Err(e) => self.files.report_error(e.to_string()),
+                }
+                return;
+            }
+            FileAction::ExportImage => {
+                ExportKind::Picture(crate::export::picture::PictureOptions {
+                    log_loss: self.state.log_loss,
+                    ..Default::default()
+                })
+            }
+            FileAction::ExportGif => ExportKind::Gif(crate::export::animation::GifOptions {
+                picture: crate::export::picture::PictureOptions {
+                    log_loss: self.state.log_loss,
+                    ..crate::export::animation::GifOptions::default().picture
+                },
+                ..Default::default()
+            }),
+            FileAction::ExportCsv => ExportKind::Trajectories,
+            FileAction::ExportStateCsv => ExportKind::States,
+        };
+        self.files.export(
+            ExportRequest {
+                preset: self.preset.clone(),
+                base_dir: self.state.base_dir.clone(),
+                view: self.state.view,
+                path,
+                kind,
+            },
+            ctx,
+        );
+    }
+
+    /// Opens a preset file; a bad file is reported and the current scenario kept.
+    pub fn open_path(&mut self, path: &std::path::Path) {
+        match Preset::load(path) {
+            Ok(preset) => {
+                self.open_lesson(preset);
+                self.state.base_dir = path
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), PathBuf::from);
+                self.preset_changed();
+                self.files.report(format!("opened {}", path.display()));
+            }
+            Err(e) => self.files.report_error(e.to_string()),
+        }
+    }
+
+    /// Opens a dropped `.ron` file; anything else is reported.
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if let Some(path) = dropped.first() {
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+            {
+                self.open_path(&path.clone());
+            } else {
+                self.files.report_error(format!(
+                    "{}: not a preset (drop a .ron file)",
+                    path.display()
+                ));
+            }
         }
     }
 
@@ -134,7 +226,14 @@ impl DescentApp {
         egui::Panel::top("transport").show(ui, |ui| {
             ui.add_space(4.0);
             let mut lesson = None;
+            let mut file_action = None;
             egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| {
+                    if let Some(action) = files::Files::menu(ui) {
+                        file_action = Some(action);
+                        ui.close();
+                    }
+                });
                 ui.menu_button("Lessons", |ui| {
                     for (_, preset) in crate::lessons::lessons() {
                         if ui
@@ -149,6 +248,9 @@ impl DescentApp {
             });
             if let Some(preset) = lesson {
                 self.open_lesson(preset);
+            }
+            if let Some(action) = file_action {
+                self.files.ask(action, ui.ctx());
             }
             ui.horizontal(|ui| {
                 ui.toggle_value(&mut self.state.show_inspector, "Inspector")
@@ -167,6 +269,7 @@ impl DescentApp {
             for message in self.invalid.iter().chain(&self.session.error) {
                 ui.label(RichText::new(message).color(theme::ERROR));
             }
+            self.files.status_ui(ui);
             ui.add_space(2.0);
         });
     }
@@ -368,6 +471,11 @@ impl DescentApp {
 impl eframe::App for DescentApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.session.drain(Duration::from_millis(6));
+        self.files.poll();
+        if let Some((action, path)) = self.files.chosen() {
+            self.file_chosen(action, path, ctx);
+        }
+        self.dropped_files(ctx);
         self.upload_heat_map(ctx);
         self.keyboard(ctx);
         let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);

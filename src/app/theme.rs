@@ -1,27 +1,17 @@
-//! Colours: the run palette and overlay colours. No other module picks colours.
+//! Colours for the window: the run palette (from [`crate::palette`]) and overlays.
 
 use eframe::egui::Color32;
 
-/// Okabe–Ito, a colour-blind-safe palette, in the order runs get it.
-const PALETTE: [(u8, u8, u8); 8] = [
-    (230, 159, 0),   // orange
-    (86, 180, 233),  // sky blue
-    (204, 121, 167), // reddish purple
-    (0, 158, 115),   // bluish green
-    (240, 228, 66),  // yellow
-    (0, 114, 178),   // blue
-    (213, 94, 0),    // vermillion
-    (255, 255, 255), // white
-];
+use crate::palette;
 
 /// The palette colour for run `index`, as (r, g, b).
 pub fn palette_rgb(index: usize) -> (u8, u8, u8) {
-    PALETTE[index % PALETTE.len()]
+    palette::run_rgb(index, None)
 }
 
 /// The colour of run `index`, or its chosen one.
 pub fn run_color(index: usize, chosen: Option<(u8, u8, u8)>) -> Color32 {
-    let (r, g, b) = chosen.unwrap_or_else(|| palette_rgb(index));
+    let (r, g, b) = palette::run_rgb(index, chosen);
     Color32::from_rgb(r, g, b)
 }
 

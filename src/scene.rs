@@ -1,0 +1,242 @@
+//! What a picture of a simulation shows, independent of how it is drawn: the
+//! view, the sampled loss field, every visible run's path and losses, the
+//! start and the minima. The exporters draw it; nothing here knows egui.
+
+use std::path::Path;
+
+use crate::field::{self, Field, FieldSpec};
+use crate::palette::{self, Rgb};
+use crate::preset::Preset;
+use crate::problem::ViewBox;
+use crate::sim::{SimError, Simulation, Termination};
+
+/// Isolines drawn over the heat map, as in the window.
+const LEVELS: usize = 18;
+
+/// One run as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneRun {
+    /// Legend label.
+    pub label: String,
+    /// Line colour.
+    pub color: Rgb,
+    /// The first two parameters of every recorded row.
+    pub points: Vec<[f64; 2]>,
+    /// The full-data loss of every recorded row.
+    pub losses: Vec<f64>,
+    /// "diverged at step k" and the like; `None` while running or at the horizon.
+    pub status: Option<String>,
+}
+
+/// Everything a surface or loss picture shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scene {
+    /// The preset's title (or the problem's name).
+    pub title: String,
+    /// Names of the two plotted parameters.
+    pub axis_names: [String; 2],
+    /// The region of parameter space shown.
+    pub view: ViewBox,
+    /// The loss sampled over `view` (two-parameter problems only).
+    pub field: Option<Field>,
+    /// Visible runs, in preset order.
+    pub runs: Vec<SceneRun>,
+    /// The common start point.
+    pub start: Option<[f64; 2]>,
+    /// Known minima inside or near the view.
+    pub minima: Vec<[f64; 2]>,
+    /// The step horizon.
+    pub horizon: u64,
+}
+
+impl Scene {
+    /// Runs `preset` to its horizon and samples its field on a grid
+    /// `resolution` samples across over the problem's view.
+    pub fn from_preset(
+        preset: &Preset,
+        base_dir: &Path,
+        resolution: usize,
+    ) -> Result<Self, SimError> {
+        let mut sim = Simulation::from_preset(preset, base_dir)?;
+        sim.run_to_end();
+        Ok(Self::from_simulation(preset, &sim, None, None, resolution))
+    }
+
+    /// The picture of `sim` (already advanced), over `view` or the problem's
+    /// own, widened to `aspect` (width / height) when given so that one unit
+    /// is as long across as down, as in the window.
+    pub fn from_simulation(
+        preset: &Preset,
+        sim: &Simulation,
+        view: Option<ViewBox>,
+        aspect: Option<f64>,
+        resolution: usize,
+    ) -> Self {
+        let problem = sim.problem();
+        let two_d = problem.dim() == 2;
+        let runs: Vec<SceneRun> = sim
+            .runs()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| preset.runs.get(*i).is_none_or(|r| r.enabled))
+            .map(|(i, run)| {
+                let t = run.trajectory();
+                let mut points = Vec::with_capacity(t.len());
+                let mut losses = Vec::with_capacity(t.len());
+                for (p, loss) in t.rows() {
+                    points.push([
+                        p.first().copied().unwrap_or(f64::NAN),
+                        p.get(1).copied().unwrap_or(0.0),
+                    ]);
+                    losses.push(loss);
+                }
+                SceneRun {
+                    label: run.setup().label.clone(),
+                    color: palette::run_rgb(i, preset.runs.get(i).and_then(|r| r.color)),
+                    points,
+                    losses,
+                    status: match run.termination() {
+                        None | Some(Termination::MaxSteps) => None,
+                        Some(t) => Some(t.to_string()),
+                    },
+                }
+            })
+            .collect();
+        let start = runs.first().and_then(|r| r.points.first().copied());
+        let view = view
+            .or_else(|| problem.view())
+            .unwrap_or_else(|| fit(&runs));
+        let view = aspect.map_or(view, |a| equal_aspect(view, a));
+        let field = two_d.then(|| {
+            let aspect = (view.y.1 - view.y.0) / (view.x.1 - view.x.0);
+            let cols = resolution.max(8);
+            let rows = ((resolution as f64 * aspect).round() as usize).clamp(8, 4 * cols);
+            field::compute(
+                problem,
+                &FieldSpec {
+                    view,
+                    cols,
+                    rows,
+                    levels: LEVELS,
+                },
+            )
+        });
+        let names = problem.param_names();
+        Self {
+            title: if preset.title.is_empty() {
+                problem.name()
+            } else {
+                preset.title.clone()
+            },
+            axis_names: [
+                names.first().cloned().unwrap_or_else(|| "x".into()),
+                names.get(1).cloned().unwrap_or_else(|| "y".into()),
+            ],
+            view,
+            field,
+            runs,
+            start,
+            minima: problem
+                .minima()
+                .into_iter()
+                .filter_map(|m| Some([*m.point.first()?, *m.point.get(1)?]))
+                .collect(),
+            horizon: sim.horizon(),
+        }
+    }
+
+    /// The most rows any run recorded.
+    pub fn rows(&self) -> usize {
+        self.runs.iter().map(|r| r.points.len()).max().unwrap_or(0)
+    }
+}
+
+/// `view` widened (never narrowed) to width / height = `aspect`, keeping its centre.
+pub fn equal_aspect(view: ViewBox, aspect: f64) -> ViewBox {
+    let (w, h) = (view.x.1 - view.x.0, view.y.1 - view.y.0);
+    if !(aspect.is_finite() && aspect > 0.0 && w > 0.0 && h > 0.0) {
+        return view;
+    }
+    let (cx, cy) = (
+        f64::midpoint(view.x.0, view.x.1),
+        f64::midpoint(view.y.0, view.y.1),
+    );
+    let (w, h) = if w / h < aspect {
+        (h * aspect, h)
+    } else {
+        (w, w / aspect)
+    };
+    ViewBox {
+        x: (cx - w / 2.0, cx + w / 2.0),
+        y: (cy - h / 2.0, cy + h / 2.0),
+    }
+}
+
+/// A box around every finite point, with a margin, for problems without a view.
+fn fit(runs: &[SceneRun]) -> ViewBox {
+    let mut view = ViewBox {
+        x: (f64::INFINITY, f64::NEG_INFINITY),
+        y: (f64::INFINITY, f64::NEG_INFINITY),
+    };
+    for p in runs.iter().flat_map(|r| &r.points) {
+        if p[0].is_finite() && p[1].is_finite() {
+            view.x = (view.x.0.min(p[0]), view.x.1.max(p[0]));
+            view.y = (view.y.0.min(p[1]), view.y.1.max(p[1]));
+        }
+    }
+    if !(view.x.0.is_finite() && view.y.0.is_finite()) {
+        return ViewBox {
+            x: (-1.0, 1.0),
+            y: (-1.0, 1.0),
+        };
+    }
+    let pad = |(a, b): (f64, f64)| {
+        let m = ((b - a) * 0.1).max(1e-3);
+        (a - m, b + m)
+    };
+    ViewBox {
+        x: pad(view.x),
+        y: pad(view.y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scene_holds_every_visible_run_and_the_field() {
+        let mut preset = Preset::from_ron_str(
+            "(problem: Surface(Himmelblau), steps: 50, runs: [(optimizer: Adam(lr: 0.1)), (optimizer: Sgd(lr: 0.01)), (optimizer: Sgd(lr: 0.02))])",
+            "t",
+        )
+        .unwrap();
+        preset.runs[1].enabled = false;
+        let scene = Scene::from_preset(&preset, Path::new("."), 64).unwrap();
+        assert_eq!(scene.runs.len(), 2);
+        assert_eq!(
+            scene.runs[1].color,
+            palette::RUNS[2],
+            "colours keep the run index"
+        );
+        assert_eq!(scene.rows(), 51);
+        assert_eq!(scene.minima.len(), 4);
+        let field = scene.field.as_ref().unwrap();
+        assert_eq!(field.spec.cols, 64);
+        assert_eq!(field.rgba.len(), 4 * field.spec.cols * field.spec.rows);
+    }
+
+    #[test]
+    fn equal_aspect_widens_the_short_side_only() {
+        let square = ViewBox {
+            x: (-1.0, 1.0),
+            y: (0.0, 2.0),
+        };
+        let wide = equal_aspect(square, 2.0);
+        assert_eq!(wide.x, (-2.0, 2.0));
+        assert_eq!(wide.y, (0.0, 2.0));
+        let tall = equal_aspect(square, 0.5);
+        assert_eq!(tall.x, (-1.0, 1.0));
+        assert_eq!(tall.y, (-1.0, 3.0));
+    }
+}
