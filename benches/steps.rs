@@ -29,6 +29,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
                 label: format!("run {i}"),
                 optimizer,
                 schedule: Schedule::Constant,
+                start: None,
             })
             .collect(),
     }

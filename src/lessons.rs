@@ -35,6 +35,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../presets/custom-formula.ron"),
     ),
     (
+        "himmelblau-four-minima.ron",
+        include_str!("../presets/himmelblau-four-minima.ron"),
+    ),
+    (
         "linreg-gd-vs-adam.ron",
         include_str!("../presets/linreg-gd-vs-adam.ron"),
     ),

@@ -76,6 +76,9 @@ pub struct RunSpec {
     /// Colour in the window and exports, as (r, g, b); `None` picks from the palette.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<(u8, u8, u8)>,
+    /// This run's own start instead of the preset's (for lessons on basins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Point>,
 }
 
 fn yes() -> bool {
@@ -260,15 +263,8 @@ impl Preset {
             );
         }
         c.nested("problem", |c| self.problem.check(c));
-        if let Some(Point(start)) = &self.start {
-            for (i, v) in start.iter().enumerate() {
-                if c.finite(&format!("start.{i}"), *v) && v.abs() > 1e6 {
-                    c.fail(
-                        &format!("start.{i}"),
-                        format!("must be within ±1e6, got {v}"),
-                    );
-                }
-            }
+        if let Some(start) = &self.start {
+            start.check("start", &mut c);
         }
         if self.steps == 0 {
             c.fail("steps", "must be at least 1, got 0");
@@ -335,8 +331,23 @@ impl Preset {
                     label: r.display_label().to_owned(),
                     optimizer: r.optimizer,
                     schedule: r.schedule.clone(),
+                    start: r.start.as_ref().map(|p| p.0.clone()),
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Point {
+    /// Every coordinate finite and within ±1e6.
+    fn check(&self, name: &str, c: &mut Checker) {
+        for (i, v) in self.0.iter().enumerate() {
+            if c.finite(&format!("{name}.{i}"), *v) && v.abs() > 1e6 {
+                c.fail(
+                    &format!("{name}.{i}"),
+                    format!("must be within ±1e6, got {v}"),
+                );
+            }
         }
     }
 }
@@ -352,6 +363,9 @@ impl RunSpec {
     }
 
     fn check(&self, c: &mut Checker, steps: u64) {
+        if let Some(start) = &self.start {
+            start.check("start", c);
+        }
         c.nested("optimizer", |c| self.optimizer.check(c));
         c.nested("schedule", |c| {
             self.schedule.check(c);

@@ -41,8 +41,8 @@ pub struct Scene {
     pub field: Option<Field>,
     /// Visible runs, in preset order.
     pub runs: Vec<SceneRun>,
-    /// The common start point.
-    pub start: Option<[f64; 2]>,
+    /// Every distinct start point (runs may have their own).
+    pub starts: Vec<[f64; 2]>,
     /// Known minima inside or near the view.
     pub minima: Vec<[f64; 2]>,
     /// The step horizon.
@@ -102,7 +102,12 @@ impl Scene {
                 }
             })
             .collect();
-        let start = runs.first().and_then(|r| r.points.first().copied());
+        let mut starts: Vec<[f64; 2]> = Vec::new();
+        for p in runs.iter().filter_map(|r| r.points.first()) {
+            if !starts.contains(p) {
+                starts.push(*p);
+            }
+        }
         let view = view
             .or_else(|| problem.view())
             .unwrap_or_else(|| fit(&runs));
@@ -135,7 +140,7 @@ impl Scene {
             view,
             field,
             runs,
-            start,
+            starts,
             minima: problem
                 .minima()
                 .into_iter()

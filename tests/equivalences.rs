@@ -25,6 +25,7 @@ fn trajectory(
             label: "run".into(),
             optimizer,
             schedule: Schedule::Constant,
+            start: None,
         }],
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
@@ -198,6 +199,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
             label: "look-ahead".into(),
             optimizer: textbook,
             schedule: Schedule::Constant,
+            start: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -75,6 +75,7 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
             label: case.name.clone(),
             optimizer: config,
             schedule: case.schedule.clone(),
+            start: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

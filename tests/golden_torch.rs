@@ -127,6 +127,7 @@ fn simulate(case: &Case) -> Simulation {
             label: case.name.clone(),
             optimizer: case.optimizer,
             schedule: case.schedule.clone(),
+            start: None,
         }],
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
@@ -338,6 +339,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
                 schedule: Schedule::Constant,
                 enabled: true,
                 color: None,
+                start: None,
             }],
         };
         let keys: Vec<&str> = case["state"]

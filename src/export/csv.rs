@@ -103,6 +103,7 @@ mod tests {
                 label: "SGD, \"plain\"".into(),
                 optimizer: OptimizerConfig::Sgd(Sgd::default()),
                 schedule: Schedule::Constant,
+                start: None,
             }],
         };
         let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -283,6 +283,46 @@ fn draw<DB: DrawingBackend>(
 /// The surface chart's coordinates.
 type SurfaceChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
+/// The start diamonds and the minima crosses.
+fn draw_markers<DB: DrawingBackend>(
+    chart: &mut SurfaceChart<'_, DB>,
+    scene: &Scene,
+    s: f64,
+    line_width: u32,
+) -> DrawResult<(), DB> {
+    let view = scene.view;
+    let r = (7.0 * s) as i32;
+    let diamond = vec![(0, -r), (r, 0), (0, r), (-r, 0), (0, -r)];
+    chart.draw_series(
+        scene
+            .starts
+            .iter()
+            .filter(|p| inside(view, p[0], p[1]))
+            .map(|p| {
+                EmptyElement::at((p[0], p[1]))
+                    + PathElement::new(
+                        diamond.clone(),
+                        rgb(palette::START).stroke_width(line_width),
+                    )
+            }),
+    )?;
+    let cross = (7.0 * s) as i32;
+    chart.draw_series(
+        scene
+            .minima
+            .iter()
+            .filter(|m| inside(view, m[0], m[1]))
+            .map(|m| {
+                Cross::new(
+                    (m[0], m[1]),
+                    cross,
+                    rgb(palette::MINIMUM).stroke_width(line_width),
+                )
+            }),
+    )?;
+    Ok(())
+}
+
 /// Every run's path up to the play head, its end dot and its legend entry.
 fn draw_paths<DB: DrawingBackend>(
     chart: &mut SurfaceChart<'_, DB>,
@@ -469,30 +509,7 @@ fn draw_surface<DB: DrawingBackend>(
         (view.y.1 - view.y.0) / f64::from(rect.3),
     );
     draw_paths(&mut chart, scene, options, pixel, line_width)?;
-    if let Some([x, y]) = scene.start
-        && inside(view, x, y)
-    {
-        let r = (7.0 * s) as i32;
-        let diamond = vec![(0, -r), (r, 0), (0, r), (-r, 0), (0, -r)];
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((x, y))
-                + PathElement::new(diamond, rgb(palette::START).stroke_width(line_width)),
-        ))?;
-    }
-    let cross = (7.0 * s) as i32;
-    chart.draw_series(
-        scene
-            .minima
-            .iter()
-            .filter(|m| inside(view, m[0], m[1]))
-            .map(|m| {
-                Cross::new(
-                    (m[0], m[1]),
-                    cross,
-                    rgb(palette::MINIMUM).stroke_width(line_width),
-                )
-            }),
-    )?;
+    draw_markers(&mut chart, scene, s, line_width)?;
     if !scene.runs.is_empty() {
         chart
             .configure_series_labels()
@@ -545,15 +562,36 @@ fn inside(view: ViewBox, x: f64, y: f64) -> bool {
 /// Whether the loss axis is log10, and its range: fixed over the whole
 /// horizon so animation frames do not jump, capped near the highest starting
 /// loss so a divergence does not flatten every other curve.
-fn loss_axis(scene: &Scene, want_log: bool) -> (bool, f64, f64) {
-    let positive = scene
-        .runs
-        .iter()
-        .flat_map(|r| &r.losses)
-        .filter(|l| l.is_finite())
-        .all(|&l| l > 0.0);
-    let log = want_log && positive;
-    let value = |l: f64| if log { l.log10() } else { l };
+fn loss_axis(scene: &Scene, want_log: bool) -> LossAxis {
+    let finite_losses = || {
+        scene
+            .runs
+            .iter()
+            .flat_map(|r| &r.losses)
+            .copied()
+            .filter(|l| l.is_finite())
+    };
+    // As in the window: losses at or below zero are shown relative to the
+    // lowest, and zeros sit at the smallest positive value drawn.
+    let lowest = finite_losses().fold(f64::INFINITY, f64::min);
+    let shift = if lowest.is_finite() && lowest <= 0.0 {
+        -lowest
+    } else {
+        0.0
+    };
+    let floor = finite_losses()
+        .map(|l| l + shift)
+        .filter(|&l| l > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let log = want_log && floor.is_finite();
+    let axis = LossAxis {
+        log,
+        shift,
+        floor,
+        lo: 0.0,
+        hi: 1.0,
+    };
+    let value = |l: f64| axis.value(l);
     // Fixed axes (the whole horizon), so animation frames do not jump; the
     // top is capped at the highest starting loss so a divergence does not
     // flatten every other curve.
@@ -591,7 +629,37 @@ fn loss_axis(scene: &Scene, want_log: bool) -> (bool, f64, f64) {
     } else {
         (0.0, 1.0)
     };
-    (log, lo, hi)
+    LossAxis { lo, hi, ..axis }
+}
+
+/// How losses map onto the loss plot's y axis.
+#[derive(Clone, Copy, Debug)]
+struct LossAxis {
+    log: bool,
+    /// Added before the log when some loss is ≤ 0.
+    shift: f64,
+    /// The smallest positive shifted loss; zeros are drawn there.
+    floor: f64,
+    lo: f64,
+    hi: f64,
+}
+
+impl LossAxis {
+    fn value(&self, loss: f64) -> f64 {
+        if self.log {
+            (loss + self.shift).max(self.floor).log10()
+        } else {
+            loss
+        }
+    }
+
+    fn title(&self) -> String {
+        match (self.log, self.shift > 0.0) {
+            (true, true) => format!("log10 (loss + {})", crate::format::compact(self.shift)),
+            (true, false) => "log10 loss".to_owned(),
+            (false, _) => "loss".to_owned(),
+        }
+    }
 }
 
 fn draw_loss<DB: DrawingBackend>(
@@ -601,8 +669,9 @@ fn draw_loss<DB: DrawingBackend>(
     legend: bool,
 ) -> DrawResult<(), DB> {
     let s = options.scale();
-    let (log, lo, hi) = loss_axis(scene, options.log_loss);
-    let value = |l: f64| if log { l.log10() } else { l };
+    let axis = loss_axis(scene, options.log_loss);
+    let (lo, hi) = (axis.lo, axis.hi);
+    let value = |l: f64| axis.value(l);
     let x_max = (scene.rows().saturating_sub(1)).max(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .margin((12.0 * s) as i32)
@@ -617,7 +686,7 @@ fn draw_loss<DB: DrawingBackend>(
         .label_style(font(14.0 * s, palette::TEXT))
         .axis_desc_style(font(16.0 * s, palette::TEXT))
         .x_desc("step")
-        .y_desc(text(if log { "log10 loss" } else { "loss" }))
+        .y_desc(text(&axis.title()))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .draw()?;
     let bounds = ViewBox {

@@ -95,10 +95,30 @@ impl Simulation {
         let capacity = usize::try_from(setup.steps.saturating_add(1))
             .unwrap_or(usize::MAX)
             .min(MAX_RESERVED_ROWS);
+        if let Some(own) = setup
+            .runs
+            .iter()
+            .filter_map(|r| r.start.as_ref())
+            .find(|s| s.len() != dim)
+        {
+            return Err(SimError::StartDimension {
+                expected: dim,
+                names: problem.param_names().join(", "),
+                got: own.len(),
+            });
+        }
         let runs = setup
             .runs
             .into_iter()
-            .map(|r| Run::new(r, &start, problem.as_ref(), capacity))
+            .map(|r| {
+                let own = r.start.clone();
+                Run::new(
+                    r,
+                    own.as_deref().unwrap_or(&start),
+                    problem.as_ref(),
+                    capacity,
+                )
+            })
             .collect();
         Ok(Self {
             problem,
@@ -258,6 +278,7 @@ mod tests {
             label: label.into(),
             optimizer,
             schedule: Schedule::Constant,
+            start: None,
         }
     }
 

@@ -47,6 +47,8 @@ pub struct RunSetup {
     pub optimizer: OptimizerConfig,
     /// Learning-rate schedule.
     pub schedule: Schedule,
+    /// This run's own start instead of the simulation's (basin lessons).
+    pub start: Option<Vec<f64>>,
 }
 
 /// A run's optimizer, schedule, current parameters and recorded path.

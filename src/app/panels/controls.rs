@@ -101,6 +101,7 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
                 schedule: Schedule::Constant,
                 enabled: true,
                 color: None,
+                start: None,
             });
             changes.preset = true;
         }
