@@ -369,6 +369,15 @@ impl DescentApp {
                     })
             }
         };
+        let mut starts: Vec<[f64; 2]> = start.into_iter().collect();
+        for own in self.preset.runs.iter().filter(|r| r.enabled) {
+            if let Some(Point(p)) = &own.start
+                && let [x, y] = p.as_slice()
+                && !starts.contains(&[*x, *y])
+            {
+                starts.push([*x, *y]);
+            }
+        }
         let reset_view = if let Some(view) = self.initial_view.take() {
             Some(view)
         } else if self.reset_view && self.session.finished_starting() {
@@ -415,7 +424,7 @@ impl DescentApp {
                         tracks: &self.session.tracks,
                         preset: &self.preset,
                         head: self.playback.head,
-                        start,
+                        starts,
                         minima: &minima,
                         reset_view,
                         axis_names,

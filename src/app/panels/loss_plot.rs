@@ -45,8 +45,19 @@ pub fn show(
         0.0
     };
     // Shifted curves touch zero at the lowest point: keep them nine decades below the shift.
+    // A loss of exactly zero sits at the smallest positive loss drawn, not at 1e-300.
+    let smallest_positive = tracks
+        .iter()
+        .flat_map(|t| {
+            t.decimated(t.len().saturating_sub(1), MAX_DRAWN_POINTS)
+                .map(|(_, _, l)| l)
+        })
+        .filter(|l| l.is_finite() && *l > 0.0)
+        .fold(f64::INFINITY, f64::min);
     let floor = if shift > 0.0 {
         1e-9 * (1.0 + shift)
+    } else if smallest_positive.is_finite() {
+        smallest_positive
     } else {
         1e-300
     };

@@ -28,8 +28,8 @@ pub struct SurfaceInput<'a> {
     pub preset: &'a Preset,
     /// The row to show.
     pub head: usize,
-    /// The start point.
-    pub start: Option<[f64; 2]>,
+    /// Every distinct start point (the preset's and runs' own).
+    pub starts: Vec<[f64; 2]>,
     /// Known minima.
     pub minima: &'a [Minimum],
     /// Force the view to this box (new problem, first frame).
@@ -154,9 +154,9 @@ fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) 
 
 /// The start point and the known minima.
 fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) {
-    if let Some(start) = input.start {
+    if !input.starts.is_empty() {
         plot_ui.points(
-            Points::new("Start", vec![start])
+            Points::new("Start", input.starts.clone())
                 .color(theme::START)
                 .radius(6.0)
                 .shape(MarkerShape::Diamond)
