@@ -8,6 +8,7 @@ mod clip;
 pub mod csv;
 pub mod job;
 pub mod picture;
+mod text;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
