@@ -1,5 +1,6 @@
 //! Steps per second with trajectory recording, for every optimizer on
-//! Rosenbrock and on mini-batch linear regression (100 points, batch 10).
+//! Rosenbrock and on mini-batch linear regression (100 points, batch 10),
+//! and Adam on an MLP 2-16-16-1 with 1 000 moons points (batch 32).
 //!
 //! Run with `cargo bench --bench steps`. Throughput is reported in steps
 //! (one step of one run = one element).
@@ -12,7 +13,9 @@ use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use descent::optim::{OptimizerConfig, Schedule};
-use descent::problem::{LineDataSource, LinearRegression, Problem, Surface};
+use descent::problem::{
+    Activation, ClassDataSource, LineDataSource, LinearRegression, Network, Problem, Surface,
+};
 use descent::sim::{RunSetup, SimSetup, Simulation};
 
 const STEPS: u64 = 20_000;
@@ -110,5 +113,40 @@ fn eight_runs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, rosenbrock, linear_regression, eight_runs);
+/// The MLP 2-16-16-1 (tanh) on 1 000 moons points, mini-batches of 32, Adam.
+/// Each step also records the full-data loss (1 000 forward passes).
+fn mlp_moons(c: &mut Criterion) {
+    let data = ClassDataSource::Moons {
+        n: 1000,
+        noise: 0.1,
+        seed: 0,
+    }
+    .load(Path::new("."))
+    .unwrap();
+    let problem: Arc<dyn Problem> = Arc::new(Network::new(data, &[16, 16], Activation::Tanh, 0));
+    let adam = OptimizerConfig::catalogue()[3];
+    let steps = 500;
+    let mut group = c.benchmark_group("mlp_2_16_16_1_moons_1000_batch_32");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(steps));
+    group.bench_function("Adam", |b| {
+        b.iter_batched(
+            || Simulation::new(Arc::clone(&problem), setup(adam, 1, Some(32))).unwrap(),
+            |mut sim| {
+                sim.advance(steps);
+                black_box(sim)
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    rosenbrock,
+    linear_regression,
+    eight_runs,
+    mlp_moons
+);
 criterion_main!(benches);

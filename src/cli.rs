@@ -440,6 +440,9 @@ fn run(
     }
 }
 
+/// Parameters listed per run in the summary; the CSV has them all.
+const SUMMARY_PARAMS: usize = 4;
+
 fn summary(preset: &Preset, sim: &Simulation, origin: Option<&str>) -> io::Result<()> {
     let mut out = io::stdout().lock();
     let title = if preset.title.is_empty() {
@@ -469,12 +472,16 @@ fn summary(preset: &Preset, sim: &Simulation, origin: Option<&str>) -> io::Resul
         let status = run
             .termination()
             .map_or_else(|| "running".to_owned(), |t| t.to_string());
-        let at = names
+        let mut at = names
             .iter()
             .zip(params)
+            .take(SUMMARY_PARAMS)
             .map(|(n, v)| format!("{n}={}", crate::format::compact(*v)))
             .collect::<Vec<_>>()
             .join(", ");
+        if params.len() > SUMMARY_PARAMS {
+            at = format!("{at}, … ({} parameters)", params.len());
+        }
         writeln!(
             out,
             "  {:<width$}  {status:<22} loss {loss:<13.6e} at {at}",

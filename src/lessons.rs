@@ -74,6 +74,14 @@ pub const LESSONS: &[(&str, &str)] = &[
         "saddle-escape.ron",
         include_str!("../presets/saddle-escape.ron"),
     ),
+    (
+        "logistic-two-blobs.ron",
+        include_str!("../presets/logistic-two-blobs.ron"),
+    ),
+    (
+        "mlp-spiral-sgd-vs-adam.ron",
+        include_str!("../presets/mlp-spiral-sgd-vs-adam.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

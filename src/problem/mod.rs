@@ -1,9 +1,11 @@
 //! Loss functions the optimizers run on: 2-D surfaces and small models on data.
 
+mod classes;
 mod dataset;
 mod expression;
 pub mod functions;
 mod linear;
+mod network;
 mod surface;
 
 use std::fmt;
@@ -12,9 +14,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use classes::{ClassData, ClassDataSource, parse_class_csv};
 pub use dataset::{DataError, LineData, LineDataSource};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
+pub use network::{Activation, Network};
 pub use surface::Surface;
 
 use crate::validate::Checker;
@@ -96,6 +100,30 @@ pub enum ProblemConfig {
     LinearRegression(LinearRegressionConfig),
     /// A typed formula: `Expression(formula: "sin(x)*cos(y) + 0.1*(x^2+y^2)")`.
     Expression(ExpressionConfig),
+    /// A classifier on labelled points: logistic regression (no hidden layers,
+    /// 2 classes), softmax regression (no hidden layers, K classes) or an MLP:
+    /// `Classification(data: Moons(n: 200), hidden: [16, 16], activation: Tanh)`.
+    Classification(ClassificationConfig),
+}
+
+/// Most hidden layers, and most units in one.
+pub const MAX_HIDDEN: (usize, usize) = (3, 32);
+
+/// Settings of a classification problem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationConfig {
+    /// The labelled points.
+    pub data: ClassDataSource,
+    /// Widths of the hidden layers (none: logistic or softmax regression).
+    #[serde(default)]
+    pub hidden: Vec<usize>,
+    /// The hidden layers' nonlinearity.
+    #[serde(default)]
+    pub activation: Activation,
+    /// Seed of the default (torch-style) initial weights.
+    #[serde(default)]
+    pub init_seed: u64,
 }
 
 /// Settings of the linear-regression problem.
@@ -124,12 +152,18 @@ impl ProblemConfig {
             Self::Surface(s) => Arc::new(*s),
             Self::LinearRegression(c) => Arc::new(LinearRegression::new(c.data.load(base_dir)?)),
             Self::Expression(e) => Arc::new(ExpressionSurface::parse(&e.formula, e.view)?),
+            Self::Classification(c) => Arc::new(Network::new(
+                c.data.load(base_dir)?,
+                &c.hidden,
+                c.activation,
+                c.init_seed,
+            )),
         })
     }
 
     /// Whether the problem has data to draw mini-batches from.
     pub fn has_data(&self) -> bool {
-        matches!(self, Self::LinearRegression(_))
+        matches!(self, Self::LinearRegression(_) | Self::Classification(_))
     }
 
     /// Range checks on the problem's parameters.
@@ -137,6 +171,24 @@ impl ProblemConfig {
         match self {
             Self::Surface(s) => s.check(c),
             Self::LinearRegression(l) => c.nested("data", |c| l.data.check(c)),
+            Self::Classification(k) => {
+                c.nested("data", |c| k.data.check(c));
+                let (layers, width) = MAX_HIDDEN;
+                if k.hidden.len() > layers {
+                    c.fail(
+                        "hidden",
+                        format!("at most {layers} hidden layers, got {}", k.hidden.len()),
+                    );
+                }
+                for (i, &units) in k.hidden.iter().enumerate() {
+                    if !(1..=width).contains(&units) {
+                        c.fail(
+                            &format!("hidden.{i}"),
+                            format!("must be between 1 and {width} units, got {units}"),
+                        );
+                    }
+                }
+            }
             Self::Expression(e) => {
                 if let Err(err) = ExpressionSurface::parse(&e.formula, e.view) {
                     c.fail("formula", err.to_string());

@@ -208,6 +208,8 @@ fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes
         ProblemConfig::Surface(s) => s.name().to_owned(),
         ProblemConfig::LinearRegression(_) => "Linear regression".to_owned(),
         ProblemConfig::Expression(_) => CUSTOM.to_owned(),
+        ProblemConfig::Classification(c) if c.hidden.is_empty() => "Linear classifier".to_owned(),
+        ProblemConfig::Classification(_) => "MLP classifier".to_owned(),
     };
     egui::ComboBox::from_label("Problem")
         .selected_text(&current)
@@ -257,6 +259,9 @@ fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes
     }
     ui.horizontal(|ui| {
         match &preset.start {
+            Some(Point(p)) if p.len() > 4 => {
+                ui.label(format!("Start: {} given parameters", p.len()));
+            }
             Some(Point(p)) => {
                 let text = p
                     .iter()
