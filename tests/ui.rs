@@ -665,3 +665,37 @@ fn dropping_a_preset_opens_it() {
             .is_some()
     );
 }
+
+/// A classifier's Data view shows its classes and, off the UI thread, the
+/// chosen run's decision map; a regression's shows each run's fitted line.
+#[test]
+fn the_data_view_shows_classes_and_the_decision_map() {
+    let mut h = harness("logistic-two-blobs.ron");
+    assert!(
+        h.query_by_label("class 0").is_none(),
+        "parameter view first"
+    );
+    h.get_by_label("Data").click();
+    h.step();
+    wait_until(&mut h, "a decision map", DescentApp::has_decision_map);
+    assert!(h.query_by_label("class 0").is_some());
+    assert!(h.query_by_label("class 1").is_some());
+    assert!(h.query_by_label("Decision map of").is_some());
+
+    let mut h = harness("linreg-gd-vs-adam.ron");
+    let before = h.query_all_by_label("GD").count();
+    h.get_by_label("Data").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("data").is_some(), "the points");
+    assert!(
+        h.query_by_label("Start").is_none(),
+        "the parameter view's legend is gone"
+    );
+    assert_eq!(
+        h.query_all_by_label("GD").count(),
+        before,
+        "GD's legend entry is now its fitted line's"
+    );
+    assert!(!h.state().has_decision_map(), "no map for a regression");
+}

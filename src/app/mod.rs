@@ -43,6 +43,12 @@ pub struct DescentApp {
     initial_view: Option<ViewBox>,
     heat_map: Option<(egui::TextureHandle, ViewBox)>,
     heat_map_source: Option<ViewBox>,
+    /// The decision map texture and the box it covers.
+    decision_map: Option<(egui::TextureHandle, ViewBox)>,
+    /// The data view should fit the data on its next frame.
+    data_reset: bool,
+    /// The last decision map asked for: parameters, box and size.
+    last_decision_request: Option<(Vec<f64>, ViewBox, (usize, usize))>,
     ready_frames: u32,
     screenshot_sent: bool,
     screenshot_done: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -106,12 +112,20 @@ impl DescentApp {
             initial_view,
             heat_map: None,
             heat_map_source: None,
+            decision_map: None,
+            data_reset: true,
+            last_decision_request: None,
             ready_frames: 0,
             screenshot_sent: false,
             screenshot_done: std::sync::Arc::default(),
             invalid: None,
             files: files::Files::default(),
         }
+    }
+
+    /// Whether the data view has a decision map to show.
+    pub fn has_decision_map(&self) -> bool {
+        self.decision_map.is_some()
     }
 
     /// Dialogs, exports and the last file outcome.
@@ -279,6 +293,7 @@ impl DescentApp {
         self.preset = preset;
         self.state.base_dir = crate::lessons::lessons_dir();
         self.reset_view = true;
+        self.data_reset = true;
         self.heat_map = None;
         self.playback = Playback {
             follow_end: true,
@@ -346,14 +361,70 @@ impl DescentApp {
         self.heat_map_source = Some(field.spec.view);
     }
 
-    /// The central surface view.
-    fn surface_panel(&mut self, ui: &mut egui::Ui) -> surface_view::SurfaceOutput {
-        let minima = self
-            .session
-            .problem
-            .as_ref()
-            .map(|p| p.minima())
-            .unwrap_or_default();
+    fn upload_decision_map(&mut self, ctx: &egui::Context) {
+        let Some(map) = self.session.decision.take() else {
+            if self.session.samples.is_none() {
+                self.decision_map = None;
+            }
+            return;
+        };
+        let image = egui::ColorImage::from_rgba_unmultiplied([map.cols, map.rows], &map.rgba);
+        let texture = ctx.load_texture("decision_map", image, egui::TextureOptions::LINEAR);
+        self.decision_map = Some((texture, map.view));
+    }
+
+    /// The data view (points, fitted lines, decision map) in the centre.
+    fn data_panel(&mut self, ui: &mut egui::Ui) {
+        let (Some(samples), Some(problem)) = (&self.session.samples, &self.session.problem) else {
+            return;
+        };
+        let classes = problem.classes().is_some();
+        if classes && self.preset.runs.len() > 1 {
+            let current = self
+                .preset
+                .runs
+                .get(self.state.boundary_run)
+                .map_or_else(String::new, |r| r.display_label().to_owned());
+            egui::ComboBox::from_label("Decision map of")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (i, run) in self.preset.runs.iter().enumerate() {
+                        ui.selectable_value(&mut self.state.boundary_run, i, run.display_label());
+                    }
+                });
+        }
+        let output = panels::data_view::show(
+            ui,
+            &panels::data_view::DataInput {
+                samples,
+                problem: problem.as_ref(),
+                tracks: &self.session.tracks,
+                preset: &self.preset,
+                head: self.playback.head,
+                decision: self.decision_map.as_ref().map(|(t, v)| (t.id(), *v)),
+                reset_view: self.data_reset,
+            },
+        );
+        self.data_reset = false;
+        if classes
+            && let Some(bounds) = output.bounds
+            && let Some(track) = self.session.tracks.get(self.state.boundary_run)
+            && let Some((params, _)) =
+                track.row(self.playback.head.min(track.len().saturating_sub(1)))
+        {
+            let cols = ((output.size_px[0] / 4.0) as usize).clamp(32, 200);
+            let rows = ((output.size_px[1] / 4.0) as usize).clamp(32, 200);
+            let wanted = (params.to_vec(), bounds, (cols, rows));
+            if self.last_decision_request.as_ref() != Some(&wanted) {
+                self.session
+                    .want_decision(wanted.0.clone(), bounds, (cols, rows));
+                self.last_decision_request = Some(wanted);
+            }
+        }
+    }
+
+    /// The preset's start (or the problem's default) and every run's own, once each.
+    fn start_points(&self) -> Vec<[f64; 2]> {
         let start = match &self.preset.start {
             Some(Point(p)) => match p.as_slice() {
                 [x, y] => Some([*x, *y]),
@@ -378,6 +449,28 @@ impl DescentApp {
                 starts.push([*x, *y]);
             }
         }
+        starts
+    }
+
+    /// The central surface view.
+    fn surface_panel(&mut self, ui: &mut egui::Ui) -> surface_view::SurfaceOutput {
+        if self.session.samples.is_some() && self.state.show_data {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.state.show_data, false, "Parameters");
+                    ui.selectable_value(&mut self.state.show_data, true, "Data");
+                });
+                self.data_panel(ui);
+            });
+            return surface_view::SurfaceOutput::default();
+        }
+        let minima = self
+            .session
+            .problem
+            .as_ref()
+            .map(|p| p.minima())
+            .unwrap_or_default();
+        let starts = self.start_points();
         let reset_view = if let Some(view) = self.initial_view.take() {
             Some(view)
         } else if self.reset_view && self.session.finished_starting() {
@@ -407,8 +500,21 @@ impl DescentApp {
         } else {
             Vec::new()
         };
+        let has_data = self.session.samples.is_some();
         egui::CentralPanel::default()
             .show(ui, |ui| {
+                if has_data {
+                    ui.horizontal(|ui| {
+                        let was = self.state.show_data;
+                        ui.selectable_value(&mut self.state.show_data, false, "Parameters")
+                            .on_hover_text("The paths through parameter space");
+                        ui.selectable_value(&mut self.state.show_data, true, "Data")
+                            .on_hover_text("The points, with each run's fit at the play head");
+                        if self.state.show_data && !was {
+                            self.data_reset = true;
+                        }
+                    });
+                }
                 ui.horizontal(|ui| {
                     ui.checkbox(&mut self.state.show_quiver, "Gradient field")
                         .on_hover_text("Arrows of −grad f: the direction plain gradient descent would step");
@@ -486,6 +592,7 @@ impl eframe::App for DescentApp {
         }
         self.dropped_files(ctx);
         self.upload_heat_map(ctx);
+        self.upload_decision_map(ctx);
         self.keyboard(ctx);
         let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
         let last = self.last_row();
@@ -565,6 +672,7 @@ impl eframe::App for DescentApp {
         }
         if changes.problem {
             self.reset_view = true;
+            self.data_reset = true;
             self.heat_map = None;
         }
         if changes.preset {

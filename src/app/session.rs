@@ -99,6 +99,12 @@ pub struct Session {
     field_tag: u64,
     field_tag_requested: u64,
     requested_field: Option<(FieldSpec, u64)>,
+    decisions: Option<crate::data_view::DecisionWorker>,
+    decision_tag: u64,
+    /// The data of a data problem, for the data view.
+    pub samples: Option<crate::data_view::Samples>,
+    /// The latest decision map (classifiers).
+    pub decision: Option<crate::data_view::DecisionMap>,
     tracks_dim: usize,
     started_generation: u64,
     replace_tracks: bool,
@@ -109,6 +115,7 @@ impl Session {
     pub fn new(waker: impl Fn() + Clone + Send + 'static) -> Self {
         let sim = SimHandle::spawn(waker.clone()).ok();
         let fields = field_worker::spawn(waker.clone()).ok();
+        let decisions = crate::data_view::spawn(waker.clone()).ok();
         let inspector = LatestWorker::spawn(
             "descent-inspector",
             |r: InspectRequest| {
@@ -138,6 +145,10 @@ impl Session {
             field_tag: 0,
             field_tag_requested: 0,
             requested_field: None,
+            decisions,
+            decision_tag: 0,
+            samples: None,
+            decision: None,
             tracks_dim: 2,
             started_generation: 0,
             replace_tracks: false,
@@ -190,6 +201,14 @@ impl Session {
             self.inspections = Some(rows);
             changed = true;
         }
+        if let Some((_, map)) = self
+            .decisions
+            .as_ref()
+            .and_then(crate::data_view::DecisionWorker::latest)
+        {
+            self.decision = map;
+            changed = true;
+        }
         if let Some((tag, field)) = self.fields.as_ref().and_then(FieldWorker::latest)
             && tag >= self.field_tag
         {
@@ -215,6 +234,8 @@ impl Session {
                     self.field = None;
                     self.requested_field = None;
                 }
+                self.samples = problem.samples();
+                self.decision = None;
                 self.problem = Some(problem);
                 self.horizon = horizon;
                 // Keep showing the old rows until the new ones arrive.
@@ -325,6 +346,26 @@ impl Session {
                 },
             );
         }
+    }
+
+    /// Asks for the decision map of `params` over `view` (classifiers only).
+    pub fn want_decision(&mut self, params: Vec<f64>, view: ViewBox, size: (usize, usize)) {
+        let (Some(problem), Some(worker)) = (&self.problem, &self.decisions) else {
+            return;
+        };
+        if problem.classes().is_none() {
+            return;
+        }
+        self.decision_tag += 1;
+        worker.request(
+            self.decision_tag,
+            crate::data_view::DecisionRequest {
+                problem: Arc::clone(problem),
+                params,
+                view,
+                size,
+            },
+        );
     }
 
     /// Whether the latest request has been fully answered.

@@ -33,6 +33,10 @@ pub struct AppState {
     pub show_arrows: bool,
     /// What the bottom plot shows.
     pub curve: crate::app::panels::loss_plot::Curve,
+    /// Show the data (points, fits, decision map) instead of parameter space.
+    pub show_data: bool,
+    /// The run whose decision map the data view shows.
+    pub boundary_run: usize,
 }
 
 impl Default for AppState {
@@ -47,6 +51,8 @@ impl Default for AppState {
             show_quiver: false,
             show_arrows: false,
             curve: crate::app::panels::loss_plot::Curve::Loss,
+            show_data: false,
+            boundary_run: 0,
         }
     }
 }

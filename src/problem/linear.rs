@@ -138,6 +138,24 @@ impl Problem for LinearRegression {
         vec![0.0, 0.0]
     }
 
+    fn samples(&self) -> Option<crate::data_view::Samples> {
+        Some(crate::data_view::Samples::Line(
+            self.data
+                .x
+                .iter()
+                .zip(&self.data.y)
+                .map(|(&x, &y)| [x, y])
+                .collect(),
+        ))
+    }
+
+    fn predict(&self, params: &[f64], x: f64) -> Option<f64> {
+        match params {
+            [w, b] => Some(w * x + b),
+            _ => None,
+        }
+    }
+
     fn sample_count(&self) -> Option<usize> {
         Some(self.data.x.len())
     }

@@ -89,6 +89,25 @@ pub trait Problem: Send + Sync + fmt::Debug {
     fn view(&self) -> Option<ViewBox> {
         None
     }
+
+    /// The data, for the data view (`None` for surfaces).
+    fn samples(&self) -> Option<crate::data_view::Samples> {
+        None
+    }
+
+    /// Number of classes, for classifiers.
+    fn classes(&self) -> Option<usize> {
+        None
+    }
+
+    /// A classifier's class probabilities at input `x`, written into `probs`
+    /// (length [`Self::classes`]); others leave `probs` alone.
+    fn class_probabilities(&self, _params: &[f64], _x: [f64; 2], _probs: &mut [f64]) {}
+
+    /// A 1-D regression's prediction at `x`.
+    fn predict(&self, _params: &[f64], _x: f64) -> Option<f64> {
+        None
+    }
 }
 
 /// A problem as written in a preset.

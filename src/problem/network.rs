@@ -366,6 +366,41 @@ impl Problem for Network {
     fn sample_count(&self) -> Option<usize> {
         Some(self.data.points.len())
     }
+
+    fn samples(&self) -> Option<crate::data_view::Samples> {
+        Some(crate::data_view::Samples::Classes {
+            points: self.data.points.clone(),
+            labels: self.data.labels.clone(),
+            classes: self.data.classes,
+        })
+    }
+
+    fn classes(&self) -> Option<usize> {
+        Some(self.data.classes.max(2))
+    }
+
+    fn class_probabilities(&self, params: &[f64], x: [f64; 2], probs: &mut [f64]) {
+        let out = self.sizes[self.sizes.len() - 1];
+        let mut logits = [0.0; super::classes::MAX_CLASSES];
+        let Some(logits) = logits.get_mut(..out) else {
+            return;
+        };
+        if params.len() != self.dim() {
+            probs.fill(f64::NAN);
+            return;
+        }
+        self.logits(params, x, logits);
+        if let ([z], [p0, p1, ..]) = (&*logits, &mut *probs) {
+            *p1 = sigmoid(*z);
+            *p0 = 1.0 - *p1;
+            return;
+        }
+        let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let sum: f64 = logits.iter().map(|z| (z - max).exp()).sum();
+        for (p, z) in probs.iter_mut().zip(logits.iter()) {
+            *p = (z - max).exp() / sum;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! they never compute losses or gradients.
 
 pub mod controls;
+pub mod data_view;
 pub mod inspector;
 pub mod loss_plot;
 pub mod surface_view;

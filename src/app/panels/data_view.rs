@@ -1,0 +1,143 @@
+//! The data view: the samples, each run's fitted line at the play head
+//! (regression) or the chosen run's decision map (classifiers).
+
+use eframe::egui;
+use egui_plot::{Legend, Line, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points};
+
+use crate::app::session::Track;
+use crate::app::theme;
+use crate::data_view::{Samples, class_rgb};
+use crate::preset::Preset;
+use crate::problem::{Problem, ViewBox};
+
+/// What the data view needs.
+#[derive(Debug)]
+pub struct DataInput<'a> {
+    /// The points.
+    pub samples: &'a Samples,
+    /// The problem (for fitted lines).
+    pub problem: &'a dyn Problem,
+    /// Rows per run.
+    pub tracks: &'a [Track],
+    /// Labels, colours and visibility.
+    pub preset: &'a Preset,
+    /// The row to show.
+    pub head: usize,
+    /// The decision map texture and its box.
+    pub decision: Option<(egui::TextureId, ViewBox)>,
+    /// Fit the view to the data this frame.
+    pub reset_view: bool,
+}
+
+/// The box on screen and its size in pixels.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct DataOutput {
+    /// The box now on screen.
+    pub bounds: Option<ViewBox>,
+    /// The plot's size in pixels.
+    pub size_px: [f32; 2],
+}
+
+/// Draws the view.
+pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
+    let classes = matches!(input.samples, Samples::Classes { .. });
+    let mut plot = Plot::new("data_view")
+        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .allow_double_click_reset(false)
+        .show_grid(false);
+    let (x_name, y_name) = if classes { ("x1", "x2") } else { ("x", "y") };
+    plot = plot.x_axis_label(x_name).y_axis_label(y_name);
+    if classes {
+        plot = plot.data_aspect(1.0);
+    }
+    let response = plot.show(ui, |plot_ui| {
+        if input.reset_view {
+            let b = input.samples.bounds();
+            plot_ui.set_plot_bounds(PlotBounds::from_min_max([b.x.0, b.y.0], [b.x.1, b.y.1]));
+        }
+        let bounds = plot_ui.plot_bounds();
+        let view = ViewBox {
+            x: (bounds.min()[0], bounds.max()[0]),
+            y: (bounds.min()[1], bounds.max()[1]),
+        };
+        if let Some((texture, map_view)) = input.decision {
+            let center = PlotPoint::new(
+                f64::midpoint(map_view.x.0, map_view.x.1),
+                f64::midpoint(map_view.y.0, map_view.y.1),
+            );
+            let size = egui::vec2(
+                (map_view.x.1 - map_view.x.0) as f32,
+                (map_view.y.1 - map_view.y.0) as f32,
+            );
+            plot_ui.image(PlotImage::new("", texture, center, size));
+        }
+        match input.samples {
+            Samples::Classes {
+                points,
+                labels,
+                classes,
+            } => {
+                for k in 0..*classes {
+                    let mine: Vec<[f64; 2]> = points
+                        .iter()
+                        .zip(labels)
+                        .filter(|(_, l)| **l == k)
+                        .map(|(p, _)| *p)
+                        .collect();
+                    let (r, g, b) = class_rgb(k);
+                    // A dark rim keeps points visible on their own class's tint.
+                    plot_ui.points(
+                        Points::new("", mine.clone())
+                            .color(egui::Color32::from_gray(10))
+                            .radius(4.2)
+                            .filled(true)
+                            .allow_hover(false),
+                    );
+                    plot_ui.points(
+                        Points::new(format!("class {k}"), mine)
+                            .color(egui::Color32::from_rgb(r, g, b))
+                            .radius(3.0)
+                            .filled(true),
+                    );
+                }
+            }
+            Samples::Line(points) => {
+                plot_ui.points(
+                    Points::new("data", points.clone())
+                        .color(egui::Color32::from_gray(200))
+                        .radius(2.5)
+                        .filled(true),
+                );
+                for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+                    if !run.enabled {
+                        continue;
+                    }
+                    let Some((params, _)) =
+                        track.row(input.head.min(track.len().saturating_sub(1)))
+                    else {
+                        continue;
+                    };
+                    let ends: Option<Vec<[f64; 2]>> = [view.x.0, view.x.1]
+                        .iter()
+                        .map(|&x| input.problem.predict(params, x).map(|y| [x, y]))
+                        .collect();
+                    if let Some(ends) = ends {
+                        plot_ui.line(
+                            Line::new(run.display_label(), PlotPoints::from(ends))
+                                .color(theme::run_color(i, run.color))
+                                .width(2.0),
+                        );
+                    }
+                }
+            }
+        }
+        view
+    });
+    DataOutput {
+        bounds: Some(response.inner),
+        size_px: [
+            response.response.rect.width(),
+            response.response.rect.height(),
+        ],
+    }
+}
