@@ -27,12 +27,14 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
         seed: 0,
         batch_size,
         grad_tol: None,
+        early_stopping: None,
         runs: (0..runs)
             .map(|i| RunSetup {
                 label: format!("run {i}"),
                 optimizer,
                 schedule: Schedule::Constant,
                 start: None,
+                early_stopping: None,
             })
             .collect(),
     }

@@ -12,7 +12,12 @@ use crate::worker::LatestWorker;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Samples {
     /// (x, y) points of a 1-D regression.
-    Line(Vec<[f64; 2]>),
+    Line {
+        /// The points trained on.
+        train: Vec<[f64; 2]>,
+        /// Held-out points (may be empty).
+        validation: Vec<[f64; 2]>,
+    },
     /// Labelled 2-D points.
     Classes {
         /// (x1, x2) per point.
@@ -27,8 +32,9 @@ pub enum Samples {
 impl Samples {
     /// A box around every point, with a 10 % margin.
     pub fn bounds(&self) -> ViewBox {
-        let points = match self {
-            Self::Line(p) | Self::Classes { points: p, .. } => p,
+        let points: Vec<&[f64; 2]> = match self {
+            Self::Line { train, validation } => train.iter().chain(validation).collect(),
+            Self::Classes { points, .. } => points.iter().collect(),
         };
         let mut b = ViewBox {
             x: (f64::INFINITY, f64::NEG_INFINITY),

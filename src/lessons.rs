@@ -82,6 +82,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "mlp-spiral-sgd-vs-adam.ron",
         include_str!("../presets/mlp-spiral-sgd-vs-adam.ron"),
     ),
+    (
+        "overfitting-early-stopping.ron",
+        include_str!("../presets/overfitting-early-stopping.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -54,6 +54,10 @@ pub struct Preset {
     /// Stop a run once ‖g‖₂ falls below this.
     #[serde(default)]
     pub grad_tol: Option<f64>,
+    /// Stop a run when its validation loss stops improving (needs a
+    /// validation split): `Some((patience: 20))`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_stopping: Option<crate::sim::EarlyStopping>,
     /// The optimizers to compare.
     pub runs: Vec<RunSpec>,
 }
@@ -79,6 +83,9 @@ pub struct RunSpec {
     /// This run's own start instead of the preset's (for lessons on basins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Point>,
+    /// This run's own early-stopping rule instead of the preset's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_stopping: Option<crate::sim::EarlyStopping>,
 }
 
 fn yes() -> bool {
@@ -291,6 +298,12 @@ impl Preset {
                 c.fail("batch_size", "only problems with data have mini-batches");
             }
         }
+        if let Some(rule) = &self.early_stopping {
+            if rule.patience == 0 {
+                c.fail("early_stopping.patience", "must be at least 1, got 0");
+            }
+            c.non_negative("early_stopping.min_delta", rule.min_delta);
+        }
         if let Some(tol) = self.grad_tol {
             c.positive("grad_tol", tol);
         }
@@ -324,6 +337,7 @@ impl Preset {
             seed: self.seed,
             batch_size: self.batch_size,
             grad_tol: self.grad_tol,
+            early_stopping: self.early_stopping,
             runs: self
                 .runs
                 .iter()
@@ -332,6 +346,7 @@ impl Preset {
                     optimizer: r.optimizer,
                     schedule: r.schedule.clone(),
                     start: r.start.as_ref().map(|p| p.0.clone()),
+                    early_stopping: r.early_stopping,
                 })
                 .collect(),
         }

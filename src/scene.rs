@@ -24,6 +24,8 @@ pub struct SceneRun {
     pub points: Vec<[f64; 2]>,
     /// The full-data loss of every recorded row.
     pub losses: Vec<f64>,
+    /// The validation loss of every row (empty without a split).
+    pub val: Vec<f64>,
     /// "diverged at step k" and the like; `None` while running or at the horizon.
     pub status: Option<String>,
 }
@@ -95,6 +97,7 @@ impl Scene {
                     color: palette::run_rgb(i, preset.runs.get(i).and_then(|r| r.color)),
                     points,
                     losses,
+                    val: run.val_losses().to_vec(),
                     status: match run.termination() {
                         None | Some(Termination::MaxSteps) => None,
                         Some(t) => Some(t.to_string()),

@@ -355,3 +355,41 @@ fn state_csv_holds_torchs_optimizer_state() {
     );
     assert!(!text.lines().any(|l| l.starts_with("0,Adam,201,")));
 }
+
+/// With a validation split the CSV gains `val_loss`, and an early-stopped run
+/// ends where it stopped.
+#[test]
+fn validation_losses_and_early_stopping_reach_the_csv() {
+    let out = descent(&[
+        "run",
+        &preset("overfitting-early-stopping.ron"),
+        "--csv",
+        "-",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let header = text.lines().next().unwrap();
+    assert!(header.starts_with("run,label,step,theta_0,"), "{header}");
+    assert!(header.ends_with(",theta_12,loss,val_loss"), "{header}");
+    let last_of = |run: &str| {
+        text.lines()
+            .rev()
+            .find(|l| l.starts_with(&format!("{run},")))
+            .unwrap()
+            .split(',')
+            .nth(2)
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+    };
+    assert_eq!(last_of("0"), 3000);
+    assert_eq!(last_of("2"), 1231, "stopped early at 1231");
+    let summary = stdout(&descent(&[
+        "run",
+        &preset("overfitting-early-stopping.ron"),
+    ]));
+    assert!(
+        summary.contains("stopped early at step 1231 (best at 931)"),
+        "{summary}"
+    );
+}

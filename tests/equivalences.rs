@@ -21,11 +21,13 @@ fn trajectory(
         seed: 11,
         batch_size: batch,
         grad_tol: None,
+        early_stopping: None,
         runs: vec![RunSetup {
             label: "run".into(),
             optimizer,
             schedule: Schedule::Constant,
             start: None,
+            early_stopping: None,
         }],
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
@@ -195,11 +197,13 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         seed: 11,
         batch_size: None,
         grad_tol: None,
+        early_stopping: None,
         runs: vec![RunSetup {
             label: "look-ahead".into(),
             optimizer: textbook,
             schedule: Schedule::Constant,
             start: None,
+            early_stopping: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

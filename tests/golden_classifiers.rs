@@ -61,6 +61,7 @@ fn classifiers_match_torch() {
             enabled: true,
             color: None,
             start: None,
+            early_stopping: None,
         }];
         preset.validate(name).unwrap();
         let mut sim = Simulation::from_preset(&preset, &dir).unwrap();

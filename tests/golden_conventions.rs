@@ -71,11 +71,13 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
         seed: 0,
         batch_size: None,
         grad_tol: None,
+        early_stopping: None,
         runs: vec![RunSetup {
             label: case.name.clone(),
             optimizer: config,
             schedule: case.schedule.clone(),
             start: None,
+            early_stopping: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

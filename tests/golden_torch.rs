@@ -123,11 +123,13 @@ fn simulate(case: &Case) -> Simulation {
         seed: 0,
         batch_size: None,
         grad_tol: None,
+        early_stopping: None,
         runs: vec![RunSetup {
             label: case.name.clone(),
             optimizer: case.optimizer,
             schedule: case.schedule.clone(),
             start: None,
+            early_stopping: None,
         }],
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
@@ -333,6 +335,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             seed: 0,
             batch_size: None,
             grad_tol: None,
+            early_stopping: None,
             runs: vec![descent::preset::RunSpec {
                 label: "run".into(),
                 optimizer: opt,
@@ -340,6 +343,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
                 enabled: true,
                 color: None,
                 start: None,
+                early_stopping: None,
             }],
         };
         let keys: Vec<&str> = case["state"]

@@ -21,6 +21,8 @@ pub struct Track {
     pub termination: Option<Termination>,
     /// The lr of each step.
     pub lrs: Vec<f64>,
+    /// Validation loss per row (problems with a validation split only).
+    pub val: Vec<f64>,
 }
 
 impl Track {
@@ -30,6 +32,7 @@ impl Track {
             rows: Trajectory::with_capacity(dim, 0),
             termination: None,
             lrs: Vec::new(),
+            val: Vec::new(),
         }
     }
 
@@ -259,6 +262,10 @@ impl Session {
                     }
                     if rows.first_lr == track.lrs.len() {
                         track.lrs.extend_from_slice(&rows.lrs);
+                    }
+                    if rows.first_row <= track.val.len() {
+                        track.val.truncate(rows.first_row);
+                        track.val.extend_from_slice(&rows.val);
                     }
                     track.termination = rows.termination;
                 }

@@ -1,4 +1,5 @@
-//! The trajectory CSV contract: `run,label,step,<params>,loss`.
+//! The trajectory CSV contract: `run,label,step,<params>,loss`, plus
+//! `val_loss` when the problem has a validation split.
 //!
 //! Row `step = k` holds the parameters after k steps and the full-data loss
 //! there; `step = 0` is the start. Floats are printed in Rust's shortest
@@ -15,7 +16,8 @@ pub fn write_trajectories(sim: &Simulation, out: &mut dyn Write) -> io::Result<(
     for name in &names {
         write!(out, ",{}", escape(name))?;
     }
-    writeln!(out, ",loss")?;
+    let with_val = sim.runs().iter().any(|r| !r.val_losses().is_empty());
+    writeln!(out, "{}", if with_val { ",loss,val_loss" } else { ",loss" })?;
     for (i, run) in sim.runs().iter().enumerate() {
         let label = escape(&run.setup().label);
         for (k, (params, loss)) in run.trajectory().rows().enumerate() {
@@ -23,7 +25,12 @@ pub fn write_trajectories(sim: &Simulation, out: &mut dyn Write) -> io::Result<(
             for p in params {
                 write!(out, ",{p:?}")?;
             }
-            writeln!(out, ",{loss:?}")?;
+            if with_val {
+                let val = run.val_losses().get(k).copied().unwrap_or(f64::NAN);
+                writeln!(out, ",{loss:?},{val:?}")?;
+            } else {
+                writeln!(out, ",{loss:?}")?;
+            }
         }
     }
     out.flush()
@@ -99,11 +106,13 @@ mod tests {
             seed: 0,
             batch_size: None,
             grad_tol: None,
+            early_stopping: None,
             runs: vec![RunSetup {
                 label: "SGD, \"plain\"".into(),
                 optimizer: OptimizerConfig::Sgd(Sgd::default()),
                 schedule: Schedule::Constant,
                 start: None,
+                early_stopping: None,
             }],
         };
         let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -6,7 +6,7 @@ use std::sync::Once;
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
-use plotters::element::{Drawable, PointCollection};
+use plotters::element::{DashedPathElement, Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters_backend::{BackendCoord, DrawingErrorKind};
@@ -711,6 +711,23 @@ fn draw_loss<DB: DrawingBackend>(
             .collect();
         let style = rgb(run.color).stroke_width(width);
         let mut first = legend;
+        let val: Vec<[f64; 2]> = run.val[..rows_shown(options, run.val.len())]
+            .iter()
+            .enumerate()
+            .map(|(k, &l)| [k as f64, value(l)])
+            .collect();
+        let dash = (6.0 * s).max(2.0) as i32;
+        for piece in clip_polyline(&val, bounds)
+            .iter()
+            .flat_map(|p| strokeable(p, pixel))
+        {
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                piece,
+                dash,
+                dash,
+                rgb(run.color).stroke_width(width.div_ceil(2).max(1)),
+            )))?;
+        }
         let pieces = clip_polyline(&points, bounds);
         for piece in pieces.iter().flat_map(|p| strokeable(p, pixel)) {
             let series = chart.draw_series(std::iter::once(PathElement::new(piece, style)))?;

@@ -165,6 +165,44 @@ pub fn synthetic_line(
     LineData { x, y }
 }
 
+/// Splits off a seeded random `ratio` of the points for validation (at least
+/// one point each side when the ratio is positive); `None` when `ratio` is 0.
+pub fn split(data: LineData, ratio: f64, seed: u64) -> (LineData, Option<LineData>) {
+    let n = data.x.len();
+    if ratio.is_nan() || ratio <= 0.0 || n < 2 {
+        return (data, None);
+    }
+    // The extreme inputs always train, so validation never asks a model to
+    // extrapolate beyond the data it was fitted on.
+    let by_x = |a: &usize, b: &usize| data.x[*a].total_cmp(&data.x[*b]);
+    let (lo, hi) = (
+        (0..n).min_by(by_x).unwrap_or(0),
+        (0..n).max_by(by_x).unwrap_or(0),
+    );
+    let mut order: Vec<usize> = (0..n).filter(|&i| i != lo && i != hi).collect();
+    if order.is_empty() {
+        return (data, None);
+    }
+    let held = ((n as f64 * ratio).round() as usize).clamp(1, order.len());
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_5B17);
+    for i in (1..order.len()).rev() {
+        let j = rng.random_range(0..=i);
+        order.swap(i, j);
+    }
+    let take = |idx: &[usize]| LineData {
+        x: idx.iter().map(|&i| data.x[i]).collect(),
+        y: idx.iter().map(|&i| data.y[i]).collect(),
+    };
+    let (validation, rest) = order.split_at(held);
+    let mut train: Vec<usize> = rest.to_vec();
+    train.push(lo);
+    if hi != lo {
+        train.push(hi);
+    }
+    train.sort_unstable();
+    (take(&train), Some(take(validation)))
+}
+
 /// Parses `x,y` rows with a header line. Errors name the 1-based line.
 pub fn parse_xy_csv(text: &str, path: &Path) -> Result<LineData, DataError> {
     let row_error = |row: usize, message: String| DataError::Row {
@@ -250,6 +288,21 @@ mod tests {
             parse_xy_csv("x,y\n", Path::new("d.csv")),
             Err(DataError::Empty { .. })
         ));
+    }
+
+    #[test]
+    fn the_split_is_seeded_sized_and_keeps_the_extremes_in_training() {
+        let data = synthetic_line(40, 1.0, 0.0, 0.1, (-1.0, 1.0), 2);
+        let (train, val) = split(data.clone(), 0.3, 5);
+        let val = val.unwrap();
+        assert_eq!((train.x.len(), val.x.len()), (28, 12));
+        let lo = data.x.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = data.x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        assert!(train.x.iter().any(|&x| x == lo) && train.x.iter().any(|&x| x == hi));
+        assert!(val.x.iter().all(|&x| x > lo && x < hi));
+        assert_eq!(split(data.clone(), 0.3, 5).1.unwrap(), val, "seeded");
+        assert_ne!(split(data.clone(), 0.3, 6).1.unwrap(), val);
+        assert!(split(data, 0.0, 5).1.is_none());
     }
 
     #[test]

@@ -139,14 +139,16 @@ impl Problem for LinearRegression {
     }
 
     fn samples(&self) -> Option<crate::data_view::Samples> {
-        Some(crate::data_view::Samples::Line(
-            self.data
+        Some(crate::data_view::Samples::Line {
+            train: self
+                .data
                 .x
                 .iter()
                 .zip(&self.data.y)
                 .map(|(&x, &y)| [x, y])
                 .collect(),
-        ))
+            validation: Vec::new(),
+        })
     }
 
     fn predict(&self, params: &[f64], x: f64) -> Option<f64> {

@@ -6,6 +6,7 @@ mod expression;
 pub mod functions;
 mod linear;
 mod network;
+mod polynomial;
 mod surface;
 
 use std::fmt;
@@ -19,6 +20,7 @@ pub use dataset::{DataError, LineData, LineDataSource};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
 pub use network::{Activation, Network};
+pub use polynomial::PolynomialRegression;
 pub use surface::Surface;
 
 use crate::validate::Checker;
@@ -90,6 +92,11 @@ pub trait Problem: Send + Sync + fmt::Debug {
         None
     }
 
+    /// The mean loss on held-out data, when the problem has a validation split.
+    fn validation_loss(&self, _params: &[f64]) -> Option<f64> {
+        None
+    }
+
     /// The data, for the data view (`None` for surfaces).
     fn samples(&self) -> Option<crate::data_view::Samples> {
         None
@@ -119,10 +126,43 @@ pub enum ProblemConfig {
     LinearRegression(LinearRegressionConfig),
     /// A typed formula: `Expression(formula: "sin(x)*cos(y) + 0.1*(x^2+y^2)")`.
     Expression(ExpressionConfig),
+    /// Polynomial regression with optional penalties and a validation split:
+    /// `PolynomialRegression(data: Synthetic(n: 30), degree: 12, l2: 1e-3, validation: 0.3)`.
+    PolynomialRegression(PolynomialConfig),
     /// A classifier on labelled points: logistic regression (no hidden layers,
     /// 2 classes), softmax regression (no hidden layers, K classes) or an MLP:
     /// `Classification(data: Moons(n: 200), hidden: [16, 16], activation: Tanh)`.
     Classification(ClassificationConfig),
+}
+
+/// Highest polynomial degree.
+pub const MAX_DEGREE: usize = 15;
+
+/// Settings of polynomial regression.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolynomialConfig {
+    /// Where the (x, y) points come from.
+    pub data: LineDataSource,
+    /// Degree, 1 to 15.
+    #[serde(default = "default_degree")]
+    pub degree: usize,
+    /// L1 penalty on θ₁… (default 0).
+    #[serde(default)]
+    pub l1: f64,
+    /// L2 penalty on θ₁… (default 0).
+    #[serde(default)]
+    pub l2: f64,
+    /// Share of the points held out for validation, 0 to 0.9 (default 0).
+    #[serde(default)]
+    pub validation: f64,
+    /// Seed of the train/validation split.
+    #[serde(default)]
+    pub split_seed: u64,
+}
+
+fn default_degree() -> usize {
+    3
 }
 
 /// Most hidden layers, and most units in one.
@@ -171,6 +211,16 @@ impl ProblemConfig {
             Self::Surface(s) => Arc::new(*s),
             Self::LinearRegression(c) => Arc::new(LinearRegression::new(c.data.load(base_dir)?)),
             Self::Expression(e) => Arc::new(ExpressionSurface::parse(&e.formula, e.view)?),
+            Self::PolynomialRegression(c) => {
+                let (train, validation) =
+                    dataset::split(c.data.load(base_dir)?, c.validation, c.split_seed);
+                Arc::new(PolynomialRegression::new(
+                    train,
+                    validation,
+                    c.degree,
+                    (c.l1, c.l2),
+                ))
+            }
             Self::Classification(c) => Arc::new(Network::new(
                 c.data.load(base_dir)?,
                 &c.hidden,
@@ -182,7 +232,10 @@ impl ProblemConfig {
 
     /// Whether the problem has data to draw mini-batches from.
     pub fn has_data(&self) -> bool {
-        matches!(self, Self::LinearRegression(_) | Self::Classification(_))
+        matches!(
+            self,
+            Self::LinearRegression(_) | Self::PolynomialRegression(_) | Self::Classification(_)
+        )
     }
 
     /// Range checks on the problem's parameters.
@@ -190,6 +243,23 @@ impl ProblemConfig {
         match self {
             Self::Surface(s) => s.check(c),
             Self::LinearRegression(l) => c.nested("data", |c| l.data.check(c)),
+            Self::PolynomialRegression(p) => {
+                c.nested("data", |c| p.data.check(c));
+                if !(1..=MAX_DEGREE).contains(&p.degree) {
+                    c.fail(
+                        "degree",
+                        format!("must be between 1 and {MAX_DEGREE}, got {}", p.degree),
+                    );
+                }
+                c.non_negative("l1", p.l1);
+                c.non_negative("l2", p.l2);
+                if !(0.0..=0.9).contains(&p.validation) {
+                    c.fail(
+                        "validation",
+                        format!("must be between 0 and 0.9, got {}", p.validation),
+                    );
+                }
+            }
             Self::Classification(k) => {
                 c.nested("data", |c| k.data.check(c));
                 let (layers, width) = MAX_HIDDEN;

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use batches::{BatchPlan, BatchStream};
-pub use run::{Run, RunSetup, Termination};
+pub use run::{EarlyStopping, Run, RunSetup, Termination};
 pub use trajectory::Trajectory;
 
 use crate::preset::Preset;
@@ -41,6 +41,8 @@ pub struct SimSetup {
     pub batch_size: Option<usize>,
     /// Stop a run when ‖g‖₂ falls below this.
     pub grad_tol: Option<f64>,
+    /// Stop a run when its validation loss stops improving.
+    pub early_stopping: Option<EarlyStopping>,
     /// The runs.
     pub runs: Vec<RunSetup>,
 }
@@ -51,6 +53,11 @@ pub enum SimError {
     /// The problem could not be built.
     #[error(transparent)]
     Problem(#[from] ProblemError),
+    /// Early stopping without held-out data.
+    #[error(
+        "early_stopping needs a validation split: give the problem `validation: 0.3` (a share of the points)"
+    )]
+    NoValidation,
     /// The start point has the wrong number of coordinates.
     #[error("start: the problem has {expected} parameters ({names}), the start point has {got}")]
     StartDimension {
@@ -107,17 +114,24 @@ impl Simulation {
                 got: own.len(),
             });
         }
+        let any_early =
+            setup.early_stopping.is_some() || setup.runs.iter().any(|r| r.early_stopping.is_some());
+        if any_early && problem.validation_loss(&start).is_none() {
+            return Err(SimError::NoValidation);
+        }
         let runs = setup
             .runs
             .into_iter()
             .map(|r| {
                 let own = r.start.clone();
-                Run::new(
+                let mut run = Run::new(
                     r,
                     own.as_deref().unwrap_or(&start),
                     problem.as_ref(),
                     capacity,
-                )
+                );
+                run.early_stopping = run.setup().early_stopping.or(setup.early_stopping);
+                run
             })
             .collect();
         Ok(Self {
@@ -269,6 +283,7 @@ mod tests {
             seed: 5,
             batch_size: Some(8),
             grad_tol: None,
+            early_stopping: None,
             runs,
         }
     }
@@ -279,6 +294,7 @@ mod tests {
             optimizer,
             schedule: Schedule::Constant,
             start: None,
+            early_stopping: None,
         }
     }
 
@@ -440,6 +456,50 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "start: the problem has 2 parameters (x, y), the start point has 1"
+        );
+    }
+
+    #[test]
+    fn early_stopping_ends_at_patience_after_the_best_validation_loss() {
+        let preset = Preset::from_ron_str(
+            "(problem: PolynomialRegression(data: Synthetic(n: 40, slope: 1.5, noise: 0.3, seed: 3), degree: 12, validation: 0.3, split_seed: 1), steps: 3000, runs: [(optimizer: Adam(lr: 0.01)), (optimizer: Adam(lr: 0.01), early_stopping: Some(patience: 300))])",
+            "t",
+        )
+        .unwrap();
+        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        sim.run_to_end();
+        let (free, stopped) = (&sim.runs()[0], &sim.runs()[1]);
+        assert_eq!(free.termination(), Some(Termination::MaxSteps));
+        assert_eq!(free.val_losses().len(), free.trajectory().len());
+        let Some(Termination::EarlyStopped { step, best }) = stopped.termination() else {
+            panic!("{:?}", stopped.termination());
+        };
+        assert_eq!(step - best, 300);
+        let val = stopped.val_losses();
+        assert_eq!(val.len() as u64, step + 1);
+        let min = val.iter().copied().fold(f64::INFINITY, f64::min);
+        assert_eq!(
+            val[best as usize], min,
+            "the best row has the lowest validation loss"
+        );
+        // Same path as the free run until it stops: early stopping only ends runs.
+        assert_eq!(
+            stopped.trajectory().raw_rows(0..stopped.trajectory().len()),
+            free.trajectory().raw_rows(0..stopped.trajectory().len())
+        );
+    }
+
+    #[test]
+    fn early_stopping_without_a_validation_split_is_refused() {
+        let preset = Preset::from_ron_str(
+            "(problem: Surface(Rosenbrock), early_stopping: Some(patience: 5), runs: [(optimizer: Adam())])",
+            "t",
+        )
+        .unwrap();
+        let err = Simulation::from_preset(&preset, Path::new(".")).unwrap_err();
+        assert!(
+            err.to_string().contains("needs a validation split"),
+            "{err}"
         );
     }
 }

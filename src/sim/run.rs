@@ -1,5 +1,7 @@
 //! One optimizer run inside a simulation.
 
+use serde::{Deserialize, Serialize};
+
 use crate::optim::{OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
 use crate::problem::{Batch, Problem};
 
@@ -26,6 +28,25 @@ pub enum Termination {
         /// The row where ‖g‖ < tol.
         step: u64,
     },
+    /// The validation loss had not improved for `patience` rows at `step`.
+    EarlyStopped {
+        /// The row where the run stopped.
+        step: u64,
+        /// The row with the best validation loss.
+        best: u64,
+    },
+}
+
+/// Stop a run once its validation loss has not improved by more than
+/// `min_delta` for `patience` rows (Keras' and Lightning's rule).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlyStopping {
+    /// Rows without improvement before stopping.
+    pub patience: u64,
+    /// The smallest decrease that counts as an improvement (default 0).
+    #[serde(default)]
+    pub min_delta: f64,
 }
 
 impl std::fmt::Display for Termination {
@@ -34,6 +55,9 @@ impl std::fmt::Display for Termination {
             Self::MaxSteps => write!(f, "max steps"),
             Self::Diverged { step } => write!(f, "diverged at step {step}"),
             Self::Converged { step } => write!(f, "converged at step {step}"),
+            Self::EarlyStopped { step, best } => {
+                write!(f, "stopped early at step {step} (best at {best})")
+            }
         }
     }
 }
@@ -49,6 +73,8 @@ pub struct RunSetup {
     pub schedule: Schedule,
     /// This run's own start instead of the simulation's (basin lessons).
     pub start: Option<Vec<f64>>,
+    /// This run's own early-stopping rule instead of the simulation's.
+    pub early_stopping: Option<EarlyStopping>,
 }
 
 /// A run's optimizer, schedule, current parameters and recorded path.
@@ -63,6 +89,13 @@ pub struct Run {
     lrs: Vec<f64>,
     /// Scratch for the look-ahead point (look-ahead Nesterov only).
     probe: Vec<f64>,
+    /// The validation loss of every row whose loss is settled (problems
+    /// with a validation split only).
+    val: Vec<f64>,
+    /// When to stop on the validation loss.
+    pub(crate) early_stopping: Option<EarlyStopping>,
+    /// The best validation loss so far and its row.
+    best_val: (f64, u64),
     /// The last row's loss still has to be evaluated.
     pending_loss: bool,
     stopped: Option<Termination>,
@@ -85,6 +118,13 @@ impl Run {
             trajectory,
             lrs: Vec::with_capacity(capacity),
             probe: vec![0.0; start.len()],
+            val: Vec::with_capacity(if problem.validation_loss(start).is_some() {
+                capacity
+            } else {
+                0
+            }),
+            early_stopping: None,
+            best_val: (f64::INFINITY, 0),
             pending_loss: true,
             stopped: None,
         };
@@ -110,6 +150,11 @@ impl Run {
     /// The recorded path.
     pub fn trajectory(&self) -> &Trajectory {
         &self.trajectory
+    }
+
+    /// The validation loss of every settled row (empty without a split).
+    pub fn val_losses(&self) -> &[f64] {
+        &self.val
     }
 
     /// The lr of every step taken: `lrs()[k]` moved row k to row k + 1.
@@ -155,13 +200,9 @@ impl Run {
         grad_tol: Option<f64>,
     ) {
         let lr = self.schedule_state.lr();
-        let cycled;
-        let config = match self.schedule_state.momentum() {
-            Some(m) => {
-                cycled = self.setup.optimizer.with_cycled_momentum(m);
-                &cycled
-            }
-            None => &self.setup.optimizer,
+        let config = &match self.schedule_state.momentum() {
+            Some(m) => self.setup.optimizer.with_cycled_momentum(m),
+            None => self.setup.optimizer,
         };
         let ahead = config.may_look_ahead()
             && self
@@ -175,6 +216,12 @@ impl Run {
             problem.loss(&self.params)
         };
         self.trajectory.set_last_loss(loss);
+        // A row settled at the end of the last chunk already has its validation loss.
+        let early_stop = if self.pending_loss {
+            self.record_validation(problem, k)
+        } else {
+            None
+        };
         self.pending_loss = false;
         if !(all_finite(grad) & loss.is_finite() & batch_loss.is_finite()) {
             self.stop(Termination::Diverged { step: k });
@@ -184,6 +231,10 @@ impl Run {
             && grad.iter().map(|g| g * g).sum::<f64>().sqrt() < tol
         {
             self.stop(Termination::Converged { step: k });
+            return;
+        }
+        if let Some(why) = early_stop {
+            self.stop(why);
             return;
         }
         self.lrs.push(lr);
@@ -214,6 +265,23 @@ impl Run {
         point
     }
 
+    /// Records row `row`'s validation loss, if the problem has a split, and
+    /// says whether early stopping ends the run there.
+    fn record_validation(&mut self, problem: &dyn Problem, row: u64) -> Option<Termination> {
+        let v = problem.validation_loss(&self.params)?;
+        self.val.push(v);
+        let rule = self.early_stopping?;
+        if v < self.best_val.0 - rule.min_delta {
+            self.best_val = (v, row);
+        } else if row - self.best_val.1 >= rule.patience {
+            return Some(Termination::EarlyStopped {
+                step: row,
+                best: self.best_val.1,
+            });
+        }
+        None
+    }
+
     /// Evaluates the last row's loss if it is still pending.
     pub(crate) fn settle(&mut self, problem: &dyn Problem) {
         if !self.pending_loss {
@@ -222,6 +290,12 @@ impl Run {
         let loss = problem.loss(&self.params);
         self.trajectory.set_last_loss(loss);
         self.pending_loss = false;
+        let step = self.trajectory.len().saturating_sub(1) as u64;
+        if let Some(why) = self.record_validation(problem, step)
+            && self.stopped.is_none()
+        {
+            self.stop(why);
+        }
         if !loss.is_finite() || self.params.iter().any(|p| !p.is_finite()) {
             let step = self.trajectory.len().saturating_sub(1) as u64;
             self.stop(Termination::Diverged { step });

@@ -54,6 +54,8 @@ pub struct RunRows {
     pub lrs: Vec<f64>,
     /// Index of the first step in `lrs`.
     pub first_lr: usize,
+    /// Validation losses from row `first_row` on (problems with a split only).
+    pub val: Vec<f64>,
 }
 
 /// What the simulation thread reports.
@@ -239,12 +241,14 @@ fn execute(
                 let stride = t.dim() + 1;
                 let values = t.raw_rows(*sent..t.len()).to_vec();
                 let lrs = run.lrs().get(*sent_lrs..).unwrap_or_default().to_vec();
+                let val = run.val_losses().get(*sent..).unwrap_or_default().to_vec();
                 let rows = RunRows {
                     first_row: *sent,
                     values,
                     termination: run.termination(),
                     first_lr: *sent_lrs,
                     lrs,
+                    val,
                 };
                 *sent_lrs += rows.lrs.len();
                 *sent += rows.values.len() / stride;

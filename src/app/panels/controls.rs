@@ -69,9 +69,11 @@ pub fn param_widget(ui: &mut egui::Ui, p: &Param) -> Option<Value> {
 
 fn termination_text(t: Option<Termination>) -> Option<String> {
     match t {
-        Some(t @ (Termination::Diverged { .. } | Termination::Converged { .. })) => {
-            Some(t.to_string())
-        }
+        Some(
+            t @ (Termination::Diverged { .. }
+            | Termination::Converged { .. }
+            | Termination::EarlyStopped { .. }),
+        ) => Some(t.to_string()),
         _ => None,
     }
 }
@@ -102,6 +104,7 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
                 enabled: true,
                 color: None,
                 start: None,
+                early_stopping: None,
             });
             changes.preset = true;
         }
@@ -207,6 +210,7 @@ fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes
     let current = match &preset.problem {
         ProblemConfig::Surface(s) => s.name().to_owned(),
         ProblemConfig::LinearRegression(_) => "Linear regression".to_owned(),
+        ProblemConfig::PolynomialRegression(p) => format!("Polynomial, degree {}", p.degree),
         ProblemConfig::Expression(_) => CUSTOM.to_owned(),
         ProblemConfig::Classification(c) if c.hidden.is_empty() => "Linear classifier".to_owned(),
         ProblemConfig::Classification(_) => "MLP classifier".to_owned(),

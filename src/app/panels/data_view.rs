@@ -10,6 +10,9 @@ use crate::data_view::{Samples, class_rgb};
 use crate::preset::Preset;
 use crate::problem::{Problem, ViewBox};
 
+/// Points per fitted curve.
+const CURVE_SAMPLES: usize = 240;
+
 /// What the data view needs.
 #[derive(Debug)]
 pub struct DataInput<'a> {
@@ -76,59 +79,9 @@ pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
                 points,
                 labels,
                 classes,
-            } => {
-                for k in 0..*classes {
-                    let mine: Vec<[f64; 2]> = points
-                        .iter()
-                        .zip(labels)
-                        .filter(|(_, l)| **l == k)
-                        .map(|(p, _)| *p)
-                        .collect();
-                    let (r, g, b) = class_rgb(k);
-                    // A dark rim keeps points visible on their own class's tint.
-                    plot_ui.points(
-                        Points::new("", mine.clone())
-                            .color(egui::Color32::from_gray(10))
-                            .radius(4.2)
-                            .filled(true)
-                            .allow_hover(false),
-                    );
-                    plot_ui.points(
-                        Points::new(format!("class {k}"), mine)
-                            .color(egui::Color32::from_rgb(r, g, b))
-                            .radius(3.0)
-                            .filled(true),
-                    );
-                }
-            }
-            Samples::Line(points) => {
-                plot_ui.points(
-                    Points::new("data", points.clone())
-                        .color(egui::Color32::from_gray(200))
-                        .radius(2.5)
-                        .filled(true),
-                );
-                for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
-                    if !run.enabled {
-                        continue;
-                    }
-                    let Some((params, _)) =
-                        track.row(input.head.min(track.len().saturating_sub(1)))
-                    else {
-                        continue;
-                    };
-                    let ends: Option<Vec<[f64; 2]>> = [view.x.0, view.x.1]
-                        .iter()
-                        .map(|&x| input.problem.predict(params, x).map(|y| [x, y]))
-                        .collect();
-                    if let Some(ends) = ends {
-                        plot_ui.line(
-                            Line::new(run.display_label(), PlotPoints::from(ends))
-                                .color(theme::run_color(i, run.color))
-                                .width(2.0),
-                        );
-                    }
-                }
+            } => draw_classes(plot_ui, points, labels, *classes),
+            Samples::Line { train, validation } => {
+                draw_fits(plot_ui, input, train, validation, view);
             }
         }
         view
@@ -139,5 +92,83 @@ pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
             response.response.rect.width(),
             response.response.rect.height(),
         ],
+    }
+}
+
+/// Each class's points, with a dark rim.
+fn draw_classes(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    points: &[[f64; 2]],
+    labels: &[usize],
+    classes: usize,
+) {
+    for k in 0..classes {
+        let mine: Vec<[f64; 2]> = points
+            .iter()
+            .zip(labels)
+            .filter(|(_, l)| **l == k)
+            .map(|(p, _)| *p)
+            .collect();
+        let (r, g, b) = class_rgb(k);
+        // A dark rim keeps points visible on their own class's tint.
+        plot_ui.points(
+            Points::new("", mine.clone())
+                .color(egui::Color32::from_gray(10))
+                .radius(4.2)
+                .filled(true)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new(format!("class {k}"), mine)
+                .color(egui::Color32::from_rgb(r, g, b))
+                .radius(3.0)
+                .filled(true),
+        );
+    }
+}
+
+/// The points, held-out points, and each run's fitted curve at the play head.
+fn draw_fits(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    input: &DataInput<'_>,
+    train: &[[f64; 2]],
+    validation: &[[f64; 2]],
+    view: ViewBox,
+) {
+    plot_ui.points(
+        Points::new("data", train.to_vec())
+            .color(egui::Color32::from_gray(200))
+            .radius(2.5)
+            .filled(true),
+    );
+    if !validation.is_empty() {
+        plot_ui.points(
+            Points::new("validation", validation.to_vec())
+                .color(egui::Color32::from_gray(200))
+                .radius(3.5)
+                .filled(false),
+        );
+    }
+    for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+        if !run.enabled {
+            continue;
+        }
+        let Some((params, _)) = track.row(input.head.min(track.len().saturating_sub(1))) else {
+            continue;
+        };
+        // Enough samples for a degree-15 curve to look smooth.
+        let ends: Option<Vec<[f64; 2]>> = (0..=CURVE_SAMPLES)
+            .map(|k| {
+                let x = view.x.0 + (view.x.1 - view.x.0) * k as f64 / CURVE_SAMPLES as f64;
+                input.problem.predict(params, x).map(|y| [x, y])
+            })
+            .collect();
+        if let Some(ends) = ends {
+            plot_ui.line(
+                Line::new(run.display_label(), PlotPoints::from(ends))
+                    .color(theme::run_color(i, run.color))
+                    .width(2.0),
+            );
+        }
     }
 }

@@ -108,6 +108,20 @@ pub fn show(
                 points,
                 theme::run_color(i, run.color),
             );
+            validation_curve(plot_ui, run, i, track, |l| {
+                if is_log {
+                    (l + shift).max(floor).log10()
+                } else {
+                    l
+                }
+            });
+            if let Some(crate::sim::Termination::EarlyStopped { best, .. }) = track.termination {
+                plot_ui.vline(
+                    VLine::new(format!("{}: best", run.display_label()), best as f64)
+                        .color(theme::run_color(i, run.color).gamma_multiply(0.6))
+                        .style(egui_plot::LineStyle::dotted_dense()),
+                );
+            }
         }
         play_head(plot_ui, head);
     });
@@ -165,5 +179,36 @@ fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: usize) {
         VLine::new("", head as f64)
             .color(theme::PLAY_HEAD)
             .width(1.0),
+    );
+}
+
+/// A run's validation loss, dashed in its colour.
+fn validation_curve(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    run: &crate::preset::RunSpec,
+    index: usize,
+    track: &Track,
+    value: impl Fn(f64) -> f64,
+) {
+    if track.val.is_empty() {
+        return;
+    }
+    let stride = (track.val.len() / MAX_DRAWN_POINTS).max(1);
+    let val: Vec<[f64; 2]> = track
+        .val
+        .iter()
+        .enumerate()
+        .step_by(stride)
+        .filter(|(_, l)| l.is_finite())
+        .map(|(k, &l)| [k as f64, value(l)])
+        .collect();
+    plot_ui.line(
+        Line::new(
+            format!("{} (validation)", run.display_label()),
+            PlotPoints::from(val),
+        )
+        .color(theme::run_color(index, run.color))
+        .style(egui_plot::LineStyle::dashed_dense())
+        .width(1.5),
     );
 }
