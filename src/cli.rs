@@ -374,7 +374,7 @@ fn export(
         Scene::from_simulation(
             &preset,
             &sim,
-            None,
+            preset.view,
             Some(surface_aspect(options)),
             crate::export::job::RESOLUTION,
         )

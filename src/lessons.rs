@@ -86,6 +86,7 @@ pub const LESSONS: &[(&str, &str)] = &[
         "overfitting-early-stopping.ron",
         include_str!("../presets/overfitting-early-stopping.ron"),
     ),
+    ("beale.ron", include_str!("../presets/beale.ron")),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

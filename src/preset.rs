@@ -39,6 +39,9 @@ pub struct Preset {
     pub description: String,
     /// The loss.
     pub problem: ProblemConfig,
+    /// The region of parameter space to show; `None` takes the problem's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<crate::problem::ViewBox>,
     /// Start point; `None` takes the problem's default.
     #[serde(default)]
     pub start: Option<Point>,
@@ -270,6 +273,13 @@ impl Preset {
             );
         }
         c.nested("problem", |c| self.problem.check(c));
+        if let Some(v) = self.view
+            && !(v.x.0 < v.x.1
+                && v.y.0 < v.y.1
+                && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
+        {
+            c.fail("view", "needs finite ranges with min < max");
+        }
         if let Some(start) = &self.start {
             start.check("start", &mut c);
         }

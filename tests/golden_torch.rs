@@ -330,6 +330,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             title: String::new(),
             description: String::new(),
             problem: descent::problem::ProblemConfig::Surface(Surface::Rosenbrock),
+            view: None,
             start: Some(descent::preset::Point(vec![-1.5, 2.0])),
             steps: n,
             seed: 0,

@@ -475,7 +475,9 @@ impl DescentApp {
             Some(view)
         } else if self.reset_view && self.session.finished_starting() {
             self.reset_view = false;
-            self.session.problem.as_ref().and_then(|p| p.view())
+            self.preset
+                .view
+                .or_else(|| self.session.problem.as_ref().and_then(|p| p.view()))
         } else {
             None
         };

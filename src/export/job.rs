@@ -43,7 +43,7 @@ pub struct ExportRequest {
     pub preset: Preset,
     /// Where relative data paths resolve.
     pub base_dir: PathBuf,
-    /// The region to draw; `None` is the problem's own.
+    /// The region to draw; `None` is the preset's or the problem's own.
     pub view: Option<ViewBox>,
     /// The output file.
     pub path: PathBuf,
@@ -79,7 +79,7 @@ pub fn run_export(
         Scene::from_simulation(
             preset,
             &sim,
-            *view,
+            view.or(preset.view),
             Some(surface_aspect(options)),
             RESOLUTION,
         )
