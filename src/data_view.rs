@@ -161,6 +161,36 @@ pub fn spawn(waker: impl Fn() + Send + 'static) -> std::io::Result<DecisionWorke
     )
 }
 
+/// Accuracy curves to compute: per run, (row, parameters) samples.
+#[derive(Debug)]
+pub struct AccuracyRequest {
+    /// The classifier.
+    pub problem: Arc<dyn Problem>,
+    /// Per run, the rows to score and their parameters.
+    pub runs: Vec<Vec<(usize, Vec<f64>)>>,
+}
+
+/// The UI's end of the accuracy thread: per run, (row, accuracy) points.
+pub type AccuracyWorker = LatestWorker<AccuracyRequest, Vec<Vec<[f64; 2]>>>;
+
+/// Starts the accuracy thread; `waker` runs after each answer.
+pub fn spawn_accuracy(waker: impl Fn() + Send + 'static) -> std::io::Result<AccuracyWorker> {
+    LatestWorker::spawn(
+        "descent-accuracy",
+        |r: AccuracyRequest| {
+            r.runs
+                .iter()
+                .map(|rows| {
+                    rows.iter()
+                        .filter_map(|(k, p)| Some([*k as f64, r.problem.accuracy(p)?]))
+                        .collect()
+                })
+                .collect()
+        },
+        waker,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;

@@ -699,3 +699,22 @@ fn the_data_view_shows_classes_and_the_decision_map() {
     );
     assert!(!h.state().has_decision_map(), "no map for a regression");
 }
+
+/// Classifiers get an Accuracy curve, computed off the UI thread.
+#[test]
+fn classifiers_plot_their_accuracy() {
+    let h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert!(h.query_by_label("Accuracy").is_none(), "surfaces have none");
+    let mut h = harness("logistic-two-blobs.ron");
+    h.get_by_label("Accuracy").click();
+    h.step();
+    wait_until(&mut h, "accuracy curves", |app| {
+        app.session().accuracy.len() == 3 && app.session().accuracy.iter().all(|c| c.len() > 100)
+    });
+    for curve in &h.state().session().accuracy {
+        assert!(curve.iter().all(|p| (0.0..=1.0).contains(&p[1])));
+        let last = curve.last().unwrap();
+        assert_eq!(last[0], 400.0, "the curve reaches the horizon");
+        assert!(last[1] > 0.9, "the blobs are learned: {last:?}");
+    }
+}

@@ -652,6 +652,14 @@ impl eframe::App for DescentApp {
             .default_size(220.0)
             .size_range(120.0..=600.0)
             .show(ui, |ui| {
+                let classifier = self
+                    .session
+                    .problem
+                    .as_ref()
+                    .is_some_and(|p| p.classes().is_some());
+                if classifier && self.state.curve == loss_plot::Curve::Accuracy {
+                    self.session.want_accuracy();
+                }
                 loss_plot::show(
                     ui,
                     &self.preset,
@@ -659,6 +667,7 @@ impl eframe::App for DescentApp {
                     self.playback.head,
                     &mut self.state.log_loss,
                     &mut self.state.curve,
+                    classifier.then_some(self.session.accuracy.as_slice()),
                 );
             });
         let output = self.surface_panel(ui);

@@ -108,6 +108,10 @@ pub struct Session {
     pub samples: Option<crate::data_view::Samples>,
     /// The latest decision map (classifiers).
     pub decision: Option<crate::data_view::DecisionMap>,
+    accuracies: Option<crate::data_view::AccuracyWorker>,
+    accuracy_key: Option<(u64, usize)>,
+    /// Per run, (row, training accuracy) points (classifiers, on request).
+    pub accuracy: Vec<Vec<[f64; 2]>>,
     tracks_dim: usize,
     started_generation: u64,
     replace_tracks: bool,
@@ -119,6 +123,7 @@ impl Session {
         let sim = SimHandle::spawn(waker.clone()).ok();
         let fields = field_worker::spawn(waker.clone()).ok();
         let decisions = crate::data_view::spawn(waker.clone()).ok();
+        let accuracies = crate::data_view::spawn_accuracy(waker.clone()).ok();
         let inspector = LatestWorker::spawn(
             "descent-inspector",
             |r: InspectRequest| {
@@ -152,6 +157,9 @@ impl Session {
             decision_tag: 0,
             samples: None,
             decision: None,
+            accuracies,
+            accuracy_key: None,
+            accuracy: Vec::new(),
             tracks_dim: 2,
             started_generation: 0,
             replace_tracks: false,
@@ -202,6 +210,14 @@ impl Session {
             && tag == self.generation
         {
             self.inspections = Some(rows);
+            changed = true;
+        }
+        if let Some((_, curves)) = self
+            .accuracies
+            .as_ref()
+            .and_then(crate::data_view::AccuracyWorker::latest)
+        {
+            self.accuracy = curves;
             changed = true;
         }
         if let Some((_, map)) = self
@@ -353,6 +369,42 @@ impl Session {
                 },
             );
         }
+    }
+
+    /// Asks for every run's accuracy curve (classifiers only), when the rows
+    /// have changed since the last request.
+    pub fn want_accuracy(&mut self) {
+        const POINTS: usize = 300;
+        let (Some(problem), Some(worker)) = (&self.problem, &self.accuracies) else {
+            return;
+        };
+        if problem.classes().is_none() {
+            return;
+        }
+        let key = (
+            self.generation,
+            self.tracks.iter().map(Track::len).sum::<usize>(),
+        );
+        if self.accuracy_key == Some(key) {
+            return;
+        }
+        self.accuracy_key = Some(key);
+        let runs = self
+            .tracks
+            .iter()
+            .map(|t| {
+                t.decimated(t.len().saturating_sub(1), POINTS)
+                    .map(|(k, p, _)| (k, p.to_vec()))
+                    .collect()
+            })
+            .collect();
+        worker.request(
+            key.0,
+            crate::data_view::AccuracyRequest {
+                problem: Arc::clone(problem),
+                runs,
+            },
+        );
     }
 
     /// Asks for the decision map of `params` over `view` (classifiers only).

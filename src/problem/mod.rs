@@ -111,6 +111,11 @@ pub trait Problem: Send + Sync + fmt::Debug {
     /// (length [`Self::classes`]); others leave `probs` alone.
     fn class_probabilities(&self, _params: &[f64], _x: [f64; 2], _probs: &mut [f64]) {}
 
+    /// A classifier's share of correctly classified training points.
+    fn accuracy(&self, _params: &[f64]) -> Option<f64> {
+        None
+    }
+
     /// A 1-D regression's prediction at `x`.
     fn predict(&self, _params: &[f64], _x: f64) -> Option<f64> {
         None

@@ -271,7 +271,7 @@ impl Network {
     }
 
     /// Share of points whose predicted class is their label.
-    pub fn accuracy(&self, params: &[f64]) -> f64 {
+    fn accuracy_of(&self, params: &[f64]) -> f64 {
         let out = self.sizes[self.sizes.len() - 1];
         let mut logits = vec![0.0; out];
         let correct = self
@@ -373,6 +373,10 @@ impl Problem for Network {
             labels: self.data.labels.clone(),
             classes: self.data.classes,
         })
+    }
+
+    fn accuracy(&self, params: &[f64]) -> Option<f64> {
+        (params.len() == self.dim()).then(|| self.accuracy_of(params))
     }
 
     fn classes(&self) -> Option<usize> {

@@ -18,6 +18,8 @@ pub enum Curve {
     Loss,
     /// Learning rate against step (the schedule).
     LearningRate,
+    /// Training accuracy against step (classifiers).
+    Accuracy,
 }
 
 /// Draws the plot; `log` puts the values on a log₁₀ axis.
@@ -28,50 +30,32 @@ pub fn show(
     head: usize,
     log: &mut bool,
     curve: &mut Curve,
+    accuracy: Option<&[Vec<[f64; 2]>]>,
 ) {
-    // On a log axis, losses that reach zero or below are shown relative to the
-    // lowest value seen, so every curve stays drawable.
-    let lowest = tracks
-        .iter()
-        .flat_map(|t| {
-            t.decimated(t.len().saturating_sub(1), MAX_DRAWN_POINTS)
-                .map(|(_, _, l)| l)
-        })
-        .filter(|l| l.is_finite())
-        .fold(f64::INFINITY, f64::min);
-    let shift = if lowest.is_finite() && lowest <= 0.0 {
-        -lowest
-    } else {
-        0.0
-    };
-    // Shifted curves touch zero at the lowest point: keep them nine decades below the shift.
-    // A loss of exactly zero sits at the smallest positive loss drawn, not at 1e-300.
-    let smallest_positive = tracks
-        .iter()
-        .flat_map(|t| {
-            t.decimated(t.len().saturating_sub(1), MAX_DRAWN_POINTS)
-                .map(|(_, _, l)| l)
-        })
-        .filter(|l| l.is_finite() && *l > 0.0)
-        .fold(f64::INFINITY, f64::min);
-    let floor = if shift > 0.0 {
-        1e-9 * (1.0 + shift)
-    } else if smallest_positive.is_finite() {
-        smallest_positive
-    } else {
-        1e-300
-    };
+    let (shift, floor) = log_shift(tracks);
     ui.horizontal(|ui| {
         ui.selectable_value(curve, Curve::Loss, "Loss");
         ui.selectable_value(curve, Curve::LearningRate, "Learning rate");
+        if accuracy.is_some() {
+            ui.selectable_value(curve, Curve::Accuracy, "Accuracy");
+        }
         ui.separator();
-        ui.checkbox(log, "Log scale");
+        if *curve != Curve::Accuracy {
+            ui.checkbox(log, "Log scale");
+        }
         if *log && shift > 0.0 && *curve == Curve::Loss {
             ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
         }
     });
     if *curve == Curve::LearningRate {
         lr_plot(ui, preset, tracks, head, *log);
+        return;
+    }
+    if *curve == Curve::Accuracy {
+        match accuracy {
+            Some(curves) => accuracy_plot(ui, preset, curves, head),
+            None => *curve = Curve::Loss,
+        }
         return;
     }
     let is_log = *log;
@@ -211,4 +195,65 @@ fn validation_curve(
         .style(egui_plot::LineStyle::dashed_dense())
         .width(1.5),
     );
+}
+
+/// Each run's share of correctly classified training points.
+fn accuracy_plot(ui: &mut egui::Ui, preset: &Preset, curves: &[Vec<[f64; 2]>], head: usize) {
+    let plot = Plot::new("accuracy_plot")
+        .x_axis_label("step")
+        .y_axis_label("accuracy")
+        .include_y(0.0)
+        .include_y(1.0)
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom))
+        .allow_double_click_reset(true);
+    plot.show(ui, |plot_ui| {
+        for (i, (run, points)) in preset.runs.iter().zip(curves).enumerate() {
+            if !run.enabled || points.is_empty() {
+                continue;
+            }
+            run_curve(
+                plot_ui,
+                run.display_label().to_owned(),
+                points.clone(),
+                theme::run_color(i, run.color),
+            );
+        }
+        play_head(plot_ui, head);
+    });
+}
+
+/// On a log axis, losses that reach zero or below are shown relative to the
+/// lowest value seen (the shift), and nothing is drawn below the floor.
+fn log_shift(tracks: &[Track]) -> (f64, f64) {
+    let lowest = tracks
+        .iter()
+        .flat_map(|t| {
+            t.decimated(t.len().saturating_sub(1), MAX_DRAWN_POINTS)
+                .map(|(_, _, l)| l)
+        })
+        .filter(|l| l.is_finite())
+        .fold(f64::INFINITY, f64::min);
+    let shift = if lowest.is_finite() && lowest <= 0.0 {
+        -lowest
+    } else {
+        0.0
+    };
+    // Shifted curves touch zero at the lowest point: keep them nine decades below the shift.
+    // A loss of exactly zero sits at the smallest positive loss drawn, not at 1e-300.
+    let smallest_positive = tracks
+        .iter()
+        .flat_map(|t| {
+            t.decimated(t.len().saturating_sub(1), MAX_DRAWN_POINTS)
+                .map(|(_, _, l)| l)
+        })
+        .filter(|l| l.is_finite() && *l > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let floor = if shift > 0.0 {
+        1e-9 * (1.0 + shift)
+    } else if smallest_positive.is_finite() {
+        smallest_positive
+    } else {
+        1e-300
+    };
+    (shift, floor)
 }
