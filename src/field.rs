@@ -87,7 +87,14 @@ fn quiver(problem: &dyn Problem, view: ViewBox) -> Vec<[f64; 4]> {
 /// minimum, as in valley functions; the colour map is viridis, clipped at the
 /// 98th percentile so a few huge values do not wash out the picture.
 pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
+    compute_on(problem, spec, None)
+}
+
+/// The same, for the loss on one mini-batch (`Some(indices)`) instead of the
+/// full data: what a single SGD step actually descends.
+pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize]>) -> Field {
     let (cols, rows) = (spec.cols.max(2), spec.rows.max(2));
+    let mut grad = vec![0.0; problem.dim().max(2)];
     let (x0, x1) = spec.view.x;
     let (y0, y1) = spec.view.y;
     let dx = (x1 - x0) / cols as f64;
@@ -101,7 +108,12 @@ pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
                 *px = x0 + (i as f64 + 0.5) * dx;
                 *py = y0 + (j as f64 + 0.5) * dy;
             }
-            values.push(problem.loss(&params));
+            values.push(match batch {
+                None => problem.loss(&params),
+                Some(idx) => {
+                    problem.loss_grad(&params, crate::problem::Batch::Indices(idx), &mut grad)
+                }
+            });
         }
     }
     let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();

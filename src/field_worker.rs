@@ -13,6 +13,8 @@ pub struct FieldRequest {
     pub problem: Arc<dyn Problem>,
     /// Where and how finely.
     pub spec: FieldSpec,
+    /// Only these samples (one mini-batch); `None` for the full data.
+    pub batch: Option<Vec<usize>>,
 }
 
 /// The UI's end of the field thread.
@@ -20,9 +22,14 @@ pub type FieldWorker = LatestWorker<FieldRequest, Field>;
 
 /// Starts the field thread; `waker` runs after each answer.
 pub fn spawn(waker: impl Fn() + Send + 'static) -> std::io::Result<FieldWorker> {
+    spawn_named("descent-field", waker)
+}
+
+/// Starts a field thread named `name`.
+pub fn spawn_named(name: &str, waker: impl Fn() + Send + 'static) -> std::io::Result<FieldWorker> {
     LatestWorker::spawn(
-        "descent-field",
-        |r: FieldRequest| field::compute(r.problem.as_ref(), &r.spec),
+        name,
+        |r: FieldRequest| field::compute_on(r.problem.as_ref(), &r.spec, r.batch.as_deref()),
         waker,
     )
 }

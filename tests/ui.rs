@@ -718,3 +718,39 @@ fn classifiers_plot_their_accuracy() {
         assert!(last[1] > 0.9, "the blobs are learned: {last:?}");
     }
 }
+
+/// With mini-batches on a 2-parameter problem, the view can overlay the
+/// contour of the batch the next step uses; it follows the play head.
+#[test]
+fn the_mini_batch_contour_follows_the_play_head() {
+    let h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert!(
+        h.query_by_label("Mini-batch contour").is_none(),
+        "surfaces have none"
+    );
+    let mut h = harness("minibatch-noise.ron");
+    h.get_by_label("Mini-batch contour").click();
+    h.key_press(eframe::egui::Key::Home);
+    h.step();
+    wait_until(&mut h, "the batch contour of step 0", |app| {
+        app.session()
+            .batch_field
+            .as_ref()
+            .is_some_and(|(s, _)| *s == 0)
+    });
+    h.key_press(eframe::egui::Key::ArrowRight);
+    h.key_press(eframe::egui::Key::ArrowRight);
+    h.step();
+    wait_until(&mut h, "the batch contour of step 2", |app| {
+        app.session()
+            .batch_field
+            .as_ref()
+            .is_some_and(|(s, _)| *s == 2)
+    });
+    let (_, field) = h.state().session().batch_field.as_ref().unwrap();
+    assert!(!field.isolines.is_empty());
+    assert!(
+        h.query_by_label("mini-batch loss").is_some(),
+        "legend entry"
+    );
+}

@@ -503,6 +503,8 @@ impl DescentApp {
             Vec::new()
         };
         let has_data = self.session.samples.is_some();
+        let (batched, batch_isolines) =
+            batch_contour(&self.preset, &self.session, self.state.show_batch_contour);
         egui::CentralPanel::default()
             .show(ui, |ui| {
                 if has_data {
@@ -523,12 +525,19 @@ impl DescentApp {
                     ui.checkbox(&mut self.state.show_arrows, "Update arrows").on_hover_text(
                         "Each run's next step; with the inspector open, also the preconditioner ellipse",
                     );
+                    if batched {
+                        ui.checkbox(&mut self.state.show_batch_contour, "Mini-batch contour")
+                            .on_hover_text(
+                                "The loss of the mini-batch the next step uses: what SGD actually descends",
+                            );
+                    }
                 });
                 surface_view::show(
                     ui,
                     &surface_view::SurfaceInput {
                         heat_map: self.heat_map.as_ref().map(|(t, v)| (t.id(), *v)),
                         isolines,
+                        batch_isolines,
                         tracks: &self.session.tracks,
                         preset: &self.preset,
                         head: self.playback.head,
@@ -673,6 +682,10 @@ impl eframe::App for DescentApp {
         let output = self.surface_panel(ui);
         if let Some(bounds) = output.bounds {
             self.state.view = Some(bounds);
+            if self.state.show_batch_contour && !self.state.show_data {
+                let step = self.playback.head.min(self.last_row()) as u64;
+                self.session.want_batch_field(&self.preset, step, bounds);
+            }
             let cols = ((output.size_px[0] / 2.0) as usize).clamp(64, 400);
             let rows = ((output.size_px[1] / 2.0) as usize).clamp(64, 400);
             self.session.want_field(bounds, cols, rows);
@@ -700,6 +713,25 @@ impl eframe::App for DescentApp {
         }
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
+}
+
+/// Whether the mini-batch contour applies, and its isolines if shown.
+fn batch_contour<'a>(
+    preset: &Preset,
+    session: &'a Session,
+    show: bool,
+) -> (bool, &'a [crate::field::Isoline]) {
+    let batched = preset.batch_size.is_some()
+        && session
+            .problem
+            .as_ref()
+            .is_some_and(|p| p.dim() == 2 && p.sample_count().is_some());
+    let isolines = session
+        .batch_field
+        .as_ref()
+        .filter(|_| batched && show)
+        .map_or(&[][..], |(_, f)| &f.isolines);
+    (batched, isolines)
 }
 
 /// Opens the window; returns when it closes.

@@ -109,6 +109,11 @@ pub struct Session {
     /// The latest decision map (classifiers).
     pub decision: Option<crate::data_view::DecisionMap>,
     accuracies: Option<crate::data_view::AccuracyWorker>,
+    batch_fields: Option<FieldWorker>,
+    batch_field_request: Option<(u64, ViewBox)>,
+    /// The loss of the mini-batch at the play head, sampled over the view,
+    /// and the step it belongs to.
+    pub batch_field: Option<(u64, Field)>,
     accuracy_key: Option<(u64, usize)>,
     /// Per run, (row, training accuracy) points (classifiers, on request).
     pub accuracy: Vec<Vec<[f64; 2]>>,
@@ -124,6 +129,7 @@ impl Session {
         let fields = field_worker::spawn(waker.clone()).ok();
         let decisions = crate::data_view::spawn(waker.clone()).ok();
         let accuracies = crate::data_view::spawn_accuracy(waker.clone()).ok();
+        let batch_fields = field_worker::spawn_named("descent-batch-field", waker.clone()).ok();
         let inspector = LatestWorker::spawn(
             "descent-inspector",
             |r: InspectRequest| {
@@ -158,6 +164,9 @@ impl Session {
             samples: None,
             decision: None,
             accuracies,
+            batch_fields,
+            batch_field_request: None,
+            batch_field: None,
             accuracy_key: None,
             accuracy: Vec::new(),
             tracks_dim: 2,
@@ -210,6 +219,10 @@ impl Session {
             && tag == self.generation
         {
             self.inspections = Some(rows);
+            changed = true;
+        }
+        if let Some((step, field)) = self.batch_fields.as_ref().and_then(FieldWorker::latest) {
+            self.batch_field = Some((step, field));
             changed = true;
         }
         if let Some((_, curves)) = self
@@ -364,11 +377,44 @@ impl Session {
             worker.request(
                 tag,
                 FieldRequest {
+                    batch: None,
                     problem: Arc::clone(problem),
                     spec,
                 },
             );
         }
+    }
+
+    /// Asks for the contour of the mini-batch that step `step` uses, over
+    /// `view` (2-parameter data problems with mini-batches only).
+    pub fn want_batch_field(&mut self, preset: &Preset, step: u64, view: ViewBox) {
+        let (Some(problem), Some(worker)) = (&self.problem, &self.batch_fields) else {
+            return;
+        };
+        let Some(samples) = problem.sample_count() else {
+            return;
+        };
+        if problem.dim() != 2 || self.batch_field_request == Some((step, view)) {
+            return;
+        }
+        let Some(batch) = crate::sim::batch_for_step(samples, preset.batch_size, preset.seed, step)
+        else {
+            return;
+        };
+        self.batch_field_request = Some((step, view));
+        worker.request(
+            step,
+            FieldRequest {
+                problem: Arc::clone(problem),
+                spec: FieldSpec {
+                    view,
+                    cols: 120,
+                    rows: 120,
+                    levels: 12,
+                },
+                batch: Some(batch),
+            },
+        );
     }
 
     /// Asks for every run's accuracy curve (classifiers only), when the rows

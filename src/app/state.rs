@@ -37,6 +37,8 @@ pub struct AppState {
     pub show_data: bool,
     /// The run whose decision map the data view shows.
     pub boundary_run: usize,
+    /// Overlay the contour of the mini-batch at the play head.
+    pub show_batch_contour: bool,
 }
 
 impl Default for AppState {
@@ -53,6 +55,7 @@ impl Default for AppState {
             curve: crate::app::panels::loss_plot::Curve::Loss,
             show_data: false,
             boundary_run: 0,
+            show_batch_contour: false,
         }
     }
 }

@@ -17,6 +17,8 @@ pub fn run_color(index: usize, chosen: Option<(u8, u8, u8)>) -> Color32 {
 
 /// Isolines over the heat map.
 pub const ISOLINE: Color32 = Color32::from_rgba_premultiplied(235, 235, 235, 90);
+/// Isolines of the current mini-batch's loss.
+pub const BATCH_ISOLINE: Color32 = Color32::from_rgb(255, 80, 220);
 /// Arrows of −∇f.
 pub const QUIVER: Color32 = Color32::from_rgba_premultiplied(20, 20, 20, 150);
 /// The start marker.

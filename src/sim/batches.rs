@@ -69,6 +69,27 @@ impl BatchStream {
     }
 }
 
+/// The sample indices of the mini-batch that step `step` (row `step` to row
+/// `step + 1`) uses, by replaying the stream; `None` for full batches.
+pub fn batch_for_step(
+    samples: usize,
+    batch_size: Option<usize>,
+    seed: u64,
+    step: u64,
+) -> Option<Vec<usize>> {
+    let mut stream = BatchStream::new(samples, batch_size, seed);
+    if stream.is_full() {
+        return None;
+    }
+    for _ in 0..step {
+        stream.next_batch();
+    }
+    match stream.next_batch() {
+        Batch::Indices(idx) => Some(idx.to_vec()),
+        Batch::Full => None,
+    }
+}
+
 /// The batches of the next few steps, drawn ahead so that every run can
 /// take those steps independently (and in parallel). Buffers are reused.
 #[derive(Clone, Debug, Default)]

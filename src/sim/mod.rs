@@ -14,7 +14,7 @@ mod trajectory;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use batches::{BatchPlan, BatchStream};
+pub use batches::{BatchPlan, BatchStream, batch_for_step};
 pub use run::{EarlyStopping, Run, RunSetup, Termination};
 pub use trajectory::Trajectory;
 
@@ -501,5 +501,31 @@ mod tests {
             err.to_string().contains("needs a validation split"),
             "{err}"
         );
+    }
+
+    /// `batch_for_step` names the batch the simulation really used: one
+    /// plain SGD step on it from row k gives row k + 1.
+    #[test]
+    fn batch_for_step_replays_the_stream() {
+        let preset = Preset::from_ron_str(
+            "(problem: LinearRegression(data: Synthetic(n: 50, seed: 4)), steps: 40, seed: 9, batch_size: Some(7), runs: [(optimizer: Sgd(lr: 0.1))])",
+            "t",
+        )
+        .unwrap();
+        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        sim.run_to_end();
+        let t = sim.runs()[0].trajectory();
+        for k in [0_u64, 6, 7, 8, 39] {
+            let batch = batch_for_step(50, Some(7), 9, k).unwrap();
+            let before = t.params(k as usize).unwrap();
+            let mut g = [0.0; 2];
+            sim.problem()
+                .loss_grad(before, crate::problem::Batch::Indices(&batch), &mut g);
+            let after = t.params(k as usize + 1).unwrap();
+            for i in 0..2 {
+                assert_eq!(after[i], before[i] + -0.1 * g[i], "step {k}");
+            }
+        }
+        assert!(batch_for_step(50, None, 9, 3).is_none());
     }
 }

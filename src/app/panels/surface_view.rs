@@ -22,6 +22,8 @@ pub struct SurfaceInput<'a> {
     pub heat_map: Option<(egui::TextureId, ViewBox)>,
     /// Isolines of the same field.
     pub isolines: &'a [Isoline],
+    /// Isolines of the mini-batch loss at the play head (may be empty).
+    pub batch_isolines: &'a [Isoline],
     /// Rows received per run.
     pub tracks: &'a [Track],
     /// Labels, colours and visibility.
@@ -237,6 +239,18 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
                     Line::new("", PlotPoints::from(path.clone()))
                         .color(theme::ISOLINE)
                         .width(1.0)
+                        .allow_hover(false),
+                );
+            }
+        }
+        for (k, iso) in input.batch_isolines.iter().enumerate() {
+            for path in &iso.paths {
+                let name = if k == 0 { "mini-batch loss" } else { "" };
+                plot_ui.line(
+                    Line::new(name, PlotPoints::from(path.clone()))
+                        .color(theme::BATCH_ISOLINE)
+                        .style(egui_plot::LineStyle::dashed_dense())
+                        .width(1.3)
                         .allow_hover(false),
                 );
             }
