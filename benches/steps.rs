@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use descent::landscape::{SliceKind, slice};
 use descent::optim::{OptimizerConfig, Schedule};
 use descent::problem::{
     Activation, ClassDataSource, LineDataSource, LinearRegression, Network, Problem, Surface,
@@ -144,11 +145,45 @@ fn mlp_moons(c: &mut Criterion) {
     group.finish();
 }
 
+/// A 64×64 landscape slice (random and PCA directions) of the same MLP,
+/// through a 500-step Adam run.
+fn landscape_slice(c: &mut Criterion) {
+    let data = ClassDataSource::Moons {
+        n: 1000,
+        noise: 0.1,
+        seed: 0,
+    }
+    .load(Path::new("."))
+    .unwrap();
+    let problem: Arc<dyn Problem> = Arc::new(Network::new(data, &[16, 16], Activation::Tanh, 0));
+    let adam = OptimizerConfig::catalogue()[3];
+    let mut sim = Simulation::new(Arc::clone(&problem), setup(adam, 1, Some(32))).unwrap();
+    sim.advance(500);
+    let t = sim.runs()[0].trajectory();
+    let rows: Vec<Vec<f64>> = (0..t.len())
+        .step_by(2)
+        .map(|k| t.params(k).unwrap().to_vec())
+        .collect();
+    let runs = vec![rows];
+    let mut group = c.benchmark_group("landscape_slice_64x64_mlp_moons_1000");
+    group.sample_size(10);
+    for (name, kind) in [
+        ("random", SliceKind::Random { seed: 0 }),
+        ("pca", SliceKind::Pca),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| black_box(slice(Arc::clone(&problem), &runs, 0, kind, 64)));
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     rosenbrock,
     linear_regression,
     eight_runs,
-    mlp_moons
+    mlp_moons,
+    landscape_slice
 );
 criterion_main!(benches);

@@ -754,3 +754,26 @@ fn the_mini_batch_contour_follows_the_play_head() {
         "legend entry"
     );
 }
+
+/// Models with many parameters offer a landscape slice; the PCA slice is
+/// computed off the UI thread and the paths are projected onto it.
+#[test]
+fn a_pca_slice_shows_the_landscape_of_a_many_parameter_model() {
+    let mut h = harness("overfitting-early-stopping.ron");
+    h.get_by_role_and_label(Role::ComboBox, "Landscape").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("PCA slice").click();
+    h.step();
+    wait_until(&mut h, "a slice", |app| app.session().slice.is_some());
+    let slice = h.state().session().slice.as_ref().unwrap();
+    assert!(slice.axes[0].starts_with("PC1"), "{:?}", slice.axes);
+    assert_eq!(
+        h.state().session().slice_tracks.len(),
+        3,
+        "every run projected"
+    );
+    assert!(!slice.field.isolines.is_empty());
+    assert!(h.query_by_label("through").is_some(), "the run chooser");
+}

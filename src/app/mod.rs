@@ -47,6 +47,8 @@ pub struct DescentApp {
     decision_map: Option<(egui::TextureHandle, ViewBox)>,
     /// The data view should fit the data on its next frame.
     data_reset: bool,
+    /// The landscape slice's texture, its box, and the slice version it shows.
+    slice_map: Option<(egui::TextureHandle, ViewBox, u64)>,
     /// The last decision map asked for: parameters, box and size.
     last_decision_request: Option<(Vec<f64>, ViewBox, (usize, usize))>,
     ready_frames: u32,
@@ -115,6 +117,7 @@ impl DescentApp {
             decision_map: None,
             data_reset: true,
             last_decision_request: None,
+            slice_map: None,
             ready_frames: 0,
             screenshot_sent: false,
             screenshot_done: std::sync::Arc::default(),
@@ -452,8 +455,112 @@ impl DescentApp {
         starts
     }
 
+    /// The selector of the parameter view for models with many parameters.
+    fn slice_selector(&mut self, ui: &mut egui::Ui) {
+        use state::SliceView;
+        let text = |v: SliceView| match v {
+            SliceView::FirstTwo => "First two parameters",
+            SliceView::Random => "Random slice",
+            SliceView::Pca => "PCA slice",
+        };
+        egui::ComboBox::from_label("Landscape")
+            .selected_text(text(self.state.slice))
+            .show_ui(ui, |ui| {
+                for v in [SliceView::FirstTwo, SliceView::Random, SliceView::Pca] {
+                    ui.selectable_value(&mut self.state.slice, v, text(v));
+                }
+            })
+            .response
+            .on_hover_text(
+                "A 2-D cut through all the parameters (Li et al. 2018): random filter-normalised directions, or the top principal components of a run's path",
+            );
+        if self.state.slice != SliceView::FirstTwo && self.preset.runs.len() > 1 {
+            let current = self
+                .preset
+                .runs
+                .get(self.state.slice_run)
+                .map_or_else(String::new, |r| r.display_label().to_owned());
+            egui::ComboBox::from_label("through")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (i, run) in self.preset.runs.iter().enumerate() {
+                        ui.selectable_value(&mut self.state.slice_run, i, run.display_label());
+                    }
+                });
+        }
+    }
+
+    /// The landscape slice of a many-parameter model, with projected paths.
+    fn slice_panel(&mut self, ui: &mut egui::Ui) {
+        let kind = match self.state.slice {
+            state::SliceView::Pca => crate::landscape::SliceKind::Pca,
+            _ => crate::landscape::SliceKind::Random { seed: 0 },
+        };
+        let head = self.playback.head.min(self.last_row());
+        self.session.want_slice(kind, self.state.slice_run, head);
+        let Some(slice) = &self.session.slice else {
+            ui.label("Computing the slice…");
+            return;
+        };
+        let version = self.session.slice_version;
+        let fresh = self
+            .slice_map
+            .as_ref()
+            .is_none_or(|(_, _, v)| *v != version);
+        if fresh {
+            let f = &slice.field;
+            let image =
+                egui::ColorImage::from_rgba_unmultiplied([f.spec.cols, f.spec.rows], &f.rgba);
+            let texture =
+                ui.ctx()
+                    .load_texture("landscape_slice", image, egui::TextureOptions::LINEAR);
+            self.slice_map = Some((texture, f.spec.view, version));
+        }
+        let reset_view = fresh.then_some(slice.field.spec.view);
+        let axis_names = [slice.axes[0].as_str(), slice.axes[1].as_str()];
+        surface_view::show(
+            ui,
+            &surface_view::SurfaceInput {
+                heat_map: self.slice_map.as_ref().map(|(t, v, _)| (t.id(), *v)),
+                isolines: &slice.field.isolines,
+                batch_isolines: &[],
+                tracks: &self.session.slice_tracks,
+                preset: &self.preset,
+                head: usize::MAX,
+                starts: Vec::new(),
+                minima: &[],
+                reset_view,
+                axis_names,
+                quiver: None,
+                update_arrows: false,
+                ellipses: &[],
+            },
+        );
+    }
+
+    /// The centre for a many-parameter model in slice mode.
+    fn landscape_panel(&mut self, ui: &mut egui::Ui) {
+        let has_data = self.session.samples.is_some();
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if has_data {
+                    ui.selectable_value(&mut self.state.show_data, false, "Parameters");
+                    ui.selectable_value(&mut self.state.show_data, true, "Data");
+                    ui.separator();
+                }
+                self.slice_selector(ui);
+            });
+            self.slice_panel(ui);
+        });
+    }
+
     /// The central surface view.
     fn surface_panel(&mut self, ui: &mut egui::Ui) -> surface_view::SurfaceOutput {
+        let many = self.session.problem.as_ref().is_some_and(|p| p.dim() > 2);
+        if many && self.state.slice != state::SliceView::FirstTwo && !self.state.show_data {
+            self.landscape_panel(ui);
+            return surface_view::SurfaceOutput::default();
+        }
         if self.session.samples.is_some() && self.state.show_data {
             egui::CentralPanel::default().show(ui, |ui| {
                 ui.horizontal(|ui| {
@@ -503,35 +610,17 @@ impl DescentApp {
             Vec::new()
         };
         let has_data = self.session.samples.is_some();
+        let many = self.session.problem.as_ref().is_some_and(|p| p.dim() > 2);
         let (batched, batch_isolines) =
             batch_contour(&self.preset, &self.session, self.state.show_batch_contour);
         egui::CentralPanel::default()
             .show(ui, |ui| {
-                if has_data {
-                    ui.horizontal(|ui| {
-                        let was = self.state.show_data;
-                        ui.selectable_value(&mut self.state.show_data, false, "Parameters")
-                            .on_hover_text("The paths through parameter space");
-                        ui.selectable_value(&mut self.state.show_data, true, "Data")
-                            .on_hover_text("The points, with each run's fit at the play head");
-                        if self.state.show_data && !was {
-                            self.data_reset = true;
-                        }
-                    });
-                }
-                ui.horizontal(|ui| {
-                    ui.checkbox(&mut self.state.show_quiver, "Gradient field")
-                        .on_hover_text("Arrows of −grad f: the direction plain gradient descent would step");
-                    ui.checkbox(&mut self.state.show_arrows, "Update arrows").on_hover_text(
-                        "Each run's next step; with the inspector open, also the preconditioner ellipse",
-                    );
-                    if batched {
-                        ui.checkbox(&mut self.state.show_batch_contour, "Mini-batch contour")
-                            .on_hover_text(
-                                "The loss of the mini-batch the next step uses: what SGD actually descends",
-                            );
-                    }
-                });
+                view_header(
+                    ui,
+                    &mut self.state,
+                    &mut self.data_reset,
+                    (has_data, many, batched),
+                );
                 surface_view::show(
                     ui,
                     &surface_view::SurfaceInput {
@@ -713,6 +802,59 @@ impl eframe::App for DescentApp {
         }
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
     }
+}
+
+/// The row above the parameter view: Parameters/Data, the landscape choice
+/// and the overlays.
+fn view_header(
+    ui: &mut egui::Ui,
+    state: &mut AppState,
+    data_reset: &mut bool,
+    (has_data, many, batched): (bool, bool, bool),
+) {
+    if has_data || many {
+        ui.horizontal(|ui| {
+            if has_data {
+                let was = state.show_data;
+                ui.selectable_value(&mut state.show_data, false, "Parameters")
+                    .on_hover_text("The paths through parameter space");
+                ui.selectable_value(&mut state.show_data, true, "Data")
+                    .on_hover_text("The points, with each run's fit at the play head");
+                if state.show_data && !was {
+                    *data_reset = true;
+                }
+            }
+            if many {
+                ui.separator();
+                egui::ComboBox::from_label("Landscape")
+                    .selected_text("First two parameters")
+                    .show_ui(ui, |ui| {
+                        use state::SliceView;
+                        ui.selectable_value(
+                            &mut state.slice,
+                            SliceView::FirstTwo,
+                            "First two parameters",
+                        );
+                        ui.selectable_value(&mut state.slice, SliceView::Random, "Random slice");
+                        ui.selectable_value(&mut state.slice, SliceView::Pca, "PCA slice");
+                    });
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut state.show_quiver, "Gradient field")
+            .on_hover_text("Arrows of −grad f: the direction plain gradient descent would step");
+        ui.checkbox(&mut state.show_arrows, "Update arrows")
+            .on_hover_text(
+                "Each run's next step; with the inspector open, also the preconditioner ellipse",
+            );
+        if batched {
+            ui.checkbox(&mut state.show_batch_contour, "Mini-batch contour")
+                .on_hover_text(
+                    "The loss of the mini-batch the next step uses: what SGD actually descends",
+                );
+        }
+    });
 }
 
 /// Whether the mini-batch contour applies, and its isolines if shown.

@@ -109,6 +109,14 @@ pub struct Session {
     /// The latest decision map (classifiers).
     pub decision: Option<crate::data_view::DecisionMap>,
     accuracies: Option<crate::data_view::AccuracyWorker>,
+    slices: Option<crate::landscape::SliceWorker>,
+    slice_key: Option<(u64, usize, crate::landscape::SliceKind, usize)>,
+    /// The latest landscape slice (problems with more than 2 parameters).
+    pub slice: Option<crate::landscape::Slice>,
+    /// The runs' paths projected onto the slice, as 2-D tracks.
+    pub slice_tracks: Vec<Track>,
+    /// Bumped whenever a new slice arrives.
+    pub slice_version: u64,
     batch_fields: Option<FieldWorker>,
     batch_field_request: Option<(u64, ViewBox)>,
     /// The loss of the mini-batch at the play head, sampled over the view,
@@ -129,6 +137,7 @@ impl Session {
         let fields = field_worker::spawn(waker.clone()).ok();
         let decisions = crate::data_view::spawn(waker.clone()).ok();
         let accuracies = crate::data_view::spawn_accuracy(waker.clone()).ok();
+        let slices = crate::landscape::spawn(waker.clone()).ok();
         let batch_fields = field_worker::spawn_named("descent-batch-field", waker.clone()).ok();
         let inspector = LatestWorker::spawn(
             "descent-inspector",
@@ -164,6 +173,11 @@ impl Session {
             samples: None,
             decision: None,
             accuracies,
+            slices,
+            slice_key: None,
+            slice: None,
+            slice_tracks: Vec::new(),
+            slice_version: 0,
             batch_fields,
             batch_field_request: None,
             batch_field: None,
@@ -219,6 +233,27 @@ impl Session {
             && tag == self.generation
         {
             self.inspections = Some(rows);
+            changed = true;
+        }
+        if let Some((_, slice)) = self
+            .slices
+            .as_ref()
+            .and_then(crate::landscape::SliceWorker::latest)
+        {
+            self.slice_tracks = slice.as_ref().map_or_else(Vec::new, |s| {
+                s.paths
+                    .iter()
+                    .map(|path| {
+                        let mut t = Track::new(2);
+                        let raw: Vec<f64> =
+                            path.iter().flat_map(|p| [p[0], p[1], f64::NAN]).collect();
+                        t.rows.extend_raw(&raw);
+                        t
+                    })
+                    .collect()
+            });
+            self.slice = slice;
+            self.slice_version += 1;
             changed = true;
         }
         if let Some((step, field)) = self.batch_fields.as_ref().and_then(FieldWorker::latest) {
@@ -413,6 +448,41 @@ impl Session {
                     levels: 12,
                 },
                 batch: Some(batch),
+            },
+        );
+    }
+
+    /// Asks for a landscape slice through run `run` at row `head`.
+    pub fn want_slice(&mut self, kind: crate::landscape::SliceKind, run: usize, head: usize) {
+        const ROWS: usize = 400;
+        let (Some(problem), Some(worker)) = (&self.problem, &self.slices) else {
+            return;
+        };
+        if problem.dim() <= 2 {
+            return;
+        }
+        let key = (self.generation, run, kind, head);
+        if self.slice_key == Some(key) || self.tracks.get(run).is_none_or(Track::is_empty) {
+            return;
+        }
+        self.slice_key = Some(key);
+        let runs = self
+            .tracks
+            .iter()
+            .map(|t| {
+                t.decimated(head, ROWS)
+                    .map(|(_, p, _)| p.to_vec())
+                    .collect()
+            })
+            .collect();
+        worker.request(
+            self.generation,
+            crate::landscape::SliceRequest {
+                problem: Arc::clone(problem),
+                runs,
+                centre_run: run,
+                kind,
+                resolution: 64,
             },
         );
     }

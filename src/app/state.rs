@@ -39,6 +39,22 @@ pub struct AppState {
     pub boundary_run: usize,
     /// Overlay the contour of the mini-batch at the play head.
     pub show_batch_contour: bool,
+    /// How parameter space is shown when there are more than 2 parameters.
+    pub slice: SliceView,
+    /// The run a landscape slice goes through.
+    pub slice_run: usize,
+}
+
+/// The parameter view for models with more than 2 parameters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SliceView {
+    /// The first two parameters, no loss field.
+    #[default]
+    FirstTwo,
+    /// A slice along two filter-normalised random directions.
+    Random,
+    /// A slice along the top two principal components of a run's path.
+    Pca,
 }
 
 impl Default for AppState {
@@ -56,6 +72,8 @@ impl Default for AppState {
             show_data: false,
             boundary_run: 0,
             show_batch_contour: false,
+            slice: SliceView::FirstTwo,
+            slice_run: 0,
         }
     }
 }

@@ -111,6 +111,13 @@ pub trait Problem: Send + Sync + fmt::Debug {
     /// (length [`Self::classes`]); others leave `probs` alone.
     fn class_probabilities(&self, _params: &[f64], _x: [f64; 2], _probs: &mut [f64]) {}
 
+    /// Groups of parameters that form one "filter" for filter-normalised
+    /// landscape directions (a neuron's incoming weights); empty means one
+    /// group of everything.
+    fn filter_groups(&self) -> Vec<std::ops::Range<usize>> {
+        Vec::new()
+    }
+
     /// A classifier's share of correctly classified training points.
     fn accuracy(&self, _params: &[f64]) -> Option<f64> {
         None

@@ -375,6 +375,20 @@ impl Problem for Network {
         })
     }
 
+    /// Each neuron's incoming weights; biases belong to no group.
+    fn filter_groups(&self) -> Vec<std::ops::Range<usize>> {
+        let mut groups = Vec::new();
+        let mut p = 0;
+        for w in self.sizes.windows(2) {
+            let (n_in, n_out) = (w[0], w[1]);
+            for o in 0..n_out {
+                groups.push(p + o * n_in..p + (o + 1) * n_in);
+            }
+            p += n_in * n_out + n_out;
+        }
+        groups
+    }
+
     fn accuracy(&self, params: &[f64]) -> Option<f64> {
         (params.len() == self.dim()).then(|| self.accuracy_of(params))
     }
