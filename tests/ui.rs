@@ -777,3 +777,23 @@ fn a_pca_slice_shows_the_landscape_of_a_many_parameter_model() {
     assert!(!slice.field.isolines.is_empty());
     assert!(h.query_by_label("through").is_some(), "the run chooser");
 }
+
+/// The inspector works for data problems with many parameters too.
+#[test]
+fn the_inspector_shows_a_polynomial_run() {
+    let mut h = harness("overfitting-early-stopping.ron");
+    h.get_by_label("Inspector").click();
+    h.step();
+    wait_until(&mut h, "an inspection", |app| {
+        app.session().inspections.is_some()
+    });
+    assert!(
+        h.query_all_by_label("theta_12").count() >= 1,
+        "a column per parameter"
+    );
+    assert!(
+        h.query_all_by_label_contains("Update rule")
+            .next()
+            .is_some()
+    );
+}

@@ -71,7 +71,8 @@ pub fn show(
     if *step != head as u64 {
         ui.label(RichText::new(format!("showing step {step}; updating…")).small());
     }
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // Both ways: a model with many parameters makes the table wide.
+    egui::ScrollArea::both().show(ui, |ui| {
         for (i, ins) in rows.iter().enumerate() {
             let spec = preset.runs.get(i);
             if spec.is_some_and(|r| !r.enabled) {
