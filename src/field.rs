@@ -94,27 +94,58 @@ pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
 /// full data: what a single SGD step actually descends.
 pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize]>) -> Field {
     let (cols, rows) = (spec.cols.max(2), spec.rows.max(2));
-    let mut grad = vec![0.0; problem.dim().max(2)];
     let (x0, x1) = spec.view.x;
     let (y0, y1) = spec.view.y;
     let dx = (x1 - x0) / cols as f64;
     let dy = (y1 - y0) / rows as f64;
     // values[j * cols + i] at the centre of cell (i, j), j = 0 at y0.
-    let mut values = Vec::with_capacity(cols * rows);
-    let mut params = vec![0.0; problem.dim().max(2)];
-    for j in 0..rows {
-        for i in 0..cols {
+    let mut values = vec![0.0; cols * rows];
+    let fill = |first_row: usize, out: &mut [f64]| {
+        let mut grad = vec![0.0; problem.dim().max(2)];
+        let mut params = vec![0.0; problem.dim().max(2)];
+        for (k, v) in out.iter_mut().enumerate() {
+            let (i, j) = (k % cols, first_row + k / cols);
             if let [px, py, ..] = params.as_mut_slice() {
                 *px = x0 + (i as f64 + 0.5) * dx;
                 *py = y0 + (j as f64 + 0.5) * dy;
             }
-            values.push(match batch {
+            *v = match batch {
                 None => problem.loss(&params),
                 Some(idx) => {
                     problem.loss_grad(&params, crate::problem::Batch::Indices(idx), &mut grad)
                 }
-            });
+            };
         }
+    };
+    // Rows are independent: split them over the cores.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let rows_per = rows.div_ceil(workers.max(1));
+    if workers > 1 && rows >= 2 * workers {
+        let chunk_len = rows_per * cols;
+        let done: Vec<std::sync::atomic::AtomicBool> = (0..values.len().div_ceil(chunk_len))
+            .map(|_| std::sync::atomic::AtomicBool::new(false))
+            .collect();
+        std::thread::scope(|scope| {
+            for (n, chunk) in values.chunks_mut(chunk_len).enumerate() {
+                let (fill, done) = (&fill, &done);
+                // A chunk whose thread cannot be had is filled below instead.
+                drop(
+                    std::thread::Builder::new()
+                        .name(format!("descent-field-{n}"))
+                        .spawn_scoped(scope, move || {
+                            fill(n * rows_per, chunk);
+                            done[n].store(true, std::sync::atomic::Ordering::Release);
+                        }),
+                );
+            }
+        });
+        for (n, chunk) in values.chunks_mut(chunk_len).enumerate() {
+            if !done[n].load(std::sync::atomic::Ordering::Acquire) {
+                fill(n * rows_per, chunk);
+            }
+        }
+    } else {
+        fill(0, &mut values);
     }
     let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     finite.sort_by(f64::total_cmp);
