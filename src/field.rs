@@ -83,19 +83,16 @@ fn quiver(problem: &dyn Problem, view: ViewBox) -> Vec<[f64; 4]> {
 
 /// Samples `problem` (its first two parameters) over `spec`.
 ///
-/// Levels are log-spaced when the loss spans more than two decades above its
-/// minimum, as in valley functions; the colour map is viridis, clipped at the
-/// 98th percentile so a few huge values do not wash out the picture.
-pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
-    compute_on(problem, spec, None)
-}
-
-/// The same, for the loss on one mini-batch (`Some(indices)`) instead of the
-/// full data: what a single SGD step actually descends.
-pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize]>) -> Field {
-    let (cols, rows) = (spec.cols.max(2), spec.rows.max(2));
-    let (x0, x1) = spec.view.x;
-    let (y0, y1) = spec.view.y;
+/// The loss at the centre of every cell, `values[j * cols + i]`, j = 0 at the
+/// bottom; rows are split over the cores.
+fn sample(
+    problem: &dyn Problem,
+    view: ViewBox,
+    (cols, rows): (usize, usize),
+    batch: Option<&[usize]>,
+) -> Vec<f64> {
+    let (x0, x1) = view.x;
+    let (y0, y1) = view.y;
     let dx = (x1 - x0) / cols as f64;
     let dy = (y1 - y0) / rows as f64;
     // values[j * cols + i] at the centre of cell (i, j), j = 0 at y0.
@@ -147,6 +144,21 @@ pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize
     } else {
         fill(0, &mut values);
     }
+    values
+}
+
+/// Levels are log-spaced when the loss spans more than two decades above its
+/// minimum, as in valley functions; the colour map is viridis, clipped at the
+/// 98th percentile so a few huge values do not wash out the picture.
+pub fn compute(problem: &dyn Problem, spec: &FieldSpec) -> Field {
+    compute_on(problem, spec, None)
+}
+
+/// The same, for the loss on one mini-batch (`Some(indices)`) instead of the
+/// full data: what a single SGD step actually descends.
+pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize]>) -> Field {
+    let (cols, rows) = (spec.cols.max(2), spec.rows.max(2));
+    let values = sample(problem, spec.view, (cols, rows), batch);
     let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     finite.sort_by(f64::total_cmp);
     let lo = finite.first().copied().unwrap_or(0.0);
