@@ -81,8 +81,6 @@ fn quiver(problem: &dyn Problem, view: ViewBox) -> Vec<[f64; 4]> {
     out
 }
 
-/// Samples `problem` (its first two parameters) over `spec`.
-///
 /// The loss at the centre of every cell, `values[j * cols + i]`, j = 0 at the
 /// bottom; rows are split over the cores.
 fn sample(
@@ -147,6 +145,8 @@ fn sample(
     values
 }
 
+/// Samples `problem` (its first two parameters) over `spec`.
+///
 /// Levels are log-spaced when the loss spans more than two decades above its
 /// minimum, as in valley functions; the colour map is viridis, clipped at the
 /// 98th percentile so a few huge values do not wash out the picture.
