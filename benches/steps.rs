@@ -36,6 +36,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
                 schedule: Schedule::Constant,
                 start: None,
                 early_stopping: None,
+                batch_size: None,
             })
             .collect(),
     }

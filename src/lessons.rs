@@ -87,6 +87,7 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../presets/overfitting-early-stopping.ron"),
     ),
     ("beale.ron", include_str!("../presets/beale.ron")),
+    ("batch-size.ron", include_str!("../presets/batch-size.ron")),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -89,6 +89,10 @@ pub struct RunSpec {
     /// This run's own early-stopping rule instead of the preset's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_stopping: Option<crate::sim::EarlyStopping>,
+    /// This run's own mini-batch size instead of the preset's; a size of at
+    /// least the number of points is the full batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<usize>,
 }
 
 fn yes() -> bool {
@@ -357,6 +361,7 @@ impl Preset {
                     schedule: r.schedule.clone(),
                     start: r.start.as_ref().map(|p| p.0.clone()),
                     early_stopping: r.early_stopping,
+                    batch_size: r.batch_size,
                 })
                 .collect(),
         }

@@ -28,6 +28,7 @@ fn trajectory(
             schedule: Schedule::Constant,
             start: None,
             early_stopping: None,
+            batch_size: None,
         }],
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
@@ -204,6 +205,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
             schedule: Schedule::Constant,
             start: None,
             early_stopping: None,
+            batch_size: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

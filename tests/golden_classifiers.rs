@@ -62,6 +62,7 @@ fn classifiers_match_torch() {
             color: None,
             start: None,
             early_stopping: None,
+            batch_size: None,
         }];
         preset.validate(name).unwrap();
         let mut sim = Simulation::from_preset(&preset, &dir).unwrap();

@@ -78,6 +78,7 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
             schedule: case.schedule.clone(),
             start: None,
             early_stopping: None,
+            batch_size: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -130,6 +130,7 @@ fn simulate(case: &Case) -> Simulation {
             schedule: case.schedule.clone(),
             start: None,
             early_stopping: None,
+            batch_size: None,
         }],
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
@@ -345,6 +346,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
                 color: None,
                 start: None,
                 early_stopping: None,
+                batch_size: None,
             }],
         };
         let keys: Vec<&str> = case["state"]

@@ -113,6 +113,7 @@ mod tests {
                 schedule: Schedule::Constant,
                 start: None,
                 early_stopping: None,
+                batch_size: None,
             }],
         };
         let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

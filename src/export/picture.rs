@@ -553,6 +553,17 @@ fn caption_height(s: f64) -> f64 {
     22.0 * s + 5.0 * s
 }
 
+/// A tick label: at most 6 decimals, trailing zeros and "-0" dropped.
+fn tick(v: f64) -> String {
+    let text = format!("{v:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Text as drawn (a hook for escaping, should a backend need it).
 fn text(s: &str) -> String {
     s.to_owned()
@@ -691,6 +702,7 @@ fn draw_loss<DB: DrawingBackend>(
         .x_desc("step")
         .y_desc(text(&axis.title()))
         .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| tick(*v))
         .draw()?;
     let bounds = ViewBox {
         x: (0.0, x_max),
@@ -774,6 +786,14 @@ mod tests {
         )
         .unwrap();
         Scene::from_preset(&p, Path::new("."), 96).unwrap()
+    }
+
+    #[test]
+    fn ticks_drop_float_noise_and_negative_zero() {
+        assert_eq!(tick(0.199_999_999_999_97), "0.2");
+        assert_eq!(tick(-0.000_000_000_01), "0");
+        assert_eq!(tick(-1.5), "-1.5");
+        assert_eq!(tick(20.0), "20");
     }
 
     #[test]

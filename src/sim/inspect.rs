@@ -100,12 +100,22 @@ pub fn at_start_all(sim: &Simulation) -> Vec<Inspection> {
 pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
     let problem = sim.problem_arc();
     let before: Vec<Before> = {
-        let mut stream = sim.batches.clone();
-        let batch = stream.next_batch();
+        let mut streams = sim.batches.clone();
+        let next: Vec<Option<Vec<usize>>> = streams
+            .iter_mut()
+            .map(|s| match s.next_batch() {
+                Batch::Full => None,
+                Batch::Indices(idx) => Some(idx.to_vec()),
+            })
+            .collect();
         sim.runs()
             .iter()
             .map(|run| {
                 let params = run.params().to_vec();
+                let batch = match next.get(run.stream) {
+                    Some(Some(idx)) => Batch::Indices(idx),
+                    _ => Batch::Full,
+                };
                 let grad = run.is_active().then(|| {
                     let mut g = vec![0.0; params.len()];
                     problem.loss_grad(&run.gradient_point(), batch, &mut g);

@@ -75,11 +75,14 @@ pub enum SimError {
 pub struct Simulation {
     problem: Arc<dyn Problem>,
     runs: Vec<Run>,
-    batches: BatchStream,
+    /// One seeded stream per distinct batch size; runs of the same size
+    /// share one, so they see exactly the same batches.
+    batches: Vec<BatchStream>,
+    /// The next chunk of each stream's batches.
+    plans: Vec<BatchPlan>,
     grad_tol: Option<f64>,
     steps_done: u64,
     horizon: u64,
-    plan: BatchPlan,
     workers: usize,
 }
 
@@ -95,10 +98,23 @@ impl Simulation {
                 got: start.len(),
             });
         }
-        let batches = match problem.sample_count() {
-            Some(n) => BatchStream::new(n, setup.batch_size, setup.seed),
-            None => BatchStream::full(),
-        };
+        let mut sizes: Vec<Option<usize>> = Vec::new();
+        let mut stream_of = Vec::with_capacity(setup.runs.len());
+        for r in &setup.runs {
+            let size = r.batch_size.or(setup.batch_size);
+            let index = sizes.iter().position(|s| *s == size).unwrap_or_else(|| {
+                sizes.push(size);
+                sizes.len() - 1
+            });
+            stream_of.push(index);
+        }
+        let batches: Vec<BatchStream> = sizes
+            .iter()
+            .map(|&size| match problem.sample_count() {
+                Some(n) => BatchStream::new(n, size, setup.seed),
+                None => BatchStream::full(),
+            })
+            .collect();
         let capacity = usize::try_from(setup.steps.saturating_add(1))
             .unwrap_or(usize::MAX)
             .min(MAX_RESERVED_ROWS);
@@ -122,7 +138,8 @@ impl Simulation {
         let runs = setup
             .runs
             .into_iter()
-            .map(|r| {
+            .zip(stream_of)
+            .map(|(r, stream)| {
                 let own = r.start.clone();
                 let mut run = Run::new(
                     r,
@@ -131,17 +148,18 @@ impl Simulation {
                     capacity,
                 );
                 run.early_stopping = run.setup().early_stopping.or(setup.early_stopping);
+                run.stream = stream;
                 run
             })
             .collect();
         Ok(Self {
             problem,
             runs,
+            plans: vec![BatchPlan::default(); batches.len()],
             batches,
             grad_tol: setup.grad_tol,
             steps_done: 0,
             horizon: setup.steps,
-            plan: BatchPlan::default(),
             workers: std::thread::available_parallelism().map_or(1, usize::from),
         })
     }
@@ -163,10 +181,12 @@ impl Simulation {
         while self.steps_done < target && self.runs.iter().any(Run::is_active) {
             let chunk =
                 usize::try_from(target - self.steps_done).map_or(PLAN_STEPS, |r| r.min(PLAN_STEPS));
-            self.plan.fill(&mut self.batches, chunk);
+            for (plan, stream) in self.plans.iter_mut().zip(&mut self.batches) {
+                plan.fill(stream, chunk);
+            }
             let first = self.steps_done;
             let problem = self.problem.as_ref();
-            let (plan, tol) = (&self.plan, self.grad_tol);
+            let (plan, tol) = (self.plans.as_slice(), self.grad_tol);
             let active = self.runs.iter().filter(|r| r.is_active()).count();
             let workers = self.workers.min(active);
             if workers > 1 && active * chunk >= PARALLEL_MIN_WORK {
@@ -246,7 +266,7 @@ impl Simulation {
 fn step_runs(
     runs: &mut [Run],
     problem: &dyn Problem,
-    plan: &BatchPlan,
+    plans: &[BatchPlan],
     first: u64,
     tol: Option<f64>,
 ) {
@@ -260,6 +280,9 @@ fn step_runs(
         &mut heap_grad
     };
     for run in runs {
+        let Some(plan) = plans.get(run.stream) else {
+            continue;
+        };
         let done = run.steps_taken().saturating_sub(first);
         for i in usize::try_from(done).unwrap_or(usize::MAX)..plan.len() {
             if !run.is_active() {
@@ -295,6 +318,7 @@ mod tests {
             schedule: Schedule::Constant,
             start: None,
             early_stopping: None,
+            batch_size: None,
         }
     }
 
@@ -527,5 +551,36 @@ mod tests {
             }
         }
         assert!(batch_for_step(50, None, 9, 3).is_none());
+    }
+
+    /// Runs may set their own batch size: runs of one size share a stream,
+    /// and a size of at least the data is plain gradient descent.
+    #[test]
+    fn per_run_batch_sizes_share_streams_by_size() {
+        let preset = Preset::from_ron_str(
+            "(problem: LinearRegression(data: Synthetic(n: 50, seed: 4)), steps: 60, seed: 3, batch_size: Some(10), runs: [(optimizer: Sgd(lr: 0.1), batch_size: Some(1)), (optimizer: Sgd(lr: 0.1)), (optimizer: Sgd(lr: 0.1), batch_size: Some(10)), (optimizer: Sgd(lr: 0.1), batch_size: Some(1000))])",
+            "t",
+        )
+        .unwrap();
+        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        sim.run_to_end();
+        let rows = |i: usize| {
+            let t = sim.runs()[i].trajectory();
+            t.raw_rows(0..t.len()).to_vec()
+        };
+        assert_eq!(rows(1), rows(2), "the same size sees the same batches");
+        assert_ne!(rows(0), rows(1), "batch 1 differs");
+        let mut gd = preset.clone();
+        gd.batch_size = None;
+        gd.runs.truncate(1);
+        gd.runs[0].batch_size = None;
+        let mut plain = Simulation::from_preset(&gd, Path::new(".")).unwrap();
+        plain.run_to_end();
+        let t = plain.runs()[0].trajectory();
+        assert_eq!(
+            rows(3),
+            t.raw_rows(0..t.len()).to_vec(),
+            "≥ n is full-batch GD"
+        );
     }
 }

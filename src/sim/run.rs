@@ -75,6 +75,9 @@ pub struct RunSetup {
     pub start: Option<Vec<f64>>,
     /// This run's own early-stopping rule instead of the simulation's.
     pub early_stopping: Option<EarlyStopping>,
+    /// This run's own mini-batch size instead of the simulation's (a size
+    /// of at least the number of samples is the full batch).
+    pub batch_size: Option<usize>,
 }
 
 /// A run's optimizer, schedule, current parameters and recorded path.
@@ -94,6 +97,8 @@ pub struct Run {
     val: Vec<f64>,
     /// When to stop on the validation loss.
     pub(crate) early_stopping: Option<EarlyStopping>,
+    /// Which of the simulation's batch streams this run reads.
+    pub(crate) stream: usize,
     /// The best validation loss so far and its row.
     best_val: (f64, u64),
     /// The last row's loss still has to be evaluated.
@@ -124,6 +129,7 @@ impl Run {
                 0
             }),
             early_stopping: None,
+            stream: 0,
             best_val: (f64::INFINITY, 0),
             pending_loss: true,
             stopped: None,

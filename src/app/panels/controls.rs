@@ -105,6 +105,7 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
                 color: None,
                 start: None,
                 early_stopping: None,
+                batch_size: None,
             });
             changes.preset = true;
         }
