@@ -26,6 +26,10 @@ pub enum Samples {
         labels: Vec<usize>,
         /// Number of classes.
         classes: usize,
+        /// Held-out points (may be empty).
+        held_out: Vec<[f64; 2]>,
+        /// Their labels.
+        held_out_labels: Vec<usize>,
     },
 }
 
@@ -34,7 +38,9 @@ impl Samples {
     pub fn bounds(&self) -> ViewBox {
         let points: Vec<&[f64; 2]> = match self {
             Self::Line { train, validation } => train.iter().chain(validation).collect(),
-            Self::Classes { points, .. } => points.iter().collect(),
+            Self::Classes {
+                points, held_out, ..
+            } => points.iter().chain(held_out).collect(),
         };
         let mut b = ViewBox {
             x: (f64::INFINITY, f64::NEG_INFINITY),

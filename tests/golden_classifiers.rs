@@ -51,6 +51,8 @@ fn classifiers_match_torch() {
                 .collect(),
             activation,
             init_seed: 0,
+            validation: 0.0,
+            split_seed: 0,
         });
         preset.start = Some(Point(start));
         preset.steps = steps;

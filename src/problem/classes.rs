@@ -313,6 +313,33 @@ impl ClassData {
     }
 }
 
+/// Splits off a seeded random `ratio` of the points for validation (at
+/// least one point each side when the ratio is positive).
+pub fn split_classes(data: ClassData, ratio: f64, seed: u64) -> (ClassData, Option<ClassData>) {
+    let n = data.points.len();
+    if ratio.is_nan() || ratio <= 0.0 || n < 2 {
+        return (data, None);
+    }
+    let held = ((n as f64 * ratio).round() as usize).clamp(1, n - 1);
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_5B17);
+    for i in (1..n).rev() {
+        let j = rng.random_range(0..=i);
+        order.swap(i, j);
+    }
+    let (validation, train) = order.split_at(held);
+    let take = |idx: &[usize]| {
+        let mut idx = idx.to_vec();
+        idx.sort_unstable();
+        ClassData {
+            points: idx.iter().map(|&i| data.points[i]).collect(),
+            labels: idx.iter().map(|&i| data.labels[i]).collect(),
+            classes: data.classes,
+        }
+    };
+    (take(train), Some(take(validation)))
+}
+
 /// Parses `x1,x2,label` rows after a header line. Errors name the 1-based line.
 pub fn parse_class_csv(text: &str, path: &Path) -> Result<ClassData, DataError> {
     let row_error = |row: usize, message: String| DataError::Row {
@@ -437,6 +464,24 @@ mod tests {
                 "noise 0: labels follow the quadrant"
             );
         }
+    }
+
+    #[test]
+    fn the_class_split_is_seeded_and_sized() {
+        let data = ClassDataSource::Moons {
+            n: 100,
+            noise: 0.1,
+            seed: 0,
+        }
+        .load(Path::new("."))
+        .unwrap();
+        let (train, val) = split_classes(data.clone(), 0.25, 3);
+        let val = val.unwrap();
+        assert_eq!((train.points.len(), val.points.len()), (75, 25));
+        assert_eq!(train.classes, 2);
+        assert_eq!(split_classes(data.clone(), 0.25, 3).1.unwrap(), val);
+        assert!(val.points.iter().all(|p| !train.points.contains(p)));
+        assert!(split_classes(data, 0.0, 3).1.is_none());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use classes::{ClassData, ClassDataSource, parse_class_csv};
+pub use classes::{ClassData, ClassDataSource, parse_class_csv, split_classes};
 pub use dataset::{DataError, LineData, LineDataSource};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
@@ -195,6 +195,12 @@ pub struct ClassificationConfig {
     /// Seed of the default (torch-style) initial weights.
     #[serde(default)]
     pub init_seed: u64,
+    /// Share of the points held out for validation, 0 to 0.9 (default 0).
+    #[serde(default)]
+    pub validation: f64,
+    /// Seed of the train/validation split.
+    #[serde(default)]
+    pub split_seed: u64,
 }
 
 /// Settings of the linear-regression problem.
@@ -233,12 +239,14 @@ impl ProblemConfig {
                     (c.l1, c.l2),
                 ))
             }
-            Self::Classification(c) => Arc::new(Network::new(
-                c.data.load(base_dir)?,
-                &c.hidden,
-                c.activation,
-                c.init_seed,
-            )),
+            Self::Classification(c) => {
+                let (train, validation) =
+                    split_classes(c.data.load(base_dir)?, c.validation, c.split_seed);
+                Arc::new(
+                    Network::new(train, &c.hidden, c.activation, c.init_seed)
+                        .with_validation(validation),
+                )
+            }
         })
     }
 
@@ -274,6 +282,12 @@ impl ProblemConfig {
             }
             Self::Classification(k) => {
                 c.nested("data", |c| k.data.check(c));
+                if !(0.0..=0.9).contains(&k.validation) {
+                    c.fail(
+                        "validation",
+                        format!("must be between 0 and 0.9, got {}", k.validation),
+                    );
+                }
                 let (layers, width) = MAX_HIDDEN;
                 if k.hidden.len() > layers {
                     c.fail(

@@ -80,6 +80,8 @@ fn sigmoid(z: f64) -> f64 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {
     data: ClassData,
+    /// Held-out points, scored by the validation loss.
+    validation: Option<ClassData>,
     /// Units per layer, input (2) first, output (1 or K) last.
     sizes: Vec<usize>,
     activation: Activation,
@@ -100,10 +102,18 @@ impl Network {
         sizes.push(out);
         Self {
             data,
+            validation: None,
             sizes,
             activation,
             init_seed,
         }
+    }
+
+    /// The same network, scored on `validation` as well.
+    #[must_use]
+    pub fn with_validation(mut self, validation: Option<ClassData>) -> Self {
+        self.validation = validation;
+        self
     }
 
     /// The data set.
@@ -184,13 +194,19 @@ impl Network {
 
     /// Mean loss over `indices` (all points if `None`), with its gradient if
     /// `grad` is given.
-    fn evaluate(
+    fn evaluate(&self, params: &[f64], indices: Option<&[usize]>, grad: Option<&mut [f64]>) -> f64 {
+        self.evaluate_on(&self.data, params, indices, grad)
+    }
+
+    /// [`Self::evaluate`] on any point set.
+    fn evaluate_on(
         &self,
+        data: &ClassData,
         params: &[f64],
         indices: Option<&[usize]>,
         mut grad: Option<&mut [f64]>,
     ) -> f64 {
-        let n = indices.map_or(self.data.points.len(), <[usize]>::len);
+        let n = indices.map_or(data.points.len(), <[usize]>::len);
         if n == 0 || params.len() != self.dim() {
             if let Some(g) = grad {
                 g.fill(f64::NAN);
@@ -214,8 +230,7 @@ impl Network {
             let mut total = 0.0;
             for k in 0..n {
                 let i = indices.map_or(k, |idx| idx[k]);
-                let (Some(&x), Some(&label)) = (self.data.points.get(i), self.data.labels.get(i))
-                else {
+                let (Some(&x), Some(&label)) = (data.points.get(i), data.labels.get(i)) else {
                     continue;
                 };
                 self.forward(params, x, z, a);
@@ -368,11 +383,24 @@ impl Problem for Network {
     }
 
     fn samples(&self) -> Option<crate::data_view::Samples> {
+        let (held_out, held_out_labels) = self
+            .validation
+            .as_ref()
+            .map(|v| (v.points.clone(), v.labels.clone()))
+            .unwrap_or_default();
         Some(crate::data_view::Samples::Classes {
             points: self.data.points.clone(),
             labels: self.data.labels.clone(),
             classes: self.data.classes,
+            held_out,
+            held_out_labels,
         })
+    }
+
+    fn validation_loss(&self, params: &[f64]) -> Option<f64> {
+        self.validation
+            .as_ref()
+            .map(|v| self.evaluate_on(v, params, None, None))
     }
 
     /// Each neuron's incoming weights; biases belong to no group.

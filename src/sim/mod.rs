@@ -583,4 +583,36 @@ mod tests {
             "≥ n is full-batch GD"
         );
     }
+
+    #[test]
+    fn classifiers_record_a_validation_loss_and_can_stop_early() {
+        let preset = Preset::from_ron_str(
+            "(problem: Classification(data: Moons(n: 120, noise: 0.3, seed: 2), hidden: [8], validation: 0.25), steps: 400, runs: [(optimizer: Adam(lr: 0.05)), (optimizer: Adam(lr: 0.05), early_stopping: Some(patience: 30))])",
+            "t",
+        )
+        .unwrap();
+        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        assert_eq!(
+            sim.problem().sample_count(),
+            Some(90),
+            "batches come from the 90 training points"
+        );
+        sim.run_to_end();
+        let free = &sim.runs()[0];
+        assert_eq!(free.val_losses().len(), free.trajectory().len());
+        let (train, val) = (free.trajectory().loss(0).unwrap(), free.val_losses()[0]);
+        assert!(val.is_finite() && val != train, "{train} vs {val}");
+        // Over-fitting 90 noisy points: the held-out loss turns up and the
+        // second run stops 30 rows after its best.
+        let Some(Termination::EarlyStopped { step, best }) = sim.runs()[1].termination() else {
+            panic!("{:?}", sim.runs()[1].termination());
+        };
+        assert_eq!(step - best, 30);
+        let val = sim.runs()[1].val_losses();
+        assert!(
+            val[best as usize + 1..]
+                .iter()
+                .all(|&v| v >= val[best as usize])
+        );
+    }
 }

@@ -79,7 +79,12 @@ pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
                 points,
                 labels,
                 classes,
-            } => draw_classes(plot_ui, points, labels, *classes),
+                held_out,
+                held_out_labels,
+            } => {
+                draw_classes(plot_ui, points, labels, *classes);
+                draw_held_out(plot_ui, held_out, held_out_labels, *classes);
+            }
             Samples::Line { train, validation } => {
                 draw_fits(plot_ui, input, train, validation, view);
             }
@@ -170,5 +175,32 @@ fn draw_fits(
                     .width(2.0),
             );
         }
+    }
+}
+
+/// Held-out points: hollow rings in their class colour.
+fn draw_held_out(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    points: &[[f64; 2]],
+    labels: &[usize],
+    classes: usize,
+) {
+    for k in 0..classes {
+        let mine: Vec<[f64; 2]> = points
+            .iter()
+            .zip(labels)
+            .filter(|(_, l)| **l == k)
+            .map(|(p, _)| *p)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let (r, g, b) = class_rgb(k);
+        plot_ui.points(
+            Points::new(format!("class {k} (validation)"), mine)
+                .color(egui::Color32::from_rgb(r, g, b))
+                .radius(4.0)
+                .filled(false),
+        );
     }
 }
