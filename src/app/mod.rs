@@ -383,18 +383,12 @@ impl DescentApp {
         };
         let classes = problem.classes().is_some();
         if classes && self.preset.runs.len() > 1 {
-            let current = self
-                .preset
-                .runs
-                .get(self.state.boundary_run)
-                .map_or_else(String::new, |r| r.display_label().to_owned());
-            egui::ComboBox::from_label("Decision map of")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    for (i, run) in self.preset.runs.iter().enumerate() {
-                        ui.selectable_value(&mut self.state.boundary_run, i, run.display_label());
-                    }
-                });
+            run_chooser(
+                ui,
+                "Decision map of",
+                &self.preset,
+                &mut self.state.boundary_run,
+            );
         }
         let output = panels::data_view::show(
             ui,
@@ -475,18 +469,7 @@ impl DescentApp {
                 "A 2-D cut through all the parameters (Li et al. 2018): random filter-normalised directions, or the top principal components of a run's path",
             );
         if self.state.slice != SliceView::FirstTwo && self.preset.runs.len() > 1 {
-            let current = self
-                .preset
-                .runs
-                .get(self.state.slice_run)
-                .map_or_else(String::new, |r| r.display_label().to_owned());
-            egui::ComboBox::from_label("through")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    for (i, run) in self.preset.runs.iter().enumerate() {
-                        ui.selectable_value(&mut self.state.slice_run, i, run.display_label());
-                    }
-                });
+            run_chooser(ui, "through", &self.preset, &mut self.state.slice_run);
         }
     }
 
@@ -855,6 +838,21 @@ fn view_header(
                 );
         }
     });
+}
+
+/// A menu of the preset's runs, labelled `label`, choosing `chosen`.
+fn run_chooser(ui: &mut egui::Ui, label: &str, preset: &Preset, chosen: &mut usize) {
+    let current = preset
+        .runs
+        .get(*chosen)
+        .map_or_else(String::new, |r| r.display_label().to_owned());
+    egui::ComboBox::from_label(label)
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for (i, run) in preset.runs.iter().enumerate() {
+                ui.selectable_value(chosen, i, run.display_label());
+            }
+        });
 }
 
 /// Whether the mini-batch contour applies, and its isolines if shown.

@@ -108,12 +108,7 @@ fn draw_classes(
     classes: usize,
 ) {
     for k in 0..classes {
-        let mine: Vec<[f64; 2]> = points
-            .iter()
-            .zip(labels)
-            .filter(|(_, l)| **l == k)
-            .map(|(p, _)| *p)
-            .collect();
+        let mine = of_class(points, labels, k);
         let (r, g, b) = class_rgb(k);
         // A dark rim keeps points visible on their own class's tint.
         plot_ui.points(
@@ -186,12 +181,7 @@ fn draw_held_out(
     classes: usize,
 ) {
     for k in 0..classes {
-        let mine: Vec<[f64; 2]> = points
-            .iter()
-            .zip(labels)
-            .filter(|(_, l)| **l == k)
-            .map(|(p, _)| *p)
-            .collect();
+        let mine = of_class(points, labels, k);
         if mine.is_empty() {
             continue;
         }
@@ -203,4 +193,14 @@ fn draw_held_out(
                 .filled(false),
         );
     }
+}
+
+/// The points labelled `k`.
+fn of_class(points: &[[f64; 2]], labels: &[usize], k: usize) -> Vec<[f64; 2]> {
+    points
+        .iter()
+        .zip(labels)
+        .filter(|(_, l)| **l == k)
+        .map(|(p, _)| *p)
+        .collect()
 }
