@@ -117,9 +117,8 @@ fn eight_runs(c: &mut Criterion) {
     group.finish();
 }
 
-/// The MLP 2-16-16-1 (tanh) on 1 000 moons points, mini-batches of 32, Adam.
-/// Each step also records the full-data loss (1 000 forward passes).
-fn mlp_moons(c: &mut Criterion) {
+/// An MLP 2-16-16-1 (tanh) on 1 000 moons points.
+fn moons_mlp() -> Arc<dyn Problem> {
     let data = ClassDataSource::Moons {
         n: 1000,
         noise: 0.1,
@@ -127,7 +126,13 @@ fn mlp_moons(c: &mut Criterion) {
     }
     .load(Path::new("."))
     .unwrap();
-    let problem: Arc<dyn Problem> = Arc::new(Network::new(data, &[16, 16], Activation::Tanh, 0));
+    Arc::new(Network::new(data, &[16, 16], Activation::Tanh, 0))
+}
+
+/// The MLP 2-16-16-1 (tanh) on 1 000 moons points, mini-batches of 32, Adam.
+/// Each step also records the full-data loss (1 000 forward passes).
+fn mlp_moons(c: &mut Criterion) {
+    let problem = moons_mlp();
     let adam = OptimizerConfig::catalogue()[3];
     let steps = 500;
     let mut group = c.benchmark_group("mlp_2_16_16_1_moons_1000_batch_32");
@@ -149,14 +154,7 @@ fn mlp_moons(c: &mut Criterion) {
 /// A 64×64 landscape slice (random and PCA directions) of the same MLP,
 /// through a 500-step Adam run.
 fn landscape_slice(c: &mut Criterion) {
-    let data = ClassDataSource::Moons {
-        n: 1000,
-        noise: 0.1,
-        seed: 0,
-    }
-    .load(Path::new("."))
-    .unwrap();
-    let problem: Arc<dyn Problem> = Arc::new(Network::new(data, &[16, 16], Activation::Tanh, 0));
+    let problem = moons_mlp();
     let adam = OptimizerConfig::catalogue()[3];
     let mut sim = Simulation::new(Arc::clone(&problem), setup(adam, 1, Some(32))).unwrap();
     sim.advance(500);

@@ -10,6 +10,7 @@ use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
 use super::DataError;
+use super::dataset::{number, row_error, seeded_shuffle, table};
 use crate::validate::Checker;
 
 /// Largest generated or imported data set.
@@ -322,11 +323,7 @@ pub fn split_classes(data: ClassData, ratio: f64, seed: u64) -> (ClassData, Opti
     }
     let held = ((n as f64 * ratio).round() as usize).clamp(1, n - 1);
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_5B17);
-    for i in (1..n).rev() {
-        let j = rng.random_range(0..=i);
-        order.swap(i, j);
-    }
+    seeded_shuffle(&mut order, seed);
     let (validation, train) = order.split_at(held);
     let take = |idx: &[usize]| {
         let mut idx = idx.to_vec();
@@ -342,54 +339,29 @@ pub fn split_classes(data: ClassData, ratio: f64, seed: u64) -> (ClassData, Opti
 
 /// Parses `x1,x2,label` rows after a header line. Errors name the 1-based line.
 pub fn parse_class_csv(text: &str, path: &Path) -> Result<ClassData, DataError> {
-    let row_error = |row: usize, message: String| DataError::Row {
-        path: path.to_path_buf(),
-        row,
-        message,
-    };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((header_idx, header)) = lines.next() else {
-        return Err(DataError::Empty {
-            path: path.to_path_buf(),
-        });
-    };
-    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
-    if columns != ["x1", "x2", "label"] {
+    let rows = table(text, path, &["x1", "x2", "label"])?;
+    if let Some((line, _)) = rows.get(MAX_POINTS) {
         return Err(row_error(
-            header_idx + 1,
-            format!(
-                "expected the header `x1,x2,label`, found `{}`",
-                header.trim()
-            ),
+            path,
+            *line,
+            format!("more than {MAX_POINTS} rows"),
         ));
     }
     let mut data = empty(2);
-    for (idx, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [a, b, l] = fields.as_slice() else {
-            return Err(row_error(
-                idx + 1,
-                format!("expected 3 fields (x1,x2,label), found {}", fields.len()),
-            ));
-        };
-        let number = |name: &str, s: &str| -> Result<f64, DataError> {
-            match s.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                Ok(v) => Err(row_error(idx + 1, format!("{name} is not finite: {v}"))),
-                Err(_) => Err(row_error(idx + 1, format!("{name} is not a number: `{s}`"))),
-            }
-        };
-        let point = [number("x1", a)?, number("x2", b)?];
+    for (line, fields) in rows {
+        let point = [
+            number(path, line, "x1", fields[0])?,
+            number(path, line, "x2", fields[1])?,
+        ];
+        let l = fields[2];
         let label = l
             .parse::<usize>()
             .ok()
             .filter(|&k| k < MAX_CLASSES)
             .ok_or_else(|| {
                 row_error(
-                    idx + 1,
+                    path,
+                    line,
                     format!(
                         "label must be a whole number from 0 to {}, got `{l}`",
                         MAX_CLASSES - 1
@@ -398,14 +370,6 @@ pub fn parse_class_csv(text: &str, path: &Path) -> Result<ClassData, DataError> 
             })?;
         data.classes = data.classes.max(label + 1);
         data.push(point, label);
-        if data.points.len() > MAX_POINTS {
-            return Err(row_error(idx + 1, format!("more than {MAX_POINTS} rows")));
-        }
-    }
-    if data.points.is_empty() {
-        return Err(DataError::Empty {
-            path: path.to_path_buf(),
-        });
     }
     Ok(data)
 }

@@ -184,11 +184,7 @@ pub fn split(data: LineData, ratio: f64, seed: u64) -> (LineData, Option<LineDat
         return (data, None);
     }
     let held = ((n as f64 * ratio).round() as usize).clamp(1, order.len());
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_5B17);
-    for i in (1..order.len()).rev() {
-        let j = rng.random_range(0..=i);
-        order.swap(i, j);
-    }
+    seeded_shuffle(&mut order, seed);
     let take = |idx: &[usize]| LineData {
         x: idx.iter().map(|&i| data.x[i]).collect(),
         y: idx.iter().map(|&i| data.y[i]).collect(),
@@ -203,52 +199,96 @@ pub fn split(data: LineData, ratio: f64, seed: u64) -> (LineData, Option<LineDat
     (take(&train), Some(take(validation)))
 }
 
-/// Parses `x,y` rows with a header line. Errors name the 1-based line.
-pub fn parse_xy_csv(text: &str, path: &Path) -> Result<LineData, DataError> {
-    let row_error = |row: usize, message: String| DataError::Row {
-        path: path.to_path_buf(),
-        row,
-        message,
-    };
+/// The data rows of a CSV table whose first non-blank line is exactly
+/// `header`, as (1-based line, trimmed fields); every row must have as many
+/// fields as the header. Errors name the line.
+pub(super) fn table<'a>(
+    text: &'a str,
+    path: &Path,
+    header: &[&str],
+) -> Result<Vec<(usize, Vec<&'a str>)>, DataError> {
     let mut lines = text
         .lines()
         .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let Some((header_idx, header)) = lines.next() else {
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l));
+    let Some((header_line, first)) = lines.next() else {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
         });
     };
-    let columns: Vec<&str> = header.split(',').map(str::trim).collect();
-    if columns != ["x", "y"] {
+    let names = header.join(",");
+    let columns: Vec<&str> = first.split(',').map(str::trim).collect();
+    if columns != header {
         return Err(row_error(
-            header_idx + 1,
-            format!("expected the header `x,y`, found `{}`", header.trim()),
+            path,
+            header_line,
+            format!("expected the header `{names}`, found `{}`", first.trim()),
         ));
     }
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for (idx, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        let [xf, yf] = fields.as_slice() else {
-            return Err(row_error(
-                idx + 1,
-                format!("expected 2 fields (x,y), found {}", fields.len()),
-            ));
-        };
-        let parse = |name: &str, s: &str| -> Result<f64, DataError> {
-            match s.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                Ok(v) => Err(row_error(idx + 1, format!("{name} is not finite: {v}"))),
-                Err(_) => Err(row_error(idx + 1, format!("{name} is not a number: `{s}`"))),
+    let rows = lines
+        .map(|(line, text)| {
+            let fields: Vec<&str> = text.split(',').map(str::trim).collect();
+            if fields.len() == header.len() {
+                Ok((line, fields))
+            } else {
+                Err(row_error(
+                    path,
+                    line,
+                    format!(
+                        "expected {} fields ({names}), found {}",
+                        header.len(),
+                        fields.len()
+                    ),
+                ))
             }
-        };
-        xs.push(parse("x", xf)?);
-        ys.push(parse("y", yf)?);
-    }
-    if xs.is_empty() {
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if rows.is_empty() {
         return Err(DataError::Empty {
             path: path.to_path_buf(),
         });
+    }
+    Ok(rows)
+}
+
+/// A [`DataError::Row`] for line `row` of `path`.
+pub(super) fn row_error(path: &Path, row: usize, message: String) -> DataError {
+    DataError::Row {
+        path: path.to_path_buf(),
+        row,
+        message,
+    }
+}
+
+/// Field `name` of line `row` as a finite number.
+pub(super) fn number(path: &Path, row: usize, name: &str, text: &str) -> Result<f64, DataError> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(v) => Err(row_error(path, row, format!("{name} is not finite: {v}"))),
+        Err(_) => Err(row_error(
+            path,
+            row,
+            format!("{name} is not a number: `{text}`"),
+        )),
+    }
+}
+
+/// `items` shuffled by a seeded Fisher–Yates pass (the train/validation splits).
+pub(super) fn seeded_shuffle(items: &mut [usize], seed: u64) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed ^ 0x5EED_5B17);
+    for i in (1..items.len()).rev() {
+        let j = rng.random_range(0..=i);
+        items.swap(i, j);
+    }
+}
+
+/// Parses `x,y` rows with a header line. Errors name the 1-based line.
+pub fn parse_xy_csv(text: &str, path: &Path) -> Result<LineData, DataError> {
+    let (mut xs, mut ys) = (Vec::new(), Vec::new());
+    for (line, fields) in table(text, path, &["x", "y"])? {
+        xs.push(number(path, line, "x", fields[0])?);
+        ys.push(number(path, line, "y", fields[1])?);
     }
     Ok(LineData {
         x: Array1::from(xs),
