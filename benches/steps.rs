@@ -37,6 +37,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
                 start: None,
                 early_stopping: None,
                 batch_size: None,
+                penalty: None,
             })
             .collect(),
     }

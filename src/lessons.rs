@@ -39,6 +39,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../presets/himmelblau-four-minima.ron"),
     ),
     (
+        "l1-vs-l2-paths.ron",
+        include_str!("../presets/l1-vs-l2-paths.ron"),
+    ),
+    (
         "linreg-gd-vs-adam.ron",
         include_str!("../presets/linreg-gd-vs-adam.ron"),
     ),

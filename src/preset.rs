@@ -93,6 +93,9 @@ pub struct RunSpec {
     /// least the number of points is the full batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_size: Option<usize>,
+    /// This run's own L1/L2 penalty on the weights, added to the problem's loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub penalty: Option<crate::problem::Penalty>,
 }
 
 fn yes() -> bool {
@@ -362,6 +365,7 @@ impl Preset {
                     start: r.start.as_ref().map(|p| p.0.clone()),
                     early_stopping: r.early_stopping,
                     batch_size: r.batch_size,
+                    penalty: r.penalty.filter(|p| !p.is_zero()),
                 })
                 .collect(),
         }
@@ -397,6 +401,12 @@ impl RunSpec {
             start.check("start", c);
         }
         c.nested("optimizer", |c| self.optimizer.check(c));
+        if self.batch_size == Some(0) {
+            c.fail("batch_size", "must be at least 1, got 0");
+        }
+        if let Some(p) = &self.penalty {
+            c.nested("penalty", |c| p.check(c));
+        }
         c.nested("schedule", |c| {
             self.schedule.check(c);
             if let Schedule::OneCycleLR(s) = &self.schedule {

@@ -29,6 +29,7 @@ fn trajectory(
             start: None,
             early_stopping: None,
             batch_size: None,
+            penalty: None,
         }],
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
@@ -206,6 +207,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
             start: None,
             early_stopping: None,
             batch_size: None,
+            penalty: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

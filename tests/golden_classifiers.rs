@@ -65,6 +65,7 @@ fn classifiers_match_torch() {
             start: None,
             early_stopping: None,
             batch_size: None,
+            penalty: None,
         }];
         preset.validate(name).unwrap();
         let mut sim = Simulation::from_preset(&preset, &dir).unwrap();

@@ -79,6 +79,7 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
             start: None,
             early_stopping: None,
             batch_size: None,
+            penalty: None,
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -131,6 +131,7 @@ fn simulate(case: &Case) -> Simulation {
             start: None,
             early_stopping: None,
             batch_size: None,
+            penalty: None,
         }],
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
@@ -347,6 +348,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
                 start: None,
                 early_stopping: None,
                 batch_size: None,
+                penalty: None,
             }],
         };
         let keys: Vec<&str> = case["state"]

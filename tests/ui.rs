@@ -798,3 +798,62 @@ fn the_inspector_shows_a_polynomial_run() {
             .is_some()
     );
 }
+
+/// A run's own L1/L2 penalty is edited in its panel and changes only that run.
+#[test]
+fn a_runs_penalty_is_set_in_its_panel() {
+    let mut h = harness("l1-vs-l2-paths.ron");
+    assert!(
+        harness("adam-vs-sgd-rosenbrock.ron")
+            .query_all_by_label("Penalty")
+            .next()
+            .is_none(),
+        "surfaces have no penalty row"
+    );
+    let l2_run = trajectory(&h, 1);
+    let l1_run = trajectory(&h, 2);
+    assert_eq!(
+        h.get_all_by_role_and_label(Role::SpinButton, "L2").count(),
+        4
+    );
+    h.get_all_by_role_and_label(Role::SpinButton, "L2")
+        .next()
+        .unwrap()
+        .set_value_accesskit(1.5);
+    h.step();
+    settle(&mut h);
+    let penalty = h.state().preset().runs[0].penalty.unwrap();
+    assert_eq!((penalty.l1, penalty.l2), (0.0, 1.5));
+    assert_eq!(
+        trajectory(&h, 0),
+        l2_run,
+        "plain SGD with l2 = 1.5 now follows the L2 run exactly"
+    );
+    assert_eq!(trajectory(&h, 2), l1_run, "other runs are untouched");
+}
+
+/// On problems with data, the horizon can be set in epochs and the loss plot
+/// can count epochs.
+#[test]
+fn the_horizon_and_the_loss_plot_can_count_epochs() {
+    let h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert!(
+        h.query_by_label("Epochs").is_none(),
+        "surfaces have no epochs"
+    );
+    let mut h = harness("batch-size.ron");
+    assert!(
+        h.query_by_label("8 steps per epoch (256 points, batch 32)")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::SpinButton, "epochs")
+        .set_value_accesskit(10.0);
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().preset().steps, 80);
+    assert_eq!(h.state().session().tracks[0].len(), 81);
+    assert!(!h.state().epochs_axis());
+    h.get_by_label("Epochs").click();
+    h.step();
+    assert!(h.state().epochs_axis());
+}

@@ -224,6 +224,11 @@ impl DescentApp {
         &self.preset
     }
 
+    /// Whether the loss plot counts epochs instead of steps.
+    pub fn epochs_axis(&self) -> bool {
+        self.state.epochs_axis
+    }
+
     /// The play head.
     pub fn playback(&self) -> &Playback {
         &self.playback
@@ -701,7 +706,8 @@ impl eframe::App for DescentApp {
             .size_range(260.0..=600.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    changes = controls::show(ui, &mut self.preset, &self.session.tracks);
+                    let samples = self.session.problem.as_ref().and_then(|p| p.sample_count());
+                    changes = controls::show(ui, &mut self.preset, &self.session.tracks, samples);
                 });
             });
         if self.state.show_inspector {
@@ -741,14 +747,24 @@ impl eframe::App for DescentApp {
                 if classifier && self.state.curve == loss_plot::Curve::Accuracy {
                     self.session.want_accuracy();
                 }
+                let epochs = self
+                    .session
+                    .problem
+                    .as_ref()
+                    .and_then(|p| p.sample_count())
+                    .map(|n| loss_plot::EpochScale::new(&self.preset, n));
                 loss_plot::show(
                     ui,
                     &self.preset,
                     &self.session.tracks,
                     self.playback.head,
-                    &mut self.state.log_loss,
-                    &mut self.state.curve,
+                    loss_plot::Axes {
+                        curve: &mut self.state.curve,
+                        log: &mut self.state.log_loss,
+                        epochs: &mut self.state.epochs_axis,
+                    },
                     classifier.then_some(self.session.accuracy.as_slice()),
+                    epochs.as_ref(),
                 );
             });
         let output = self.surface_panel(ui);

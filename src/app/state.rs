@@ -23,6 +23,8 @@ pub struct AppState {
     pub view: Option<ViewBox>,
     /// Loss plot on a log axis.
     pub log_loss: bool,
+    /// The loss plot's horizontal axis counts epochs, not steps.
+    pub epochs_axis: bool,
     /// Playback speed in steps per second.
     pub speed: f64,
     /// The step inspector is open.
@@ -64,6 +66,7 @@ impl Default for AppState {
             base_dir: PathBuf::from("."),
             view: None,
             log_loss: true,
+            epochs_axis: false,
             speed: 200.0,
             show_inspector: false,
             show_quiver: false,

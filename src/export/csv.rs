@@ -114,6 +114,7 @@ mod tests {
                 start: None,
                 early_stopping: None,
                 batch_size: None,
+                penalty: None,
             }],
         };
         let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -138,6 +138,10 @@ impl Problem for LinearRegression {
         vec![0.0, 0.0]
     }
 
+    fn penalised(&self) -> Vec<bool> {
+        vec![true, false]
+    }
+
     fn samples(&self) -> Option<crate::data_view::Samples> {
         Some(crate::data_view::Samples::Line {
             train: self

@@ -6,6 +6,7 @@ mod expression;
 pub mod functions;
 mod linear;
 mod network;
+mod penalty;
 mod polynomial;
 mod surface;
 
@@ -20,6 +21,7 @@ pub use dataset::{DataError, LineData, LineDataSource};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
 pub use network::{Activation, Network};
+pub use penalty::Penalty;
 pub use polynomial::PolynomialRegression;
 pub use surface::Surface;
 
@@ -121,6 +123,12 @@ pub trait Problem: Send + Sync + fmt::Debug {
     /// A classifier's share of correctly classified training points.
     fn accuracy(&self, _params: &[f64]) -> Option<f64> {
         None
+    }
+
+    /// Which parameters are weights that a run's [`Penalty`] applies to
+    /// (intercepts and biases are not); surfaces penalise every coordinate.
+    fn penalised(&self) -> Vec<bool> {
+        vec![true; self.dim()]
     }
 
     /// A 1-D regression's prediction at `x`.

@@ -417,6 +417,16 @@ impl Problem for Network {
         groups
     }
 
+    fn penalised(&self) -> Vec<bool> {
+        let mut mask = vec![false; self.dim()];
+        for group in self.filter_groups() {
+            for on in mask.get_mut(group).into_iter().flatten() {
+                *on = true;
+            }
+        }
+        mask
+    }
+
     fn accuracy(&self, params: &[f64]) -> Option<f64> {
         (params.len() == self.dim()).then(|| self.accuracy_of(params))
     }
@@ -501,6 +511,14 @@ mod tests {
         let softmax = net(&[], Activation::Tanh, &blobs);
         assert_eq!(softmax.dim(), 4 * 2 + 4);
         assert_eq!(softmax.name(), "Softmax regression");
+        // Penalties reach the weights, never the biases.
+        assert_eq!(logistic.penalised(), [true, true, false]);
+        let mask = mlp.penalised();
+        assert_eq!(mask.iter().filter(|on| **on).count(), 2 * 16 + 16 * 16 + 16);
+        assert!(
+            !mask[32] && mask[31],
+            "layer 1's biases follow its 32 weights"
+        );
         let start = mlp.default_start();
         assert_eq!(start.len(), mlp.dim());
         assert!(start[..32].iter().all(|w| w.abs() < 1.0 / 2f64.sqrt()));

@@ -156,6 +156,10 @@ impl Problem for PolynomialRegression {
         vec![0.0; self.dim()]
     }
 
+    fn penalised(&self) -> Vec<bool> {
+        (0..self.dim()).map(|k| k > 0).collect()
+    }
+
     fn sample_count(&self) -> Option<usize> {
         Some(self.train.x.len())
     }

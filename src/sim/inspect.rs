@@ -118,7 +118,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 };
                 let grad = run.is_active().then(|| {
                     let mut g = vec![0.0; params.len()];
-                    problem.loss_grad(&run.gradient_point(), batch, &mut g);
+                    run.objective_grad(problem.as_ref(), &run.gradient_point(), batch, &mut g);
                     g
                 });
                 Before {
@@ -172,7 +172,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
 fn at_start(sim: &Simulation, run: &super::Run) -> Inspection {
     let params = run.params().to_vec();
     let mut g = vec![0.0; params.len()];
-    let loss = sim.problem().loss_grad(&params, Batch::Full, &mut g);
+    let loss = run.objective_grad(sim.problem(), &params, Batch::Full, &mut g);
     Inspection {
         label: run.setup().label.clone(),
         step: 0,

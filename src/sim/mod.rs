@@ -319,6 +319,7 @@ mod tests {
             start: None,
             early_stopping: None,
             batch_size: None,
+            penalty: None,
         }
     }
 
@@ -614,5 +615,51 @@ mod tests {
                 .iter()
                 .all(|&v| v >= val[best as usize])
         );
+    }
+
+    #[test]
+    fn a_runs_penalty_moves_its_minimum_to_ridge_and_lasso() {
+        let data = "data: Synthetic(n: 60, slope: 1.0, intercept: 1.0, noise: 0.5, x_range: (-2.0, 2.0), seed: 11)";
+        let preset = Preset::from_ron_str(
+            &format!(
+                "(problem: LinearRegression({data}), steps: 4000, runs: [\
+                 (optimizer: Sgd(lr: 0.1)),\
+                 (optimizer: Sgd(lr: 0.1), penalty: Some(l2: 1.5)),\
+                 (optimizer: Sgd(lr: 0.1), schedule: StepLR(step_size: 200, gamma: 0.5), penalty: Some(l1: 3.0))])"
+            ),
+            "t",
+        )
+        .unwrap();
+        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        sim.run_to_end();
+        let Some(crate::data_view::Samples::Line { train, .. }) = sim.problem().samples() else {
+            panic!("linear regression has line samples");
+        };
+        let n = train.len() as f64;
+        let mean =
+            |f: &dyn Fn(f64, f64) -> f64| train.iter().map(|&[x, y]| f(x, y)).sum::<f64>() / n;
+        let (mx, my) = (mean(&|x, _| x), mean(&|_, y| y));
+        let var = mean(&|x, _| (x - mx) * (x - mx));
+        let cov = mean(&|x, y| (x - mx) * (y - my));
+        // Ridge on w only: minimise var·w² − 2·cov·w + l2·w², b = ȳ − w·x̄.
+        let ridge_w = cov / (var + 1.5);
+        let end = |i: usize| sim.runs()[i].params().to_vec();
+        assert!((end(0)[0] - cov / var).abs() < 1e-9, "{:?}", end(0));
+        assert!(
+            (end(1)[0] - ridge_w).abs() < 1e-9,
+            "{:?} vs {ridge_w}",
+            end(1)
+        );
+        assert!((end(1)[1] - (my - ridge_w * mx)).abs() < 1e-9);
+        // Lasso: 2·|cov| < l1, so the minimum has w = 0 exactly and b = ȳ;
+        // decaying lr lets subgradient descent settle there.
+        assert!(2.0 * cov.abs() < 3.0);
+        assert!(end(2)[0].abs() < 1e-6, "{:?}", end(2));
+        // b follows ȳ − w·x̄ while w chatters, and freezes as lr decays.
+        assert!((end(2)[1] - my).abs() < 1e-3, "{:?} vs {my}", end(2));
+        // The recorded loss is the run's own objective.
+        let last = sim.runs()[1].trajectory().last().unwrap().1;
+        let expected = sim.problem().loss(&end(1)) + 1.5 * end(1)[0] * end(1)[0];
+        assert!((last - expected).abs() < 1e-12);
     }
 }

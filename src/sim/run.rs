@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::optim::{OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
-use crate::problem::{Batch, Problem};
+use crate::problem::{Batch, Penalty, Problem};
 
 use super::Trajectory;
 
@@ -78,6 +78,8 @@ pub struct RunSetup {
     /// This run's own mini-batch size instead of the simulation's (a size
     /// of at least the number of samples is the full batch).
     pub batch_size: Option<usize>,
+    /// This run's own L1/L2 penalty on the weights.
+    pub penalty: Option<Penalty>,
 }
 
 /// A run's optimizer, schedule, current parameters and recorded path.
@@ -97,6 +99,8 @@ pub struct Run {
     val: Vec<f64>,
     /// When to stop on the validation loss.
     pub(crate) early_stopping: Option<EarlyStopping>,
+    /// Which parameters the run's penalty applies to (empty without one).
+    penalty_mask: Vec<bool>,
     /// Which of the simulation's batch streams this run reads.
     pub(crate) stream: usize,
     /// The best validation loss so far and its row.
@@ -113,6 +117,7 @@ impl Run {
         problem: &dyn Problem,
         capacity: usize,
     ) -> Self {
+        let setup_has_penalty = setup.penalty.is_some_and(|p| !p.is_zero());
         let mut trajectory = Trajectory::with_capacity(start.len(), capacity);
         trajectory.push(start, f64::NAN);
         let mut run = Self {
@@ -129,6 +134,11 @@ impl Run {
                 0
             }),
             early_stopping: None,
+            penalty_mask: if setup_has_penalty {
+                problem.penalised()
+            } else {
+                Vec::new()
+            },
             stream: 0,
             best_val: (f64::INFINITY, 0),
             pending_loss: true,
@@ -215,11 +225,14 @@ impl Run {
                 .optimizer
                 .look_ahead_point(config, &self.params, lr, &mut self.probe);
         let point = if ahead { &self.probe } else { &self.params };
-        let batch_loss = problem.loss_grad(point, batch, grad);
+        let mut batch_loss = problem.loss_grad(point, batch, grad);
+        if let Some(p) = &self.setup.penalty {
+            batch_loss += p.add_to(point, &self.penalty_mask, grad);
+        }
         let loss = if matches!(batch, Batch::Full) && !ahead {
             batch_loss
         } else {
-            problem.loss(&self.params)
+            self.objective(problem, &self.params)
         };
         self.trajectory.set_last_loss(loss);
         // A row settled at the end of the last chunk already has its validation loss.
@@ -252,6 +265,30 @@ impl Run {
         self.pending_loss = true;
         if !all_finite(&self.params) {
             self.stop(Termination::Diverged { step: k + 1 });
+        }
+    }
+
+    /// This run's loss at `params`: the problem's plus the run's penalty.
+    pub fn objective(&self, problem: &dyn Problem, params: &[f64]) -> f64 {
+        let loss = problem.loss(params);
+        match &self.setup.penalty {
+            Some(p) => loss + p.value(params, &self.penalty_mask),
+            None => loss,
+        }
+    }
+
+    /// This run's loss and gradient on `batch` at `point`, penalty included.
+    pub fn objective_grad(
+        &self,
+        problem: &dyn Problem,
+        point: &[f64],
+        batch: Batch<'_>,
+        grad: &mut [f64],
+    ) -> f64 {
+        let loss = problem.loss_grad(point, batch, grad);
+        match &self.setup.penalty {
+            Some(p) => loss + p.add_to(point, &self.penalty_mask, grad),
+            None => loss,
         }
     }
 
@@ -293,7 +330,7 @@ impl Run {
         if !self.pending_loss {
             return;
         }
-        let loss = problem.loss(&self.params);
+        let loss = self.objective(problem, &self.params);
         self.trajectory.set_last_loss(loss);
         self.pending_loss = false;
         let step = self.trajectory.len().saturating_sub(1) as u64;

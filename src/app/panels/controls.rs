@@ -78,8 +78,14 @@ fn termination_text(t: Option<Termination>) -> Option<String> {
     }
 }
 
-/// Draws the panel and edits `preset` in place.
-pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes {
+/// Draws the panel and edits `preset` in place; `samples` is the number of
+/// training points of a problem with data.
+pub fn show(
+    ui: &mut egui::Ui,
+    preset: &mut Preset,
+    tracks: &[Track],
+    samples: Option<usize>,
+) -> Changes {
     let mut changes = Changes::default();
     if !preset.title.is_empty() {
         ui.heading(&preset.title);
@@ -89,6 +95,9 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
     }
     ui.separator();
     problem_section(ui, preset, &mut changes);
+    if let Some(n) = samples {
+        epochs_editor(ui, preset, n, &mut changes);
+    }
     ui.separator();
     ui.horizontal(|ui| {
         ui.strong("Runs");
@@ -106,28 +115,24 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
                 start: None,
                 early_stopping: None,
                 batch_size: None,
+                penalty: None,
             });
             changes.preset = true;
         }
     });
-    let mut remove = None;
-    let mut duplicate = None;
+    let mut action = None;
+    let has_data = preset.problem.has_data();
     for (i, run) in preset.runs.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                run_editor(
-                    ui,
-                    i,
-                    run,
-                    tracks.get(i),
-                    &mut changes,
-                    &mut remove,
-                    &mut duplicate,
-                );
+                let clicked = run_editor(ui, i, run, tracks.get(i), has_data, &mut changes);
+                if let Some(clicked) = clicked {
+                    action = Some((clicked, i));
+                }
             });
         });
     }
-    if let Some(i) = duplicate
+    if let Some((RunAction::Duplicate, i)) = action
         && let Some(run) = preset.runs.get(i).cloned()
         && preset.runs.len() < crate::preset::MAX_RUNS
     {
@@ -141,7 +146,7 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, tracks: &[Track]) -> Changes
         );
         changes.preset = true;
     }
-    if let Some(i) = remove
+    if let Some((RunAction::Remove, i)) = action
         && preset.runs.len() > 1
     {
         preset.runs.remove(i);
@@ -385,15 +390,71 @@ fn convention_editor(ui: &mut egui::Ui, run: &mut RunSpec, changes: &mut Changes
     }
 }
 
+/// The horizon in epochs: passes over the `samples` training points at the
+/// preset's batch size.
+fn epochs_editor(ui: &mut egui::Ui, preset: &mut Preset, samples: usize, changes: &mut Changes) {
+    let n = samples.max(1);
+    let batch = preset.batch_size.unwrap_or(n).clamp(1, n);
+    let per_epoch = n.div_ceil(batch) as u64;
+    let mut epochs = preset.steps as f64 / per_epoch as f64;
+    let max_steps = (crate::preset::MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64)
+        .min(crate::preset::MAX_STEPS);
+    ui.horizontal(|ui| {
+        let response = ui.add(
+            egui::DragValue::new(&mut epochs)
+                .range(1.0 / per_epoch as f64..=max_steps as f64 / per_epoch as f64)
+                .speed(0.1)
+                .max_decimals(2)
+                .suffix(" epochs"),
+        );
+        if response.changed() {
+            let steps = (epochs * per_epoch as f64).round() as u64;
+            preset.steps = steps.clamp(1, max_steps);
+            changes.preset = true;
+        }
+        let text = if per_epoch == 1 {
+            format!("1 step per epoch ({n} points, full batch)")
+        } else {
+            format!("{per_epoch} steps per epoch ({n} points, batch {batch})")
+        };
+        ui.label(RichText::new(text).small());
+    });
+}
+
+/// The run's own L1 and L2 penalty on the model's weights.
+fn penalty_editor(ui: &mut egui::Ui, run: &mut RunSpec, changes: &mut Changes) {
+    let mut penalty = run.penalty.unwrap_or_default();
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        ui.label("Penalty").on_hover_text(
+            "Adds l1·Σ|w| + l2·Σw² to this run's loss (biases and intercepts are not penalised)",
+        );
+        for (name, value) in [("L1 ", &mut penalty.l1), ("L2 ", &mut penalty.l2)] {
+            changed |= ui
+                .add(
+                    egui::DragValue::new(value)
+                        .range(0.0..=10.0)
+                        .speed(0.01)
+                        .max_decimals(4)
+                        .prefix(name),
+                )
+                .changed();
+        }
+    });
+    if changed {
+        run.penalty = (!penalty.is_zero()).then_some(penalty);
+        changes.preset = true;
+    }
+}
+
 fn run_editor(
     ui: &mut egui::Ui,
     index: usize,
     run: &mut RunSpec,
     track: Option<&Track>,
+    has_data: bool,
     changes: &mut Changes,
-    remove: &mut Option<usize>,
-    duplicate: &mut Option<usize>,
-) {
+) -> Option<RunAction> {
     ui.horizontal(|ui| {
         if ui
             .checkbox(&mut run.enabled, "")
@@ -468,12 +529,24 @@ fn run_editor(
     if let Schedule::MultiStepLR(s) = &mut run.schedule {
         milestones_editor(ui, s, changes);
     }
+    if has_data {
+        penalty_editor(ui, run, changes);
+    }
+    let mut action = None;
     ui.horizontal(|ui| {
         if ui.button("Duplicate").clicked() {
-            *duplicate = Some(index);
+            action = Some(RunAction::Duplicate);
         }
         if ui.button("Remove").clicked() {
-            *remove = Some(index);
+            action = Some(RunAction::Remove);
         }
     });
+    action
+}
+
+/// A button under a run that changes the list of runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunAction {
+    Duplicate,
+    Remove,
 }

@@ -22,16 +22,87 @@ pub enum Curve {
     Accuracy,
 }
 
-/// Draws the plot; `log` puts the values on a log₁₀ axis.
+/// The user's choices for the plot.
+#[derive(Debug)]
+pub struct Axes<'a> {
+    /// Which curve.
+    pub curve: &'a mut Curve,
+    /// Values on a log₁₀ axis.
+    pub log: &'a mut bool,
+    /// Epochs instead of steps on the horizontal axis.
+    pub epochs: &'a mut bool,
+}
+
+/// Steps per epoch of each run and of the preset's own batch size (for the
+/// play head), on problems with data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EpochScale {
+    /// Per run.
+    pub runs: Vec<f64>,
+    /// At the preset's batch size.
+    pub preset: f64,
+}
+
+impl EpochScale {
+    /// The scale for `preset` on `samples` training points.
+    pub fn new(preset: &Preset, samples: usize) -> Self {
+        let per_epoch = |batch: Option<usize>| {
+            let batch = batch.unwrap_or(samples).clamp(1, samples.max(1));
+            samples.max(1).div_ceil(batch) as f64
+        };
+        Self {
+            runs: preset
+                .runs
+                .iter()
+                .map(|r| per_epoch(r.batch_size.or(preset.batch_size)))
+                .collect(),
+            preset: per_epoch(preset.batch_size),
+        }
+    }
+}
+
+/// Maps a row index to the horizontal axis.
+#[derive(Clone, Copy)]
+struct XAxis<'a> {
+    epochs: Option<&'a EpochScale>,
+}
+
+impl XAxis<'_> {
+    fn of_run(self, run: usize, step: f64) -> f64 {
+        match self.epochs {
+            Some(e) => step / e.runs.get(run).copied().unwrap_or(1.0),
+            None => step,
+        }
+    }
+
+    fn head(self, step: f64) -> f64 {
+        self.epochs.map_or(step, |e| step / e.preset)
+    }
+
+    fn label(self) -> &'static str {
+        if self.epochs.is_some() {
+            "epoch"
+        } else {
+            "step"
+        }
+    }
+}
+
+/// Draws the plot; `epochs` is `None` for surfaces, which have no epochs.
 pub fn show(
     ui: &mut egui::Ui,
     preset: &Preset,
     tracks: &[Track],
     head: usize,
-    log: &mut bool,
-    curve: &mut Curve,
+    axes: Axes<'_>,
     accuracy: Option<&[Vec<[f64; 2]>]>,
+    epochs: Option<&EpochScale>,
 ) {
+    let Axes {
+        curve,
+        log,
+        epochs: per_epoch,
+    } = axes;
     let (shift, floor) = log_shift(tracks);
     ui.horizontal(|ui| {
         ui.selectable_value(curve, Curve::Loss, "Loss");
@@ -43,24 +114,31 @@ pub fn show(
         if *curve != Curve::Accuracy {
             ui.checkbox(log, "Log scale");
         }
+        if epochs.is_some() {
+            ui.checkbox(per_epoch, "Epochs")
+                .on_hover_text("Put epochs (passes over the training data) on the horizontal axis instead of steps");
+        }
         if *log && shift > 0.0 && *curve == Curve::Loss {
             ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
         }
     });
+    let x = XAxis {
+        epochs: epochs.filter(|_| *per_epoch),
+    };
     if *curve == Curve::LearningRate {
-        lr_plot(ui, preset, tracks, head, *log);
+        lr_plot(ui, preset, tracks, head, *log, x);
         return;
     }
     if *curve == Curve::Accuracy {
         match accuracy {
-            Some(curves) => accuracy_plot(ui, preset, curves, head),
+            Some(curves) => accuracy_plot(ui, preset, curves, head, x),
             None => *curve = Curve::Loss,
         }
         return;
     }
     let is_log = *log;
     let plot = Plot::new("loss_plot")
-        .x_axis_label("step")
+        .x_axis_label(x.label())
         .custom_y_axes(vec![
             egui_plot::AxisHints::new_y()
                 .label(if is_log { "log₁₀ loss" } else { "loss" })
@@ -83,7 +161,7 @@ pub fn show(
                     } else {
                         l
                     };
-                    [k as f64, y]
+                    [x.of_run(i, k as f64), y]
                 })
                 .collect();
             run_curve(
@@ -92,7 +170,7 @@ pub fn show(
                 points,
                 theme::run_color(i, run.color),
             );
-            validation_curve(plot_ui, run, i, track, |l| {
+            validation_curve(plot_ui, run, i, track, x, |l| {
                 if is_log {
                     (l + shift).max(floor).log10()
                 } else {
@@ -101,20 +179,30 @@ pub fn show(
             });
             if let Some(crate::sim::Termination::EarlyStopped { best, .. }) = track.termination {
                 plot_ui.vline(
-                    VLine::new(format!("{}: best", run.display_label()), best as f64)
-                        .color(theme::run_color(i, run.color).gamma_multiply(0.6))
-                        .style(egui_plot::LineStyle::dotted_dense()),
+                    VLine::new(
+                        format!("{}: best", run.display_label()),
+                        x.of_run(i, best as f64),
+                    )
+                    .color(theme::run_color(i, run.color).gamma_multiply(0.6))
+                    .style(egui_plot::LineStyle::dotted_dense()),
                 );
             }
         }
-        play_head(plot_ui, head);
+        play_head(plot_ui, x.head(head as f64));
     });
 }
 
 /// Each run's lr per step (its schedule as it actually ran), with the play head.
-fn lr_plot(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, log: bool) {
+fn lr_plot(
+    ui: &mut egui::Ui,
+    preset: &Preset,
+    tracks: &[Track],
+    head: usize,
+    log: bool,
+    x: XAxis<'_>,
+) {
     let plot = Plot::new("lr_plot")
-        .x_axis_label("step")
+        .x_axis_label(x.label())
         .custom_y_axes(vec![
             egui_plot::AxisHints::new_y()
                 .label(if log { "log₁₀ lr" } else { "lr" })
@@ -134,12 +222,12 @@ fn lr_plot(ui: &mut egui::Ui, preset: &Preset, tracks: &[Track], head: usize, lo
                 .enumerate()
                 .step_by(stride)
                 .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
-                .map(|(k, &lr)| [k as f64, if log { lr.log10() } else { lr }])
+                .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
                 .collect();
             let name = format!("{} ({})", run.display_label(), run.schedule.name());
             run_curve(plot_ui, name, points, theme::run_color(i, run.color));
         }
-        play_head(plot_ui, head);
+        play_head(plot_ui, x.head(head as f64));
     });
 }
 
@@ -158,12 +246,8 @@ fn run_curve(
 }
 
 /// The play head as a vertical line.
-fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: usize) {
-    plot_ui.vline(
-        VLine::new("", head as f64)
-            .color(theme::PLAY_HEAD)
-            .width(1.0),
-    );
+fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: f64) {
+    plot_ui.vline(VLine::new("", head).color(theme::PLAY_HEAD).width(1.0));
 }
 
 /// A run's validation loss, dashed in its colour.
@@ -172,6 +256,7 @@ fn validation_curve(
     run: &crate::preset::RunSpec,
     index: usize,
     track: &Track,
+    x: XAxis<'_>,
     value: impl Fn(f64) -> f64,
 ) {
     if track.val.is_empty() {
@@ -184,7 +269,7 @@ fn validation_curve(
         .enumerate()
         .step_by(stride)
         .filter(|(_, l)| l.is_finite())
-        .map(|(k, &l)| [k as f64, value(l)])
+        .map(|(k, &l)| [x.of_run(index, k as f64), value(l)])
         .collect();
     plot_ui.line(
         Line::new(
@@ -198,9 +283,15 @@ fn validation_curve(
 }
 
 /// Each run's share of correctly classified training points.
-fn accuracy_plot(ui: &mut egui::Ui, preset: &Preset, curves: &[Vec<[f64; 2]>], head: usize) {
+fn accuracy_plot(
+    ui: &mut egui::Ui,
+    preset: &Preset,
+    curves: &[Vec<[f64; 2]>],
+    head: usize,
+    x: XAxis<'_>,
+) {
     let plot = Plot::new("accuracy_plot")
-        .x_axis_label("step")
+        .x_axis_label(x.label())
         .y_axis_label("accuracy")
         .include_y(0.0)
         .include_y(1.0)
@@ -214,11 +305,11 @@ fn accuracy_plot(ui: &mut egui::Ui, preset: &Preset, curves: &[Vec<[f64; 2]>], h
             run_curve(
                 plot_ui,
                 run.display_label().to_owned(),
-                points.clone(),
+                points.iter().map(|&[k, a]| [x.of_run(i, k), a]).collect(),
                 theme::run_color(i, run.color),
             );
         }
-        play_head(plot_ui, head);
+        play_head(plot_ui, x.head(head as f64));
     });
 }
 
