@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use descent::app::DescentApp;
 use descent::cli::WindowOptions;
+use descent::problem::{ClassDataSource, ProblemConfig};
 use descent::sim::Termination;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -856,4 +857,61 @@ fn the_horizon_and_the_loss_plot_can_count_epochs() {
     h.get_by_label("Epochs").click();
     h.step();
     assert!(h.state().epochs_axis());
+}
+
+/// Models on data are picked and configured in the problem section: data
+/// set, layers and activation; the simulation follows.
+#[test]
+fn a_model_on_data_is_picked_and_shaped_in_the_panel() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Models on data").click();
+    h.step();
+    settle(&mut h);
+    assert!(matches!(
+        h.state().preset().problem,
+        ProblemConfig::LinearRegression(_)
+    ));
+    assert!(
+        h.state().preset().title.is_empty(),
+        "the lesson text no longer applies"
+    );
+    h.get_by_role_and_label(Role::ComboBox, "Problem").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("MLP classifier").click();
+    h.step();
+    settle(&mut h);
+    let dim =
+        |h: &Harness<'static, DescentApp>| h.state().session().problem.as_ref().unwrap().dim();
+    assert_eq!(dim(&h), (2 * 16 + 16) + (16 * 16 + 16) + (16 + 1));
+    h.get_by_role_and_label(Role::SpinButton, "hidden layers")
+        .set_value_accesskit(1.0);
+    h.step();
+    settle(&mut h);
+    assert_eq!(dim(&h), (2 * 16 + 16) + (16 + 1), "one hidden layer of 16");
+    h.get_by_role_and_label(Role::ComboBox, "Data").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Spiral").click();
+    h.step();
+    settle(&mut h);
+    let ProblemConfig::Classification(c) = &h.state().preset().problem else {
+        panic!("still a classifier");
+    };
+    assert!(matches!(c.data, ClassDataSource::Spiral { classes: 3, .. }));
+    assert_eq!(
+        dim(&h),
+        (2 * 16 + 16) + (16 * 3 + 3),
+        "three outputs for three arms"
+    );
+    assert!(h.state().session().tracks[0].len() > 1, "the runs trained");
+    h.get_by_label("Surfaces").click();
+    h.step();
+    settle(&mut h);
+    assert!(matches!(
+        h.state().preset().problem,
+        ProblemConfig::Surface(_)
+    ));
 }

@@ -89,6 +89,9 @@ pub struct Session {
     generation: u64,
     /// The problem of the current results.
     pub problem: Option<Arc<dyn Problem>>,
+    /// The problem as configured in the latest request, and in the shown results.
+    requested_problem: Option<crate::problem::ProblemConfig>,
+    shown_problem: Option<crate::problem::ProblemConfig>,
     /// Step horizon of the current results.
     pub horizon: u64,
     /// One track per preset run.
@@ -181,6 +184,8 @@ impl Session {
             batch_fields,
             batch_field_request: None,
             batch_field: None,
+            requested_problem: None,
+            shown_problem: None,
             accuracy_key: None,
             accuracy: Vec::new(),
             tracks_dim: 2,
@@ -192,6 +197,7 @@ impl Session {
     /// Recomputes everything for `preset`.
     pub fn run(&mut self, preset: &Preset, base_dir: &std::path::Path) {
         self.generation += 1;
+        self.requested_problem = Some(preset.problem.clone());
         // Outstanding until this generation finishes or fails.
         self.finished = false;
         self.error = None;
@@ -294,13 +300,16 @@ impl Session {
                 horizon,
             } if generation == self.generation => {
                 let dim = problem.dim();
-                let same_problem = self.problem.as_ref().is_some_and(|p| {
-                    p.name() == problem.name() && p.formula() == problem.formula()
-                });
+                // Data settings (noise, seed, …) change the loss without its name.
+                let same_problem =
+                    self.shown_problem.is_some() && self.shown_problem == self.requested_problem;
                 if !same_problem {
                     self.field = None;
                     self.requested_field = None;
+                    self.batch_field = None;
+                    self.batch_field_request = None;
                 }
+                self.shown_problem.clone_from(&self.requested_problem);
                 self.samples = problem.samples();
                 self.decision = None;
                 self.problem = Some(problem);

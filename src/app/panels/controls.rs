@@ -3,6 +3,7 @@
 
 use eframe::egui::{self, RichText};
 
+use super::problem_editor;
 use crate::app::session::Track;
 use crate::app::theme;
 use crate::optim::params::{Param, Scale, Value};
@@ -96,7 +97,7 @@ pub fn show(
     ui.separator();
     problem_section(ui, preset, &mut changes);
     if let Some(n) = samples {
-        epochs_editor(ui, preset, n, &mut changes);
+        problem_editor::batches(ui, preset, n, &mut changes);
     }
     ui.separator();
     ui.horizontal(|ui| {
@@ -212,41 +213,63 @@ fn formula_editor(ui: &mut egui::Ui, e: &mut ExpressionConfig, changes: &mut Cha
     ui.data_mut(|d| d.insert_temp(id, checked));
 }
 
+/// The surfaces and the typed formula in the problem picker.
+fn surface_choices(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
+    for surface in Surface::catalogue() {
+        let selected =
+            matches!(&preset.problem, ProblemConfig::Surface(s) if s.ident() == surface.ident());
+        if ui.selectable_label(selected, surface.name()).clicked() && !selected {
+            problem_editor::switch_to(preset, ProblemConfig::Surface(surface));
+            changes.preset = true;
+            changes.problem = true;
+        }
+    }
+    let custom = matches!(preset.problem, ProblemConfig::Expression(_));
+    if ui.selectable_label(custom, CUSTOM).clicked() && !custom {
+        problem_editor::switch_to(
+            preset,
+            ProblemConfig::Expression(ExpressionConfig {
+                formula: "sin(x)*cos(y) + 0.1*(x^2+y^2)".into(),
+                view: None,
+            }),
+        );
+        changes.preset = true;
+        changes.problem = true;
+    }
+}
+
 fn problem_section(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
     let current = match &preset.problem {
         ProblemConfig::Surface(s) => s.name().to_owned(),
-        ProblemConfig::LinearRegression(_) => "Linear regression".to_owned(),
-        ProblemConfig::PolynomialRegression(p) => format!("Polynomial, degree {}", p.degree),
         ProblemConfig::Expression(_) => CUSTOM.to_owned(),
-        ProblemConfig::Classification(c) if c.hidden.is_empty() => "Linear classifier".to_owned(),
-        ProblemConfig::Classification(_) => "MLP classifier".to_owned(),
+        data => problem_editor::kind_name(data)
+            .unwrap_or("Problem")
+            .to_owned(),
     };
+    let on_data = preset.problem.has_data();
+    ui.horizontal(|ui| {
+        if ui.selectable_label(!on_data, "Surfaces").clicked() && on_data {
+            problem_editor::switch_to(preset, ProblemConfig::Surface(Surface::Rosenbrock));
+            changes.preset = true;
+            changes.problem = true;
+        }
+        if ui.selectable_label(on_data, "Models on data").clicked() && !on_data {
+            problem_editor::switch_to(preset, problem_editor::first());
+            changes.preset = true;
+            changes.problem = true;
+        }
+    });
     egui::ComboBox::from_label("Problem")
         .selected_text(&current)
         .height(520.0)
         .show_ui(ui, |ui| {
-            for surface in Surface::catalogue() {
-                let selected = matches!(&preset.problem, ProblemConfig::Surface(s) if s.ident() == surface.ident());
-                if ui.selectable_label(selected, surface.name()).clicked() && !selected {
-                    preset.problem = ProblemConfig::Surface(surface);
-                    preset.start = None;
-                    preset.batch_size = None;
-                    changes.preset = true;
-                    changes.problem = true;
-                }
-            }
-            let custom = matches!(preset.problem, ProblemConfig::Expression(_));
-            if ui.selectable_label(custom, CUSTOM).clicked() && !custom {
-                preset.problem = ProblemConfig::Expression(ExpressionConfig {
-                    formula: "sin(x)*cos(y) + 0.1*(x^2+y^2)".into(),
-                    view: None,
-                });
-                preset.start = None;
-                preset.batch_size = None;
-                changes.preset = true;
-                changes.problem = true;
+            if on_data {
+                problem_editor::choices(ui, preset, changes);
+            } else {
+                surface_choices(ui, preset, changes);
             }
         });
+    problem_editor::show(ui, preset, changes);
     if let ProblemConfig::Expression(e) = &mut preset.problem {
         formula_editor(ui, e, changes);
     }
@@ -388,37 +411,6 @@ fn convention_editor(ui: &mut egui::Ui, run: &mut RunSpec, changes: &mut Changes
             changes.preset = true;
         }
     }
-}
-
-/// The horizon in epochs: passes over the `samples` training points at the
-/// preset's batch size.
-fn epochs_editor(ui: &mut egui::Ui, preset: &mut Preset, samples: usize, changes: &mut Changes) {
-    let n = samples.max(1);
-    let batch = preset.batch_size.unwrap_or(n).clamp(1, n);
-    let per_epoch = n.div_ceil(batch) as u64;
-    let mut epochs = preset.steps as f64 / per_epoch as f64;
-    let max_steps = (crate::preset::MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64)
-        .min(crate::preset::MAX_STEPS);
-    ui.horizontal(|ui| {
-        let response = ui.add(
-            egui::DragValue::new(&mut epochs)
-                .range(1.0 / per_epoch as f64..=max_steps as f64 / per_epoch as f64)
-                .speed(0.1)
-                .max_decimals(2)
-                .suffix(" epochs"),
-        );
-        if response.changed() {
-            let steps = (epochs * per_epoch as f64).round() as u64;
-            preset.steps = steps.clamp(1, max_steps);
-            changes.preset = true;
-        }
-        let text = if per_epoch == 1 {
-            format!("1 step per epoch ({n} points, full batch)")
-        } else {
-            format!("{per_epoch} steps per epoch ({n} points, batch {batch})")
-        };
-        ui.label(RichText::new(text).small());
-    });
 }
 
 /// The run's own L1 and L2 penalty on the model's weights.

@@ -5,5 +5,6 @@ pub mod controls;
 pub mod data_view;
 pub mod inspector;
 pub mod loss_plot;
+pub mod problem_editor;
 pub mod surface_view;
 pub mod transport;
