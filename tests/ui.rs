@@ -890,7 +890,7 @@ fn a_model_on_data_is_picked_and_shaped_in_the_panel() {
     h.step();
     settle(&mut h);
     assert_eq!(dim(&h), (2 * 16 + 16) + (16 + 1), "one hidden layer of 16");
-    h.get_by_role_and_label(Role::ComboBox, "Data").click();
+    h.get_by_role_and_label(Role::ComboBox, "Data set").click();
     for _ in 0..3 {
         h.step();
     }

@@ -240,11 +240,11 @@ fn line_data(ui: &mut egui::Ui, data: &mut LineDataSource) -> bool {
             ..
         } => {
             ui.horizontal(|ui| {
-                ui.label("Data: y = ");
-                changed |= drag(ui, slope, -10.0..=10.0, 0.01, "");
-                ui.label("·x +");
-                changed |= drag(ui, intercept, -10.0..=10.0, 0.01, "");
-                ui.label("+ noise");
+                ui.label("Data: y = slope·x + intercept + noise");
+            });
+            ui.horizontal(|ui| {
+                changed |= drag(ui, slope, -10.0..=10.0, 0.01, "slope ");
+                changed |= drag(ui, intercept, -10.0..=10.0, 0.01, "intercept ");
             });
             ui.horizontal(|ui| {
                 changed |= count(ui, n, 2..=MAX_POINTS, "n ");
@@ -313,7 +313,7 @@ fn class_data(ui: &mut egui::Ui, data: &mut ClassDataSource) -> bool {
         | ClassDataSource::Blobs { n, seed, .. } => (*n, *seed),
         ClassDataSource::Csv(_) => (200, 0),
     };
-    egui::ComboBox::from_label("Data")
+    egui::ComboBox::from_label("Data set")
         .selected_text(shape_of(data))
         .show_ui(ui, |ui| {
             for name in SHAPES {
@@ -383,7 +383,14 @@ fn network(ui: &mut egui::Ui, c: &mut ClassificationConfig) -> bool {
         }
         for (i, width) in c.hidden.iter_mut().enumerate() {
             ui.push_id(i, |ui| {
-                changed |= count(ui, width, 1..=MAX_HIDDEN.1, "");
+                changed |= ui
+                    .add(
+                        egui::DragValue::new(width)
+                            .range(1..=MAX_HIDDEN.1)
+                            .speed(1.0)
+                            .suffix(" units"),
+                    )
+                    .changed();
             });
         }
     });
