@@ -17,8 +17,11 @@ use super::{Simulation, Termination};
 use crate::preset::Preset;
 use crate::problem::Problem;
 
-/// Steps computed between two event batches.
+/// Most steps per `advance` call.
 const CHUNK_STEPS: u64 = 4096;
+/// Rows go out at least this often, so slow problems (an MLP on many points)
+/// show progress and a newer command is taken up quickly.
+const BATCH_TIME: std::time::Duration = std::time::Duration::from_millis(40);
 /// Event batches that may wait in the channel.
 const CHANNEL_DEPTH: usize = 64;
 
@@ -229,8 +232,22 @@ fn execute(
     }
     let mut sent = vec![0usize; sim.runs().len()];
     let mut sent_lrs = vec![0usize; sim.runs().len()];
+    let mut steps = 8;
     loop {
-        sim.advance(CHUNK_STEPS);
+        // Grow the step count until a batch fills its time budget.
+        let started = std::time::Instant::now();
+        loop {
+            sim.advance(steps);
+            if sim.is_finished() || started.elapsed() >= BATCH_TIME {
+                break;
+            }
+            steps = (steps * 2).min(CHUNK_STEPS);
+            match commands.try_recv() {
+                Ok(newer) => return Some(newer),
+                Err(TryRecvError::Disconnected) => return Some(SimCommand::Shutdown),
+                Err(TryRecvError::Empty) => {}
+            }
+        }
         let finished = sim.is_finished();
         let runs = sim
             .runs()
