@@ -173,6 +173,18 @@ pub enum CliError {
     /// Building the simulation failed.
     #[error("{0}")]
     Sim(#[from] SimError),
+    /// Building the simulation failed because of a field of a preset file.
+    #[error("{origin}:{line}:{col}: {source}")]
+    SimAt {
+        /// The preset file.
+        origin: String,
+        /// 1-based line of the field.
+        line: usize,
+        /// 1-based column.
+        col: usize,
+        /// What went wrong.
+        source: SimError,
+    },
     /// Rendering a picture or animation failed.
     #[error("{0}")]
     Export(#[from] ExportError),
@@ -257,7 +269,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             }
             let base = preset.parent().unwrap_or(Path::new("."));
             if let Some(target) = state_csv.as_deref() {
-                write_state_csv(&p, base, target)?;
+                write_state_csv(&p, &preset, base, target)?;
                 if csv.is_none() {
                     return Ok(());
                 }
@@ -351,7 +363,7 @@ fn export(
         preset.validate(&path.display().to_string())?;
     }
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut sim = Simulation::from_preset(&preset, base)?;
+    let mut sim = simulation(&preset, Some(path), base)?;
     sim.run_to_end();
     let write = |target: &Path, bytes: &[u8]| {
         atomic_file::write(target, bytes).map_err(|source| CliError::Write {
@@ -368,7 +380,7 @@ fn export(
         })?;
     }
     if let Some(target) = state_csv {
-        write_state_csv(&preset, base, &target.display().to_string())?;
+        write_state_csv(&preset, path, base, &target.display().to_string())?;
     }
     let scene_for = |options: &PictureOptions| {
         Scene::from_simulation(
@@ -395,9 +407,34 @@ fn export(
     Ok(())
 }
 
+/// Builds the simulation of the preset read from `file`; an error about one
+/// field points at it in the file.
+fn simulation(preset: &Preset, file: Option<&Path>, base: &Path) -> Result<Simulation, CliError> {
+    Simulation::from_preset(preset, base).map_err(|source| {
+        let at = source.field().zip(file).and_then(|(field, file)| {
+            let text = std::fs::read_to_string(file).ok()?;
+            crate::ron_paths::locate(&text, field)
+        });
+        match (at, file) {
+            (Some((line, col)), Some(file)) => CliError::SimAt {
+                origin: file.display().to_string(),
+                line,
+                col,
+                source,
+            },
+            _ => CliError::Sim(source),
+        }
+    })
+}
+
 /// Replays the preset step by step and writes the inspector's numbers.
-fn write_state_csv(preset: &Preset, base: &Path, target: &str) -> Result<(), CliError> {
-    let mut sim = Simulation::from_preset(preset, base)?;
+fn write_state_csv(
+    preset: &Preset,
+    file: &Path,
+    base: &Path,
+    target: &str,
+) -> Result<(), CliError> {
+    let mut sim = simulation(preset, Some(file), base)?;
     if target == "-" {
         let mut out = io::BufWriter::new(io::stdout().lock());
         return crate::export::csv::write_states(&mut sim, &mut out).map_err(stdout_error);
@@ -424,7 +461,7 @@ fn run(
     csv: Option<&str>,
     origin: Option<&str>,
 ) -> Result<(), CliError> {
-    let mut sim = Simulation::from_preset(preset, base)?;
+    let mut sim = simulation(preset, origin.map(Path::new), base)?;
     sim.run_to_end();
     match csv {
         Some("-") => {

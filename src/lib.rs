@@ -20,6 +20,7 @@ pub mod optim;
 pub mod palette;
 pub mod preset;
 pub mod problem;
+pub mod ron_paths;
 pub mod scene;
 pub mod sim;
 pub mod validate;

@@ -191,6 +191,23 @@ pub enum PresetError {
     Serialize(String),
 }
 
+impl PresetError {
+    /// Points every field error at its line and column in `text`.
+    #[must_use]
+    pub fn located_in(self, text: &str) -> Self {
+        match self {
+            Self::Invalid { origin, mut errors } => {
+                let found = crate::ron_paths::Positions::of(text);
+                for e in &mut errors {
+                    e.at = found.nearest(&e.field);
+                }
+                Self::Invalid { origin, errors }
+            }
+            other => other,
+        }
+    }
+}
+
 fn list(errors: &[FieldError]) -> String {
     errors
         .iter()
@@ -217,7 +234,7 @@ impl Preset {
                 col: e.span.start.col,
                 message: e.code.to_string(),
             })?;
-        preset.validate(origin)?;
+        preset.validate(origin).map_err(|e| e.located_in(text))?;
         Ok(preset)
     }
 

@@ -9,10 +9,15 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong, e.g. `must be > 0, got -0.1`.
     pub message: String,
+    /// 1-based line and column of the field in the source text, when known.
+    pub at: Option<(usize, usize)>,
 }
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((line, col)) = self.at {
+            write!(f, "{line}:{col}: ")?;
+        }
         write!(f, "{}: {}", self.field, self.message)
     }
 }
@@ -55,6 +60,7 @@ impl Checker {
     pub fn fail(&mut self, name: &str, message: impl Into<String>) {
         let field = self.path(name);
         self.errors.push(FieldError {
+            at: None,
             field,
             message: message.into(),
         });

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use classes::{ClassData, ClassDataSource, MAX_CLASSES, parse_class_csv, split_classes};
-pub use dataset::{DataError, LineData, LineDataSource};
+pub use dataset::{DataError, LineData, LineDataSource, parse_xy_csv};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
 pub use network::{Activation, Network};

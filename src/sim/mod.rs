@@ -68,6 +68,29 @@ pub enum SimError {
         /// Coordinates given.
         got: usize,
     },
+    /// The loss is NaN or infinite where a run starts.
+    #[error("start: the loss at ({point}) is {value}; pick a start where it is finite")]
+    NonFiniteStart {
+        /// The start, as text.
+        point: String,
+        /// The loss there.
+        value: f64,
+    },
+}
+
+impl SimError {
+    /// The preset field the error is about, to point at it in the file.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            // A data file that cannot be read: point at where the preset names it.
+            Self::Problem(ProblemError::Data(crate::problem::DataError::Io { .. })) => {
+                Some("problem.data")
+            }
+            Self::Problem(_) => None,
+            Self::NoValidation => Some("early_stopping"),
+            Self::StartDimension { .. } | Self::NonFiniteStart { .. } => Some("start"),
+        }
+    }
 }
 
 /// Runs several optimizers side by side on one problem.
@@ -129,6 +152,21 @@ impl Simulation {
                 names: problem.param_names().join(", "),
                 got: own.len(),
             });
+        }
+        for point in
+            std::iter::once(&start).chain(setup.runs.iter().filter_map(|r| r.start.as_ref()))
+        {
+            let value = problem.loss(point);
+            if !value.is_finite() {
+                return Err(SimError::NonFiniteStart {
+                    point: point
+                        .iter()
+                        .map(|v| format!("{v}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    value,
+                });
+            }
         }
         let any_early =
             setup.early_stopping.is_some() || setup.runs.iter().any(|r| r.early_stopping.is_some());
