@@ -393,3 +393,58 @@ fn validation_losses_and_early_stopping_reach_the_csv() {
         "{summary}"
     );
 }
+
+/// lr = 10 on Rosenbrock overflows, Adam with lr = 1e6 wanders far but stays
+/// finite, and ε = 0 with a zero gradient is 0/0: each run stops at its own
+/// first non-finite value, the others go on, and every export still works.
+#[test]
+fn numeric_faults_stop_only_their_run_and_exports_show_them() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/numeric-faults.ron");
+    let fixture = fixture.to_str().unwrap();
+    let out = descent(&["run", fixture]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let line = |label: &str| text.lines().find(|l| l.contains(label)).unwrap().to_owned();
+    assert!(line("SGD lr 10").contains("diverged at step 4"), "{text}");
+    assert!(line("Adam lr 1e6").contains("max steps"), "{text}");
+    assert!(line("Adam eps 0").contains("diverged at step 1"), "{text}");
+    assert!(line("Adam    ").contains("max steps"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name).display().to_string();
+    let out = descent(&[
+        "export",
+        fixture,
+        "--png",
+        &file("f.png"),
+        "--svg",
+        &file("f.svg"),
+        "--gif",
+        &file("f.gif"),
+        "--csv",
+        &file("f.csv"),
+        "--frames",
+        "10",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(file("f.svg")).unwrap();
+    assert!(svg.contains("(diverged at step 4)") && svg.contains("(diverged at step 1)"));
+    let csv = std::fs::read_to_string(file("f.csv")).unwrap();
+    let rows = |run: &str| {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{run},")))
+            .count()
+    };
+    assert_eq!(rows("0"), 5, "rows 0..=4, the last one non-finite");
+    assert_eq!(rows("2"), 2);
+    assert_eq!(rows("1"), 301);
+    assert_eq!(rows("3"), 301);
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("0,") && l.ends_with(",inf"))
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("2,") && l.contains("NaN"))
+    );
+}

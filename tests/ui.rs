@@ -915,3 +915,34 @@ fn a_model_on_data_is_picked_and_shaped_in_the_panel() {
         ProblemConfig::Surface(_)
     ));
 }
+
+/// Runs that hit NaN or ∞ are flagged in the panel and the legend; the
+/// others finish.
+#[test]
+fn numeric_faults_are_flagged_per_run() {
+    let h = harness("../tests/fixtures/numeric-faults.ron");
+    let terminations: Vec<_> = h
+        .state()
+        .session()
+        .tracks
+        .iter()
+        .map(|t| t.termination)
+        .collect();
+    assert_eq!(
+        terminations,
+        [
+            Some(Termination::Diverged { step: 4 }),
+            Some(Termination::MaxSteps),
+            Some(Termination::Diverged { step: 1 }),
+            Some(Termination::MaxSteps),
+        ]
+    );
+    assert!(h.query_by_label("diverged at step 4").is_some());
+    assert!(h.query_by_label("diverged at step 1").is_some());
+    assert!(
+        h.query_all_by_label_contains("Adam eps 0 at the minimum — diverged at step 1")
+            .next()
+            .is_some(),
+        "legend entry"
+    );
+}
