@@ -68,6 +68,24 @@ pub enum SimError {
         /// Coordinates given.
         got: usize,
     },
+    /// The runs would record more numbers than memory allows.
+    #[error(
+        "steps: {runs} runs × {steps} steps × ({dim} parameters + loss) is {values} recorded numbers, over the limit of {limit}; use at most {most} steps"
+    )]
+    TooLarge {
+        /// Runs.
+        runs: usize,
+        /// Horizon.
+        steps: u64,
+        /// Parameters.
+        dim: usize,
+        /// What that would record.
+        values: u64,
+        /// [`crate::preset::MAX_RECORDED_VALUES`].
+        limit: u64,
+        /// The longest horizon that fits.
+        most: u64,
+    },
     /// The loss is NaN or infinite where a run starts.
     #[error("start: the loss at ({point}) is {value}; pick a start where it is finite")]
     NonFiniteStart {
@@ -89,6 +107,7 @@ impl SimError {
             Self::Problem(_) => None,
             Self::NoValidation => Some("early_stopping"),
             Self::StartDimension { .. } | Self::NonFiniteStart { .. } => Some("start"),
+            Self::TooLarge { .. } => Some("steps"),
         }
     }
 }
@@ -113,6 +132,19 @@ impl Simulation {
     /// Sets up every run at the start point; no step is taken.
     pub fn new(problem: Arc<dyn Problem>, setup: SimSetup) -> Result<Self, SimError> {
         let dim = problem.dim();
+        let per_step = (setup.runs.len() as u64).saturating_mul(dim as u64 + 1);
+        let values = setup.steps.saturating_mul(per_step);
+        let limit = crate::preset::MAX_RECORDED_VALUES;
+        if values > limit {
+            return Err(SimError::TooLarge {
+                runs: setup.runs.len(),
+                steps: setup.steps,
+                dim,
+                values,
+                limit,
+                most: limit / per_step.max(1),
+            });
+        }
         let start = setup.start.unwrap_or_else(|| problem.default_start());
         if start.len() != dim {
             return Err(SimError::StartDimension {
