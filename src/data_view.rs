@@ -188,6 +188,7 @@ pub fn spawn_accuracy(waker: impl Fn() + Send + 'static) -> std::io::Result<Accu
                 .iter()
                 .map(|rows| {
                     rows.iter()
+                        .take_while(|_| !crate::worker::should_stop())
                         .filter_map(|(k, p)| Some([*k as f64, r.problem.accuracy(p)?]))
                         .collect()
                 })

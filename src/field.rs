@@ -59,6 +59,9 @@ fn quiver(problem: &dyn Problem, view: ViewBox) -> Vec<[f64; 4]> {
     let mut grad = vec![0.0; problem.dim().max(2)];
     let mut params = vec![0.0; problem.dim().max(2)];
     for j in 0..ny {
+        if crate::worker::should_stop() {
+            break;
+        }
         for i in 0..nx {
             let x = view.x.0 + (i as f64 + 0.5) * cell;
             let y = view.y.0 + (j as f64 + 0.5) * cell;
@@ -95,11 +98,19 @@ fn sample(
     let dy = (y1 - y0) / rows as f64;
     // values[j * cols + i] at the centre of cell (i, j), j = 0 at y0.
     let mut values = vec![0.0; cols * rows];
+    // A worker being shut down stops sampling at the next cell.
+    let stop = crate::worker::stop_flag();
     let fill = |first_row: usize, out: &mut [f64]| {
         let mut grad = vec![0.0; problem.dim().max(2)];
         let mut params = vec![0.0; problem.dim().max(2)];
         for (k, v) in out.iter_mut().enumerate() {
             let (i, j) = (k % cols, first_row + k / cols);
+            if stop
+                .as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+            {
+                return;
+            }
             if let [px, py, ..] = params.as_mut_slice() {
                 *px = x0 + (i as f64 + 0.5) * dx;
                 *py = y0 + (j as f64 + 0.5) * dy;

@@ -105,9 +105,11 @@ impl Problem for Plane {
         self.point(params[0], params[1], &mut p);
         self.inner.loss(&p)
     }
-    fn loss_grad(&self, params: &[f64], _batch: Batch<'_>, grad: &mut [f64]) -> f64 {
+    /// A slice has no gradient of its own (and no quiver): NaN, without
+    /// spending a loss evaluation.
+    fn loss_grad(&self, _params: &[f64], _batch: Batch<'_>, grad: &mut [f64]) -> f64 {
         grad.fill(f64::NAN);
-        self.loss(params)
+        f64::NAN
     }
     fn default_start(&self) -> Vec<f64> {
         vec![0.0, 0.0]
@@ -158,6 +160,7 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
     let dim = centre.len();
     let x: Vec<Vec<f64>> = rows
         .iter()
+        .take_while(|_| !crate::worker::should_stop())
         .map(|r| r.iter().zip(centre).map(|(a, c)| a - c).collect())
         .collect();
     let total: f64 = x.iter().map(|r| dot(r, r)).sum();
@@ -167,7 +170,10 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
     // C·v = Σ x (x·v), without forming C.
     let apply = |v: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; dim];
-        for r in &x {
+        for (i, r) in x.iter().enumerate() {
+            if i % 512 == 0 && crate::worker::should_stop() {
+                break;
+            }
             let s = dot(r, v);
             for (o, ri) in out.iter_mut().zip(r) {
                 *o += s * ri;
@@ -182,6 +188,9 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
             .collect();
         let mut lambda = 0.0;
         for _ in 0..200 {
+            if crate::worker::should_stop() {
+                return None;
+            }
             let mut w = apply(&v);
             for (u, _) in &found {
                 let s = dot(&w, u);
@@ -191,8 +200,12 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
             if norm.is_nan() || norm <= 0.0 {
                 break;
             }
+            let settled = (norm - lambda).abs() <= 1e-12 * norm;
             lambda = norm;
             v = w.into_iter().map(|wi| wi / norm).collect();
+            if settled {
+                break;
+            }
         }
         found.push((v, lambda));
     }
@@ -253,8 +266,16 @@ pub fn slice(
     };
     let paths: Vec<Vec<[f64; 2]>> = runs
         .iter()
-        .map(|rows| rows.iter().map(|p| project(p, &centre, &d1, &d2)).collect())
+        .map(|rows| {
+            rows.iter()
+                .take_while(|_| !crate::worker::should_stop())
+                .map(|p| project(p, &centre, &d1, &d2))
+                .collect()
+        })
         .collect();
+    if crate::worker::should_stop() {
+        return None;
+    }
     // The view: every path with a margin, at least ±1 (one direction length).
     let (mut lo, mut hi) = ([-1.0_f64, -1.0], [1.0_f64, 1.0]);
     for p in paths.iter().flatten() {

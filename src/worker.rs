@@ -1,8 +1,32 @@
 //! A named background thread that answers the newest request and drops stale
 //! ones; used for heat maps and the step inspector.
 
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
+
+thread_local! {
+    /// The stop flag of the worker running on this thread, if any.
+    static STOP: RefCell<Option<Arc<AtomicBool>>> = const { RefCell::new(None) };
+}
+
+/// The current worker's stop flag, for long loops (also on helper threads
+/// they spawn) to check with [`should_stop`].
+pub fn stop_flag() -> Option<Arc<AtomicBool>> {
+    STOP.with(|s| s.borrow().clone())
+}
+
+/// Whether the worker running on this thread is being shut down; long
+/// computations return early (with any result) when it is.
+pub fn should_stop() -> bool {
+    STOP.with(|s| {
+        s.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    })
+}
 
 /// The caller's end; dropping it stops and joins the thread.
 #[derive(Debug)]
@@ -10,6 +34,7 @@ pub struct LatestWorker<Req, Resp> {
     requests: Option<Sender<(u64, Req)>>,
     answers: Receiver<(u64, Resp)>,
     thread: Option<JoinHandle<()>>,
+    stop: Arc<AtomicBool>,
 }
 
 impl<Req: Send + 'static, Resp: Send + 'static> LatestWorker<Req, Resp> {
@@ -22,9 +47,12 @@ impl<Req: Send + 'static, Resp: Send + 'static> LatestWorker<Req, Resp> {
     ) -> std::io::Result<Self> {
         let (requests, request_rx) = mpsc::channel::<(u64, Req)>();
         let (answer_tx, answers) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name(name.to_owned())
             .spawn(move || {
+                STOP.with(|s| *s.borrow_mut() = Some(flag));
                 while let Ok(mut request) = request_rx.recv() {
                     while let Ok(newer) = request_rx.try_recv() {
                         request = newer;
@@ -45,7 +73,14 @@ impl<Req: Send + 'static, Resp: Send + 'static> LatestWorker<Req, Resp> {
             requests: Some(requests),
             answers,
             thread: Some(thread),
+            stop,
         })
+    }
+
+    /// Asks the thread to give up its current work; dropping the handle
+    /// then joins it.
+    pub fn signal_stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 
     /// Queues a request tagged `tag`.
@@ -68,6 +103,8 @@ impl<Req: Send + 'static, Resp: Send + 'static> LatestWorker<Req, Resp> {
 
 impl<Req, Resp> Drop for LatestWorker<Req, Resp> {
     fn drop(&mut self) {
+        // Long work checks the flag and returns early, so this join is quick.
+        self.stop.store(true, Ordering::Relaxed);
         self.requests = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();

@@ -946,3 +946,54 @@ fn numeric_faults_are_flagged_per_run() {
         "legend entry"
     );
 }
+
+/// Names of this process's threads that belong to Descent.
+fn descent_threads() -> Vec<String> {
+    std::fs::read_dir("/proc/self/task")
+        .expect("Linux lists a process's threads in /proc")
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| name.starts_with("descent-"))
+        .collect()
+}
+
+/// Closing the window in the middle of a long run, a landscape slice and an
+/// inspector replay returns within a second, with every thread joined.
+#[test]
+fn closing_mid_computation_joins_every_thread_within_a_second() {
+    let options = WindowOptions {
+        preset: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/mlp-spiral-sgd-vs-adam.ron"),
+        ),
+        ..WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    h.step();
+    // A much longer horizon keeps the simulation thread busy.
+    h.get_by_role_and_label(Role::SpinButton, "epochs")
+        .set_value_accesskit(3_000.0);
+    h.get_by_role_and_label(Role::ComboBox, "Landscape").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("PCA slice").click();
+    h.get_by_label("Inspector").click();
+    for _ in 0..20 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!h.state().session().idle(), "still computing when closed");
+    assert!(descent_threads().len() >= 5, "{:?}", descent_threads());
+    let closing = Instant::now();
+    drop(h);
+    let took = closing.elapsed();
+    eprintln!("closed in {took:?}");
+    assert!(took < Duration::from_secs(1), "closing took {took:?}");
+    assert_eq!(
+        descent_threads(),
+        Vec::<String>::new(),
+        "threads left running"
+    );
+}

@@ -567,3 +567,28 @@ impl Session {
         self.tracks.iter().map(Track::len).max().unwrap_or(0)
     }
 }
+
+impl Drop for Session {
+    /// Tells every thread to stop at once, so they wind down together; each
+    /// handle then joins its thread as it is dropped.
+    fn drop(&mut self) {
+        if let Some(sim) = &self.sim {
+            sim.send(SimCommand::Shutdown);
+        }
+        for worker in [&self.fields, &self.batch_fields].into_iter().flatten() {
+            worker.signal_stop();
+        }
+        if let Some(w) = &self.inspector {
+            w.signal_stop();
+        }
+        if let Some(w) = &self.decisions {
+            w.signal_stop();
+        }
+        if let Some(w) = &self.accuracies {
+            w.signal_stop();
+        }
+        if let Some(w) = &self.slices {
+            w.signal_stop();
+        }
+    }
+}

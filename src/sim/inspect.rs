@@ -87,7 +87,8 @@ pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspec
     if step == 0 {
         return Ok(at_start_all(&sim));
     }
-    sim.advance(step - 1);
+    // A worker being shut down stops replaying at once.
+    sim.advance_until(step - 1, crate::worker::should_stop);
     Ok(step_and_inspect(&mut sim))
 }
 

@@ -131,28 +131,11 @@ pub struct Simulation {
 impl Simulation {
     /// Sets up every run at the start point; no step is taken.
     pub fn new(problem: Arc<dyn Problem>, setup: SimSetup) -> Result<Self, SimError> {
-        let dim = problem.dim();
-        let per_step = (setup.runs.len() as u64).saturating_mul(dim as u64 + 1);
-        let values = setup.steps.saturating_mul(per_step);
-        let limit = crate::preset::MAX_RECORDED_VALUES;
-        if values > limit {
-            return Err(SimError::TooLarge {
-                runs: setup.runs.len(),
-                steps: setup.steps,
-                dim,
-                values,
-                limit,
-                most: limit / per_step.max(1),
-            });
-        }
-        let start = setup.start.unwrap_or_else(|| problem.default_start());
-        if start.len() != dim {
-            return Err(SimError::StartDimension {
-                expected: dim,
-                names: problem.param_names().join(", "),
-                got: start.len(),
-            });
-        }
+        let start = setup
+            .start
+            .clone()
+            .unwrap_or_else(|| problem.default_start());
+        check_setup(problem.as_ref(), &setup, &start)?;
         let mut sizes: Vec<Option<usize>> = Vec::new();
         let mut stream_of = Vec::with_capacity(setup.runs.len());
         for r in &setup.runs {
@@ -173,38 +156,6 @@ impl Simulation {
         let capacity = usize::try_from(setup.steps.saturating_add(1))
             .unwrap_or(usize::MAX)
             .min(MAX_RESERVED_ROWS);
-        if let Some(own) = setup
-            .runs
-            .iter()
-            .filter_map(|r| r.start.as_ref())
-            .find(|s| s.len() != dim)
-        {
-            return Err(SimError::StartDimension {
-                expected: dim,
-                names: problem.param_names().join(", "),
-                got: own.len(),
-            });
-        }
-        for point in
-            std::iter::once(&start).chain(setup.runs.iter().filter_map(|r| r.start.as_ref()))
-        {
-            let value = problem.loss(point);
-            if !value.is_finite() {
-                return Err(SimError::NonFiniteStart {
-                    point: point
-                        .iter()
-                        .map(|v| format!("{v}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    value,
-                });
-            }
-        }
-        let any_early =
-            setup.early_stopping.is_some() || setup.runs.iter().any(|r| r.early_stopping.is_some());
-        if any_early && problem.validation_loss(&start).is_none() {
-            return Err(SimError::NoValidation);
-        }
         let runs = setup
             .runs
             .into_iter()
@@ -238,6 +189,22 @@ impl Simulation {
     pub fn from_preset(preset: &Preset, base_dir: &Path) -> Result<Self, SimError> {
         let problem = preset.problem.build(base_dir)?;
         Self::new(problem, preset.sim_setup())
+    }
+
+    /// As [`Self::advance`], in growing chunks, giving up early once `stop`
+    /// says so (a worker being shut down). Returns the steps taken.
+    pub fn advance_until(&mut self, n: u64, stop: impl Fn() -> bool) -> u64 {
+        let begin = self.steps_done;
+        let mut chunk = 8;
+        while self.steps_done - begin < n && !self.is_finished() && !stop() {
+            let started = std::time::Instant::now();
+            self.advance(chunk.min(n - (self.steps_done - begin)));
+            // Grow the chunks while they take under 20 ms.
+            if started.elapsed() < std::time::Duration::from_millis(20) {
+                chunk = chunk.saturating_mul(2);
+            }
+        }
+        self.steps_done - begin
     }
 
     /// Advances every active run by up to `n` steps, never past the horizon.
@@ -333,6 +300,64 @@ impl Simulation {
 
 /// Takes every planned step (from global step `first`) on each active run.
 /// A run that is already past a step (caught up elsewhere) skips it.
+/// Refuses setups that cannot run: too much to record, starts of the wrong
+/// size or with a non-finite loss, early stopping without held-out data.
+fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result<(), SimError> {
+    let dim = problem.dim();
+    let per_step = (setup.runs.len() as u64).saturating_mul(dim as u64 + 1);
+    let values = setup.steps.saturating_mul(per_step);
+    let limit = crate::preset::MAX_RECORDED_VALUES;
+    if values > limit {
+        return Err(SimError::TooLarge {
+            runs: setup.runs.len(),
+            steps: setup.steps,
+            dim,
+            values,
+            limit,
+            most: limit / per_step.max(1),
+        });
+    }
+    if start.len() != dim {
+        return Err(SimError::StartDimension {
+            expected: dim,
+            names: problem.param_names().join(", "),
+            got: start.len(),
+        });
+    }
+    if let Some(own) = setup
+        .runs
+        .iter()
+        .filter_map(|r| r.start.as_ref())
+        .find(|s| s.len() != dim)
+    {
+        return Err(SimError::StartDimension {
+            expected: dim,
+            names: problem.param_names().join(", "),
+            got: own.len(),
+        });
+    }
+    for point in std::iter::once(start).chain(setup.runs.iter().filter_map(|r| r.start.as_deref()))
+    {
+        let value = problem.loss(point);
+        if !value.is_finite() {
+            return Err(SimError::NonFiniteStart {
+                point: point
+                    .iter()
+                    .map(|v| format!("{v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                value,
+            });
+        }
+    }
+    let any_early =
+        setup.early_stopping.is_some() || setup.runs.iter().any(|r| r.early_stopping.is_some());
+    if any_early && problem.validation_loss(start).is_none() {
+        return Err(SimError::NoValidation);
+    }
+    Ok(())
+}
+
 fn step_runs(
     runs: &mut [Run],
     problem: &dyn Problem,
