@@ -997,3 +997,67 @@ fn closing_mid_computation_joins_every_thread_within_a_second() {
         "threads left running"
     );
 }
+
+/// Edits are not thrown away unasked: opening a lesson or closing the window
+/// with unsaved edits asks first; Cancel keeps them, Discard goes on.
+#[test]
+fn unsaved_edits_are_not_lost_without_asking() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let open_lesson = |h: &mut Harness<'static, DescentApp>| {
+        h.get_by_label("Lessons").click();
+        for _ in 0..3 {
+            h.step();
+        }
+        h.get_by_label("Beale: a flat plateau and a narrow curved valley")
+            .click();
+        h.step();
+        h.step();
+    };
+    // Unedited: a lesson opens at once.
+    assert!(!h.state().edited());
+    open_lesson(&mut h);
+    settle(&mut h);
+    assert!(!h.state().asking_about_unsaved_edits());
+    assert!(h.state().preset().title.starts_with("Beale"));
+    // Edited: the question comes first, and Cancel keeps the edits.
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .set_value_accesskit(0.05);
+    h.step();
+    settle(&mut h);
+    assert!(h.state().edited());
+    h.get_by_label("Lessons").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Himmelblau's four minima from different starts")
+        .click();
+    h.step();
+    h.step();
+    assert!(h.state().asking_about_unsaved_edits());
+    assert!(h.query_by_label("Unsaved changes").is_some());
+    h.get_by_label("Cancel").click();
+    h.step();
+    assert!(!h.state().asking_about_unsaved_edits());
+    assert!(
+        h.state().preset().title.starts_with("Beale"),
+        "still the edited preset"
+    );
+    assert!(h.state().edited());
+    // Closing asks too; Discard lets the window close.
+    h.input_mut()
+        .viewports
+        .entry(eframe::egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(eframe::egui::ViewportEvent::Close);
+    h.step();
+    h.step();
+    assert!(h.state().asking_about_unsaved_edits());
+    assert!(!h.state().close_confirmed());
+    h.get_by_label("Discard changes").click();
+    h.step();
+    assert!(h.state().close_confirmed());
+    assert!(!h.state().asking_about_unsaved_edits());
+}

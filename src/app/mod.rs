@@ -12,6 +12,7 @@ mod screenshot;
 pub mod session;
 pub mod state;
 pub mod theme;
+pub mod unsaved;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,12 @@ pub struct DescentApp {
     invalid: Option<String>,
     /// File dialogs, exports and their status line.
     files: files::Files,
+    /// The preset has edits not saved to a file since it was opened.
+    edited: bool,
+    /// An open or close waiting for the answer about unsaved edits.
+    pending: Option<unsaved::Pending>,
+    /// The user agreed to close with unsaved edits.
+    close_confirmed: bool,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -123,6 +130,81 @@ impl DescentApp {
             screenshot_done: std::sync::Arc::default(),
             invalid: None,
             files: files::Files::default(),
+            edited: false,
+            pending: None,
+            close_confirmed: false,
+        }
+    }
+
+    /// Whether the preset has edits that are not saved to a file.
+    pub fn edited(&self) -> bool {
+        self.edited
+    }
+
+    /// Whether the unsaved-edits question is showing.
+    pub fn asking_about_unsaved_edits(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Whether the window was allowed to close despite unsaved edits.
+    pub fn close_confirmed(&self) -> bool {
+        self.close_confirmed
+    }
+
+    /// Opens a lesson or file now, or first asks about unsaved edits.
+    fn request_open(&mut self, opening: unsaved::Opening) {
+        if self.edited {
+            self.pending = Some(unsaved::Pending::Open(opening));
+        } else {
+            self.open(opening);
+        }
+    }
+
+    fn open(&mut self, opening: unsaved::Opening) {
+        match opening {
+            unsaved::Opening::Lesson(preset) => self.open_lesson(*preset),
+            unsaved::Opening::File(path) => self.open_path(&path),
+        }
+    }
+
+    /// Carries out what was waiting, the edits being saved or given up.
+    fn go_on(&mut self, ctx: &egui::Context) {
+        match self.pending.take() {
+            Some(unsaved::Pending::Open(opening)) => {
+                self.edited = false;
+                self.open(opening);
+            }
+            Some(unsaved::Pending::Close) => {
+                self.close_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            None => {}
+        }
+    }
+
+    /// Shows the unsaved-edits question and acts on the answer.
+    fn unsaved_edits_dialog(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.pending else {
+            return;
+        };
+        match unsaved::ask(ctx, &self.preset.title, pending) {
+            Some(unsaved::Answer::Discard) => self.go_on(ctx),
+            Some(unsaved::Answer::Cancel) => self.pending = None,
+            // The question stays until the file is saved (then it goes on).
+            Some(unsaved::Answer::Save) => self.files.ask(files::FileAction::Save, ctx),
+            None => {}
+        }
+    }
+
+    /// Holds a close request while there are unsaved edits, and asks.
+    fn hold_close(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.edited
+            && !self.close_confirmed
+            && self.options.screenshot.is_none()
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.pending = Some(unsaved::Pending::Close);
         }
     }
 
@@ -142,12 +224,16 @@ impl DescentApp {
         use files::FileAction;
         let kind = match action {
             FileAction::Open => {
-                self.open_path(&path);
+                self.request_open(unsaved::Opening::File(path));
                 return;
             }
             FileAction::Save => {
                 match self.preset.save(&path) {
-                    Ok(()) => self.files.report(format!("saved {}", path.display())),
+                    Ok(()) => {
+                        self.edited = false;
+                        self.files.report(format!("saved {}", path.display()));
+                        self.go_on(ctx);
+                    }
                     Err(e) => self.files.report_error(e.to_string()),
                 }
                 return;
@@ -189,6 +275,7 @@ impl DescentApp {
                     .parent()
                     .map_or_else(|| PathBuf::from("."), PathBuf::from);
                 self.preset_changed();
+                self.edited = false;
                 self.files.report(format!("opened {}", path.display()));
             }
             Err(e) => self.files.report_error(e.to_string()),
@@ -209,7 +296,7 @@ impl DescentApp {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
             {
-                self.open_path(&path.clone());
+                self.request_open(unsaved::Opening::File(path.clone()));
             } else {
                 self.files.report_error(format!(
                     "{}: not a preset (drop a .ron file)",
@@ -269,7 +356,7 @@ impl DescentApp {
                 });
             });
             if let Some(preset) = lesson {
-                self.open_lesson(preset);
+                self.request_open(unsaved::Opening::Lesson(Box::new(preset)));
             }
             if let Some(action) = file_action {
                 self.files.ask(action, ui.ctx());
@@ -308,6 +395,7 @@ impl DescentApp {
             ..Playback::default()
         };
         self.preset_changed();
+        self.edited = false;
     }
 
     /// Sends the edited preset to the simulation thread if it is valid.
@@ -679,6 +767,7 @@ impl eframe::App for DescentApp {
             self.file_chosen(action, path, ctx);
         }
         self.dropped_files(ctx);
+        self.hold_close(ctx);
         self.upload_heat_map(ctx);
         self.upload_decision_map(ctx);
         self.keyboard(ctx);
@@ -788,8 +877,10 @@ impl eframe::App for DescentApp {
             self.heat_map = None;
         }
         if changes.preset {
+            self.edited = true;
             self.preset_changed();
         }
+        self.unsaved_edits_dialog(ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
