@@ -59,12 +59,8 @@ pub struct DescentApp {
     invalid: Option<String>,
     /// File dialogs, exports and their status line.
     files: files::Files,
-    /// The preset has edits not saved to a file since it was opened.
-    edited: bool,
-    /// An open or close waiting for the answer about unsaved edits.
-    pending: Option<unsaved::Pending>,
-    /// The user agreed to close with unsaved edits.
-    close_confirmed: bool,
+    /// Whether there are unsaved edits, and what waits on them.
+    unsaved: unsaved::Guard,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -130,31 +126,29 @@ impl DescentApp {
             screenshot_done: std::sync::Arc::default(),
             invalid: None,
             files: files::Files::default(),
-            edited: false,
-            pending: None,
-            close_confirmed: false,
+            unsaved: unsaved::Guard::default(),
         }
     }
 
     /// Whether the preset has edits that are not saved to a file.
     pub fn edited(&self) -> bool {
-        self.edited
+        self.unsaved.edited
     }
 
     /// Whether the unsaved-edits question is showing.
     pub fn asking_about_unsaved_edits(&self) -> bool {
-        self.pending.is_some()
+        self.unsaved.pending.is_some()
     }
 
     /// Whether the window was allowed to close despite unsaved edits.
     pub fn close_confirmed(&self) -> bool {
-        self.close_confirmed
+        self.unsaved.close_confirmed
     }
 
     /// Opens a lesson or file now, or first asks about unsaved edits.
     fn request_open(&mut self, opening: unsaved::Opening) {
-        if self.edited {
-            self.pending = Some(unsaved::Pending::Open(opening));
+        if self.unsaved.edited {
+            self.unsaved.pending = Some(unsaved::Pending::Open(opening));
         } else {
             self.open(opening);
         }
@@ -169,13 +163,13 @@ impl DescentApp {
 
     /// Carries out what was waiting, the edits being saved or given up.
     fn go_on(&mut self, ctx: &egui::Context) {
-        match self.pending.take() {
+        match self.unsaved.pending.take() {
             Some(unsaved::Pending::Open(opening)) => {
-                self.edited = false;
+                self.unsaved.edited = false;
                 self.open(opening);
             }
             Some(unsaved::Pending::Close) => {
-                self.close_confirmed = true;
+                self.unsaved.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
             None => {}
@@ -184,12 +178,12 @@ impl DescentApp {
 
     /// Shows the unsaved-edits question and acts on the answer.
     fn unsaved_edits_dialog(&mut self, ctx: &egui::Context) {
-        let Some(pending) = &self.pending else {
+        let Some(pending) = &self.unsaved.pending else {
             return;
         };
         match unsaved::ask(ctx, &self.preset.title, pending) {
             Some(unsaved::Answer::Discard) => self.go_on(ctx),
-            Some(unsaved::Answer::Cancel) => self.pending = None,
+            Some(unsaved::Answer::Cancel) => self.unsaved.pending = None,
             // The question stays until the file is saved (then it goes on).
             Some(unsaved::Answer::Save) => self.files.ask(files::FileAction::Save, ctx),
             None => {}
@@ -199,12 +193,12 @@ impl DescentApp {
     /// Holds a close request while there are unsaved edits, and asks.
     fn hold_close(&mut self, ctx: &egui::Context) {
         if ctx.input(|i| i.viewport().close_requested())
-            && self.edited
-            && !self.close_confirmed
+            && self.unsaved.edited
+            && !self.unsaved.close_confirmed
             && self.options.screenshot.is_none()
         {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.pending = Some(unsaved::Pending::Close);
+            self.unsaved.pending = Some(unsaved::Pending::Close);
         }
     }
 
@@ -230,7 +224,7 @@ impl DescentApp {
             FileAction::Save => {
                 match self.preset.save(&path) {
                     Ok(()) => {
-                        self.edited = false;
+                        self.unsaved.edited = false;
                         self.files.report(format!("saved {}", path.display()));
                         self.go_on(ctx);
                     }
@@ -275,7 +269,7 @@ impl DescentApp {
                     .parent()
                     .map_or_else(|| PathBuf::from("."), PathBuf::from);
                 self.preset_changed();
-                self.edited = false;
+                self.unsaved.edited = false;
                 self.files.report(format!("opened {}", path.display()));
             }
             Err(e) => self.files.report_error(e.to_string()),
@@ -395,7 +389,7 @@ impl DescentApp {
             ..Playback::default()
         };
         self.preset_changed();
-        self.edited = false;
+        self.unsaved.edited = false;
     }
 
     /// Sends the edited preset to the simulation thread if it is valid.
@@ -877,7 +871,7 @@ impl eframe::App for DescentApp {
             self.heat_map = None;
         }
         if changes.preset {
-            self.edited = true;
+            self.unsaved.edited = true;
             self.preset_changed();
         }
         self.unsaved_edits_dialog(ui.ctx());

@@ -7,6 +7,17 @@ use eframe::egui::{self, RichText};
 
 use crate::preset::Preset;
 
+/// Whether the preset has unsaved edits, and what waits on the answer.
+#[derive(Debug, Default)]
+pub struct Guard {
+    /// The preset has edits not saved to a file since it was opened.
+    pub edited: bool,
+    /// An open or close waiting for the answer about unsaved edits.
+    pub pending: Option<Pending>,
+    /// The user agreed to close with unsaved edits.
+    pub close_confirmed: bool,
+}
+
 /// What is about to replace the edited preset.
 #[derive(Debug)]
 pub enum Opening {
