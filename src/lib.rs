@@ -14,6 +14,7 @@ pub mod export;
 pub mod field;
 pub mod field_worker;
 pub mod format;
+pub mod fuzzing;
 pub mod landscape;
 pub mod lessons;
 pub mod optim;
