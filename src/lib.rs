@@ -9,6 +9,7 @@
 pub mod app;
 pub mod atomic_file;
 pub mod cli;
+pub mod curvature;
 pub mod data_view;
 pub mod export;
 pub mod field;

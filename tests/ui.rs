@@ -1061,3 +1061,39 @@ fn unsaved_edits_are_not_lost_without_asking() {
     assert!(h.state().close_confirmed());
     assert!(!h.state().asking_about_unsaved_edits());
 }
+
+/// The curvature at the play head is computed off the UI thread and shown
+/// under each run, with GD's stable-lr bound 2/λmax.
+#[test]
+fn each_run_shows_the_curvature_and_the_stable_lr_at_the_play_head() {
+    let mut h = harness("lr-too-large.ron");
+    wait_until(&mut h, "the curvature", |app| {
+        app.session().curvature.is_some()
+    });
+    let (head, curvature) = h.state().session().curvature.clone().unwrap();
+    assert_eq!(head, 500);
+    // ½(x² + 10y²): λ = 10 and 1 everywhere, so GD is stable for lr < 0.2.
+    let c = curvature[0].as_ref().unwrap();
+    assert!((c.lambda_max() - 10.0).abs() < 1e-5 && (c.lambda_min() - 1.0).abs() < 1e-5);
+    assert_eq!(curvature.len(), 4);
+    assert!(
+        h.query_all_by_label_contains("stable for lr < 2.000e-1")
+            .count()
+            >= 3,
+        "under each run"
+    );
+    // Moving the play head asks again.
+    h.key_press(eframe::egui::Key::Home);
+    h.step();
+    wait_until(&mut h, "the curvature at step 0", |app| {
+        app.session()
+            .curvature
+            .as_ref()
+            .is_some_and(|(head, _)| *head == 0)
+    });
+    assert!(
+        h.query_all_by_label_contains("At step 0: Hessian eigenvalues")
+            .count()
+            >= 3
+    );
+}

@@ -377,6 +377,28 @@ impl DescentApp {
         });
     }
 
+    /// The left panel: problem, runs and their hyperparameters.
+    fn controls_panel(&mut self, ui: &mut egui::Ui) -> controls::Changes {
+        let mut changes = controls::Changes::default();
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(340.0)
+            .size_range(260.0..=600.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let samples = self.session.problem.as_ref().and_then(|p| p.sample_count());
+                    changes = controls::show(
+                        ui,
+                        &mut self.preset,
+                        &self.session.tracks,
+                        samples,
+                        self.session.curvature.as_ref(),
+                    );
+                });
+            });
+        changes
+    }
+
     /// Replaces the scenario with a shipped lesson and shows it from the end.
     fn open_lesson(&mut self, preset: Preset) {
         self.preset = preset;
@@ -781,18 +803,10 @@ impl eframe::App for DescentApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let last = self.last_row();
+        self.session
+            .want_curvature(&self.preset, self.playback.head.min(last));
         self.top_bar(ui, last);
-        let mut changes = controls::Changes::default();
-        egui::Panel::left("controls")
-            .resizable(true)
-            .default_size(340.0)
-            .size_range(260.0..=600.0)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
-                    let samples = self.session.problem.as_ref().and_then(|p| p.sample_count());
-                    changes = controls::show(ui, &mut self.preset, &self.session.tracks, samples);
-                });
-            });
+        let mut changes = self.controls_panel(ui);
         if self.state.show_inspector {
             let head = self.playback.head.min(last) as u64;
             self.session

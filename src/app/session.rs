@@ -77,6 +77,10 @@ struct InspectRequest {
 
 type InspectWorker = LatestWorker<InspectRequest, Result<(u64, Vec<Inspection>), String>>;
 
+/// Bits of a curvature answer's tag that hold the play head (the rest hold
+/// the generation); 2²⁴ rows exceed the longest horizon.
+const HEAD_BITS: u32 = 24;
+
 /// The simulation and field threads and what they have delivered.
 #[derive(Debug)]
 pub struct Session {
@@ -126,6 +130,10 @@ pub struct Session {
     /// and the step it belongs to.
     pub batch_field: Option<(u64, Field)>,
     accuracy_key: Option<(u64, usize)>,
+    curvatures: Option<crate::curvature::CurvatureWorker>,
+    curvature_key: Option<(u64, usize)>,
+    /// Per run, the curvature at the play head, and the head it belongs to.
+    pub curvature: Option<(usize, Vec<Option<crate::curvature::Curvature>>)>,
     /// Per run, (row, training accuracy) points (classifiers, on request).
     pub accuracy: Vec<Vec<[f64; 2]>>,
     tracks_dim: usize,
@@ -142,6 +150,7 @@ impl Session {
         let accuracies = crate::data_view::spawn_accuracy(waker.clone()).ok();
         let slices = crate::landscape::spawn(waker.clone()).ok();
         let batch_fields = field_worker::spawn_named("descent-batch-field", waker.clone()).ok();
+        let curvatures = crate::curvature::spawn(waker.clone()).ok();
         let inspector = LatestWorker::spawn(
             "descent-inspector",
             |r: InspectRequest| {
@@ -186,6 +195,9 @@ impl Session {
             batch_field: None,
             requested_problem: None,
             shown_problem: None,
+            curvatures,
+            curvature_key: None,
+            curvature: None,
             accuracy_key: None,
             accuracy: Vec::new(),
             tracks_dim: 2,
@@ -262,6 +274,16 @@ impl Session {
             self.slice_version += 1;
             changed = true;
         }
+        if let Some((tag, curvature)) = self
+            .curvatures
+            .as_ref()
+            .and_then(crate::curvature::CurvatureWorker::latest)
+            && tag >> HEAD_BITS == self.generation
+        {
+            let head = usize::try_from(tag & ((1 << HEAD_BITS) - 1)).unwrap_or(0);
+            self.curvature = Some((head, curvature));
+            changed = true;
+        }
         if let Some((step, field)) = self.batch_fields.as_ref().and_then(FieldWorker::latest) {
             self.batch_field = Some((step, field));
             changed = true;
@@ -310,6 +332,7 @@ impl Session {
                     self.batch_field_request = None;
                 }
                 self.shown_problem.clone_from(&self.requested_problem);
+                self.curvature = None;
                 self.samples = problem.samples();
                 self.decision = None;
                 self.problem = Some(problem);
@@ -496,6 +519,39 @@ impl Session {
         );
     }
 
+    /// Asks for the curvature at the play head of every run (once the rows
+    /// of the latest request have arrived).
+    pub fn want_curvature(&mut self, preset: &Preset, head: usize) {
+        let (Some(problem), Some(worker)) = (&self.problem, &self.curvatures) else {
+            return;
+        };
+        if !self.idle() || self.tracks.is_empty() {
+            return;
+        }
+        let key = (self.generation, head);
+        if self.curvature_key == Some(key) {
+            return;
+        }
+        self.curvature_key = Some(key);
+        let points = self
+            .tracks
+            .iter()
+            .zip(&preset.runs)
+            .map(|(track, run)| {
+                let row = head.min(track.len().checked_sub(1)?);
+                let (params, _) = track.row(row)?;
+                Some((params.to_vec(), run.penalty))
+            })
+            .collect();
+        worker.request(
+            (self.generation << HEAD_BITS) | (head as u64 & ((1 << HEAD_BITS) - 1)),
+            crate::curvature::CurvatureRequest {
+                problem: Arc::clone(problem),
+                points,
+            },
+        );
+    }
+
     /// Asks for every run's accuracy curve (classifiers only), when the rows
     /// have changed since the last request.
     pub fn want_accuracy(&mut self) {
@@ -588,6 +644,9 @@ impl Drop for Session {
             w.signal_stop();
         }
         if let Some(w) = &self.slices {
+            w.signal_stop();
+        }
+        if let Some(w) = &self.curvatures {
             w.signal_stop();
         }
     }

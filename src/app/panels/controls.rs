@@ -3,9 +3,10 @@
 
 use eframe::egui::{self, RichText};
 
-use super::problem_editor;
+use super::{problem_editor, stability};
 use crate::app::session::Track;
 use crate::app::theme;
+use crate::curvature::Curvature;
 use crate::optim::params::{Param, Scale, Value};
 use crate::optim::{Convention, OptimizerConfig, Schedule};
 use crate::preset::{Point, Preset, RunSpec};
@@ -41,14 +42,17 @@ fn display_name(name: &str) -> &str {
 
 /// One widget per hyperparameter; returns the new value when it changed.
 pub fn param_widget(ui: &mut egui::Ui, p: &Param) -> Option<Value> {
+    param_widget_response(ui, p).0
+}
+
+/// The same, with the widget's response (to draw on it).
+fn param_widget_response(ui: &mut egui::Ui, p: &Param) -> (Option<Value>, egui::Response) {
     let label = display_name(p.name);
     match p.value {
         Value::Flag(on) => {
             let mut v = on;
-            ui.checkbox(&mut v, label)
-                .on_hover_text(p.name)
-                .changed()
-                .then_some(Value::Flag(v))
+            let r = ui.checkbox(&mut v, label).on_hover_text(p.name);
+            (r.changed().then_some(Value::Flag(v)), r)
         }
         Value::Real(x) => {
             let mut v = x;
@@ -60,10 +64,8 @@ pub fn param_widget(ui: &mut egui::Ui, p: &Param) -> Option<Value> {
                 Scale::Integer => slider.integer().logarithmic(p.range.1 > 1000.0),
                 Scale::Linear => slider.max_decimals(4),
             };
-            ui.add(slider)
-                .on_hover_text(p.name)
-                .changed()
-                .then_some(Value::Real(v))
+            let r = ui.add(slider).on_hover_text(p.name);
+            (r.changed().then_some(Value::Real(v)), r)
         }
     }
 }
@@ -86,6 +88,7 @@ pub fn show(
     preset: &mut Preset,
     tracks: &[Track],
     samples: Option<usize>,
+    curvature: Option<&(usize, Vec<Option<Curvature>>)>,
 ) -> Changes {
     let mut changes = Changes::default();
     if !preset.title.is_empty() {
@@ -126,7 +129,18 @@ pub fn show(
     for (i, run) in preset.runs.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
             egui::Frame::group(ui.style()).show(ui, |ui| {
-                let clicked = run_editor(ui, i, run, tracks.get(i), has_data, &mut changes);
+                let at_head = curvature.and_then(|(head, c)| Some((*head, c.get(i)?.as_ref()?)));
+                let clicked = run_editor(
+                    ui,
+                    RunView {
+                        index: i,
+                        track: tracks.get(i),
+                        curvature: at_head,
+                    },
+                    run,
+                    has_data,
+                    &mut changes,
+                );
                 if let Some(clicked) = clicked {
                     action = Some((clicked, i));
                 }
@@ -439,14 +453,26 @@ fn penalty_editor(ui: &mut egui::Ui, run: &mut RunSpec, changes: &mut Changes) {
     }
 }
 
+/// What the run editor shows besides the run: its place, results and curvature.
+#[derive(Clone, Copy)]
+struct RunView<'a> {
+    index: usize,
+    track: Option<&'a Track>,
+    curvature: Option<(usize, &'a Curvature)>,
+}
+
 fn run_editor(
     ui: &mut egui::Ui,
-    index: usize,
+    view: RunView<'_>,
     run: &mut RunSpec,
-    track: Option<&Track>,
     has_data: bool,
     changes: &mut Changes,
 ) -> Option<RunAction> {
+    let RunView {
+        index,
+        track,
+        curvature,
+    } = view;
     ui.horizontal(|ui| {
         if ui
             .checkbox(&mut run.enabled, "")
@@ -478,28 +504,7 @@ fn run_editor(
         };
         ui.label(RichText::new(text).color(color).strong());
     }
-    egui::ComboBox::from_label("Optimizer")
-        .selected_text(run.optimizer.kind_name())
-        .show_ui(ui, |ui| {
-            for kind in OptimizerConfig::catalogue() {
-                let selected = kind.kind_name() == run.optimizer.kind_name();
-                if ui
-                    .selectable_label(selected, kind.kind_name())
-                    .on_hover_text(kind.torch_name())
-                    .clicked()
-                    && !selected
-                {
-                    run.optimizer = run.optimizer.converted_to(&kind);
-                    changes.preset = true;
-                }
-            }
-        });
-    for p in run.optimizer.params() {
-        if let Some(v) = param_widget(ui, &p) {
-            run.optimizer.set_param(p.name, v);
-            changes.preset = true;
-        }
-    }
+    optimizer_editor(ui, index, run, curvature, changes);
     convention_editor(ui, run, changes);
     egui::ComboBox::from_label("Schedule")
         .selected_text(run.schedule.name())
@@ -534,6 +539,53 @@ fn run_editor(
         }
     });
     action
+}
+
+/// The optimizer picker, its hyperparameters (the lr slider marked with the
+/// stable bound) and the curvature at the play head.
+fn optimizer_editor(
+    ui: &mut egui::Ui,
+    index: usize,
+    run: &mut RunSpec,
+    curvature: Option<(usize, &Curvature)>,
+    changes: &mut Changes,
+) {
+    egui::ComboBox::from_label("Optimizer")
+        .selected_text(run.optimizer.kind_name())
+        .show_ui(ui, |ui| {
+            for kind in OptimizerConfig::catalogue() {
+                let selected = kind.kind_name() == run.optimizer.kind_name();
+                if ui
+                    .selectable_label(selected, kind.kind_name())
+                    .on_hover_text(kind.torch_name())
+                    .clicked()
+                    && !selected
+                {
+                    run.optimizer = run.optimizer.converted_to(&kind);
+                    changes.preset = true;
+                }
+            }
+        });
+    let bound = curvature.and_then(|(_, c)| stability::lr_bound(&run.optimizer, c));
+    for p in run.optimizer.params() {
+        let (value, response) = param_widget_response(ui, &p);
+        if let (Some(b), "lr") = (bound, p.name) {
+            stability::mark_slider(ui, &response, &p, b);
+        }
+        if let Some(v) = value {
+            run.optimizer.set_param(p.name, v);
+            changes.preset = true;
+        }
+    }
+    if let Some((head, c)) = curvature {
+        stability::summary(ui, head, c, run.optimizer.lr(), bound);
+        if let OptimizerConfig::Sgd(s) = &run.optimizer
+            && bound.is_some()
+            && s.momentum > 0.0
+        {
+            stability::momentum_region(ui, index, c, s.momentum, s.lr);
+        }
+    }
 }
 
 /// A button under a run that changes the list of runs.

@@ -6,5 +6,6 @@ pub mod data_view;
 pub mod inspector;
 pub mod loss_plot;
 pub mod problem_editor;
+pub mod stability;
 pub mod surface_view;
 pub mod transport;

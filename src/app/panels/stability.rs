@@ -1,0 +1,163 @@
+//! Curvature at the play head, as the run editor shows it: the stable-lr
+//! bound on the lr slider, a line of numbers, and the heavy-ball stability
+//! region in (β, lr) for the local quadratic model.
+
+use std::fmt::Write as _;
+
+use eframe::egui::{self, RichText};
+use egui_plot::{Line, Plot, PlotPoints, Points, Polygon};
+
+use crate::curvature::Curvature;
+use crate::optim::OptimizerConfig;
+use crate::optim::params::{Param, Scale};
+
+/// The lr below which this run is stable on the local quadratic: plain SGD
+/// 2/λmax, heavy ball 2(1 + β)/λmax; `None` for other rules.
+pub fn lr_bound(optimizer: &OptimizerConfig, curvature: &Curvature) -> Option<f64> {
+    match optimizer {
+        OptimizerConfig::Sgd(s) if s.momentum == 0.0 => curvature.stable_lr(),
+        OptimizerConfig::Sgd(s) if !s.nesterov && s.dampening == 0.0 && !s.lr_inside_momentum => {
+            curvature.stable_lr_with_momentum(s.momentum)
+        }
+        _ => None,
+    }
+}
+
+/// A red tick on the lr slider at `bound`, with its meaning on hover.
+pub fn mark_slider(ui: &egui::Ui, slider: &egui::Response, p: &Param, bound: f64) {
+    let (lo, hi) = p.range;
+    let t = match p.scale {
+        Scale::Log if lo > 0.0 && bound > 0.0 => (bound.ln() - lo.ln()) / (hi.ln() - lo.ln()),
+        _ => (bound - lo) / (hi - lo),
+    };
+    if !(0.0..=1.0).contains(&t) {
+        return;
+    }
+    // The rail spans the slider's width minus the handle at each end.
+    let rect = slider.rect;
+    let width = ui.spacing().slider_width;
+    let radius = rect.height() / 2.5;
+    let x = rect.left() + radius + t as f32 * (width - 2.0 * radius);
+    let color = crate::app::theme::ERROR;
+    ui.painter().line_segment(
+        [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+        egui::Stroke::new(2.0, color),
+    );
+}
+
+/// One line under the run: eigenvalues, κ and the bound, red when lr exceeds it.
+pub fn summary(ui: &mut egui::Ui, head: usize, curvature: &Curvature, lr: f64, bound: Option<f64>) {
+    let lambdas = if curvature.full && curvature.eigenvalues.len() <= 3 {
+        curvature
+            .eigenvalues
+            .iter()
+            .map(|l| format!("{l:.4}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        format!(
+            "{:.4} … {:.4}",
+            curvature.lambda_max(),
+            curvature.lambda_min()
+        )
+    };
+    let mut text = format!(
+        "At step {head}: Hessian eigenvalues {lambdas}; κ = {:.3}",
+        curvature.condition()
+    );
+    let mut over = false;
+    if let Some(b) = bound {
+        let _ = write!(text, "; stable for lr < {b:.3e}");
+        over = lr >= b;
+    }
+    let color = if over {
+        crate::app::theme::ERROR
+    } else {
+        ui.visuals().weak_text_color()
+    };
+    ui.label(RichText::new(text).small().color(color))
+        .on_hover_text(
+            "Eigenvalues of the Hessian at the play head. On the local quadratic model, \
+             gradient descent is stable for lr < 2/λmax and heavy-ball momentum β for \
+             lr < 2(1 + β)/λmax (the red tick on the lr slider).",
+        );
+}
+
+/// The (β, lr) plane for heavy-ball momentum on the local quadratic: the
+/// stable region, the fastest setting and this run.
+pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta: f64, lr: f64) {
+    let (top, bottom) = (curvature.lambda_max(), curvature.lambda_min());
+    if !(top > 0.0 && top.is_finite()) {
+        return;
+    }
+    egui::CollapsingHeader::new("Momentum stability region")
+        .id_salt(("stability", id))
+        .show(ui, |ui| {
+            let edge: Vec<[f64; 2]> = (0..=50)
+                .map(|i| {
+                    let b = 0.999 * f64::from(i) / 50.0;
+                    [b, 2.0 * (1.0 + b) / top]
+                })
+                .collect();
+            let mut region = edge.clone();
+            region.push([0.999, 0.0]);
+            region.push([0.0, 0.0]);
+            let plot = Plot::new(("momentum_region", id))
+                .height(180.0)
+                .x_axis_label("momentum β")
+                .y_axis_label("lr")
+                .include_x(0.0)
+                .include_x(1.0)
+                .include_y(0.0)
+                .allow_drag(false)
+                .allow_zoom(false)
+                .allow_scroll(false);
+            plot.show(ui, |plot_ui| {
+                let green = egui::Color32::from_rgb(80, 160, 120);
+                plot_ui.polygon(
+                    Polygon::new("stable", PlotPoints::from(region))
+                        .fill_color(green.gamma_multiply(0.3))
+                        .stroke(egui::Stroke::new(0.0, green)),
+                );
+                plot_ui.line(
+                    Line::new("lr = 2(1+β)/λmax", PlotPoints::from(edge))
+                        .color(green)
+                        .width(1.5),
+                );
+                if bottom > 0.0 {
+                    // Polyak's optimum for eigenvalues in [λmin, λmax].
+                    let kappa_root = (top / bottom).sqrt();
+                    let best_beta = ((kappa_root - 1.0) / (kappa_root + 1.0)).powi(2);
+                    let best_lr = (2.0 / (top.sqrt() + bottom.sqrt())).powi(2);
+                    plot_ui.points(
+                        Points::new("fastest", vec![[best_beta, best_lr]])
+                            .radius(5.0)
+                            .color(egui::Color32::WHITE)
+                            .shape(egui_plot::MarkerShape::Diamond),
+                    );
+                }
+                plot_ui.points(
+                    Points::new("this run", vec![[beta, lr]])
+                        .radius(4.0)
+                        .color(crate::app::theme::ERROR),
+                );
+            });
+            let fastest = (bottom > 0.0).then(|| {
+                let kappa_root = (top / bottom).sqrt();
+                (
+                    ((kappa_root - 1.0) / (kappa_root + 1.0)).powi(2),
+                    (2.0 / (top.sqrt() + bottom.sqrt())).powi(2),
+                )
+            });
+            let mut caption =
+                "Shaded: stable on the local quadratic, lr < 2(1 + β)/λmax. Red dot: this run."
+                    .to_owned();
+            if let Some((b, l)) = fastest {
+                let _ = write!(
+                    caption,
+                    " White diamond: the fastest setting (Polyak), β = {b:.3}, lr = {l:.3e}."
+                );
+            }
+            ui.label(RichText::new(caption).small().weak());
+        });
+}
