@@ -178,12 +178,38 @@ fn landscape_slice(c: &mut Criterion) {
     group.finish();
 }
 
+/// A 64×64 sweep of lr × β1 for 500-step Adam on Rosenbrock (4 096 runs).
+fn sweep_grid(c: &mut Criterion) {
+    let preset = descent::preset::Preset::from_ron_str(
+        "(problem: Surface(Rosenbrock), start: Some((-1.5, 2.0)), steps: 500, runs: [(optimizer: Adam(lr: 0.01))])",
+        "bench",
+    )
+    .unwrap();
+    let spec = descent::sweep::SweepSpec {
+        run: 0,
+        x: "lr:1e-4:1:log".parse().unwrap(),
+        y: "beta1:0:0.99".parse().unwrap(),
+        resolution: 64,
+        metric: descent::sweep::Metric::FinalLoss,
+    };
+    let mut group = c.benchmark_group("sweep");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(64 * 64 * 500));
+    group.bench_function("adam_rosenbrock_64x64x500", |b| {
+        b.iter(|| {
+            black_box(descent::sweep::sweep(&preset, Path::new("."), &spec, &|_, _| true).unwrap())
+        });
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     rosenbrock,
     linear_regression,
     eight_runs,
     mlp_moons,
-    landscape_slice
+    landscape_slice,
+    sweep_grid
 );
 criterion_main!(benches);

@@ -160,6 +160,45 @@ pub enum Command {
         #[arg(long, default_value_t = 2.0)]
         hold: f64,
     },
+    /// Sweep two hyperparameters of one run over a grid and score every cell
+    /// by its final loss (or by the steps it needs to reach a tolerance).
+    ///
+    /// Example: `descent sweep presets/adam-vs-sgd-rosenbrock.ron --run 0
+    /// --x lr:1e-4:1:log --y beta1:0:0.99 --png sweep.png --csv sweep.csv`
+    Sweep {
+        /// The preset file (.ron).
+        preset: PathBuf,
+        /// Which run to sweep (0-based, in the preset's order).
+        #[arg(long, default_value_t = 0)]
+        run: usize,
+        /// Horizontal axis: NAME:FROM:TO, or NAME:FROM:TO:log.
+        #[arg(long)]
+        x: crate::sweep::Axis,
+        /// Vertical axis: NAME:FROM:TO, or NAME:FROM:TO:log.
+        #[arg(long)]
+        y: crate::sweep::Axis,
+        /// Cells per axis.
+        #[arg(long, default_value_t = 64)]
+        resolution: usize,
+        /// Score each cell by the first step whose loss is at most this.
+        #[arg(long, value_name = "TOL")]
+        steps_to: Option<f64>,
+        /// Override the preset's step horizon.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+        /// Write the heat map as a PNG here.
+        #[arg(long)]
+        png: Option<PathBuf>,
+        /// Write every cell as CSV here.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Picture width in pixels.
+        #[arg(long, default_value_t = 1000)]
+        width: u32,
+        /// Picture height in pixels.
+        #[arg(long, default_value_t = 800)]
+        height: u32,
+    },
     /// List the surfaces, optimizers (with torch's defaults) and schedules.
     List,
 }
@@ -173,6 +212,9 @@ pub enum CliError {
     /// Building the simulation failed.
     #[error("{0}")]
     Sim(#[from] SimError),
+    /// A sweep could not run.
+    #[error("{0}")]
+    Sweep(#[from] crate::sweep::SweepError),
     /// Building the simulation failed because of a field of a preset file.
     #[error("{origin}:{line}:{col}: {source}")]
     SimAt {
@@ -320,8 +362,109 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             };
             export(&preset, steps, &outputs, &picture, &animation)
         }
+        Some(command @ Command::Sweep { .. }) => sweep_from(command),
         Some(Command::List) => list(),
     }
+}
+
+/// Unpacks `descent sweep`'s arguments.
+fn sweep_from(command: Command) -> Result<(), CliError> {
+    let Command::Sweep {
+        preset,
+        run,
+        x,
+        y,
+        resolution,
+        steps_to,
+        steps,
+        png,
+        csv,
+        width,
+        height,
+    } = command
+    else {
+        return Ok(());
+    };
+    let spec = crate::sweep::SweepSpec {
+        run,
+        x,
+        y,
+        resolution,
+        metric: steps_to.map_or(
+            crate::sweep::Metric::FinalLoss,
+            crate::sweep::Metric::StepsTo,
+        ),
+    };
+    sweep_command(
+        &preset,
+        steps,
+        &spec,
+        png.as_deref(),
+        csv.as_deref(),
+        (width, height),
+    )
+}
+
+/// `descent sweep`: runs the grid, prints the best cell, writes the files.
+fn sweep_command(
+    path: &Path,
+    steps: Option<u64>,
+    spec: &crate::sweep::SweepSpec,
+    png: Option<&Path>,
+    csv: Option<&Path>,
+    size: (u32, u32),
+) -> Result<(), CliError> {
+    let mut preset = Preset::load(path)?;
+    if let Some(n) = steps {
+        preset.steps = n;
+        preset.validate(&path.display().to_string())?;
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let started = std::time::Instant::now();
+    let result = crate::sweep::sweep(&preset, base, spec, &|_, _| true)?;
+    let took = started.elapsed();
+    let write_error = |target: &Path| {
+        let target = target.display().to_string();
+        move |source| CliError::Write { target, source }
+    };
+    if let Some(target) = png {
+        let bytes = crate::export::sweep_picture::render_png(&result, spec, preset.steps, size)?;
+        atomic_file::write(target, &bytes).map_err(write_error(target))?;
+    }
+    if let Some(target) = csv {
+        atomic_file::write_with(target, |w| {
+            crate::export::sweep_picture::write_csv(&result, spec, w)
+        })
+        .map_err(write_error(target))?;
+    }
+    let diverged = result.diverged.iter().filter(|d| **d).count();
+    let mut out = io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{}: {}×{} cells of {} steps in {:.2} s; {diverged} diverged",
+        result.label,
+        result.xs.len(),
+        result.ys.len(),
+        preset.steps,
+        took.as_secs_f64()
+    );
+    match result.best() {
+        Some((x, y, v)) => {
+            let score = match spec.metric {
+                crate::sweep::Metric::FinalLoss => format!("final loss {v:.6e}"),
+                crate::sweep::Metric::StepsTo(tol) => format!("{v} steps to loss ≤ {tol}"),
+            };
+            let _ = writeln!(
+                out,
+                "best: {score} at {}={x:.6e}, {}={y:.6}",
+                spec.x.name, spec.y.name
+            );
+        }
+        None => {
+            let _ = writeln!(out, "no cell finished with a finite score");
+        }
+    }
+    Ok(())
 }
 
 /// Where `descent export` writes.

@@ -25,6 +25,7 @@ pub mod problem;
 pub mod ron_paths;
 pub mod scene;
 pub mod sim;
+pub mod sweep;
 pub mod validate;
 pub mod worker;
 

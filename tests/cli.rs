@@ -448,3 +448,62 @@ fn numeric_faults_stop_only_their_run_and_exports_show_them() {
             .any(|l| l.starts_with("2,") && l.contains("NaN"))
     );
 }
+
+/// `descent sweep` scores a grid of two hyperparameters and writes the heat
+/// map and every cell; the best heavy-ball setting on the κ = 50 bowl is
+/// Polyak's (β ≈ 0.57), as in "Why Momentum Really Works".
+#[test]
+fn sweep_writes_a_heat_map_and_every_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (png, csv) = (dir.path().join("s.png"), dir.path().join("s.csv"));
+    let out = descent(&[
+        "sweep",
+        &preset("momentum-overshoot.ron"),
+        "--run",
+        "1",
+        "--x",
+        "lr:1e-3:0.1:log",
+        "--y",
+        "momentum:0:0.95",
+        "--resolution",
+        "20",
+        "--steps-to",
+        "1e-6",
+        "--png",
+        png.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Momentum 0.9: 20×20 cells of 400 steps"),
+        "{text}"
+    );
+    let rows: Vec<Vec<f64>> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(3).map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 400);
+    let best = rows
+        .iter()
+        .filter(|r| r[2].is_finite())
+        .min_by(|a, b| a[2].total_cmp(&b[2]))
+        .unwrap();
+    assert!((0.4..0.75).contains(&best[1]), "best momentum {best:?}");
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    assert_clean_failure(
+        &descent(&[
+            "sweep",
+            &preset("momentum-overshoot.ron"),
+            "--x",
+            "lr:1e-3:1:log",
+            "--y",
+            "beta2:0:0.9",
+        ]),
+        "--y: Sgd has no hyperparameter `beta2`",
+    );
+}

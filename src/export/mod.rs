@@ -8,6 +8,7 @@ mod clip;
 pub mod csv;
 pub mod job;
 pub mod picture;
+pub mod sweep_picture;
 mod text;
 
 /// Why an export failed.

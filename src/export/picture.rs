@@ -101,11 +101,11 @@ impl PictureOptions {
 /// The fill that marks where the SVG's embedded heat-map image goes.
 const HEAT_MARKER: RGBColor = RGBColor(1, 2, 3);
 
-fn rgb((r, g, b): Rgb) -> RGBColor {
+pub(crate) fn rgb((r, g, b): Rgb) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-fn register_font() {
+pub(crate) fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // The window's font; registering bytes needs no system font library.
@@ -117,7 +117,7 @@ fn register_font() {
     });
 }
 
-fn font(size: f64, color: Rgb) -> TextStyle<'static> {
+pub(crate) fn font(size: f64, color: Rgb) -> TextStyle<'static> {
     let mut style = TextStyle::from(("sans-serif", size).into_font());
     style.color = rgb(color).to_backend_color();
     style
@@ -245,7 +245,9 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 #[expect(clippy::needless_pass_by_value, reason = "a map_err adapter")]
-fn draw_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> ExportError {
+pub(crate) fn draw_error<E: std::error::Error + Send + Sync>(
+    e: DrawingAreaErrorKind<E>,
+) -> ExportError {
     ExportError::Draw(e.to_string())
 }
 
