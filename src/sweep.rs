@@ -262,6 +262,18 @@ pub fn sweep(
     })
 }
 
+/// The colour range of shown scores: the 2nd to the 98th percentile of the
+/// finite ones, so a few extreme cells do not flatten the map.
+pub fn colour_range(shown: &[f64]) -> (f64, f64) {
+    let mut finite: Vec<f64> = shown.iter().copied().filter(|v| v.is_finite()).collect();
+    if finite.is_empty() {
+        return (0.0, 1.0);
+    }
+    finite.sort_by(f64::total_cmp);
+    let at = |q: f64| finite[((finite.len() - 1) as f64 * q).round() as usize];
+    (at(0.02), at(0.98))
+}
+
 /// A finished run's score, and whether it diverged.
 fn score(sim: &Simulation, metric: Metric) -> (f64, bool) {
     let Some(run) = sim.runs().first() else {
@@ -391,5 +403,86 @@ mod tests {
         );
         spec.y = "beta1:0:1".parse().unwrap();
         assert!(err(&spec).contains("beta1 = 1"), "{}", err(&spec));
+    }
+}
+
+/// A sweep on its own thread, with progress and cancel; dropping it cancels
+/// and joins the thread.
+#[derive(Debug)]
+pub struct SweepJob {
+    done: std::sync::Arc<AtomicUsize>,
+    total: usize,
+    cancel: std::sync::Arc<AtomicBool>,
+    result: std::sync::mpsc::Receiver<Result<SweepResult, SweepError>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SweepJob {
+    /// Starts the sweep; `waker` runs as cells finish and at the end.
+    pub fn start(
+        preset: Preset,
+        base_dir: std::path::PathBuf,
+        spec: SweepSpec,
+        waker: impl Fn() + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        let total = spec.resolution * spec.resolution;
+        let done = std::sync::Arc::new(AtomicUsize::new(0));
+        let cancel = std::sync::Arc::new(AtomicBool::new(false));
+        let (tx, result) = std::sync::mpsc::channel();
+        let (d, c) = (std::sync::Arc::clone(&done), std::sync::Arc::clone(&cancel));
+        let thread = std::thread::Builder::new()
+            .name("descent-sweep".into())
+            .spawn(move || {
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    sweep(&preset, &base_dir, &spec, &|n, _| {
+                        d.store(n, Ordering::Relaxed);
+                        waker();
+                        !c.load(Ordering::Relaxed)
+                    })
+                }))
+                .unwrap_or_else(|_| Err(SweepError::Invalid("the sweep thread crashed".into())));
+                let _ = tx.send(outcome);
+                waker();
+            })?;
+        Ok(Self {
+            done,
+            total,
+            cancel,
+            result,
+            thread: Some(thread),
+        })
+    }
+
+    /// Cells in the grid.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// Cells finished so far.
+    pub fn done(&self) -> usize {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    /// Asks the sweep to stop; it ends with [`SweepError::Cancelled`].
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The outcome once the sweep has ended.
+    pub fn poll(&mut self) -> Option<Result<SweepResult, SweepError>> {
+        let outcome = self.result.try_recv().ok()?;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        Some(outcome)
+    }
+}
+
+impl Drop for SweepJob {
+    fn drop(&mut self) {
+        self.cancel();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }

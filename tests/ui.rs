@@ -1097,3 +1097,61 @@ fn each_run_shows_the_curvature_and_the_stable_lr_at_the_play_head() {
             >= 3
     );
 }
+
+/// The sweep runs off the UI thread — frames keep coming while it works —
+/// and clicking a cell of its heat map gives the run those values.
+#[test]
+fn a_sweep_runs_in_the_background_and_a_click_applies_a_cell() {
+    let mut h = harness("momentum-overshoot.ron");
+    h.get_by_label("Sweep").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_role_and_label(Role::Slider, "cells per side")
+        .set_value_accesskit(40.0);
+    h.step();
+    h.get_by_label("Run sweep").click();
+    h.step();
+    let mut frames_while_running = 0;
+    let mut slowest = Duration::ZERO;
+    let deadline = Instant::now() + Duration::from_mins(2);
+    while h.state().sweep().running() {
+        assert!(Instant::now() < deadline, "the sweep never finished");
+        let t = Instant::now();
+        h.step();
+        slowest = slowest.max(t.elapsed());
+        frames_while_running += 1;
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!("{frames_while_running} frames during the sweep, slowest {slowest:?}");
+    assert!(
+        frames_while_running >= 3,
+        "only {frames_while_running} frames"
+    );
+    assert!(
+        slowest < Duration::from_millis(500),
+        "a frame took {slowest:?}"
+    );
+    h.step();
+    let result = h
+        .state()
+        .sweep()
+        .result()
+        .expect("a finished sweep")
+        .clone();
+    assert_eq!(result.values.len(), 40 * 40);
+    h.get_by_label("sweep heat map").click();
+    h.step();
+    settle(&mut h);
+    let descent::optim::OptimizerConfig::Sgd(gd) = h.state().preset().runs[0].optimizer else {
+        panic!("run 0 is SGD");
+    };
+    assert!(result.xs.contains(&gd.lr), "lr {} is a grid value", gd.lr);
+    // Linear hyperparameters are kept to the sliders' four decimals.
+    assert!(
+        result.ys.iter().any(|y| (y - gd.momentum).abs() < 1e-4),
+        "momentum {} is a grid value",
+        gd.momentum
+    );
+    assert!(h.state().edited());
+}

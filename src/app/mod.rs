@@ -61,6 +61,8 @@ pub struct DescentApp {
     files: files::Files,
     /// Whether there are unsaved edits, and what waits on them.
     unsaved: unsaved::Guard,
+    /// The hyperparameter-sweep window.
+    sweep: panels::sweep_panel::SweepPanel,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -127,12 +129,18 @@ impl DescentApp {
             invalid: None,
             files: files::Files::default(),
             unsaved: unsaved::Guard::default(),
+            sweep: panels::sweep_panel::SweepPanel::default(),
         }
     }
 
     /// Whether the preset has edits that are not saved to a file.
     pub fn edited(&self) -> bool {
         self.unsaved.edited
+    }
+
+    /// The sweep window.
+    pub fn sweep(&self) -> &panels::sweep_panel::SweepPanel {
+        &self.sweep
     }
 
     /// Whether the unsaved-edits question is showing.
@@ -358,6 +366,8 @@ impl DescentApp {
             ui.horizontal(|ui| {
                 ui.toggle_value(&mut self.state.show_inspector, "Inspector")
                     .on_hover_text("Every run's numbers at the play head");
+                ui.toggle_value(&mut self.sweep.open, "Sweep")
+                    .on_hover_text("Run one run over a grid of two hyperparameters");
                 ui.separator();
                 ui.vertical(|ui| {
                     transport::show(
@@ -885,6 +895,18 @@ impl eframe::App for DescentApp {
             self.heat_map = None;
         }
         if changes.preset {
+            self.unsaved.edited = true;
+            self.preset_changed();
+        }
+        if let Some((run, values)) = self
+            .sweep
+            .show(ui.ctx(), &self.preset, &self.state.base_dir)
+            && let Some(spec) = self.preset.runs.get_mut(run)
+        {
+            for (name, value) in values {
+                spec.optimizer
+                    .set_param(&name, crate::optim::params::Value::Real(value));
+            }
             self.unsaved.edited = true;
             self.preset_changed();
         }

@@ -81,10 +81,7 @@ fn draw<DB: DrawingBackend>(
             Metric::StepsTo(_) => v,
         })
         .collect();
-    let finite = shown.iter().copied().filter(|v| v.is_finite());
-    let (lo, hi) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-        (a.min(v), b.max(v))
-    });
+    let (lo, hi) = crate::sweep::colour_range(&shown);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(110));
     let mut chart = ChartBuilder::on(&main)

@@ -8,4 +8,5 @@ pub mod loss_plot;
 pub mod problem_editor;
 pub mod stability;
 pub mod surface_view;
+pub mod sweep_panel;
 pub mod transport;

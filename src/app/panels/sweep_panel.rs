@@ -1,0 +1,337 @@
+//! The hyperparameter-sweep window: pick a run and two of its
+//! hyperparameters, run the grid in the background (progress, cancel), see
+//! the heat map, click a cell to give the run those values.
+
+use eframe::egui::{self, RichText};
+
+use crate::optim::params::Value;
+use crate::preset::Preset;
+use crate::sweep::{Axis, Metric, SweepJob, SweepResult, SweepSpec};
+
+/// The window's state.
+#[derive(Debug)]
+pub struct SweepPanel {
+    /// Shown.
+    pub open: bool,
+    run: usize,
+    x: Axis,
+    y: Axis,
+    resolution: usize,
+    steps_to: Option<f64>,
+    job: Option<SweepJob>,
+    result: Option<(SweepSpec, SweepResult)>,
+    error: Option<String>,
+}
+
+impl Default for SweepPanel {
+    fn default() -> Self {
+        Self {
+            open: false,
+            run: 0,
+            x: Axis {
+                name: "lr".into(),
+                from: 1e-4,
+                to: 1.0,
+                log: true,
+            },
+            y: Axis {
+                name: String::new(),
+                from: 0.0,
+                to: 0.99,
+                log: false,
+            },
+            resolution: 64,
+            steps_to: None,
+            job: None,
+            result: None,
+            error: None,
+        }
+    }
+}
+
+/// Values the user picked from the map: (run, [(name, value); 2]).
+pub type Apply = (usize, [(String, f64); 2]);
+
+impl SweepPanel {
+    /// Whether a sweep is running.
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The finished grid, if any.
+    pub fn result(&self) -> Option<&SweepResult> {
+        self.result.as_ref().map(|(_, r)| r)
+    }
+
+    /// Draws the window; returns values to apply when a cell is clicked.
+    pub fn show(
+        &mut self,
+        ctx: &egui::Context,
+        preset: &Preset,
+        base_dir: &std::path::Path,
+    ) -> Option<Apply> {
+        if let Some(job) = &mut self.job
+            && let Some(outcome) = job.poll()
+        {
+            self.job = None;
+            match outcome {
+                Ok(r) => {
+                    self.error = None;
+                    self.result = Some((self.spec(), r));
+                }
+                Err(e) => self.error = Some(e.to_string()),
+            }
+        }
+        let mut open = self.open;
+        let mut apply = None;
+        egui::Window::new("Hyperparameter sweep")
+            .open(&mut open)
+            .default_pos([860.0, 110.0])
+            .default_width(420.0)
+            .show(ctx, |ui| {
+                self.settings(ui, preset);
+                self.controls(ui, ctx, preset, base_dir);
+                if let Some(e) = &self.error {
+                    ui.label(RichText::new(e).color(crate::app::theme::ERROR));
+                }
+                apply = self.heat_map(ui);
+            });
+        self.open = open;
+        if !self.open
+            && let Some(job) = &self.job
+        {
+            job.cancel();
+        }
+        apply
+    }
+
+    fn spec(&self) -> SweepSpec {
+        SweepSpec {
+            run: self.run,
+            x: self.x.clone(),
+            y: self.y.clone(),
+            resolution: self.resolution,
+            metric: self.steps_to.map_or(Metric::FinalLoss, Metric::StepsTo),
+        }
+    }
+
+    fn settings(&mut self, ui: &mut egui::Ui, preset: &Preset) {
+        self.run = self.run.min(preset.runs.len().saturating_sub(1));
+        egui::ComboBox::from_label("Run")
+            .selected_text(preset.runs.get(self.run).map_or("", |r| r.display_label()))
+            .show_ui(ui, |ui| {
+                for (i, r) in preset.runs.iter().enumerate() {
+                    ui.selectable_value(&mut self.run, i, r.display_label());
+                }
+            });
+        let names: Vec<&'static str> = preset
+            .runs
+            .get(self.run)
+            .map(|r| {
+                r.optimizer
+                    .params()
+                    .iter()
+                    .filter(|p| matches!(p.value, Value::Real(_)))
+                    .map(|p| p.name)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !names.contains(&self.x.name.as_str()) {
+            names
+                .first()
+                .copied()
+                .unwrap_or("lr")
+                .clone_into(&mut self.x.name);
+        }
+        if !names.contains(&self.y.name.as_str()) || self.y.name == self.x.name {
+            let second = ["momentum", "beta1", "alpha", "rho", "beta2"]
+                .into_iter()
+                .find(|n| names.contains(n))
+                .or_else(|| names.iter().copied().find(|n| *n != self.x.name));
+            second.unwrap_or("lr").clone_into(&mut self.y.name);
+        }
+        axis_editor(ui, "Horizontal", &mut self.x, &names);
+        axis_editor(ui, "Vertical", &mut self.y, &names);
+        ui.horizontal(|ui| {
+            ui.add(egui::Slider::new(&mut self.resolution, 8..=128).text("cells per side"));
+        });
+        ui.horizontal(|ui| {
+            let mut steps = self.steps_to.is_some();
+            if ui
+                .checkbox(&mut steps, "Score by steps to a loss of")
+                .on_hover_text("Off: score by the final loss")
+                .changed()
+            {
+                self.steps_to = steps.then_some(1e-3);
+            }
+            if let Some(tol) = &mut self.steps_to {
+                ui.add(
+                    egui::DragValue::new(tol)
+                        .range(1e-12..=1e6)
+                        .speed(0.0)
+                        .prefix("tol "),
+                );
+            }
+        });
+    }
+
+    fn controls(
+        &mut self,
+        ui: &mut egui::Ui,
+        ctx: &egui::Context,
+        preset: &Preset,
+        base_dir: &std::path::Path,
+    ) {
+        ui.horizontal(|ui| {
+            if let Some(job) = &self.job {
+                let (done, total) = (job.done(), job.total().max(1));
+                ui.add(
+                    egui::ProgressBar::new(done as f32 / total as f32)
+                        .desired_width(220.0)
+                        .text(format!("{done} / {total} runs")),
+                );
+                if ui.button("Cancel sweep").clicked() {
+                    job.cancel();
+                }
+            } else if ui.button("Run sweep").clicked() {
+                let waker = {
+                    let ctx = ctx.clone();
+                    move || ctx.request_repaint()
+                };
+                match SweepJob::start(preset.clone(), base_dir.to_path_buf(), self.spec(), waker) {
+                    Ok(job) => {
+                        self.error = None;
+                        self.job = Some(job);
+                    }
+                    Err(e) => self.error = Some(format!("cannot start the sweep: {e}")),
+                }
+            }
+        });
+    }
+
+    /// The grid, coloured like the exported picture; hover to read a cell,
+    /// click to apply it.
+    fn heat_map(&self, ui: &mut egui::Ui) -> Option<Apply> {
+        let (spec, result) = self.result.as_ref()?;
+        let size = egui::vec2(ui.available_width().clamp(200.0, 520.0), 300.0);
+        let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
+        response.widget_info(|| {
+            egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, "sweep heat map")
+        });
+        let plot = rect.shrink2(egui::vec2(0.0, 0.0));
+        let (nx, ny) = (result.xs.len(), result.ys.len());
+        let shown: Vec<f64> = result
+            .values
+            .iter()
+            .map(|&v| match spec.metric {
+                Metric::FinalLoss => v.max(1e-300).log10(),
+                Metric::StepsTo(_) => v,
+            })
+            .collect();
+        let (lo, hi) = crate::sweep::colour_range(&shown);
+        let span = if hi > lo { hi - lo } else { 1.0 };
+        let (cw, ch) = (plot.width() / nx as f32, plot.height() / ny as f32);
+        let painter = ui.painter_at(rect);
+        for (k, v) in shown.iter().enumerate() {
+            let (i, j) = (k % nx, k / nx);
+            let colour = if result.diverged[k] {
+                egui::Color32::from_gray(90)
+            } else if !v.is_finite() {
+                egui::Color32::from_gray(45)
+            } else {
+                let c = colorous::VIRIDIS.eval_continuous(1.0 - ((v - lo) / span).clamp(0.0, 1.0));
+                egui::Color32::from_rgb(c.r, c.g, c.b)
+            };
+            let min = egui::pos2(
+                plot.left() + i as f32 * cw,
+                plot.bottom() - (j + 1) as f32 * ch,
+            );
+            painter.rect_filled(
+                egui::Rect::from_min_size(min, egui::vec2(cw + 0.5, ch + 0.5)),
+                0.0,
+                colour,
+            );
+        }
+        let cell = |pos: egui::Pos2| {
+            let i = (((pos.x - plot.left()) / cw) as usize).min(nx - 1);
+            let j = (((plot.bottom() - pos.y) / ch) as usize).min(ny - 1);
+            (i, j)
+        };
+        ui.label(
+            RichText::new(format!(
+                "across: {} from {} to {}{}; up: {} from {} to {}; bright = best, grey = diverged",
+                spec.x.name,
+                spec.x.from,
+                spec.x.to,
+                if spec.x.log { ", log" } else { "" },
+                spec.y.name,
+                spec.y.from,
+                spec.y.to,
+            ))
+            .small(),
+        );
+        if let Some((bx, by, v)) = result.best() {
+            ui.label(
+                RichText::new(format!(
+                    "best {v:.4e} at {} = {bx:.4e}, {} = {by:.4}",
+                    spec.x.name, spec.y.name
+                ))
+                .small(),
+            );
+        }
+        let hover = response.hover_pos().map(cell);
+        let response = match hover {
+            Some((i, j)) => {
+                let k = j * nx + i;
+                response.on_hover_text(format!(
+                    "{} = {:.4e}, {} = {:.4}: {}\nClick to give the run these values",
+                    spec.x.name,
+                    result.xs[i],
+                    spec.y.name,
+                    result.ys[j],
+                    if result.diverged[k] {
+                        "diverged".to_owned()
+                    } else {
+                        format!("{:.4e}", result.values[k])
+                    }
+                ))
+            }
+            None => response,
+        };
+        if response.clicked() {
+            let pos = response.interact_pointer_pos().unwrap_or(rect.center());
+            let (i, j) = cell(pos);
+            return Some((
+                spec.run,
+                [
+                    (spec.x.name.clone(), result.xs[i]),
+                    (spec.y.name.clone(), result.ys[j]),
+                ],
+            ));
+        }
+        None
+    }
+}
+
+fn axis_editor(ui: &mut egui::Ui, label: &str, axis: &mut Axis, names: &[&'static str]) {
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_id_salt(label)
+            .selected_text(axis.name.clone())
+            .show_ui(ui, |ui| {
+                for n in names {
+                    ui.selectable_value(&mut axis.name, (*n).to_owned(), *n);
+                }
+            });
+        ui.label(label);
+        for (value, prefix) in [(&mut axis.from, "from "), (&mut axis.to, "to ")] {
+            let drag = egui::DragValue::new(value).prefix(prefix);
+            let drag = if axis.log {
+                drag.speed(0.0).custom_formatter(|v, _| format!("{v:.1e}"))
+            } else {
+                drag.speed(0.01).max_decimals(3)
+            };
+            ui.add(drag);
+        }
+        ui.checkbox(&mut axis.log, "log");
+    });
+}
