@@ -203,6 +203,22 @@ fn sweep_grid(c: &mut Criterion) {
     group.finish();
 }
 
+/// Basins of attraction: 96×96 starts of 500-step GD on Himmelblau.
+fn basins_grid(c: &mut Criterion) {
+    let preset = descent::preset::Preset::from_ron_str(
+        "(problem: Surface(Himmelblau), view: Some(x: (-5.0, 5.0), y: (-5.0, 5.0)), steps: 500, runs: [(optimizer: Sgd(lr: 0.01))])",
+        "bench",
+    )
+    .unwrap();
+    let mut group = c.benchmark_group("basins");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(96 * 96 * 500));
+    group.bench_function("himmelblau_gd_96x96x500", |b| {
+        b.iter(|| black_box(descent::basins::of_preset(&preset, Path::new("."), 0, 96).unwrap()));
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     rosenbrock,
@@ -210,6 +226,7 @@ criterion_group!(
     eight_runs,
     mlp_moons,
     landscape_slice,
-    sweep_grid
+    sweep_grid,
+    basins_grid
 );
 criterion_main!(benches);

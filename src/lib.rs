@@ -8,6 +8,7 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod atomic_file;
+pub mod basins;
 pub mod cli;
 pub mod curvature;
 pub mod data_view;

@@ -1155,3 +1155,43 @@ fn a_sweep_runs_in_the_background_and_a_click_applies_a_cell() {
     );
     assert!(h.state().edited());
 }
+
+/// Basins of attraction are computed off the UI thread for the chosen run
+/// and laid over the map; another run paints another map.
+#[test]
+fn basins_of_attraction_colour_the_view_by_where_each_start_ends() {
+    let mut h = harness("../tests/fixtures/basins-himmelblau.ron");
+    assert!(!h.state().basins_shown());
+    h.get_by_label("Basins").click();
+    h.step();
+    wait_until(&mut h, "the basins map", DescentApp::basins_shown);
+    let (_, gd) = h.state().session().basins.clone().unwrap();
+    assert_eq!(gd.labels.len(), 96 * 96);
+    let settled = |m: &descent::basins::BasinMap, k: usize| {
+        m.labels.iter().filter(|l| usize::from(**l) == k).count()
+    };
+    for k in 0..4 {
+        assert!(
+            settled(&gd, k) > 96 * 96 / 20,
+            "GD reaches minimum {k} from many starts"
+        );
+    }
+    h.get_by_role_and_label(Role::ComboBox, "of").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    // The menu's entry is the last button with the run's name (the
+    // legend's comes first).
+    h.get_all_by_role_and_label(Role::Button, "Momentum 0.9")
+        .last()
+        .unwrap()
+        .click();
+    h.step();
+    assert_eq!(h.state().preset().runs.len(), 2);
+    wait_until(&mut h, "the momentum run's basins", |app| {
+        app.session()
+            .basins
+            .as_ref()
+            .is_some_and(|(_, m)| m.labels != gd.labels)
+    });
+}

@@ -63,6 +63,8 @@ pub struct DescentApp {
     unsaved: unsaved::Guard,
     /// The hyperparameter-sweep window.
     sweep: panels::sweep_panel::SweepPanel,
+    /// The basins map as a texture, its box and the map's count.
+    basin_map: Option<(egui::TextureHandle, ViewBox, u64)>,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -130,6 +132,7 @@ impl DescentApp {
             files: files::Files::default(),
             unsaved: unsaved::Guard::default(),
             sweep: panels::sweep_panel::SweepPanel::default(),
+            basin_map: None,
         }
     }
 
@@ -387,6 +390,30 @@ impl DescentApp {
         });
     }
 
+    /// Asks the workers for what the view now on screen needs: the field,
+    /// the mini-batch contour and the basins.
+    fn request_view_maps(&mut self, output: &surface_view::SurfaceOutput) {
+        let Some(bounds) = output.bounds else {
+            return;
+        };
+        self.state.view = Some(bounds);
+        if self.state.show_batch_contour && !self.state.show_data {
+            let step = self.playback.head.min(self.last_row()) as u64;
+            self.session.want_batch_field(&self.preset, step, bounds);
+        }
+        let cols = ((output.size_px[0] / 2.0) as usize).clamp(64, 400);
+        let rows = ((output.size_px[1] / 2.0) as usize).clamp(64, 400);
+        self.session.want_field(bounds, cols, rows);
+        if self.state.show_basins {
+            let run = self
+                .state
+                .basin_run
+                .min(self.preset.runs.len().saturating_sub(1));
+            self.session
+                .want_basins(&self.preset, &self.state.base_dir, run, bounds);
+        }
+    }
+
     /// The left panel: problem, runs and their hyperparameters.
     fn controls_panel(&mut self, ui: &mut egui::Ui) -> controls::Changes {
         let mut changes = controls::Changes::default();
@@ -481,6 +508,24 @@ impl DescentApp {
         let texture = ctx.load_texture("heat_map", image, egui::TextureOptions::LINEAR);
         self.heat_map = Some((texture, field.spec.view));
         self.heat_map_source = Some(field.spec.view);
+    }
+
+    fn upload_basins(&mut self, ctx: &egui::Context) {
+        let Some((count, map)) = &self.session.basins else {
+            self.basin_map = None;
+            return;
+        };
+        if self.basin_map.as_ref().is_some_and(|(_, _, c)| c == count) {
+            return;
+        }
+        let image = egui::ColorImage::from_rgba_unmultiplied([map.cols, map.rows], &map.rgba);
+        let texture = ctx.load_texture("basins", image, egui::TextureOptions::NEAREST);
+        self.basin_map = Some((texture, map.view, *count));
+    }
+
+    /// Whether the basins map is showing (tests).
+    pub fn basins_shown(&self) -> bool {
+        self.state.show_basins && self.basin_map.is_some()
     }
 
     fn upload_decision_map(&mut self, ctx: &egui::Context) {
@@ -624,6 +669,7 @@ impl DescentApp {
             ui,
             &surface_view::SurfaceInput {
                 heat_map: self.slice_map.as_ref().map(|(t, v, _)| (t.id(), *v)),
+                overlay: None,
                 isolines: &slice.field.isolines,
                 batch_isolines: &[],
                 tracks: &self.session.slice_tracks,
@@ -720,6 +766,7 @@ impl DescentApp {
                 view_header(
                     ui,
                     &mut self.state,
+                    &self.preset,
                     &mut self.data_reset,
                     (has_data, many, batched),
                 );
@@ -727,6 +774,11 @@ impl DescentApp {
                     ui,
                     &surface_view::SurfaceInput {
                         heat_map: self.heat_map.as_ref().map(|(t, v)| (t.id(), *v)),
+                        overlay: self
+                            .basin_map
+                            .as_ref()
+                            .filter(|_| self.state.show_basins)
+                            .map(|(t, v, _)| (t.id(), *v)),
                         isolines,
                         batch_isolines,
                         tracks: &self.session.tracks,
@@ -796,6 +848,7 @@ impl eframe::App for DescentApp {
         self.hold_close(ctx);
         self.upload_heat_map(ctx);
         self.upload_decision_map(ctx);
+        self.upload_basins(ctx);
         self.keyboard(ctx);
         let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
         let last = self.last_row();
@@ -875,16 +928,7 @@ impl eframe::App for DescentApp {
                 );
             });
         let output = self.surface_panel(ui);
-        if let Some(bounds) = output.bounds {
-            self.state.view = Some(bounds);
-            if self.state.show_batch_contour && !self.state.show_data {
-                let step = self.playback.head.min(self.last_row()) as u64;
-                self.session.want_batch_field(&self.preset, step, bounds);
-            }
-            let cols = ((output.size_px[0] / 2.0) as usize).clamp(64, 400);
-            let rows = ((output.size_px[1] / 2.0) as usize).clamp(64, 400);
-            self.session.want_field(bounds, cols, rows);
-        }
+        self.request_view_maps(&output);
         if let Some(p) = output.clicked_at {
             self.preset.start = Some(Point(p.to_vec()));
             changes.preset = true;
@@ -929,6 +973,7 @@ impl eframe::App for DescentApp {
 fn view_header(
     ui: &mut egui::Ui,
     state: &mut AppState,
+    preset: &Preset,
     data_reset: &mut bool,
     (has_data, many, batched): (bool, bool, bool),
 ) {
@@ -968,6 +1013,15 @@ fn view_header(
             .on_hover_text(
                 "Each run's next step; with the inspector open, also the preconditioner ellipse",
             );
+        if !many {
+            ui.checkbox(&mut state.show_basins, "Basins")
+                .on_hover_text(
+                    "Colour every start point of the view by where the chosen run's optimizer ends from it",
+                );
+            if state.show_basins {
+                run_chooser(ui, "of", preset, &mut state.basin_run);
+            }
+        }
         if batched {
             ui.checkbox(&mut state.show_batch_contour, "Mini-batch contour")
                 .on_hover_text(

@@ -131,6 +131,10 @@ pub struct Session {
     pub batch_field: Option<(u64, Field)>,
     accuracy_key: Option<(u64, usize)>,
     curvatures: Option<crate::curvature::CurvatureWorker>,
+    basin_worker: Option<crate::basins::BasinWorker>,
+    basin_key: Option<(u64, usize, [u64; 4])>,
+    /// The latest basins-of-attraction map, and a count bumped with each.
+    pub basins: Option<(u64, crate::basins::BasinMap)>,
     curvature_key: Option<(u64, usize)>,
     /// Per run, the curvature at the play head, and the head it belongs to.
     pub curvature: Option<(usize, Vec<Option<crate::curvature::Curvature>>)>,
@@ -151,6 +155,7 @@ impl Session {
         let slices = crate::landscape::spawn(waker.clone()).ok();
         let batch_fields = field_worker::spawn_named("descent-batch-field", waker.clone()).ok();
         let curvatures = crate::curvature::spawn(waker.clone()).ok();
+        let basin_worker = crate::basins::spawn(waker.clone()).ok();
         let inspector = LatestWorker::spawn(
             "descent-inspector",
             |r: InspectRequest| {
@@ -196,6 +201,9 @@ impl Session {
             requested_problem: None,
             shown_problem: None,
             curvatures,
+            basin_worker,
+            basin_key: None,
+            basins: None,
             curvature_key: None,
             curvature: None,
             accuracy_key: None,
@@ -284,6 +292,16 @@ impl Session {
             self.curvature = Some((head, curvature));
             changed = true;
         }
+        if let Some((tag, map)) = self
+            .basin_worker
+            .as_ref()
+            .and_then(crate::basins::BasinWorker::latest)
+            && tag == self.generation
+        {
+            let count = self.basins.as_ref().map_or(0, |(n, _)| n + 1);
+            self.basins = map.map(|m| (count, m));
+            changed = true;
+        }
         if let Some((step, field)) = self.batch_fields.as_ref().and_then(FieldWorker::latest) {
             self.batch_field = Some((step, field));
             changed = true;
@@ -333,6 +351,7 @@ impl Session {
                 }
                 self.shown_problem.clone_from(&self.requested_problem);
                 self.curvature = None;
+                self.basins = None;
                 self.samples = problem.samples();
                 self.decision = None;
                 self.problem = Some(problem);
@@ -552,6 +571,42 @@ impl Session {
         );
     }
 
+    /// Asks for the basins of attraction of `run` over `view`, at 96 starts
+    /// per side, once the runs of the latest request have finished.
+    pub fn want_basins(
+        &mut self,
+        preset: &Preset,
+        base_dir: &std::path::Path,
+        run: usize,
+        view: ViewBox,
+    ) {
+        let Some(worker) = &self.basin_worker else {
+            return;
+        };
+        if !self.idle() || self.problem.as_ref().is_none_or(|p| p.dim() != 2) {
+            return;
+        }
+        let key = (
+            self.generation,
+            run,
+            [view.x.0, view.x.1, view.y.0, view.y.1].map(f64::to_bits),
+        );
+        if self.basin_key == Some(key) {
+            return;
+        }
+        self.basin_key = Some(key);
+        worker.request(
+            self.generation,
+            crate::basins::BasinRequest {
+                preset: preset.clone(),
+                base_dir: base_dir.to_path_buf(),
+                run,
+                view,
+                resolution: 96,
+            },
+        );
+    }
+
     /// Asks for every run's accuracy curve (classifiers only), when the rows
     /// have changed since the last request.
     pub fn want_accuracy(&mut self) {
@@ -647,6 +702,9 @@ impl Drop for Session {
             w.signal_stop();
         }
         if let Some(w) = &self.curvatures {
+            w.signal_stop();
+        }
+        if let Some(w) = &self.basin_worker {
             w.signal_stop();
         }
     }

@@ -23,6 +23,10 @@ pub struct AppState {
     pub view: Option<ViewBox>,
     /// Loss plot on a log axis.
     pub log_loss: bool,
+    /// Colour the map by where each start point ends (2-parameter problems).
+    pub show_basins: bool,
+    /// Whose basins.
+    pub basin_run: usize,
     /// The loss plot's horizontal axis counts epochs, not steps.
     pub epochs_axis: bool,
     /// Playback speed in steps per second.
@@ -66,6 +70,8 @@ impl Default for AppState {
             base_dir: PathBuf::from("."),
             view: None,
             log_loss: true,
+            show_basins: false,
+            basin_run: 0,
             epochs_axis: false,
             speed: 200.0,
             show_inspector: false,

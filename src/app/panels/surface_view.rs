@@ -20,6 +20,8 @@ const MAX_DRAWN_POINTS: usize = 4000;
 pub struct SurfaceInput<'a> {
     /// The heat map and the box it covers.
     pub heat_map: Option<(egui::TextureId, ViewBox)>,
+    /// A half-transparent map laid over the heat map (basins), and its box.
+    pub overlay: Option<(egui::TextureId, ViewBox)>,
     /// Isolines of the same field.
     pub isolines: &'a [Isoline],
     /// Isolines of the mini-batch loss at the play head (may be empty).
@@ -232,6 +234,17 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
                 (field_view.y.1 - field_view.y.0) as f32,
             );
             plot_ui.image(PlotImage::new("", texture, center, size));
+        }
+        if let Some((texture, map_view)) = input.overlay {
+            let center = PlotPoint::new(
+                f64::midpoint(map_view.x.0, map_view.x.1),
+                f64::midpoint(map_view.y.0, map_view.y.1),
+            );
+            let size = egui::vec2(
+                (map_view.x.1 - map_view.x.0) as f32,
+                (map_view.y.1 - map_view.y.0) as f32,
+            );
+            plot_ui.image(PlotImage::new("Basins", texture, center, size));
         }
         for iso in input.isolines {
             for path in &iso.paths {
