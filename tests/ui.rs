@@ -1195,3 +1195,26 @@ fn basins_of_attraction_colour_the_view_by_where_each_start_ends() {
             .is_some_and(|(_, m)| m.labels != gd.labels)
     });
 }
+
+/// Presentation mode hides the controls and enlarges everything; Esc leaves.
+#[test]
+fn presentation_mode_hides_the_controls_and_enlarges_the_type() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert!(h.query_by_label("Add run").is_some());
+    h.get_by_label("Present").click();
+    // The toggle, then the zoom request, then the pass that applies it.
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(h.state().presenting());
+    assert!(h.query_by_label("Add run").is_none(), "controls hidden");
+    assert!((h.ctx.zoom_factor() - 1.6).abs() < 1e-6);
+    assert!(h.query_by_label("Play").is_some(), "the transport stays");
+    h.key_press(eframe::egui::Key::Escape);
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(!h.state().presenting());
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
+    assert!(h.query_by_label("Add run").is_some());
+}

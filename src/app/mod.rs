@@ -65,6 +65,8 @@ pub struct DescentApp {
     sweep: panels::sweep_panel::SweepPanel,
     /// The basins map as a texture, its box and the map's count.
     basin_map: Option<(egui::TextureHandle, ViewBox, u64)>,
+    /// Presentation mode as last applied to the viewport (full screen, zoom).
+    presenting: bool,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -86,6 +88,8 @@ impl DescentApp {
             None
         };
         let mut state = restored.unwrap_or_default();
+        // A lecture's full screen is not where the next session should open.
+        state.presenting = false;
         let mut load_error = None;
         if let Some(path) = &options.preset {
             match Preset::load(path) {
@@ -133,6 +137,7 @@ impl DescentApp {
             unsaved: unsaved::Guard::default(),
             sweep: panels::sweep_panel::SweepPanel::default(),
             basin_map: None,
+            presenting: false,
         }
     }
 
@@ -371,6 +376,10 @@ impl DescentApp {
                     .on_hover_text("Every run's numbers at the play head");
                 ui.toggle_value(&mut self.sweep.open, "Sweep")
                     .on_hover_text("Run one run over a grid of two hyperparameters");
+                ui.toggle_value(&mut self.state.presenting, "Present")
+                    .on_hover_text(
+                        "For lectures: full screen, large type, the controls hidden (F11 toggles, Esc leaves)",
+                    );
                 ui.separator();
                 ui.vertical(|ui| {
                     transport::show(
@@ -460,6 +469,30 @@ impl DescentApp {
             }
             Err(e) => self.invalid = Some(e.to_string()),
         }
+    }
+
+    /// Applies presentation mode to the window when it changes: full
+    /// screen and 1.6× type, or back.
+    fn present(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.key_pressed(egui::Key::F11)) {
+            self.state.presenting = !self.state.presenting;
+        }
+        if self.state.presenting && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.state.presenting = false;
+        }
+        if self.state.presenting == self.presenting {
+            return;
+        }
+        self.presenting = self.state.presenting;
+        if self.options.screenshot.is_none() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.presenting));
+        }
+        ctx.set_zoom_factor(if self.presenting { 1.6 } else { 1.0 });
+    }
+
+    /// Whether presentation mode is on.
+    pub fn presenting(&self) -> bool {
+        self.state.presenting
     }
 
     fn keyboard(&mut self, ctx: &egui::Context) {
@@ -849,6 +882,7 @@ impl eframe::App for DescentApp {
         self.upload_heat_map(ctx);
         self.upload_decision_map(ctx);
         self.upload_basins(ctx);
+        self.present(ctx);
         self.keyboard(ctx);
         let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
         let last = self.last_row();
@@ -869,7 +903,11 @@ impl eframe::App for DescentApp {
         self.session
             .want_curvature(&self.preset, self.playback.head.min(last));
         self.top_bar(ui, last);
-        let mut changes = self.controls_panel(ui);
+        let mut changes = if self.state.presenting {
+            controls::Changes::default()
+        } else {
+            self.controls_panel(ui)
+        };
         if self.state.show_inspector {
             let head = self.playback.head.min(last) as u64;
             self.session

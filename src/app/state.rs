@@ -33,6 +33,8 @@ pub struct AppState {
     pub speed: f64,
     /// The step inspector is open.
     pub show_inspector: bool,
+    /// Presentation mode: full screen, large type, controls hidden.
+    pub presenting: bool,
     /// Overlay −∇f arrows on the surface.
     pub show_quiver: bool,
     /// Draw each run's next update (and, with the inspector, its preconditioner).
@@ -75,6 +77,7 @@ impl Default for AppState {
             epochs_axis: false,
             speed: 200.0,
             show_inspector: false,
+            presenting: false,
             show_quiver: false,
             show_arrows: false,
             curve: crate::app::panels::loss_plot::Curve::Loss,
