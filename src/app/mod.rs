@@ -65,8 +65,8 @@ pub struct DescentApp {
     sweep: panels::sweep_panel::SweepPanel,
     /// The basins map as a texture, its box and the map's count.
     basin_map: Option<(egui::TextureHandle, ViewBox, u64)>,
-    /// Presentation mode as last applied to the viewport (full screen, zoom).
-    presenting: bool,
+    /// The zoom last applied for presentation mode (1 when off).
+    applied_zoom: f32,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -137,7 +137,7 @@ impl DescentApp {
             unsaved: unsaved::Guard::default(),
             sweep: panels::sweep_panel::SweepPanel::default(),
             basin_map: None,
-            presenting: false,
+            applied_zoom: 1.0,
         }
     }
 
@@ -480,14 +480,15 @@ impl DescentApp {
         if self.state.presenting && ctx.input(|i| i.key_pressed(egui::Key::Escape)) {
             self.state.presenting = false;
         }
-        if self.state.presenting == self.presenting {
+        let zoom = if self.state.presenting { 1.6 } else { 1.0 };
+        if zoom == self.applied_zoom {
             return;
         }
-        self.presenting = self.state.presenting;
+        self.applied_zoom = zoom;
         if self.options.screenshot.is_none() {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.presenting));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(self.state.presenting));
         }
-        ctx.set_zoom_factor(if self.presenting { 1.6 } else { 1.0 });
+        ctx.set_zoom_factor(zoom);
     }
 
     /// Whether presentation mode is on.
