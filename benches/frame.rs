@@ -9,6 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use descent::app::DescentApp;
 use descent::cli::WindowOptions;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
 
 const PRESET: &str = r#"(
     title: "Eight runs, 100 000 steps",
@@ -53,9 +54,8 @@ fn harness() -> Harness<'static, DescentApp> {
     h
 }
 
-fn frames(c: &mut Criterion) {
-    let mut h = harness();
-    c.bench_function("frame_8_runs_x_100k_steps", |b| b.iter(|| h.step()));
+/// Prints the median, p95 and max of 300 frames.
+fn report(what: &str, h: &mut Harness<'static, DescentApp>) {
     let mut times: Vec<Duration> = (0..300)
         .map(|_| {
             let t = Instant::now();
@@ -66,12 +66,23 @@ fn frames(c: &mut Criterion) {
     times.sort_unstable();
     let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
     eprintln!(
-        "frame time over {} frames: median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        "{what}: frame time over {} frames: median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
         times.len(),
         p(0.5).as_secs_f64() * 1e3,
         p(0.95).as_secs_f64() * 1e3,
         p(1.0).as_secs_f64() * 1e3
     );
+}
+
+fn frames(c: &mut Criterion) {
+    let mut h = harness();
+    c.bench_function("frame_8_runs_x_100k_steps", |b| b.iter(|| h.step()));
+    report("map", &mut h);
+    // The same with the 3-D view beside the map (64×64 shaded quads).
+    h.get_by_label("3-D").click();
+    h.step();
+    c.bench_function("frame_8_runs_x_100k_steps_with_3d", |b| b.iter(|| h.step()));
+    report("map + 3-D", &mut h);
 }
 
 criterion_group!(benches, frames);

@@ -42,6 +42,37 @@ pub struct Field {
     /// Arrows of −∇f on a coarse grid: `[x, y, dx, dy]`, each scaled to 0.4
     /// of a grid cell (direction only; steepness is in the isolines).
     pub quiver: Vec<[f64; 4]>,
+    /// The colour scale as a height in [0, 1] per sample, `rows × cols`,
+    /// row 0 at the bottom (for the 3-D view).
+    pub heights: Vec<f32>,
+    /// Maps a loss to the same height.
+    pub height_scale: HeightScale,
+}
+
+/// The colour scale as a height: a loss to [0, 1], log-spaced or linear
+/// like the heat map, clipped at its 98th percentile.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeightScale {
+    log: bool,
+    lo: f64,
+    floor: f64,
+    t_lo: f64,
+    span: f64,
+}
+
+impl HeightScale {
+    /// The height of `loss`; non-finite losses sit at the top.
+    pub fn height(&self, loss: f64) -> f32 {
+        if !loss.is_finite() {
+            return 1.0;
+        }
+        let t = if self.log {
+            (loss - self.lo + self.floor).max(self.floor).ln()
+        } else {
+            loss
+        };
+        ((t - self.t_lo) / self.span).clamp(0.0, 1.0) as f32
+    }
 }
 
 /// Arrows along the quiver's shorter side.
@@ -212,6 +243,17 @@ pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize
     };
     let untransform = |t: f64| if log_scale { t.exp() + lo - floor } else { t };
     let isolines = isolines(&grid, &transformed, (t_lo, span), spec.levels, untransform);
+    let heights = transformed
+        .iter()
+        .map(|t| ((t - t_lo) / span).clamp(0.0, 1.0) as f32)
+        .collect();
+    let height_scale = HeightScale {
+        log: log_scale,
+        lo,
+        floor,
+        t_lo,
+        span,
+    };
     Field {
         spec: FieldSpec {
             cols,
@@ -223,6 +265,8 @@ pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize
         range: (lo, hi),
         log_scale,
         quiver: quiver(problem, spec.view),
+        heights,
+        height_scale,
     }
 }
 

@@ -1218,3 +1218,39 @@ fn presentation_mode_hides_the_controls_and_enlarges_the_type() {
     assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
     assert!(h.query_by_label("Add run").is_some());
 }
+
+/// The 3-D view sits beside the map when asked for and turns on drag.
+#[test]
+fn the_3d_view_shows_beside_the_map_and_turns_on_drag() {
+    use eframe::egui::{Event, Modifiers, PointerButton, Pos2};
+    let mut h = harness("himmelblau-four-minima.ron");
+    assert!(h.query_by_label("3-D view").is_none());
+    h.get_by_label("3-D").click();
+    h.step();
+    wait_until(&mut h, "the field", |app| app.session().field.is_some());
+    h.step();
+    let view = h.get_by_label("3-D view");
+    let rect = view.rect();
+    assert!(rect.width() > 200.0 && rect.height() > 200.0, "{rect:?}");
+    let before = h.state().camera();
+    let from = rect.center();
+    let to = Pos2::new(from.x + 80.0, from.y + 20.0);
+    let button = |pos, pressed| Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    h.event(Event::PointerMoved(from));
+    h.event(button(from, true));
+    h.step();
+    for k in 1..=4 {
+        h.event(Event::PointerMoved(from + (to - from) * (k as f32 / 4.0)));
+        h.step();
+    }
+    h.event(button(to, false));
+    h.step();
+    let after = h.state().camera();
+    assert!(after.yaw > before.yaw + 0.3, "{before:?} → {after:?}");
+    assert!(after.pitch > before.pitch, "{before:?} → {after:?}");
+}

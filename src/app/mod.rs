@@ -491,6 +491,11 @@ impl DescentApp {
         ctx.set_zoom_factor(zoom);
     }
 
+    /// The 3-D view's camera.
+    pub fn camera(&self) -> panels::surface_3d::Camera {
+        self.state.camera
+    }
+
     /// Whether presentation mode is on.
     pub fn presenting(&self) -> bool {
         self.state.presenting
@@ -737,6 +742,21 @@ impl DescentApp {
     }
 
     /// The central surface view.
+    /// The box to force the map to this frame: the restored view once, then
+    /// the preset's or problem's view after a new problem.
+    fn take_reset_view(&mut self) -> Option<ViewBox> {
+        if let Some(view) = self.initial_view.take() {
+            Some(view)
+        } else if self.reset_view && self.session.finished_starting() {
+            self.reset_view = false;
+            self.preset
+                .view
+                .or_else(|| self.session.problem.as_ref().and_then(|p| p.view()))
+        } else {
+            None
+        }
+    }
+
     fn surface_panel(&mut self, ui: &mut egui::Ui) -> surface_view::SurfaceOutput {
         let many = self.session.problem.as_ref().is_some_and(|p| p.dim() > 2);
         if many && self.state.slice != state::SliceView::FirstTwo && !self.state.show_data {
@@ -760,16 +780,7 @@ impl DescentApp {
             .map(|p| p.minima())
             .unwrap_or_default();
         let starts = self.start_points();
-        let reset_view = if let Some(view) = self.initial_view.take() {
-            Some(view)
-        } else if self.reset_view && self.session.finished_starting() {
-            self.reset_view = false;
-            self.preset
-                .view
-                .or_else(|| self.session.problem.as_ref().and_then(|p| p.view()))
-        } else {
-            None
-        };
+        let reset_view = self.take_reset_view();
         let isolines = self.session.field.as_ref().map_or(&[][..], |f| &f.isolines);
         let names = self
             .session
@@ -804,29 +815,43 @@ impl DescentApp {
                     &mut self.data_reset,
                     (has_data, many, batched),
                 );
-                surface_view::show(
-                    ui,
-                    &surface_view::SurfaceInput {
-                        heat_map: self.heat_map.as_ref().map(|(t, v)| (t.id(), *v)),
-                        overlay: self
-                            .basin_map
-                            .as_ref()
-                            .filter(|_| self.state.show_basins)
-                            .map(|(t, v, _)| (t.id(), *v)),
-                        isolines,
-                        batch_isolines,
-                        tracks: &self.session.tracks,
-                        preset: &self.preset,
-                        head: self.playback.head,
-                        starts,
-                        minima: &minima,
-                        reset_view,
-                        axis_names,
-                        quiver,
-                        update_arrows: self.state.show_arrows,
-                        ellipses: &ellipses,
-                    },
-                )
+                let input = surface_view::SurfaceInput {
+                    heat_map: self.heat_map.as_ref().map(|(t, v)| (t.id(), *v)),
+                    overlay: self
+                        .basin_map
+                        .as_ref()
+                        .filter(|_| self.state.show_basins)
+                        .map(|(t, v, _)| (t.id(), *v)),
+                    isolines,
+                    batch_isolines,
+                    tracks: &self.session.tracks,
+                    preset: &self.preset,
+                    head: self.playback.head,
+                    starts,
+                    minima: &minima,
+                    reset_view,
+                    axis_names,
+                    quiver,
+                    update_arrows: self.state.show_arrows,
+                    ellipses: &ellipses,
+                };
+                match self.session.field.as_ref().filter(|_| self.state.show_3d) {
+                    Some(field) => ui.columns(2, |columns| {
+                        let output = surface_view::show(&mut columns[0], &input);
+                        panels::surface_3d::show(
+                            &mut columns[1],
+                            &mut self.state.camera,
+                            &panels::surface_3d::Surface3dInput {
+                                field,
+                                tracks: &self.session.tracks,
+                                preset: &self.preset,
+                                head: self.playback.head,
+                            },
+                        );
+                        output
+                    }),
+                    None => surface_view::show(ui, &input),
+                }
             })
             .inner
     }
@@ -1053,6 +1078,8 @@ fn view_header(
                 "Each run's next step; with the inspector open, also the preconditioner ellipse",
             );
         if !many {
+            ui.checkbox(&mut state.show_3d, "3-D")
+                .on_hover_text("A shaded surface with the paths on it, beside the map; drag to turn it");
             ui.checkbox(&mut state.show_basins, "Basins")
                 .on_hover_text(
                     "Colour every start point of the view by where the chosen run's optimizer ends from it",

@@ -35,6 +35,10 @@ pub struct AppState {
     pub show_inspector: bool,
     /// Presentation mode: full screen, large type, controls hidden.
     pub presenting: bool,
+    /// The 3-D view beside the map.
+    pub show_3d: bool,
+    /// Its camera.
+    pub camera: crate::app::panels::surface_3d::Camera,
     /// Overlay −∇f arrows on the surface.
     pub show_quiver: bool,
     /// Draw each run's next update (and, with the inspector, its preconditioner).
@@ -78,6 +82,8 @@ impl Default for AppState {
             speed: 200.0,
             show_inspector: false,
             presenting: false,
+            show_3d: false,
+            camera: crate::app::panels::surface_3d::Camera::default(),
             show_quiver: false,
             show_arrows: false,
             curve: crate::app::panels::loss_plot::Curve::Loss,

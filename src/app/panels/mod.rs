@@ -7,6 +7,7 @@ pub mod inspector;
 pub mod loss_plot;
 pub mod problem_editor;
 pub mod stability;
+pub mod surface_3d;
 pub mod surface_view;
 pub mod sweep_panel;
 pub mod transport;
