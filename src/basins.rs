@@ -28,8 +28,8 @@ pub struct BasinRequest {
     pub run: usize,
     /// The grid's extent.
     pub view: ViewBox,
-    /// Starts per side.
-    pub resolution: usize,
+    /// Starts across and up (the map's own grid).
+    pub resolution: (usize, usize),
 }
 
 /// The computed map.
@@ -74,22 +74,22 @@ pub fn compute(
     if problem.dim() != 2 {
         return Ok(None);
     }
-    let n = (*resolution).clamp(4, 512);
+    let (nx, ny) = (resolution.0.clamp(4, 512), resolution.1.clamp(4, 512));
     let mut single = preset.clone();
     single.runs = vec![spec.clone()];
     single.runs[0].start = None;
     let (dx, dy) = (
-        (view.x.1 - view.x.0) / n as f64,
-        (view.y.1 - view.y.0) / n as f64,
+        (view.x.1 - view.x.0) / nx as f64,
+        (view.y.1 - view.y.0) / ny as f64,
     );
     // Some(Err(())) for a run still moving at the horizon.
-    let ends: Vec<Option<Result<[f64; 2], ()>>> = (0..n * n)
+    let ends: Vec<Option<Result<[f64; 2], ()>>> = (0..nx * ny)
         .into_par_iter()
         .map(|k| {
             if stop() {
                 return None;
             }
-            let (i, j) = (k % n, k / n);
+            let (i, j) = (k % nx, k / nx);
             let start = vec![
                 view.x.0 + (i as f64 + 0.5) * dx,
                 view.y.0 + (j as f64 + 0.5) * dy,
@@ -140,11 +140,11 @@ pub fn compute(
             u16::try_from(k).unwrap_or(DIVERGED - 1)
         })
         .collect();
-    let rgba = paint(&labels, n);
+    let rgba = paint(&labels, nx, ny);
     Ok(Some(BasinMap {
         view: *view,
-        cols: n,
-        rows: n,
+        cols: nx,
+        rows: ny,
         labels,
         attractors,
         rgba,
@@ -152,11 +152,11 @@ pub fn compute(
 }
 
 /// Half-transparent colours, top row first; diverged starts dark.
-fn paint(labels: &[u16], n: usize) -> Vec<u8> {
-    let mut rgba = Vec::with_capacity(n * n * 4);
-    for j in (0..n).rev() {
-        for i in 0..n {
-            let label = labels.get(j * n + i).copied().unwrap_or(DIVERGED);
+fn paint(labels: &[u16], nx: usize, ny: usize) -> Vec<u8> {
+    let mut rgba = Vec::with_capacity(nx * ny * 4);
+    for j in (0..ny).rev() {
+        for i in 0..nx {
+            let label = labels.get(j * nx + i).copied().unwrap_or(DIVERGED);
             let (r, g, b) = if label == DIVERGED {
                 (20, 20, 20)
             } else if label == UNSETTLED {
@@ -207,7 +207,7 @@ pub fn of_preset(
             base_dir: base_dir.to_path_buf(),
             run,
             view,
-            resolution,
+            resolution: (resolution, resolution),
         },
         &|| false,
     )

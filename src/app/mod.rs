@@ -418,8 +418,12 @@ impl DescentApp {
                 .state
                 .basin_run
                 .min(self.preset.runs.len().saturating_sub(1));
-            self.session
-                .want_basins(&self.preset, &self.state.base_dir, run, bounds);
+            self.session.want_basins(
+                &self.preset,
+                &self.state.base_dir,
+                run,
+                (bounds, cols, rows),
+            );
         }
     }
 

@@ -571,14 +571,15 @@ impl Session {
         );
     }
 
-    /// Asks for the basins of attraction of `run` over `view`, at 96 starts
-    /// per side, once the runs of the latest request have finished.
+    /// Asks for the basins of attraction of `run` over `view`, one start per
+    /// cell of the map's grid (at most 200 a side), once the runs of the
+    /// latest request have finished.
     pub fn want_basins(
         &mut self,
         preset: &Preset,
         base_dir: &std::path::Path,
         run: usize,
-        view: ViewBox,
+        (view, cols, rows): (ViewBox, usize, usize),
     ) {
         let Some(worker) = &self.basin_worker else {
             return;
@@ -602,7 +603,7 @@ impl Session {
                 base_dir: base_dir.to_path_buf(),
                 run,
                 view,
-                resolution: 96,
+                resolution: (cols.min(200), rows.min(200)),
             },
         );
     }
