@@ -90,6 +90,40 @@ pub fn show(ui: &mut egui::Ui, camera: &mut Camera, input: &Surface3dInput<'_>) 
     if cols < 2 || rows < 2 || field.heights.len() < cols * rows {
         return;
     }
+    // The shaded surface only changes with the field, the camera or the
+    // size: one cached mesh, rebuilt when any of them changes.
+    let version = egui::Id::unique((
+        camera.yaw.to_bits(),
+        camera.pitch.to_bits(),
+        [rect.min.x, rect.min.y, rect.max.x, rect.max.y].map(f32::to_bits),
+        [
+            field.spec.view.x.0,
+            field.spec.view.x.1,
+            field.spec.view.y.0,
+            field.spec.view.y.1,
+        ]
+        .map(f64::to_bits),
+        [field.range.0, field.range.1].map(f64::to_bits),
+        cols,
+        rows,
+    ));
+    let slot = egui::Id::unique("surface_3d_mesh");
+    let cached: Option<(egui::Id, std::sync::Arc<Mesh>)> = ui.data(|d| d.get_temp(slot));
+    let mesh = match cached {
+        Some((v, mesh)) if v == version => mesh,
+        _ => {
+            let mesh = std::sync::Arc::new(surface_mesh(field, &project));
+            ui.data_mut(|d| d.insert_temp(slot, (version, std::sync::Arc::clone(&mesh))));
+            mesh
+        }
+    };
+    painter.add(Shape::Mesh(mesh));
+    paths(&painter, input, &project);
+}
+
+/// The surface as back-to-front quads, shaded by their normals.
+fn surface_mesh(field: &Field, project: &dyn Fn(P3) -> (Pos2, f32)) -> Mesh {
+    let (cols, rows) = (field.spec.cols, field.spec.rows);
     let n = MESH_CELLS.min(cols - 1).min(rows - 1);
     let sample = |i: usize, j: usize| -> P3 {
         let (ci, cj) = (i * (cols - 1) / n, j * (rows - 1) / n);
@@ -147,8 +181,7 @@ pub fn show(ui: &mut egui::Ui, camera: &mut Camera, input: &Surface3dInput<'_>) 
         mesh.add_triangle(base, base + 1, base + 2);
         mesh.add_triangle(base, base + 2, base + 3);
     }
-    painter.add(Shape::mesh(mesh));
-    paths(&painter, input, &project);
+    mesh
 }
 
 /// Every visible run's path, lifted just above the surface, with its head.
