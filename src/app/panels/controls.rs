@@ -62,7 +62,9 @@ fn param_widget_response(ui: &mut egui::Ui, p: &Param) -> (Option<Value>, egui::
                     .logarithmic(true)
                     .custom_formatter(|v, _| format!("{v:.3e}")),
                 Scale::Integer => slider.integer().logarithmic(p.range.1 > 1000.0),
-                Scale::Linear => slider.max_decimals(4),
+                // Shown to 4 decimals but not rounded: `max_decimals` would
+                // silently round a preset's or a sweep's 0.50769 to 0.5077.
+                Scale::Linear => slider.custom_formatter(|v, _| format!("{v:.4}")),
             };
             let r = ui.add(slider).on_hover_text(p.name);
             (r.changed().then_some(Value::Real(v)), r)
