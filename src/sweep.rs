@@ -122,6 +122,18 @@ pub struct SweepResult {
 }
 
 impl SweepResult {
+    /// The value each cell is coloured by: log₁₀ of the final loss, or the
+    /// steps to the tolerance.
+    pub fn shown(&self, metric: Metric) -> Vec<f64> {
+        self.values
+            .iter()
+            .map(|&v| match metric {
+                Metric::FinalLoss => v.max(1e-300).log10(),
+                Metric::StepsTo(_) => v,
+            })
+            .collect()
+    }
+
     /// The best cell: its (x, y) and value (lowest loss or fewest steps).
     pub fn best(&self) -> Option<(f64, f64, f64)> {
         self.values

@@ -73,14 +73,7 @@ fn draw<DB: DrawingBackend>(
         Metric::StepsTo(tol) => format!("steps to loss ≤ {tol}"),
     };
     // Colour by log₁₀ loss or by steps; low (best) is bright.
-    let shown: Vec<f64> = result
-        .values
-        .iter()
-        .map(|&v| match spec.metric {
-            Metric::FinalLoss => v.max(1e-300).log10(),
-            Metric::StepsTo(_) => v,
-        })
-        .collect();
+    let shown = result.shown(spec.metric);
     let (lo, hi) = crate::sweep::colour_range(&shown);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(110));

@@ -58,8 +58,8 @@ impl Penalty {
     }
 }
 
-/// torch's `sign`: 0 at 0.
-fn sign(v: f64) -> f64 {
+/// torch's `sign`: 0 at 0 (the L1 subgradient used by every penalty).
+pub(super) fn sign(v: f64) -> f64 {
     if v > 0.0 {
         1.0
     } else if v < 0.0 {

@@ -1,6 +1,7 @@
 //! Polynomial regression with optional L1/L2 penalties and a held-out
 //! validation set: the classic over-fitting lesson.
 
+use super::penalty::sign;
 use super::{Batch, LineData, Problem};
 
 /// ŷ = Σₖ θₖ·x̃ᵏ with x̃ = (x − c)/h, the training inputs scaled to [−1, 1] so
@@ -180,17 +181,6 @@ impl Problem for PolynomialRegression {
 
     fn predict(&self, params: &[f64], x: f64) -> Option<f64> {
         (params.len() == self.dim()).then(|| self.value(params, x))
-    }
-}
-
-/// The L1 subgradient: 0 at 0.
-fn sign(v: f64) -> f64 {
-    if v > 0.0 {
-        1.0
-    } else if v < 0.0 {
-        -1.0
-    } else {
-        0.0
     }
 }
 

@@ -2,7 +2,7 @@
 //! (regression) or the chosen run's decision map (classifiers).
 
 use eframe::egui;
-use egui_plot::{Legend, Line, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points};
+use egui_plot::{Legend, Line, Plot, PlotBounds, PlotPoints, Points};
 
 use crate::app::session::Track;
 use crate::app::theme;
@@ -64,15 +64,7 @@ pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
             y: (bounds.min()[1], bounds.max()[1]),
         };
         if let Some((texture, map_view)) = input.decision {
-            let center = PlotPoint::new(
-                f64::midpoint(map_view.x.0, map_view.x.1),
-                f64::midpoint(map_view.y.0, map_view.y.1),
-            );
-            let size = egui::vec2(
-                (map_view.x.1 - map_view.x.0) as f32,
-                (map_view.y.1 - map_view.y.0) as f32,
-            );
-            plot_ui.image(PlotImage::new("", texture, center, size));
+            super::surface_view::image_over(plot_ui, "", texture, map_view);
         }
         match input.samples {
             Samples::Classes {

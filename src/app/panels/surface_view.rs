@@ -15,6 +15,21 @@ use crate::problem::{Minimum, ViewBox};
 /// Points per path drawn; the full data stays in the tracks.
 const MAX_DRAWN_POINTS: usize = 4000;
 
+/// Draws `texture` stretched over the box `view` in plot coordinates.
+pub fn image_over(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    name: &str,
+    texture: egui::TextureId,
+    view: ViewBox,
+) {
+    let center = PlotPoint::new(
+        f64::midpoint(view.x.0, view.x.1),
+        f64::midpoint(view.y.0, view.y.1),
+    );
+    let size = egui::vec2((view.x.1 - view.x.0) as f32, (view.y.1 - view.y.0) as f32);
+    plot_ui.image(PlotImage::new(name, texture, center, size));
+}
+
 /// What the surface view needs to draw.
 #[derive(Debug)]
 pub struct SurfaceInput<'a> {
@@ -225,26 +240,10 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
             y: (bounds.min()[1], bounds.max()[1]),
         };
         if let Some((texture, field_view)) = input.heat_map {
-            let center = PlotPoint::new(
-                f64::midpoint(field_view.x.0, field_view.x.1),
-                f64::midpoint(field_view.y.0, field_view.y.1),
-            );
-            let size = egui::vec2(
-                (field_view.x.1 - field_view.x.0) as f32,
-                (field_view.y.1 - field_view.y.0) as f32,
-            );
-            plot_ui.image(PlotImage::new("", texture, center, size));
+            image_over(plot_ui, "", texture, field_view);
         }
         if let Some((texture, map_view)) = input.overlay {
-            let center = PlotPoint::new(
-                f64::midpoint(map_view.x.0, map_view.x.1),
-                f64::midpoint(map_view.y.0, map_view.y.1),
-            );
-            let size = egui::vec2(
-                (map_view.x.1 - map_view.x.0) as f32,
-                (map_view.y.1 - map_view.y.0) as f32,
-            );
-            plot_ui.image(PlotImage::new("Basins", texture, center, size));
+            image_over(plot_ui, "Basins", texture, map_view);
         }
         for iso in input.isolines {
             for path in &iso.paths {

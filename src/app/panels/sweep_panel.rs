@@ -218,16 +218,9 @@ impl SweepPanel {
         response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, "sweep heat map")
         });
-        let plot = rect.shrink2(egui::vec2(0.0, 0.0));
+        let plot = rect;
         let (nx, ny) = (result.xs.len(), result.ys.len());
-        let shown: Vec<f64> = result
-            .values
-            .iter()
-            .map(|&v| match spec.metric {
-                Metric::FinalLoss => v.max(1e-300).log10(),
-                Metric::StepsTo(_) => v,
-            })
-            .collect();
+        let shown = result.shown(spec.metric);
         let (lo, hi) = crate::sweep::colour_range(&shown);
         let span = if hi > lo { hi - lo } else { 1.0 };
         let (cw, ch) = (plot.width() / nx as f32, plot.height() / ny as f32);
