@@ -9,8 +9,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use descent::export::animation::{GifOptions, render_gif};
 use descent::export::picture::{PictureOptions, render_png, render_svg, surface_aspect};
 use descent::preset::Preset;
-use descent::scene::Scene;
-use descent::sim::Simulation;
+use descent::render::scene::Scene;
 
 const PRESET: &str = r#"(
     title: "Eight runs, 10 000 steps",
@@ -30,7 +29,7 @@ const PRESET: &str = r#"(
 
 fn export(c: &mut Criterion) {
     let preset = Preset::from_ron_str(PRESET, "bench").unwrap();
-    let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+    let mut sim = preset.simulation(Path::new(".")).unwrap();
     sim.run_to_end();
     let options = PictureOptions::default();
     let aspect = Some(surface_aspect(&options));

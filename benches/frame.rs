@@ -40,7 +40,7 @@ fn harness() -> Harness<'static, DescentApp> {
         .with_size([1440.0, 900.0])
         .build_eframe(move |cc| DescentApp::new(cc, options));
     let deadline = Instant::now() + Duration::from_mins(2);
-    while !(h.state().session().idle() && h.state().session().field.is_some()) {
+    while !(h.state().session().idle() && h.state().session().field().is_some()) {
         assert!(Instant::now() < deadline, "results never arrived");
         h.step();
         std::thread::sleep(Duration::from_millis(5));

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use descent::landscape::{SliceKind, slice};
+use descent::analysis::landscape::{SliceKind, slice};
 use descent::optim::{OptimizerConfig, Schedule};
 use descent::problem::{
     Activation, ClassDataSource, LineDataSource, LinearRegression, Network, Problem, Surface,
@@ -185,19 +185,22 @@ fn sweep_grid(c: &mut Criterion) {
         "bench",
     )
     .unwrap();
-    let spec = descent::sweep::SweepSpec {
+    let spec = descent::analysis::sweep::SweepSpec {
         run: 0,
         x: "lr:1e-4:1:log".parse().unwrap(),
         y: "beta1:0:0.99".parse().unwrap(),
         resolution: 64,
-        metric: descent::sweep::Metric::FinalLoss,
+        metric: descent::analysis::sweep::Metric::FinalLoss,
     };
     let mut group = c.benchmark_group("sweep");
     group.sample_size(10);
     group.throughput(Throughput::Elements(64 * 64 * 500));
     group.bench_function("adam_rosenbrock_64x64x500", |b| {
         b.iter(|| {
-            black_box(descent::sweep::sweep(&preset, Path::new("."), &spec, &|_, _| true).unwrap())
+            black_box(
+                descent::analysis::sweep::sweep(&preset, Path::new("."), &spec, &|_, _| true)
+                    .unwrap(),
+            )
         });
     });
     group.finish();
@@ -214,7 +217,9 @@ fn basins_grid(c: &mut Criterion) {
     group.sample_size(10);
     group.throughput(Throughput::Elements(96 * 96 * 500));
     group.bench_function("himmelblau_gd_96x96x500", |b| {
-        b.iter(|| black_box(descent::basins::of_preset(&preset, Path::new("."), 0, 96).unwrap()));
+        b.iter(|| {
+            black_box(descent::analysis::basins::of_preset(&preset, Path::new("."), 0, 96).unwrap())
+        });
     });
     group.finish();
 }

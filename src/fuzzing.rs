@@ -6,7 +6,6 @@ use std::path::Path;
 
 use crate::preset::Preset;
 use crate::problem::{Batch, ExpressionSurface, Problem as _, parse_class_csv, parse_xy_csv};
-use crate::sim::Simulation;
 
 /// RON text → `Preset` → validation → `Simulation` → a few steps, as the
 /// window and the CLI load a preset.
@@ -18,7 +17,7 @@ pub fn preset(data: &[u8]) {
         return;
     };
     // Data paths resolve against a folder that does not exist.
-    if let Ok(mut sim) = Simulation::from_preset(&preset, Path::new("/nonexistent-fuzz-dir")) {
+    if let Ok(mut sim) = preset.simulation(Path::new("/nonexistent-fuzz-dir")) {
         sim.advance(20);
         for run in sim.runs() {
             let _ = run.trajectory().last();

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use descent::preset::Preset;
-use descent::sim::Simulation;
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_inputs")
@@ -91,7 +90,7 @@ fn the_loader_refuses_each_with_the_same_words() {
         let path = dir().join(&file);
         let (message, from_simulation) = match Preset::load(&path) {
             Err(e) => (e.to_string(), false),
-            Ok(preset) => match Simulation::from_preset(&preset, &dir()) {
+            Ok(preset) => match preset.simulation(&dir()) {
                 Err(e) => (e.to_string(), true),
                 Ok(_) => panic!("{file} was accepted"),
             },

@@ -79,7 +79,7 @@ fn every_preset_exports_to_a_valid_non_blank_png_of_the_requested_size() {
             colours.len()
         );
         // The first run's colour appears (its path or its legend swatch).
-        let first = descent::palette::run_rgb(0, None);
+        let first = descent::render::palette::run_rgb(0, None);
         assert!(
             pixels.chunks(3).any(|p| p == [first.0, first.1, first.2]),
             "{name}: the first run is not drawn"

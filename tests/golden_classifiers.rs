@@ -10,7 +10,6 @@ mod common;
 use common::{close, golden_dir, optimizer, read_json, read_rows};
 use descent::preset::{Point, Preset, RunSpec};
 use descent::problem::{Activation, ClassDataSource, ClassificationConfig, ProblemConfig};
-use descent::sim::Simulation;
 
 const TOLERANCE: f64 = 1e-9;
 
@@ -68,7 +67,7 @@ fn classifiers_match_torch() {
             penalty: None,
         }];
         preset.validate(name).unwrap();
-        let mut sim = Simulation::from_preset(&preset, &dir).unwrap();
+        let mut sim = preset.simulation(&dir).unwrap();
         sim.run_to_end();
         let ours = sim.runs()[0].trajectory();
         let theirs = read_rows(&dir.join(name));

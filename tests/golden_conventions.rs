@@ -42,7 +42,11 @@ fn cases() -> Vec<Case> {
             };
             let mut read = convention.applied_to(&torch);
             for (name, on) in e["flags"].as_object().unwrap() {
-                read.set_param(name, ParamValue::Flag(on.as_bool().unwrap()));
+                read.set(
+                    name.parse().unwrap(),
+                    ParamValue::Flag(on.as_bool().unwrap()),
+                )
+                .unwrap();
             }
             let schedule = e["schedule"].as_object().map_or(Schedule::Constant, |s| {
                 let (class, kw) = s.iter().next().unwrap();

@@ -363,7 +363,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             .filter(|r| [1.0, 2.0, 3.0, 10.0, 57.0, 123.0, 200.0].contains(&r[0]))
         {
             let k = row[0] as u64;
-            let ins = descent::sim::inspect::inspect(&preset, Path::new("."), k)
+            let ins = descent::analysis::inspect::inspect(&preset, Path::new("."), k)
                 .unwrap()
                 .remove(0);
             let what = format!("{} step {k}", case["file"]);

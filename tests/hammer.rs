@@ -7,17 +7,16 @@ use std::time::{Duration, Instant};
 
 use descent::app::panels::transport::Playback;
 use descent::app::session::Session;
-use descent::optim::params::Value;
+use descent::optim::params::{Param, Value};
 use descent::preset::Preset;
 use descent::problem::ProblemConfig;
-use descent::sim::Simulation;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt as _, SeedableRng as _};
 
 /// Lessons on cheap problems, with horizons long enough (tens of
 /// milliseconds) that commands land while rows are still arriving.
 fn quick_lessons() -> Vec<Preset> {
-    descent::lessons::lessons()
+    descent::preset::lessons::lessons()
         .into_iter()
         .map(|(_, p)| p)
         .filter(|p| {
@@ -72,7 +71,7 @@ fn check_invariants(session: &Session, playback: &Playback, step: usize) -> bool
 fn ten_thousand_random_commands_keep_the_runner_consistent() {
     let lessons = quick_lessons();
     assert!(lessons.len() >= 8, "{} quick lessons", lessons.len());
-    let base = descent::lessons::lessons_dir();
+    let base = descent::preset::lessons::lessons_dir();
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(2026);
     let mut session = Session::new(|| {});
     let mut preset = lessons[0].clone();
@@ -97,7 +96,10 @@ fn ten_thousand_random_commands_keep_the_runner_consistent() {
                 // Drag a run's lr slider.
                 let run = rng.random_range(0..preset.runs.len());
                 let lr = preset.runs[run].optimizer.lr() * rng.random_range(0.5..1.5);
-                preset.runs[run].optimizer.set_param("lr", Value::Real(lr));
+                preset.runs[run]
+                    .optimizer
+                    .set(Param::Lr, Value::Real(lr))
+                    .unwrap();
                 session.run(&preset, &base);
             }
             6 => {
@@ -134,7 +136,7 @@ fn ten_thousand_random_commands_keep_the_runner_consistent() {
         std::thread::sleep(Duration::from_millis(1));
     }
     assert!(session.error.is_none(), "{:?}", session.error);
-    let mut sim = Simulation::from_preset(&preset, &base).unwrap();
+    let mut sim = preset.simulation(&base).unwrap();
     sim.run_to_end();
     assert_eq!(session.tracks.len(), sim.runs().len());
     for (track, run) in session.tracks.iter().zip(sim.runs()) {

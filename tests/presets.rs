@@ -24,7 +24,7 @@ fn shipped() -> Vec<PathBuf> {
 fn run(name: &str) -> Simulation {
     let path = presets_dir().join(name);
     let preset = Preset::load(&path).unwrap();
-    let mut sim = Simulation::from_preset(&preset, &presets_dir()).unwrap();
+    let mut sim = preset.simulation(&presets_dir()).unwrap();
     sim.run_to_end();
     sim
 }
@@ -62,7 +62,7 @@ fn every_preset_loads_runs_and_round_trips() {
             "{name}: description of {sentences} sentences"
         );
 
-        let mut sim = Simulation::from_preset(&preset, path.parent().unwrap()).unwrap();
+        let mut sim = preset.simulation(path.parent().unwrap()).unwrap();
         sim.run_to_end();
         assert!(sim.is_finished(), "{name}");
         for run in sim.runs() {

@@ -226,15 +226,14 @@ fn the_inspector_follows_the_play_head() {
     }
     wait_until(&mut h, "an inspection of step 3", |app| {
         app.session()
-            .inspections
-            .as_ref()
-            .is_some_and(|(step, _)| *step == 3)
+            .inspections()
+            .is_some_and(|(step, _)| step == 3)
     });
     assert!(h.query_by_label("Adam — step 3").is_some());
     assert!(h.query_all_by_label("exp_avg_sq").next().is_some());
     assert!(h.query_all_by_label("momentum_buffer").next().is_some());
     assert!(h.query_by_label("Copy table").is_some());
-    let (_, rows) = h.state().session().inspections.as_ref().unwrap();
+    let (_, rows) = h.state().session().inspections().unwrap();
     let adam = &rows[0];
     let t = &h.state().session().tracks[0];
     assert_eq!(adam.params, t.row(3).unwrap().0);
@@ -305,7 +304,7 @@ fn the_inspector_writes_out_each_update_rule() {
     h.get_by_label("Inspector").click();
     h.step();
     wait_until(&mut h, "an inspection", |app| {
-        app.session().inspections.is_some()
+        app.session().inspections().is_some()
     });
     assert!(
         h.query_all_by_label("m ← β₁·m + (1 − β₁)·g")
@@ -370,12 +369,9 @@ fn every_optimizers_formula_renders() {
     settle(&mut h);
     h.get_by_label("Inspector").click();
     wait_until(&mut h, "an inspection", |app| {
-        app.session().inspections.is_some()
+        app.session().inspections().is_some()
     });
-    assert_eq!(
-        h.state().session().inspections.as_ref().unwrap().1.len(),
-        14
-    );
+    assert_eq!(h.state().session().inspections().unwrap().1.len(), 14);
     assert!(
         h.query_all_by_label_contains("sign(β₁·m").next().is_some(),
         "Lion's rule"
@@ -428,26 +424,14 @@ fn overlays_draw_the_gradient_field_update_arrows_and_preconditioner() {
     h.step();
     h.key_press(eframe::egui::Key::ArrowRight);
     wait_until(&mut h, "an inspection of step 1 and a field", |app| {
-        app.session()
-            .inspections
-            .as_ref()
-            .is_some_and(|(s, _)| *s == 1)
-            && app.session().field.is_some()
+        app.session().inspections().is_some_and(|(s, _)| s == 1) && app.session().field().is_some()
     });
     assert!(
         h.query_by_role_and_label(Role::CheckBox, "−grad f")
             .is_some(),
         "quiver legend entry"
     );
-    assert!(
-        !h.state()
-            .session()
-            .field
-            .as_ref()
-            .unwrap()
-            .quiver
-            .is_empty()
-    );
+    assert!(!h.state().session().field().unwrap().quiver.is_empty());
 }
 
 /// Every shipped lesson opens in the window and all its text renders
@@ -534,7 +518,7 @@ fn the_convention_switch_reads_a_run_the_optax_way() {
     assert_eq!(trajectory(&h, 2), others, "other runs are untouched");
     h.get_by_label("Inspector").click();
     wait_until(&mut h, "an inspection", |app| {
-        app.session().inspections.is_some()
+        app.session().inspections().is_some()
     });
     assert!(
         h.query_all_by_label("θ ← θ − lr·g/(√(v + ε))")
@@ -711,9 +695,10 @@ fn classifiers_plot_their_accuracy() {
     h.get_by_label("Accuracy").click();
     h.step();
     wait_until(&mut h, "accuracy curves", |app| {
-        app.session().accuracy.len() == 3 && app.session().accuracy.iter().all(|c| c.len() > 100)
+        app.session().accuracy().len() == 3
+            && app.session().accuracy().iter().all(|c| c.len() > 100)
     });
-    for curve in &h.state().session().accuracy {
+    for curve in h.state().session().accuracy() {
         assert!(curve.iter().all(|p| (0.0..=1.0).contains(&p[1])));
         let last = curve.last().unwrap();
         assert_eq!(last[0], 400.0, "the curve reaches the horizon");
@@ -735,21 +720,15 @@ fn the_mini_batch_contour_follows_the_play_head() {
     h.key_press(eframe::egui::Key::Home);
     h.step();
     wait_until(&mut h, "the batch contour of step 0", |app| {
-        app.session()
-            .batch_field
-            .as_ref()
-            .is_some_and(|(s, _)| *s == 0)
+        app.session().batch_field().is_some_and(|(s, _)| s == 0)
     });
     h.key_press(eframe::egui::Key::ArrowRight);
     h.key_press(eframe::egui::Key::ArrowRight);
     h.step();
     wait_until(&mut h, "the batch contour of step 2", |app| {
-        app.session()
-            .batch_field
-            .as_ref()
-            .is_some_and(|(s, _)| *s == 2)
+        app.session().batch_field().is_some_and(|(s, _)| s == 2)
     });
-    let (_, field) = h.state().session().batch_field.as_ref().unwrap();
+    let (_, field) = h.state().session().batch_field().unwrap();
     assert!(!field.isolines.is_empty());
     assert!(
         h.query_by_label("mini-batch loss").is_some(),
@@ -768,8 +747,8 @@ fn a_pca_slice_shows_the_landscape_of_a_many_parameter_model() {
     }
     h.get_by_label("PCA slice").click();
     h.step();
-    wait_until(&mut h, "a slice", |app| app.session().slice.is_some());
-    let slice = h.state().session().slice.as_ref().unwrap();
+    wait_until(&mut h, "a slice", |app| app.session().slice().is_some());
+    let slice = h.state().session().slice().unwrap();
     assert!(slice.axes[0].starts_with("PC1"), "{:?}", slice.axes);
     assert_eq!(
         h.state().session().slice_tracks.len(),
@@ -787,7 +766,7 @@ fn the_inspector_shows_a_polynomial_run() {
     h.get_by_label("Inspector").click();
     h.step();
     wait_until(&mut h, "an inspection", |app| {
-        app.session().inspections.is_some()
+        app.session().inspections().is_some()
     });
     assert!(
         h.query_all_by_label("theta_12").count() >= 1,
@@ -1068,9 +1047,9 @@ fn unsaved_edits_are_not_lost_without_asking() {
 fn each_run_shows_the_curvature_and_the_stable_lr_at_the_play_head() {
     let mut h = harness("lr-too-large.ron");
     wait_until(&mut h, "the curvature", |app| {
-        app.session().curvature.is_some()
+        app.session().curvature().is_some()
     });
-    let (head, curvature) = h.state().session().curvature.clone().unwrap();
+    let (head, curvature) = h.state().session().curvature().unwrap();
     assert_eq!(head, 500);
     // ½(x² + 10y²): λ = 10 and 1 everywhere, so GD is stable for lr < 0.2.
     let c = curvature[0].as_ref().unwrap();
@@ -1086,10 +1065,7 @@ fn each_run_shows_the_curvature_and_the_stable_lr_at_the_play_head() {
     h.key_press(eframe::egui::Key::Home);
     h.step();
     wait_until(&mut h, "the curvature at step 0", |app| {
-        app.session()
-            .curvature
-            .as_ref()
-            .is_some_and(|(head, _)| *head == 0)
+        app.session().curvature().is_some_and(|(head, _)| head == 0)
     });
     assert!(
         h.query_all_by_label_contains("At step 0: Hessian eigenvalues")
@@ -1179,7 +1155,7 @@ fn basins_of_attraction_colour_the_view_by_where_each_start_ends() {
         frames >= 3 && slowest < Duration::from_millis(500),
         "{frames} frames, slowest {slowest:?}"
     );
-    let (_, gd) = h.state().session().basins.clone().unwrap();
+    let gd = h.state().session().basins().unwrap().1.clone();
     assert_eq!(gd.labels.len(), gd.cols * gd.rows);
     assert!(
         gd.cols >= 64 && gd.rows >= 64,
@@ -1187,7 +1163,7 @@ fn basins_of_attraction_colour_the_view_by_where_each_start_ends() {
         gd.cols,
         gd.rows
     );
-    let settled = |m: &descent::basins::BasinMap, k: usize| {
+    let settled = |m: &descent::analysis::basins::BasinMap, k: usize| {
         m.labels.iter().filter(|l| usize::from(**l) == k).count()
     };
     for k in 0..4 {
@@ -1210,8 +1186,7 @@ fn basins_of_attraction_colour_the_view_by_where_each_start_ends() {
     assert_eq!(h.state().preset().runs.len(), 2);
     wait_until(&mut h, "the momentum run's basins", |app| {
         app.session()
-            .basins
-            .as_ref()
+            .basins()
             .is_some_and(|(_, m)| m.labels != gd.labels)
     });
 }
@@ -1247,7 +1222,7 @@ fn the_3d_view_shows_beside_the_map_and_turns_on_drag() {
     assert!(h.query_by_label("3-D view").is_none());
     h.get_by_label("3-D").click();
     h.step();
-    wait_until(&mut h, "the field", |app| app.session().field.is_some());
+    wait_until(&mut h, "the field", |app| app.session().field().is_some());
     h.step();
     let view = h.get_by_label("3-D view");
     let rect = view.rect();

@@ -7,8 +7,9 @@ use std::sync::mpsc::{self, Receiver};
 
 use eframe::egui::{self, RichText};
 
+use crate::app::command::Command;
 use crate::app::theme;
-use crate::export::job::{ExportJob, ExportRequest};
+use crate::export::job::{self, ExportJob, ExportRequest};
 
 /// What a File-menu item asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +63,25 @@ impl FileAction {
                 .set_file_name("optimizer-state.csv"),
         }
     }
+}
+
+/// A file dropped on the window this frame: a `.ron` file is opened,
+/// anything else is reported.
+pub fn dropped(ctx: &egui::Context) -> Option<Command> {
+    let path = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))?;
+    Some(
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+        {
+            Command::OpenFile(path)
+        } else {
+            Command::ReportError(format!(
+                "{}: not a preset (drop a .ron file)",
+                path.display()
+            ))
+        },
+    )
 }
 
 /// The last outcome, shown until the next one.
@@ -157,7 +177,7 @@ impl Files {
         }
         let what = request.path.display().to_string();
         let ctx = ctx.clone();
-        match ExportJob::start(request, move || ctx.request_repaint()) {
+        match job::start(request, move || ctx.request_repaint()) {
             Ok(job) => {
                 self.status = Some(Status {
                     text: format!("exporting {what}…"),
@@ -179,7 +199,9 @@ impl Files {
         let Some((job, _)) = &mut self.job else {
             return;
         };
-        let Some(outcome) = job.poll() else { return };
+        let Some(outcome) = job::outcome(job) else {
+            return;
+        };
         self.status = Some(match outcome {
             Ok(path) => Status {
                 text: format!("wrote {}", path.display()),

@@ -1,8 +1,8 @@
-//! Colours for the window: the run palette (from [`crate::palette`]) and overlays.
+//! Colours for the window: the run palette (from [`crate::render::palette`]) and overlays.
 
 use eframe::egui::Color32;
 
-use crate::palette;
+use crate::render::palette;
 
 /// The palette colour for run `index`, as (r, g, b).
 pub fn palette_rgb(index: usize) -> (u8, u8, u8) {

@@ -18,6 +18,21 @@ pub struct Guard {
     pub close_confirmed: bool,
 }
 
+impl Guard {
+    /// Holds a close request while there are unsaved edits, and asks;
+    /// `may_ask` is false for screenshots, which close unasked.
+    pub fn hold_close(&mut self, ctx: &egui::Context, may_ask: bool) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && self.edited
+            && !self.close_confirmed
+            && may_ask
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.pending = Some(Pending::Close);
+        }
+    }
+}
+
 /// What is about to replace the edited preset.
 #[derive(Debug)]
 pub enum Opening {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::ExportError;
 use super::picture::{PictureOptions, render_rgb};
-use crate::scene::Scene;
+use crate::render::scene::Scene;
 
 /// Frames, speed and size of an animation.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -40,7 +40,7 @@ pub fn write_trajectories(sim: &Simulation, out: &mut dyn Write) -> io::Result<(
 /// `run,label,step,quantity,<one column per parameter>`; scalars (loss, lr,
 /// bias corrections, …) fill the first parameter column.
 pub fn write_states(sim: &mut Simulation, out: &mut dyn Write) -> io::Result<()> {
-    use crate::sim::inspect::{at_start_all, step_and_inspect};
+    use crate::analysis::inspect::{at_start_all, step_and_inspect};
     let names = sim.problem().param_names();
     write!(out, "run,label,step,quantity")?;
     for name in &names {
@@ -48,7 +48,7 @@ pub fn write_states(sim: &mut Simulation, out: &mut dyn Write) -> io::Result<()>
     }
     writeln!(out)?;
     let mut write_row =
-        |inspections: &[crate::sim::inspect::Inspection], at_start: bool| -> io::Result<()> {
+        |inspections: &[crate::analysis::inspect::Inspection], at_start: bool| -> io::Result<()> {
             // After the start, a stopped run has no new row: skip it.
             for (i, ins) in inspections
                 .iter()

@@ -1,7 +1,7 @@
 //! File exports: trajectories and optimizer state as CSV, pictures as PNG and
-//! SVG, animations as GIF. All of them draw from a [`crate::scene::Scene`]
+//! SVG, animations as GIF. All of them draw from a [`crate::render::scene::Scene`]
 //! or the simulation, never from the window, and every file is written
-//! atomically by the caller through [`crate::atomic_file`].
+//! atomically by the caller through [`crate::support::atomic_file`].
 
 pub mod animation;
 mod clip;
@@ -10,6 +10,7 @@ pub mod job;
 pub mod picture;
 pub mod sweep_picture;
 mod text;
+pub mod write;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]

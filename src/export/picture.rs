@@ -14,9 +14,9 @@ use plotters_backend::{BackendCoord, DrawingErrorKind};
 use super::ExportError;
 use super::clip::{clip_polyline, strokeable};
 use super::text::TextFix;
-use crate::palette::{self, Rgb};
 use crate::problem::ViewBox;
-use crate::scene::Scene;
+use crate::render::palette::{self, Rgb};
+use crate::render::scene::Scene;
 
 /// Which picture.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -413,7 +413,7 @@ impl<DB: DrawingBackend> Drawable<DB> for Raster<'_> {
 }
 
 /// The field's colours stretched to `w × h` pixels (bilinear), as RGB.
-fn resample(field: &crate::field::Field, w: u32, h: u32) -> Vec<u8> {
+fn resample(field: &crate::analysis::field::Field, w: u32, h: u32) -> Vec<u8> {
     let (cols, rows) = (field.spec.cols, field.spec.rows);
     let mut out = Vec::with_capacity(w as usize * h as usize * 3);
     if cols == 0 || rows == 0 || field.rgba.len() < cols * rows * 4 {
@@ -671,7 +671,10 @@ impl LossAxis {
 
     fn title(&self) -> String {
         match (self.log, self.shift > 0.0) {
-            (true, true) => format!("log10 (loss + {})", crate::format::compact(self.shift)),
+            (true, true) => format!(
+                "log10 (loss + {})",
+                crate::support::format::compact(self.shift)
+            ),
             (true, false) => "log10 loss".to_owned(),
             (false, _) => "loss".to_owned(),
         }

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use super::ExportError;
 use super::picture::{draw_error, encode_png, font, register_font, rgb};
 use super::text::TextFix;
-use crate::palette;
-use crate::sweep::{Metric, SweepResult, SweepSpec};
+use crate::analysis::sweep::{Metric, SweepResult, SweepSpec};
+use crate::render::palette;
 
 /// Grey of diverged cells.
 const DIVERGED: palette::Rgb = (90, 90, 90);
@@ -74,7 +74,7 @@ fn draw<DB: DrawingBackend>(
     };
     // Colour by log₁₀ loss or by steps; low (best) is bright.
     let shown = result.shown(spec.metric);
-    let (lo, hi) = crate::sweep::colour_range(&shown);
+    let (lo, hi) = crate::analysis::sweep::colour_range(&shown);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(110));
     let mut chart = ChartBuilder::on(&main)
@@ -98,8 +98,8 @@ fn draw<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc(&spec.x.name)
-        .y_desc(&spec.y.name)
+        .x_desc(spec.x.param.name())
+        .y_desc(spec.y.param.name())
         .x_label_formatter(&label(spec.x.log))
         .y_label_formatter(&label(spec.y.log))
         .label_style(font(14.0, palette::TEXT))
@@ -132,7 +132,7 @@ fn draw<DB: DrawingBackend>(
         };
         let text = format!(
             "best: {value} at {} = {bx:.3e}, {} = {by:.3}",
-            spec.x.name, spec.y.name
+            spec.x.param, spec.y.param
         );
         main.draw(&Text::new(
             text,
@@ -209,7 +209,7 @@ pub fn write_csv(result: &SweepResult, spec: &SweepSpec, out: &mut dyn Write) ->
         Metric::FinalLoss => "final_loss",
         Metric::StepsTo(_) => "steps_to_tol",
     };
-    writeln!(out, "{},{},{value},diverged", spec.x.name, spec.y.name)?;
+    writeln!(out, "{},{},{value},diverged", spec.x.param, spec.y.param)?;
     let nx = result.xs.len();
     for (k, (v, d)) in result.values.iter().zip(&result.diverged).enumerate() {
         writeln!(out, "{},{},{v},{d}", result.xs[k % nx], result.ys[k / nx])?;

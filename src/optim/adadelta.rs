@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Optimizer, StateVector, coupled_grad};
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// Adadelta, as `torch.optim.Adadelta`.
 ///

@@ -7,7 +7,7 @@ use super::{
     Lion, LionState, NAdam, NAdamState, Optimizer, RmsProp, RmsPropState, Sgd, SgdState,
     StateVector,
 };
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// Any optimizer, as written in a preset: `Adam(lr: 0.01)`, `Sgd(momentum: 0.9)`, …
 ///

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Optimizer, StateVector, torch_sign};
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// Lion, as `lion_pytorch.Lion`.
 ///

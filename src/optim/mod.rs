@@ -14,6 +14,7 @@ mod convention;
 mod derived;
 mod lion;
 mod nadam;
+mod param_tables;
 pub mod params;
 mod power;
 mod rmsprop;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// NAdam, as `torch.optim.NAdam`.
 ///

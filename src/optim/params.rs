@@ -1,9 +1,10 @@
-//! Hyperparameters as named, ranged values: what sliders and listings need.
-//!
-//! Names are torch's (`betas` appears as `beta1` and `beta2`).
+//! Hyperparameters as typed names: torch's spelling, a slider range and a
+//! scale for each. Every optimizer and schedule has one table
+//! ([`super::param_tables`]) that both lists and sets its values, so a name
+//! it does not have is an error, never a silent no-op.
 
-use super::schedule::{AnnealStrategy, Schedule};
-use super::{Adagrad, Adam, AdamW, OptimizerConfig, RmsProp};
+use std::fmt;
+use std::str::FromStr;
 
 /// How a slider maps to the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,11 +26,235 @@ pub enum Value {
     Flag(bool),
 }
 
-/// One hyperparameter.
+impl Value {
+    fn kind(self) -> &'static str {
+        match self {
+            Self::Real(_) => "a number",
+            Self::Flag(_) => "a flag",
+        }
+    }
+}
+
+/// Declares a parameter-name enum with torch's spelling of each variant.
+macro_rules! names {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $torch:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every name, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            /// Torch's name, as in presets and on the command line.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $torch,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownName;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|p| p.name() == s)
+                    .ok_or_else(|| UnknownName {
+                        name: s.to_owned(),
+                        known: Self::ALL.iter().map(|p| p.name()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+    };
+}
+
+names! {
+    /// An optimizer hyperparameter (`betas` appears as `beta1` and `beta2`).
+    Param {
+        /// Learning rate.
+        Lr = "lr",
+        /// Momentum factor (SGD, RMSprop).
+        Momentum = "momentum",
+        /// Dampening of SGD's momentum.
+        Dampening = "dampening",
+        /// Weight decay (L2 or decoupled, as the optimizer defines it).
+        WeightDecay = "weight_decay",
+        /// Nesterov momentum (SGD).
+        Nesterov = "nesterov",
+        /// Ascend instead of descend.
+        Maximize = "maximize",
+        /// Adagrad's lr decay.
+        LrDecay = "lr_decay",
+        /// Adagrad's starting accumulator.
+        InitialAccumulatorValue = "initial_accumulator_value",
+        /// The term that keeps a division finite.
+        Eps = "eps",
+        /// RMSprop's smoothing constant.
+        Alpha = "alpha",
+        /// RMSprop divides by the centred second moment.
+        Centered = "centered",
+        /// Decay of the first moment.
+        Beta1 = "beta1",
+        /// Decay of the second moment.
+        Beta2 = "beta2",
+        /// Adam's running maximum of the second moment.
+        Amsgrad = "amsgrad",
+        /// AdamW-style weight decay (Adam, NAdam).
+        DecoupledWeightDecay = "decoupled_weight_decay",
+        /// NAdam's momentum decay.
+        MomentumDecay = "momentum_decay",
+        /// Adadelta's decay.
+        Rho = "rho",
+        /// Convention flag: ε inside the square root (optax).
+        EpsInSqrt = "eps_in_sqrt",
+        /// Convention flag: lr inside the momentum buffer (textbook).
+        LrInsideMomentum = "lr_inside_momentum",
+        /// Convention flag: Nesterov's gradient at the look-ahead point.
+        LookAhead = "look_ahead",
+    }
+}
+
+names! {
+    /// A learning-rate schedule's parameter.
+    ScheduleParam {
+        /// Multiplier (ConstantLR, ReduceLROnPlateau).
+        Factor = "factor",
+        /// Steps the schedule lasts.
+        TotalIters = "total_iters",
+        /// Steps between StepLR's decays.
+        StepSize = "step_size",
+        /// Decay factor γ.
+        Gamma = "gamma",
+        /// Cosine half-period.
+        TMax = "t_max",
+        /// Lowest lr of the cosine schedules.
+        EtaMin = "eta_min",
+        /// First cycle of warm restarts.
+        T0 = "t_0",
+        /// Cycle length multiplier.
+        TMult = "t_mult",
+        /// LinearLR's first factor.
+        StartFactor = "start_factor",
+        /// LinearLR's last factor.
+        EndFactor = "end_factor",
+        /// PolynomialLR's power.
+        Power = "power",
+        /// OneCycleLR's peak.
+        MaxLr = "max_lr",
+        /// OneCycleLR's length.
+        TotalSteps = "total_steps",
+        /// OneCycleLR's share of warm-up.
+        PctStart = "pct_start",
+        /// OneCycleLR anneals linearly instead of by cosine.
+        LinearAnneal = "linear_anneal",
+        /// OneCycleLR cycles the momentum against the lr.
+        CycleMomentum = "cycle_momentum",
+        /// OneCycleLR's three phases.
+        ThreePhase = "three_phase",
+        /// OneCycleLR: `max_lr` / initial lr.
+        DivFactor = "div_factor",
+        /// OneCycleLR: initial lr / final lr.
+        FinalDivFactor = "final_div_factor",
+        /// ReduceLROnPlateau: steps without improvement.
+        Patience = "patience",
+        /// ReduceLROnPlateau: what counts as improvement.
+        Threshold = "threshold",
+        /// ReduceLROnPlateau: steps to wait after a reduction.
+        Cooldown = "cooldown",
+        /// ReduceLROnPlateau: the lowest lr.
+        MinLr = "min_lr",
+    }
+}
+
+/// Slider ranges shared by the optimizers' tables.
+pub(super) const LR: (f64, f64) = (1e-6, 10.0);
+const EPS: (f64, f64) = (1e-12, 1e-1);
+const BETA: (f64, f64) = (0.0, 0.9999);
+const DECAY: (f64, f64) = (0.0, 1.0);
+
+impl Param {
+    /// The slider's range (flags: 0 to 1).
+    pub const fn range(self) -> (f64, f64) {
+        match self {
+            Self::Lr => LR,
+            Self::Eps => EPS,
+            Self::Momentum | Self::Alpha | Self::Beta1 | Self::Beta2 | Self::Rho => BETA,
+            Self::MomentumDecay => (0.0, 0.05),
+            _ => DECAY,
+        }
+    }
+
+    /// How the slider maps to the value.
+    pub const fn scale(self) -> Scale {
+        match self {
+            Self::Lr | Self::Eps => Scale::Log,
+            _ => Scale::Linear,
+        }
+    }
+
+    /// Whether the parameter is one of the convention switch's flags rather
+    /// than one of torch's arguments.
+    pub const fn is_convention(self) -> bool {
+        matches!(
+            self,
+            Self::EpsInSqrt | Self::LrInsideMomentum | Self::LookAhead
+        )
+    }
+}
+
+/// A name that is not a hyperparameter.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{name}` is not a hyperparameter; the names are {known}")]
+pub struct UnknownName {
+    /// What was given.
+    pub name: String,
+    /// Every name of that kind.
+    pub known: String,
+}
+
+/// A value that cannot be set.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParamError {
+    /// The optimizer or schedule has no such parameter.
+    #[error("{owner} has no hyperparameter `{name}`; it has {known}")]
+    Missing {
+        /// The optimizer or schedule.
+        owner: &'static str,
+        /// The parameter asked for.
+        name: &'static str,
+        /// What it has.
+        known: String,
+    },
+    /// A flag given for a number, or the reverse.
+    #[error("{owner}'s `{name}` takes {wanted}, not {given}")]
+    WrongType {
+        /// The optimizer or schedule.
+        owner: &'static str,
+        /// The parameter.
+        name: &'static str,
+        /// "a number" or "a flag".
+        wanted: &'static str,
+        /// What was given.
+        given: &'static str,
+    },
+}
+
+/// One hyperparameter of a config, as listings and sliders need it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Param {
-    /// Torch's name.
-    pub name: &'static str,
+pub struct Setting<P> {
+    /// Which.
+    pub param: P,
     /// Current value.
     pub value: Value,
     /// Slider range (ignored for flags).
@@ -38,370 +263,92 @@ pub struct Param {
     pub scale: Scale,
 }
 
-const fn real(name: &'static str, value: f64, range: (f64, f64), scale: Scale) -> Param {
-    Param {
-        name,
-        value: Value::Real(value),
-        range,
-        scale,
+impl<P: Copy + Into<&'static str>> Setting<P> {
+    /// Torch's name.
+    pub fn name(&self) -> &'static str {
+        self.param.into()
     }
 }
 
-const fn flag(name: &'static str, value: bool) -> Param {
-    Param {
-        name,
-        value: Value::Flag(value),
-        range: (0.0, 1.0),
-        scale: Scale::Linear,
+/// One row of a config's table: the parameter, its slider, and how to read
+/// and write it.
+#[derive(Clone, Copy)]
+pub(super) struct Slot<C, P> {
+    pub param: P,
+    pub range: (f64, f64),
+    pub scale: Scale,
+    pub get: fn(&C) -> Value,
+    /// Writes the value; false if it is of the wrong kind.
+    pub set: fn(&mut C, Value) -> bool,
+}
+
+/// Reads every row of `table` from `config`.
+pub(super) fn list<C, P: Copy>(config: &C, table: &[Slot<C, P>]) -> Vec<Setting<P>> {
+    table
+        .iter()
+        .map(|s| Setting {
+            param: s.param,
+            value: (s.get)(config),
+            range: s.range,
+            scale: s.scale,
+        })
+        .collect()
+}
+
+/// The value of `param` in `config`, if its table has it.
+pub(super) fn read<C, P: Copy + PartialEq>(
+    config: &C,
+    table: &[Slot<C, P>],
+    param: P,
+) -> Option<Value> {
+    table
+        .iter()
+        .find(|s| s.param == param)
+        .map(|s| (s.get)(config))
+}
+
+/// Writes `value` into `param` of `config`, or says why it cannot.
+pub(super) fn write<C, P>(
+    config: &mut C,
+    table: &[Slot<C, P>],
+    owner: &'static str,
+    param: P,
+    value: Value,
+) -> Result<(), ParamError>
+where
+    P: Copy + PartialEq + Into<&'static str>,
+{
+    let Some(slot) = table.iter().find(|s| s.param == param) else {
+        return Err(ParamError::Missing {
+            owner,
+            name: param.into(),
+            known: table
+                .iter()
+                .map(|s| s.param.into())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    if (slot.set)(config, value) {
+        Ok(())
+    } else {
+        Err(ParamError::WrongType {
+            owner,
+            name: param.into(),
+            wanted: (slot.get)(config).kind(),
+            given: value.kind(),
+        })
     }
 }
 
-const LR: (f64, f64) = (1e-6, 10.0);
-const EPS: (f64, f64) = (1e-12, 1e-1);
-const BETA: (f64, f64) = (0.0, 0.9999);
-const DECAY: (f64, f64) = (0.0, 1.0);
-
-fn lr(v: f64) -> Param {
-    real("lr", v, LR, Scale::Log)
-}
-fn eps(v: f64) -> Param {
-    real("eps", v, EPS, Scale::Log)
-}
-fn wd(v: f64) -> Param {
-    real("weight_decay", v, DECAY, Scale::Linear)
-}
-fn beta(name: &'static str, v: f64) -> Param {
-    real(name, v, BETA, Scale::Linear)
-}
-
-impl OptimizerConfig {
-    /// Every hyperparameter of this kind, in torch's order.
-    pub fn params(&self) -> Vec<Param> {
-        use Scale::Linear;
-        match self {
-            Self::Sgd(c) => vec![
-                lr(c.lr),
-                real("momentum", c.momentum, BETA, Linear),
-                real("dampening", c.dampening, DECAY, Linear),
-                wd(c.weight_decay),
-                flag("nesterov", c.nesterov),
-                flag("maximize", c.maximize),
-            ],
-            Self::Adagrad(c) => vec![
-                lr(c.lr),
-                real("lr_decay", c.lr_decay, DECAY, Linear),
-                wd(c.weight_decay),
-                real(
-                    "initial_accumulator_value",
-                    c.initial_accumulator_value,
-                    DECAY,
-                    Linear,
-                ),
-                eps(c.eps),
-                flag("maximize", c.maximize),
-            ],
-            Self::RmsProp(c) => vec![
-                lr(c.lr),
-                beta("alpha", c.alpha),
-                eps(c.eps),
-                wd(c.weight_decay),
-                real("momentum", c.momentum, BETA, Linear),
-                flag("centered", c.centered),
-                flag("maximize", c.maximize),
-            ],
-            Self::Adam(c) => vec![
-                lr(c.lr),
-                beta("beta1", c.betas.0),
-                beta("beta2", c.betas.1),
-                eps(c.eps),
-                wd(c.weight_decay),
-                flag("amsgrad", c.amsgrad),
-                flag("decoupled_weight_decay", c.decoupled_weight_decay),
-                flag("maximize", c.maximize),
-            ],
-            Self::AdamW(c) => vec![
-                lr(c.lr),
-                beta("beta1", c.betas.0),
-                beta("beta2", c.betas.1),
-                eps(c.eps),
-                wd(c.weight_decay),
-                flag("amsgrad", c.amsgrad),
-                flag("maximize", c.maximize),
-            ],
-            Self::NAdam(c) => vec![
-                lr(c.lr),
-                beta("beta1", c.betas.0),
-                beta("beta2", c.betas.1),
-                eps(c.eps),
-                wd(c.weight_decay),
-                real("momentum_decay", c.momentum_decay, (0.0, 0.05), Linear),
-                flag("decoupled_weight_decay", c.decoupled_weight_decay),
-                flag("maximize", c.maximize),
-            ],
-            Self::Adadelta(c) => vec![
-                lr(c.lr),
-                beta("rho", c.rho),
-                eps(c.eps),
-                wd(c.weight_decay),
-                flag("maximize", c.maximize),
-            ],
-            Self::Adamax(c) => vec![
-                lr(c.lr),
-                beta("beta1", c.betas.0),
-                beta("beta2", c.betas.1),
-                eps(c.eps),
-                wd(c.weight_decay),
-                flag("maximize", c.maximize),
-            ],
-            Self::Lion(c) => vec![
-                lr(c.lr),
-                beta("beta1", c.betas.0),
-                beta("beta2", c.betas.1),
-                wd(c.weight_decay),
-            ],
-        }
-    }
-
-    /// The convention flags this kind has (not torch's; see [`super::Convention`]).
-    pub fn convention_params(&self) -> Vec<Param> {
-        match self {
-            Self::Sgd(c) => {
-                let mut out = Vec::new();
-                if c.momentum != 0.0 {
-                    out.push(flag("lr_inside_momentum", c.lr_inside_momentum));
-                }
-                if c.nesterov {
-                    out.push(flag("look_ahead", c.look_ahead));
-                }
-                out
-            }
-            Self::Adagrad(Adagrad { eps_in_sqrt, .. })
-            | Self::RmsProp(RmsProp { eps_in_sqrt, .. })
-            | Self::Adam(Adam { eps_in_sqrt, .. })
-            | Self::AdamW(AdamW { eps_in_sqrt, .. }) => vec![flag("eps_in_sqrt", *eps_in_sqrt)],
-            Self::NAdam(_) | Self::Adadelta(_) | Self::Adamax(_) | Self::Lion(_) => Vec::new(),
-        }
-    }
-
-    /// Sets the hyperparameter `name`; unknown names and mismatched kinds are ignored.
-    pub fn set_param(&mut self, name: &str, value: Value) {
-        macro_rules! set {
-            ($c:expr, { $($real:literal => $rfield:expr),* $(,)? }, { $($flag:literal => $ffield:expr),* $(,)? }) => {{
-                match (name, value) {
-                    $(($real, Value::Real(v)) => $rfield = v,)*
-                    $(($flag, Value::Flag(v)) => $ffield = v,)*
-                    _ => {}
-                };
-            }};
-        }
-        match self {
-            Self::Sgd(c) => {
-                set!(c, { "lr" => c.lr, "momentum" => c.momentum, "dampening" => c.dampening, "weight_decay" => c.weight_decay },
-                                  { "nesterov" => c.nesterov, "maximize" => c.maximize,
-                                    "lr_inside_momentum" => c.lr_inside_momentum, "look_ahead" => c.look_ahead });
-            }
-            Self::Adagrad(c) => {
-                set!(c, { "lr" => c.lr, "lr_decay" => c.lr_decay, "weight_decay" => c.weight_decay,
-                                          "initial_accumulator_value" => c.initial_accumulator_value, "eps" => c.eps },
-                                      { "maximize" => c.maximize, "eps_in_sqrt" => c.eps_in_sqrt });
-            }
-            Self::RmsProp(c) => {
-                set!(c, { "lr" => c.lr, "alpha" => c.alpha, "eps" => c.eps, "weight_decay" => c.weight_decay,
-                                          "momentum" => c.momentum },
-                                      { "centered" => c.centered, "maximize" => c.maximize,
-                                        "eps_in_sqrt" => c.eps_in_sqrt });
-            }
-            Self::Adam(c) => {
-                set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,
-                                       "weight_decay" => c.weight_decay },
-                                   { "amsgrad" => c.amsgrad, "decoupled_weight_decay" => c.decoupled_weight_decay,
-                                     "maximize" => c.maximize, "eps_in_sqrt" => c.eps_in_sqrt });
-            }
-            Self::AdamW(c) => {
-                set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,
-                                        "weight_decay" => c.weight_decay },
-                                    { "amsgrad" => c.amsgrad, "maximize" => c.maximize,
-                                      "eps_in_sqrt" => c.eps_in_sqrt });
-            }
-            Self::NAdam(c) => {
-                set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,
-                                        "weight_decay" => c.weight_decay, "momentum_decay" => c.momentum_decay },
-                                    { "decoupled_weight_decay" => c.decoupled_weight_decay, "maximize" => c.maximize });
-            }
-            Self::Adadelta(c) => {
-                set!(c, { "lr" => c.lr, "rho" => c.rho, "eps" => c.eps, "weight_decay" => c.weight_decay },
-                                       { "maximize" => c.maximize });
-            }
-            Self::Adamax(c) => {
-                set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1, "eps" => c.eps,
-                                         "weight_decay" => c.weight_decay },
-                                     { "maximize" => c.maximize });
-            }
-            Self::Lion(c) => set!(c, { "lr" => c.lr, "beta1" => c.betas.0, "beta2" => c.betas.1,
-                                       "weight_decay" => c.weight_decay }, {}),
-        }
-    }
-
-    /// The same hyperparameters carried over to another kind where names match
-    /// (lr, betas, eps, weight decay, momentum), the rest at torch's defaults.
-    #[must_use]
-    pub fn converted_to(&self, kind: &Self) -> Self {
-        let mut out = *kind;
-        for p in self.params() {
-            if p.name != "maximize" && p.name != "decoupled_weight_decay" {
-                out.set_param(p.name, p.value);
-            }
-        }
-        out
+impl From<Param> for &'static str {
+    fn from(p: Param) -> Self {
+        p.name()
     }
 }
 
-fn steps_param(name: &'static str, v: u64, max: f64) -> Param {
-    real(name, v as f64, (1.0, max), Scale::Integer)
-}
-
-impl Schedule {
-    /// Every parameter of this schedule (milestones are not listed).
-    pub fn params(&self) -> Vec<Param> {
-        use Scale::{Linear, Log};
-        match self {
-            Self::Constant | Self::MultiStepLR(_) => Vec::new(),
-            Self::ConstantLR(s) => vec![
-                real("factor", s.factor, (0.01, 1.0), Linear),
-                steps_param("total_iters", s.total_iters, 10_000.0),
-            ],
-            Self::StepLR(s) => vec![
-                steps_param("step_size", s.step_size, 10_000.0),
-                real("gamma", s.gamma, (0.01, 1.0), Linear),
-            ],
-            Self::ExponentialLR(s) => vec![real("gamma", s.gamma, (0.9, 1.0), Linear)],
-            Self::CosineAnnealingLR(s) => vec![
-                steps_param("t_max", s.t_max, 100_000.0),
-                real("eta_min", s.eta_min, (0.0, 1.0), Linear),
-            ],
-            Self::CosineAnnealingWarmRestarts(s) => vec![
-                steps_param("t_0", s.t_0, 100_000.0),
-                steps_param("t_mult", s.t_mult, 4.0),
-                real("eta_min", s.eta_min, (0.0, 1.0), Linear),
-            ],
-            Self::LinearLR(s) => vec![
-                real("start_factor", s.start_factor, (0.01, 1.0), Linear),
-                real("end_factor", s.end_factor, (0.0, 1.0), Linear),
-                steps_param("total_iters", s.total_iters, 10_000.0),
-            ],
-            Self::PolynomialLR(s) => vec![
-                steps_param("total_iters", s.total_iters, 100_000.0),
-                real("power", s.power, (0.0, 5.0), Linear),
-            ],
-            Self::OneCycleLR(s) => vec![
-                real("max_lr", s.max_lr, LR, Log),
-                steps_param("total_steps", s.total_steps, 10_000_000.0),
-                real("pct_start", s.pct_start, (0.0, 1.0), Linear),
-                flag("linear_anneal", s.anneal_strategy == AnnealStrategy::Linear),
-                flag("cycle_momentum", s.cycle_momentum),
-                flag("three_phase", s.three_phase),
-                real("div_factor", s.div_factor, (1.0, 1000.0), Log),
-                real("final_div_factor", s.final_div_factor, (1.0, 1e6), Log),
-            ],
-            Self::ReduceLROnPlateau(s) => vec![
-                real("factor", s.factor, (0.0, 0.99), Linear),
-                steps_param("patience", s.patience, 10_000.0),
-                real("threshold", s.threshold, (0.0, 0.1), Linear),
-                steps_param("cooldown", s.cooldown, 10_000.0),
-                real("min_lr", s.min_lr, (0.0, 1.0), Linear),
-            ],
-        }
-    }
-
-    /// Sets the parameter `name`; unknown names are ignored.
-    pub fn set_param(&mut self, name: &str, value: Value) {
-        let (real, on) = match value {
-            Value::Real(v) => (v, v != 0.0),
-            Value::Flag(b) => (f64::from(u8::from(b)), b),
-        };
-        let count = real.round().max(0.0) as u64;
-        match (self, name) {
-            (Self::ConstantLR(s), "factor") => s.factor = real,
-            (Self::ConstantLR(s), "total_iters") => s.total_iters = count,
-            (Self::StepLR(s), "step_size") => s.step_size = count,
-            (Self::StepLR(s), "gamma") => s.gamma = real,
-            (Self::ExponentialLR(s), "gamma") => s.gamma = real,
-            (Self::CosineAnnealingLR(s), "t_max") => s.t_max = count,
-            (Self::CosineAnnealingLR(s), "eta_min") => s.eta_min = real,
-            (Self::CosineAnnealingWarmRestarts(s), "t_0") => s.t_0 = count,
-            (Self::CosineAnnealingWarmRestarts(s), "t_mult") => s.t_mult = count,
-            (Self::CosineAnnealingWarmRestarts(s), "eta_min") => s.eta_min = real,
-            (Self::LinearLR(s), "start_factor") => s.start_factor = real,
-            (Self::LinearLR(s), "end_factor") => s.end_factor = real,
-            (Self::LinearLR(s), "total_iters") => s.total_iters = count,
-            (Self::PolynomialLR(s), "total_iters") => s.total_iters = count,
-            (Self::PolynomialLR(s), "power") => s.power = real,
-            (Self::OneCycleLR(s), "max_lr") => s.max_lr = real,
-            (Self::OneCycleLR(s), "total_steps") => s.total_steps = count,
-            (Self::OneCycleLR(s), "pct_start") => s.pct_start = real,
-            (Self::OneCycleLR(s), "linear_anneal") => {
-                s.anneal_strategy = if on {
-                    AnnealStrategy::Linear
-                } else {
-                    AnnealStrategy::Cos
-                };
-            }
-            (Self::OneCycleLR(s), "cycle_momentum") => s.cycle_momentum = on,
-            (Self::OneCycleLR(s), "three_phase") => s.three_phase = on,
-            (Self::OneCycleLR(s), "div_factor") => s.div_factor = real,
-            (Self::OneCycleLR(s), "final_div_factor") => s.final_div_factor = real,
-            (Self::ReduceLROnPlateau(s), "factor") => s.factor = real,
-            (Self::ReduceLROnPlateau(s), "patience") => s.patience = count,
-            (Self::ReduceLROnPlateau(s), "threshold") => s.threshold = real,
-            (Self::ReduceLROnPlateau(s), "cooldown") => s.cooldown = count,
-            (Self::ReduceLROnPlateau(s), "min_lr") => s.min_lr = real,
-            _ => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_listed_param_can_be_set_and_read_back() {
-        for mut opt in OptimizerConfig::catalogue() {
-            for p in opt.params() {
-                let new = match p.value {
-                    Value::Real(_) => Value::Real(0.123),
-                    Value::Flag(b) => Value::Flag(!b),
-                };
-                opt.set_param(p.name, new);
-                let read = opt.params().into_iter().find(|q| q.name == p.name).unwrap();
-                assert_eq!(read.value, new, "{} {}", opt.kind_name(), p.name);
-            }
-        }
-        for mut sched in Schedule::catalogue() {
-            for p in sched.params() {
-                let new = match (p.value, p.scale) {
-                    (Value::Real(_), Scale::Integer) => Value::Real(7.0),
-                    (Value::Real(_), _) => Value::Real(0.25),
-                    (Value::Flag(b), _) => Value::Flag(!b),
-                };
-                sched.set_param(p.name, new);
-                let read = sched
-                    .params()
-                    .into_iter()
-                    .find(|q| q.name == p.name)
-                    .unwrap();
-                assert_eq!(read.value, new, "{} {}", sched.name(), p.name);
-            }
-        }
-    }
-
-    #[test]
-    fn converting_keeps_shared_hyperparameters() {
-        let mut adam = OptimizerConfig::catalogue()[3];
-        adam.set_param("lr", Value::Real(0.05));
-        let sgd = adam.converted_to(&OptimizerConfig::catalogue()[0]);
-        assert_eq!(sgd.lr(), 0.05);
-        let lion = adam.converted_to(&OptimizerConfig::catalogue()[8]);
-        assert_eq!(lion.params()[1].value, Value::Real(0.9));
+impl From<ScheduleParam> for &'static str {
+    fn from(p: ScheduleParam) -> Self {
+        p.name()
     }
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::DataError;
 use super::dataset::{number, row_error, seeded_shuffle, table};
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// Largest generated or imported data set.
 pub const MAX_POINTS: usize = 100_000;

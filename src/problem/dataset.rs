@@ -9,7 +9,7 @@ use rand::{RngExt as _, SeedableRng as _};
 use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// Points (xᵢ, yᵢ) for a 1-D regression.
 #[derive(Clone, Debug, PartialEq)]

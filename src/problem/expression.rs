@@ -29,6 +29,15 @@ pub struct ExpressionConfig {
     pub view: Option<ViewBox>,
 }
 
+impl ExpressionConfig {
+    /// Parses `formula` in this config's view: the warnings where the
+    /// symbolic gradient disagrees with finite differences, or the error
+    /// pointing at the offending character.
+    pub fn check_formula(&self, formula: &str) -> Result<Vec<String>, ExpressionError> {
+        ExpressionSurface::parse(formula, self.view).map(|s| s.gradient_warnings())
+    }
+}
+
 /// A formula that does not parse, with the column (1-based, in characters)
 /// of the offending character.
 #[derive(Clone, Debug, PartialEq, Eq)]

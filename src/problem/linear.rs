@@ -142,8 +142,8 @@ impl Problem for LinearRegression {
         vec![true, false]
     }
 
-    fn samples(&self) -> Option<crate::data_view::Samples> {
-        Some(crate::data_view::Samples::Line {
+    fn samples(&self) -> Option<crate::problem::Samples> {
+        Some(crate::problem::Samples::Line {
             train: self
                 .data
                 .x

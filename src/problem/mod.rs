@@ -1,5 +1,6 @@
 //! Loss functions the optimizers run on: 2-D surfaces and small models on data.
 
+pub mod catalogue;
 mod classes;
 mod dataset;
 mod expression;
@@ -8,6 +9,7 @@ mod linear;
 mod network;
 mod penalty;
 mod polynomial;
+mod samples;
 mod surface;
 
 use std::fmt;
@@ -23,9 +25,10 @@ pub use linear::LinearRegression;
 pub use network::{Activation, Network};
 pub use penalty::Penalty;
 pub use polynomial::PolynomialRegression;
+pub use samples::Samples;
 pub use surface::Surface;
 
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// Which samples a gradient is computed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,7 +103,7 @@ pub trait Problem: Send + Sync + fmt::Debug {
     }
 
     /// The data, for the data view (`None` for surfaces).
-    fn samples(&self) -> Option<crate::data_view::Samples> {
+    fn samples(&self) -> Option<Samples> {
         None
     }
 

@@ -382,13 +382,13 @@ impl Problem for Network {
         Some(self.data.points.len())
     }
 
-    fn samples(&self) -> Option<crate::data_view::Samples> {
+    fn samples(&self) -> Option<crate::problem::Samples> {
         let (held_out, held_out_labels) = self
             .validation
             .as_ref()
             .map(|v| (v.points.clone(), v.labels.clone()))
             .unwrap_or_default();
-        Some(crate::data_view::Samples::Classes {
+        Some(crate::problem::Samples::Classes {
             points: self.data.points.clone(),
             labels: self.data.labels.clone(),
             classes: self.data.classes,

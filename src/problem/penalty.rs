@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// L1 and L2 penalties added to the loss, on weights only (intercepts and
 /// biases are left alone, as [`super::Problem::penalised`] says):

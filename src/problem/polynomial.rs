@@ -169,11 +169,11 @@ impl Problem for PolynomialRegression {
         self.validation.as_ref().map(|v| self.mse(params, v))
     }
 
-    fn samples(&self) -> Option<crate::data_view::Samples> {
+    fn samples(&self) -> Option<crate::problem::Samples> {
         let points = |d: &LineData| -> Vec<[f64; 2]> {
             d.x.iter().zip(&d.y).map(|(&x, &y)| [x, y]).collect()
         };
-        Some(crate::data_view::Samples::Line {
+        Some(crate::problem::Samples::Line {
             train: points(&self.train),
             validation: self.validation.as_ref().map(points).unwrap_or_default(),
         })

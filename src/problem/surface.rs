@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::functions as f;
 use super::{Batch, Minimum, Problem, ViewBox};
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// A 2-D test function, as written in a preset: `Surface(Rosenbrock)`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

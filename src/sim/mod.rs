@@ -5,20 +5,17 @@
 //! result as one call.
 
 mod batches;
-pub mod formula;
-pub mod inspect;
+pub mod limits;
 mod run;
 pub mod runner;
 mod trajectory;
 
-use std::path::Path;
 use std::sync::Arc;
 
 pub use batches::{BatchPlan, BatchStream, batch_for_step};
 pub use run::{EarlyStopping, Run, RunSetup, Termination};
 pub use trajectory::Trajectory;
 
-use crate::preset::Preset;
 use crate::problem::{Problem, ProblemError};
 
 /// Rows reserved up front per run; longer runs grow their buffers.
@@ -81,7 +78,7 @@ pub enum SimError {
         dim: usize,
         /// What that would record.
         values: u64,
-        /// [`crate::preset::MAX_RECORDED_VALUES`].
+        /// [`limits::MAX_RECORDED_VALUES`].
         limit: u64,
         /// The longest horizon that fits.
         most: u64,
@@ -183,12 +180,6 @@ impl Simulation {
             horizon: setup.steps,
             workers: std::thread::available_parallelism().map_or(1, usize::from),
         })
-    }
-
-    /// Builds the problem and runs of a preset; data paths resolve against `base_dir`.
-    pub fn from_preset(preset: &Preset, base_dir: &Path) -> Result<Self, SimError> {
-        let problem = preset.problem.build(base_dir)?;
-        Self::new(problem, preset.sim_setup())
     }
 
     /// As [`Self::advance`], in growing chunks, giving up early once `stop`
@@ -296,6 +287,23 @@ impl Simulation {
     pub fn horizon(&self) -> u64 {
         self.horizon
     }
+
+    /// The mini-batch each run's next step will use (`None`: the full
+    /// data), without drawing it.
+    pub fn next_batches(&self) -> Vec<Option<Vec<usize>>> {
+        let next: Vec<Option<Vec<usize>>> = self
+            .batches
+            .iter()
+            .map(|stream| match stream.clone().next_batch() {
+                crate::problem::Batch::Full => None,
+                crate::problem::Batch::Indices(idx) => Some(idx.to_vec()),
+            })
+            .collect();
+        self.runs
+            .iter()
+            .map(|run| next.get(run.stream).cloned().flatten())
+            .collect()
+    }
 }
 
 /// Takes every planned step (from global step `first`) on each active run.
@@ -306,7 +314,7 @@ fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result
     let dim = problem.dim();
     let per_step = (setup.runs.len() as u64).saturating_mul(dim as u64 + 1);
     let values = setup.steps.saturating_mul(per_step);
-    let limit = crate::preset::MAX_RECORDED_VALUES;
+    let limit = limits::MAX_RECORDED_VALUES;
     if values > limit {
         return Err(SimError::TooLarge {
             runs: setup.runs.len(),
@@ -390,8 +398,11 @@ fn step_runs(
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
     use crate::optim::{Adam, OptimizerConfig, Schedule, Sgd};
+    use crate::preset::Preset;
     use crate::problem::{LineDataSource, LinearRegression, Surface};
 
     fn setup(steps: u64, runs: Vec<RunSetup>) -> SimSetup {
@@ -586,7 +597,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        let mut sim = preset.simulation(Path::new(".")).unwrap();
         sim.run_to_end();
         let (free, stopped) = (&sim.runs()[0], &sim.runs()[1]);
         assert_eq!(free.termination(), Some(Termination::MaxSteps));
@@ -616,7 +627,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let err = Simulation::from_preset(&preset, Path::new(".")).unwrap_err();
+        let err = preset.simulation(Path::new(".")).unwrap_err();
         assert!(
             err.to_string().contains("needs a validation split"),
             "{err}"
@@ -632,7 +643,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        let mut sim = preset.simulation(Path::new(".")).unwrap();
         sim.run_to_end();
         let t = sim.runs()[0].trajectory();
         for k in [0_u64, 6, 7, 8, 39] {
@@ -658,7 +669,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        let mut sim = preset.simulation(Path::new(".")).unwrap();
         sim.run_to_end();
         let rows = |i: usize| {
             let t = sim.runs()[i].trajectory();
@@ -670,7 +681,7 @@ mod tests {
         gd.batch_size = None;
         gd.runs.truncate(1);
         gd.runs[0].batch_size = None;
-        let mut plain = Simulation::from_preset(&gd, Path::new(".")).unwrap();
+        let mut plain = gd.simulation(Path::new(".")).unwrap();
         plain.run_to_end();
         let t = plain.runs()[0].trajectory();
         assert_eq!(
@@ -687,7 +698,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        let mut sim = preset.simulation(Path::new(".")).unwrap();
         assert_eq!(
             sim.problem().sample_count(),
             Some(90),
@@ -725,9 +736,9 @@ mod tests {
             "t",
         )
         .unwrap();
-        let mut sim = Simulation::from_preset(&preset, Path::new(".")).unwrap();
+        let mut sim = preset.simulation(Path::new(".")).unwrap();
         sim.run_to_end();
-        let Some(crate::data_view::Samples::Line { train, .. }) = sim.problem().samples() else {
+        let Some(crate::problem::Samples::Line { train, .. }) = sim.problem().samples() else {
             panic!("linear regression has line samples");
         };
         let n = train.len() as f64;

@@ -2,7 +2,9 @@
 //!
 //! The thread owns the [`Simulation`]. Each `Run` command replaces whatever it
 //! was computing (latest wins) and streams the whole horizon back in chunks
-//! over a bounded channel. A waker closure is called after every send so the
+//! over a bounded channel. The thread keeps the problem it built while the
+//! problem's settings stay the same, so a slider move reads no data file and
+//! parses no formula again. A waker closure is called after every send so the
 //! UI can repaint; this module never names a GUI crate. A panic inside the
 //! thread becomes a [`SimEvent::Crashed`] and the thread keeps serving.
 
@@ -13,9 +15,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::thread::JoinHandle;
 
-use super::{Simulation, Termination};
-use crate::preset::Preset;
-use crate::problem::Problem;
+use super::{SimSetup, Simulation, Termination};
+use crate::problem::{Problem, ProblemConfig, ProblemError};
 
 /// Most steps per `advance` call.
 const CHUNK_STEPS: u64 = 4096;
@@ -28,14 +29,19 @@ const CHANNEL_DEPTH: usize = 64;
 /// What the UI asks of the simulation thread.
 #[derive(Debug)]
 pub enum SimCommand {
-    /// Compute this preset from the start; `generation` tags the results.
+    /// Compute this scenario from the start; `generation` tags the results.
     Run {
         /// Increases with every request; stale results are easy to drop.
         generation: u64,
-        /// The scenario.
-        preset: Box<Preset>,
+        /// The problem's settings.
+        problem: ProblemConfig,
         /// Where relative data paths resolve.
         base_dir: PathBuf,
+        /// The start, the horizon and the runs.
+        setup: Box<SimSetup>,
+        /// Build the problem afresh even if its settings are unchanged
+        /// (a file was opened: its data may have changed on disk).
+        rebuild: bool,
     },
     /// Panic inside the thread (tests of the isolation only).
     #[doc(hidden)]
@@ -158,24 +164,58 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
+/// The problem last built, and the settings it was built from.
+#[derive(Debug, Default)]
+struct BuiltProblem {
+    from: Option<(ProblemConfig, PathBuf)>,
+    problem: Option<Arc<dyn Problem>>,
+}
+
+impl BuiltProblem {
+    /// The problem for `config`, built only if it differs from the last one
+    /// (or `rebuild` says so).
+    fn get(
+        &mut self,
+        config: &ProblemConfig,
+        base_dir: PathBuf,
+        rebuild: bool,
+    ) -> Result<Arc<dyn Problem>, ProblemError> {
+        let key = (config.clone(), base_dir);
+        if !rebuild
+            && self.from.as_ref() == Some(&key)
+            && let Some(problem) = &self.problem
+        {
+            return Ok(Arc::clone(problem));
+        }
+        self.from = None;
+        let problem = config.build(&key.1)?;
+        self.problem = Some(Arc::clone(&problem));
+        self.from = Some(key);
+        Ok(problem)
+    }
+}
+
 /// The thread's main loop.
 fn serve(
     commands: &Receiver<SimCommand>,
     events: &SyncSender<SimEvent>,
     waker: &(dyn Fn() + Send),
 ) {
+    let mut built = BuiltProblem::default();
     let mut next = commands.recv().ok();
     while let Some(command) = next.take() {
         match command {
             SimCommand::Shutdown => return,
             SimCommand::InjectPanic | SimCommand::Run { .. } => {
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    execute(command, commands, events, waker)
+                    execute(command, &mut built, commands, events, waker)
                 }));
                 match outcome {
                     Ok(Some(interrupting)) => next = Some(interrupting),
                     Ok(None) => {}
                     Err(payload) => {
+                        // A problem half built by a panicking command is not kept.
+                        built = BuiltProblem::default();
                         let message = panic_message(payload.as_ref());
                         if events.send(SimEvent::Crashed { message }).is_err() {
                             return;
@@ -195,6 +235,7 @@ fn serve(
 /// returned). Returns `Some(Shutdown)` if the UI has gone away.
 fn execute(
     command: SimCommand,
+    built: &mut BuiltProblem,
     commands: &Receiver<SimCommand>,
     events: &SyncSender<SimEvent>,
     waker: &(dyn Fn() + Send),
@@ -206,13 +247,19 @@ fn execute(
     };
     let SimCommand::Run {
         generation,
-        preset,
+        problem,
         base_dir,
+        setup,
+        rebuild,
     } = command
     else {
         panic!("injected panic in the simulation thread");
     };
-    let mut sim = match Simulation::from_preset(&preset, &base_dir) {
+    let simulation = built
+        .get(&problem, base_dir, rebuild)
+        .map_err(super::SimError::from)
+        .and_then(|problem| Simulation::new(problem, *setup));
+    let mut sim = match simulation {
         Ok(sim) => sim,
         Err(e) => {
             let message = e.to_string();
@@ -291,12 +338,24 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::*;
+    use crate::preset::Preset;
 
     fn preset(steps: u64, lr: f64) -> Box<Preset> {
         let text = format!(
             "(problem: Surface(Rosenbrock), steps: {steps}, runs: [(optimizer: Adam(lr: {lr})), (optimizer: Sgd(lr: 10.0))])"
         );
         Box::new(Preset::from_ron_str(&text, "test").unwrap())
+    }
+
+    /// The command the window sends for `preset`.
+    fn run(generation: u64, preset: &Preset, base_dir: &std::path::Path) -> SimCommand {
+        SimCommand::Run {
+            generation,
+            problem: preset.problem.clone(),
+            base_dir: base_dir.to_path_buf(),
+            setup: Box::new(preset.sim_setup()),
+            rebuild: false,
+        }
     }
 
     /// Collects events until `Finished` or `Crashed` for `generation`.
@@ -344,13 +403,9 @@ mod tests {
     fn thread_results_equal_the_synchronous_core() {
         let handle = SimHandle::spawn(|| {}).unwrap();
         let p = preset(10_000, 0.01);
-        handle.send(SimCommand::Run {
-            generation: 1,
-            preset: p.clone(),
-            base_dir: ".".into(),
-        });
+        handle.send(run(1, &p.clone(), std::path::Path::new(".")));
         let events = collect(&handle, 1);
-        let mut sim = Simulation::from_preset(&p, std::path::Path::new(".")).unwrap();
+        let mut sim = p.simulation(std::path::Path::new(".")).unwrap();
         sim.run_to_end();
         for (i, run) in sim.runs().iter().enumerate() {
             let (values, termination) = assemble(&events, 1, i);
@@ -363,17 +418,13 @@ mod tests {
     fn a_newer_request_replaces_the_running_one() {
         let handle = SimHandle::spawn(|| {}).unwrap();
         for generation in 1..=5 {
-            handle.send(SimCommand::Run {
+            handle.send(run(
                 generation,
-                preset: preset(1_000_000, 0.001 * generation as f64),
-                base_dir: ".".into(),
-            });
+                &preset(1_000_000, 0.001 * generation as f64),
+                std::path::Path::new("."),
+            ));
         }
-        handle.send(SimCommand::Run {
-            generation: 6,
-            preset: preset(100, 0.01),
-            base_dir: ".".into(),
-        });
+        handle.send(run(6, &preset(100, 0.01), std::path::Path::new(".")));
         let events = collect(&handle, 6);
         let (values, _) = assemble(&events, 6, 0);
         assert_eq!(values.len(), 101 * 3);
@@ -387,11 +438,7 @@ mod tests {
         assert!(
             matches!(events.last(), Some(SimEvent::Crashed { message }) if message.contains("injected"))
         );
-        handle.send(SimCommand::Run {
-            generation: 2,
-            preset: preset(50, 0.01),
-            base_dir: ".".into(),
-        });
+        handle.send(run(2, &preset(50, 0.01), std::path::Path::new(".")));
         let events = collect(&handle, 2);
         assert!(matches!(
             events.last(),
@@ -407,14 +454,63 @@ mod tests {
             "t",
         )
         .unwrap();
-        handle.send(SimCommand::Run {
-            generation: 3,
-            preset: Box::new(p),
-            base_dir: ".".into(),
-        });
+        handle.send(run(3, &Box::new(p), std::path::Path::new(".")));
         let events = collect(&handle, 3);
         assert!(
             matches!(events.last(), Some(SimEvent::Failed { message, .. }) if message.contains("missing.csv"))
+        );
+    }
+
+    fn started_problem(events: &[SimEvent]) -> Arc<dyn Problem> {
+        events
+            .iter()
+            .find_map(|e| match e {
+                SimEvent::Started { problem, .. } => Some(Arc::clone(problem)),
+                _ => None,
+            })
+            .expect("a Started event")
+    }
+
+    /// A slider move sends the same problem settings: the thread reuses the
+    /// problem it built, so a data file deleted since is not read again.
+    /// Opening the preset again (`rebuild`) does read it, and says it is gone.
+    #[test]
+    fn the_problem_is_built_once_while_its_settings_are_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("line.csv"), "x,y\n0,1\n1,3\n2,5\n").unwrap();
+        let mut p = Preset::from_ron_str(
+            "(problem: LinearRegression(data: Csv(\"line.csv\")), steps: 20, runs: [(optimizer: Sgd(lr: 0.01))])",
+            "t",
+        )
+        .unwrap();
+        let handle = SimHandle::spawn(|| {}).unwrap();
+        handle.send(run(1, &p, dir.path()));
+        let first = started_problem(&collect(&handle, 1));
+        std::fs::remove_file(dir.path().join("line.csv")).unwrap();
+        p.runs[0].optimizer = crate::optim::OptimizerConfig::Sgd(crate::optim::Sgd {
+            lr: 0.02,
+            ..crate::optim::Sgd::default()
+        });
+        handle.send(run(2, &p, dir.path()));
+        let events = collect(&handle, 2);
+        assert!(matches!(
+            events.last(),
+            Some(SimEvent::Finished { generation: 2 })
+        ));
+        assert!(
+            Arc::ptr_eq(&first, &started_problem(&events)),
+            "the same problem"
+        );
+        let mut reload = run(3, &p, dir.path());
+        if let SimCommand::Run { rebuild, .. } = &mut reload {
+            *rebuild = true;
+        }
+        handle.send(reload);
+        let events = collect(&handle, 3);
+        assert!(
+            matches!(events.last(), Some(SimEvent::Failed { message, .. }) if message.contains("line.csv")),
+            "{:?}",
+            events.last()
         );
     }
 }

@@ -6,9 +6,10 @@ use egui_plot::{Legend, Line, Plot, PlotBounds, PlotPoints, Points};
 
 use crate::app::session::Track;
 use crate::app::theme;
-use crate::data_view::{Samples, class_rgb};
 use crate::preset::Preset;
+use crate::problem::Samples;
 use crate::problem::{Problem, ViewBox};
+use crate::render::palette::class_rgb;
 
 /// Points per fitted curve.
 const CURVE_SAMPLES: usize = 240;

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 
 use eframe::egui::{self, RichText};
 
+use crate::analysis::inspect::Inspection;
 use crate::app::theme;
-use crate::format::compact;
 use crate::preset::Preset;
-use crate::sim::inspect::Inspection;
+use crate::support::format::compact;
 
 /// Rows of one run's table, with display names for the first few.
 fn table_rows(ins: &Inspection) -> Vec<(String, Vec<f64>)> {
@@ -49,7 +49,7 @@ pub fn as_tsv(inspections: &[Inspection], names: &[String]) -> String {
 pub fn show(
     ui: &mut egui::Ui,
     preset: &Preset,
-    inspections: Option<&(u64, Vec<Inspection>)>,
+    inspections: Option<(u64, &Vec<Inspection>)>,
     names: &[String],
     head: usize,
 ) {
@@ -68,7 +68,7 @@ pub fn show(
         ui.label("Computing…");
         return;
     };
-    if *step != head as u64 {
+    if step != head as u64 {
         ui.label(RichText::new(format!("showing step {step}; updating…")).small());
     }
     // Both ways: a model with many parameters makes the table wide.
@@ -118,7 +118,7 @@ fn formula_section(
     ins: &Inspection,
     names: &[String],
 ) {
-    use crate::sim::formula::{formula, worked};
+    use crate::analysis::formula::{formula, worked};
     let convention = crate::optim::Convention::describe(config);
     egui::CollapsingHeader::new(format!("Update rule ({convention})"))
         .id_salt(("formula", index))

@@ -1,11 +1,20 @@
-//! One file per panel. Panels read data and edit the preset or the play head;
-//! they never compute losses or gradients.
+//! One file per panel. Panels read the preset and what the session
+//! received, and push [`crate::app::command::Command`]s; they never change
+//! the preset themselves and never compute losses or gradients.
 
+pub mod batches;
 pub mod controls;
 pub mod data_view;
+pub mod formula_editor;
 pub mod inspector;
 pub mod loss_plot;
+pub mod menu_bar;
+pub mod optimizer_editor;
+pub mod param_widget;
 pub mod problem_editor;
+pub mod problem_picker;
+pub mod run_editor;
+pub mod schedule_editor;
 pub mod stability;
 pub mod surface_3d;
 pub mod surface_view;

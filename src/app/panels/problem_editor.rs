@@ -1,161 +1,36 @@
-//! The problems with data in the problem picker, and their settings: the
-//! data set, the model, the validation split, the batch size and the
-//! horizon in epochs.
+//! The settings of a model on data: its data set, its model (degree or
+//! layers), the validation split. Each change is one edit of the problem.
 
-use eframe::egui::{self, RichText};
+use eframe::egui;
 
-use super::controls::Changes;
-use crate::preset::Preset;
+use crate::app::command::Commands;
+use crate::app::edit::Edit;
+use crate::problem::catalogue::{SHAPES, model_name, models, shape, shape_of};
 use crate::problem::{
-    Activation, ClassDataSource, ClassificationConfig, LineDataSource, LinearRegressionConfig,
-    MAX_CLASSES, MAX_DEGREE, MAX_HIDDEN, PolynomialConfig, ProblemConfig,
+    Activation, ClassDataSource, ClassificationConfig, LineDataSource, MAX_CLASSES, MAX_DEGREE,
+    MAX_HIDDEN, ProblemConfig,
 };
 
 /// Most generated points.
 const MAX_POINTS: usize = 5000;
 
-/// The picker's entries for problems with data, each with sensible defaults.
-fn catalogue() -> [(&'static str, ProblemConfig); 5] {
-    let line = |n, slope, intercept, noise, seed| LineDataSource::Synthetic {
-        n,
-        slope,
-        intercept,
-        noise,
-        x_range: (-1.0, 1.0),
-        seed,
-    };
-    let classifier = |data, hidden: &[usize]| {
-        ProblemConfig::Classification(ClassificationConfig {
-            data,
-            hidden: hidden.to_vec(),
-            activation: Activation::Tanh,
-            init_seed: 0,
-            validation: 0.0,
-            split_seed: 0,
-        })
-    };
-    [
-        (
-            "Linear regression",
-            ProblemConfig::LinearRegression(LinearRegressionConfig {
-                data: line(100, 3.0, 0.5, 0.3, 0),
-            }),
-        ),
-        (
-            "Polynomial regression",
-            ProblemConfig::PolynomialRegression(PolynomialConfig {
-                data: line(40, 1.5, 0.2, 0.3, 3),
-                degree: 5,
-                l1: 0.0,
-                l2: 0.0,
-                validation: 0.3,
-                split_seed: 0,
-            }),
-        ),
-        (
-            "Logistic regression",
-            classifier(
-                ClassDataSource::Blobs {
-                    n: 200,
-                    classes: 2,
-                    spread: 0.8,
-                    seed: 0,
-                },
-                &[],
-            ),
-        ),
-        (
-            "Softmax regression",
-            classifier(
-                ClassDataSource::Blobs {
-                    n: 300,
-                    classes: 3,
-                    spread: 0.8,
-                    seed: 0,
-                },
-                &[],
-            ),
-        ),
-        (
-            "MLP classifier",
-            classifier(
-                ClassDataSource::Moons {
-                    n: 200,
-                    noise: 0.15,
-                    seed: 0,
-                },
-                &[16, 16],
-            ),
-        ),
-    ]
-}
-
-/// The first model on data (what "Models on data" switches to).
-pub fn first() -> ProblemConfig {
-    let [(_, linear), ..] = catalogue();
-    linear
-}
-
-/// The picker's name for a problem with data.
-pub fn kind_name(problem: &ProblemConfig) -> Option<&'static str> {
-    Some(match problem {
-        ProblemConfig::LinearRegression(_) => "Linear regression",
-        ProblemConfig::PolynomialRegression(_) => "Polynomial regression",
-        ProblemConfig::Classification(c) if !c.hidden.is_empty() => "MLP classifier",
-        ProblemConfig::Classification(c) if classes_of(&c.data) == Some(2) => "Logistic regression",
-        ProblemConfig::Classification(_) => "Softmax regression",
-        _ => return None,
-    })
-}
-
-fn classes_of(data: &ClassDataSource) -> Option<usize> {
-    match data {
-        ClassDataSource::Moons { .. }
-        | ClassDataSource::Circles { .. }
-        | ClassDataSource::Xor { .. } => Some(2),
-        ClassDataSource::Spiral { classes, .. } | ClassDataSource::Blobs { classes, .. } => {
-            Some(*classes)
-        }
-        ClassDataSource::Csv(_) => None,
-    }
-}
-
-/// The entries inside the problem picker.
-pub fn choices(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
-    for (name, config) in catalogue() {
-        let selected = kind_name(&preset.problem) == Some(name);
+/// The models on data inside the problem picker.
+pub fn choices(ui: &mut egui::Ui, problem: &ProblemConfig, out: &mut Commands) {
+    for (name, config) in models() {
+        let selected = model_name(problem) == Some(name);
         if ui.selectable_label(selected, name).clicked() && !selected {
-            switch_to(preset, config);
-            changes.preset = true;
-            changes.problem = true;
+            out.edit(Edit::SwitchProblem(config));
         }
     }
 }
 
-/// Replaces the problem and drops what only fitted the old one.
-pub fn switch_to(preset: &mut Preset, problem: ProblemConfig) {
-    preset.problem = problem;
-    // A lesson's text describes its own problem.
-    preset.title.clear();
-    preset.description.clear();
-    preset.start = None;
-    preset.view = None;
-    preset.batch_size = None;
-    preset.early_stopping = None;
-    for run in &mut preset.runs {
-        run.start = None;
-        run.early_stopping = None;
-        run.batch_size = None;
-    }
-}
-
-/// The settings of a problem with data; nothing for surfaces.
-pub fn show(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
-    let mut changed = false;
-    match &mut preset.problem {
-        ProblemConfig::LinearRegression(c) => changed |= line_data(ui, &mut c.data),
+/// The settings of a model on data; nothing for surfaces.
+pub fn show(ui: &mut egui::Ui, problem: &ProblemConfig, out: &mut Commands) {
+    let mut edited = problem.clone();
+    let changed = match &mut edited {
+        ProblemConfig::LinearRegression(c) => line_data(ui, &mut c.data),
         ProblemConfig::PolynomialRegression(p) => {
-            changed |= line_data(ui, &mut p.data);
+            let mut changed = line_data(ui, &mut p.data);
             changed |= ui
                 .add(egui::Slider::new(&mut p.degree, 1..=MAX_DEGREE).text("degree"))
                 .changed();
@@ -164,26 +39,17 @@ pub fn show(ui: &mut egui::Ui, preset: &mut Preset, changes: &mut Changes) {
                 changed |= drag(ui, &mut p.l1, 0.0..=10.0, 0.001, "L1 ");
                 changed |= drag(ui, &mut p.l2, 0.0..=10.0, 0.001, "L2 ");
             });
-            changed |= validation(ui, &mut p.validation);
+            changed | validation(ui, &mut p.validation)
         }
         ProblemConfig::Classification(c) => {
-            changed |= class_data(ui, &mut c.data);
+            let mut changed = class_data(ui, &mut c.data);
             changed |= network(ui, c);
-            changed |= validation(ui, &mut c.validation);
+            changed | validation(ui, &mut c.validation)
         }
-        ProblemConfig::Surface(_) | ProblemConfig::Expression(_) => {}
-    }
+        ProblemConfig::Surface(_) | ProblemConfig::Expression(_) => false,
+    };
     if changed {
-        // The degree, the layers or the classes may change the parameter
-        // count; the models' own default starts always fit.
-        if !matches!(preset.problem, ProblemConfig::LinearRegression(_)) {
-            preset.start = None;
-            for run in &mut preset.runs {
-                run.start = None;
-            }
-        }
-        changes.preset = true;
-        changes.problem = true;
+        out.edit(Edit::ReshapeProblem(edited));
     }
 }
 
@@ -254,53 +120,6 @@ fn line_data(ui: &mut egui::Ui, data: &mut LineDataSource) -> bool {
         }
     }
     changed
-}
-
-/// The generators a classifier can draw from.
-const SHAPES: [&str; 5] = ["Moons", "Circles", "Spiral", "XOR", "Blobs"];
-
-fn shape_of(data: &ClassDataSource) -> &'static str {
-    match data {
-        ClassDataSource::Moons { .. } => "Moons",
-        ClassDataSource::Circles { .. } => "Circles",
-        ClassDataSource::Spiral { .. } => "Spiral",
-        ClassDataSource::Xor { .. } => "XOR",
-        ClassDataSource::Blobs { .. } => "Blobs",
-        ClassDataSource::Csv(_) => "CSV file",
-    }
-}
-
-fn shape(name: &str, n: usize, seed: u64) -> ClassDataSource {
-    match name {
-        "Circles" => ClassDataSource::Circles {
-            n,
-            noise: 0.1,
-            factor: 0.5,
-            seed,
-        },
-        "Spiral" => ClassDataSource::Spiral {
-            n,
-            classes: 3,
-            noise: 0.1,
-            seed,
-        },
-        "XOR" => ClassDataSource::Xor {
-            n,
-            noise: 0.1,
-            seed,
-        },
-        "Blobs" => ClassDataSource::Blobs {
-            n,
-            classes: 3,
-            spread: 0.8,
-            seed,
-        },
-        _ => ClassDataSource::Moons {
-            n,
-            noise: 0.15,
-            seed,
-        },
-    }
 }
 
 fn class_data(ui: &mut egui::Ui, data: &mut ClassDataSource) -> bool {
@@ -419,51 +238,37 @@ fn validation(ui: &mut egui::Ui, share: &mut f64) -> bool {
     .changed()
 }
 
-/// Mini-batch size and the horizon in epochs: passes over the `samples`
-/// training points.
-pub fn batches(ui: &mut egui::Ui, preset: &mut Preset, samples: usize, changes: &mut Changes) {
-    let n = samples.max(1);
-    ui.horizontal(|ui| {
-        let mut mini = preset.batch_size.is_some_and(|b| b < n);
-        if ui
-            .checkbox(&mut mini, "Mini-batches")
-            .on_hover_text("Each step uses a seeded random batch; every run sees the same batches")
-            .changed()
-        {
-            preset.batch_size = mini.then_some(32.min(n.saturating_sub(1)).max(1));
-            changes.preset = true;
-        }
-        if let Some(b) = &mut preset.batch_size
-            && ui
-                .add(egui::DragValue::new(b).range(1..=n).prefix("batch "))
-                .changed()
-        {
-            changes.preset = true;
-        }
-    });
-    let batch = preset.batch_size.unwrap_or(n).clamp(1, n);
-    let per_epoch = n.div_ceil(batch) as u64;
-    let mut epochs = preset.steps as f64 / per_epoch as f64;
-    let max_steps = (crate::preset::MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64)
-        .min(crate::preset::MAX_STEPS);
-    ui.horizontal(|ui| {
-        let response = ui.add(
-            egui::DragValue::new(&mut epochs)
-                .range(1.0 / per_epoch as f64..=max_steps as f64 / per_epoch as f64)
-                .speed(0.1)
-                .max_decimals(2)
-                .suffix(" epochs"),
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    #[test]
+    fn a_new_degree_reshapes_the_problem_and_a_model_is_picked_from_the_list() {
+        let [_, (_, polynomial), ..] = models();
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Commands| {
+                show(ui, &polynomial, out);
+                choices(ui, &polynomial, out);
+            },
+            Commands::default(),
         );
-        if response.changed() {
-            let steps = (epochs * per_epoch as f64).round() as u64;
-            preset.steps = steps.clamp(1, max_steps);
-            changes.preset = true;
-        }
-        let text = if per_epoch == 1 {
-            format!("1 step per epoch ({n} points, full batch)")
-        } else {
-            format!("{per_epoch} steps per epoch ({n} points, batch {batch})")
+        h.get_by_role_and_label(egui::accesskit::Role::Slider, "degree")
+            .set_value_accesskit(9.0);
+        h.run();
+        let Some(Edit::ReshapeProblem(ProblemConfig::PolynomialRegression(p))) =
+            h.state().edits().last().cloned()
+        else {
+            panic!("{:?}", h.state().queued());
         };
-        ui.label(RichText::new(text).small());
-    });
+        assert_eq!(p.degree, 9);
+        h.get_by_label("MLP classifier").click();
+        h.run();
+        assert!(matches!(
+            h.state().edits().last(),
+            Some(Edit::SwitchProblem(ProblemConfig::Classification(c))) if c.hidden == [16, 16]
+        ));
+    }
 }

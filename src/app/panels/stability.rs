@@ -7,24 +7,11 @@ use std::fmt::Write as _;
 use eframe::egui::{self, RichText};
 use egui_plot::{Line, Plot, PlotPoints, Points, Polygon};
 
-use crate::curvature::Curvature;
-use crate::optim::OptimizerConfig;
-use crate::optim::params::{Param, Scale};
-
-/// The lr below which this run is stable on the local quadratic: plain SGD
-/// 2/λmax, heavy ball 2(1 + β)/λmax; `None` for other rules.
-pub fn lr_bound(optimizer: &OptimizerConfig, curvature: &Curvature) -> Option<f64> {
-    match optimizer {
-        OptimizerConfig::Sgd(s) if s.momentum == 0.0 => curvature.stable_lr(),
-        OptimizerConfig::Sgd(s) if !s.nesterov && s.dampening == 0.0 && !s.lr_inside_momentum => {
-            curvature.stable_lr_with_momentum(s.momentum)
-        }
-        _ => None,
-    }
-}
+use crate::analysis::curvature::{Curvature, fastest_heavy_ball};
+use crate::optim::params::{Param, Scale, Setting};
 
 /// A red tick on the lr slider at `bound`, with its meaning on hover.
-pub fn mark_slider(ui: &egui::Ui, slider: &egui::Response, p: &Param, bound: f64) {
+pub fn mark_slider(ui: &egui::Ui, slider: &egui::Response, p: &Setting<Param>, bound: f64) {
     let (lo, hi) = p.range;
     let t = match p.scale {
         Scale::Log if lo > 0.0 && bound > 0.0 => (bound.ln() - lo.ln()) / (hi.ln() - lo.ln()),
@@ -86,10 +73,11 @@ pub fn summary(ui: &mut egui::Ui, head: usize, curvature: &Curvature, lr: f64, b
 /// The (β, lr) plane for heavy-ball momentum on the local quadratic: the
 /// stable region, the fastest setting and this run.
 pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta: f64, lr: f64) {
-    let (top, bottom) = (curvature.lambda_max(), curvature.lambda_min());
+    let top = curvature.lambda_max();
     if !(top > 0.0 && top.is_finite()) {
         return;
     }
+    let fastest = fastest_heavy_ball(curvature);
     egui::CollapsingHeader::new("Momentum stability region")
         .id_salt(("stability", id))
         .show(ui, |ui| {
@@ -124,11 +112,7 @@ pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta
                         .color(green)
                         .width(1.5),
                 );
-                if bottom > 0.0 {
-                    // Polyak's optimum for eigenvalues in [λmin, λmax].
-                    let kappa_root = (top / bottom).sqrt();
-                    let best_beta = ((kappa_root - 1.0) / (kappa_root + 1.0)).powi(2);
-                    let best_lr = (2.0 / (top.sqrt() + bottom.sqrt())).powi(2);
+                if let Some((best_beta, best_lr)) = fastest {
                     plot_ui.points(
                         Points::new("fastest", vec![[best_beta, best_lr]])
                             .radius(5.0)
@@ -141,13 +125,6 @@ pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta
                         .radius(4.0)
                         .color(crate::app::theme::ERROR),
                 );
-            });
-            let fastest = (bottom > 0.0).then(|| {
-                let kappa_root = (top / bottom).sqrt();
-                (
-                    ((kappa_root - 1.0) / (kappa_root + 1.0)).powi(2),
-                    (2.0 / (top.sqrt() + bottom.sqrt())).powi(2),
-                )
             });
             let mut caption =
                 "Shaded: stable on the local quadratic, lr < 2(1 + β)/λmax. Red dot: this run."

@@ -4,9 +4,9 @@
 
 use eframe::egui::{self, Color32, Mesh, Pos2, Shape, Stroke};
 
+use crate::analysis::field::Field;
 use crate::app::session::Track;
 use crate::app::theme;
-use crate::field::Field;
 use crate::preset::Preset;
 
 /// Grid cells per side of the drawn mesh.
@@ -72,7 +72,7 @@ pub fn show(ui: &mut egui::Ui, camera: &mut Camera, input: &Surface3dInput<'_>) 
         camera.pitch = (camera.pitch + d.y * 0.01).clamp(0.05, 1.5);
     }
     let painter = ui.painter_at(rect);
-    let (r, g, b) = crate::palette::PLOT_BACKGROUND;
+    let (r, g, b) = crate::render::palette::PLOT_BACKGROUND;
     painter.rect_filled(rect, 0.0, Color32::from_rgb(r, g, b));
     let scale = 0.36 * rect.width().min(rect.height() * 1.3);
     let project = |p: P3| -> (Pos2, f32) {

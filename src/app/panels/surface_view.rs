@@ -6,9 +6,9 @@ use egui_plot::{
     Legend, Line, MarkerShape, Plot, PlotBounds, PlotImage, PlotPoint, PlotPoints, Points,
 };
 
+use crate::analysis::field::Isoline;
 use crate::app::session::Track;
 use crate::app::theme;
-use crate::field::Isoline;
 use crate::preset::Preset;
 use crate::problem::{Minimum, ViewBox};
 
@@ -289,7 +289,7 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
 /// For adaptive optimizers: the image of the ball ‖g‖ under the per-coordinate
 /// effective step sizes, centred on θ (how the optimizer reshapes a step).
 pub fn preconditioner_ellipses(
-    inspections: Option<&(u64, Vec<crate::sim::inspect::Inspection>)>,
+    inspections: Option<(u64, &Vec<crate::analysis::inspect::Inspection>)>,
 ) -> Vec<(usize, Vec<[f64; 2]>)> {
     let Some((_, rows)) = inspections else {
         return Vec::new();

@@ -4,9 +4,10 @@
 
 use eframe::egui::{self, RichText};
 
-use crate::optim::params::Value;
+use crate::analysis::sweep::{self, Axis, Metric, SweepJob, SweepResult, SweepSpec};
+use crate::app::edit::Edit;
+use crate::optim::params::Param;
 use crate::preset::Preset;
-use crate::sweep::{Axis, Metric, SweepJob, SweepResult, SweepSpec};
 
 /// The window's state.
 #[derive(Debug)]
@@ -29,13 +30,13 @@ impl Default for SweepPanel {
             open: false,
             run: 0,
             x: Axis {
-                name: "lr".into(),
+                param: Param::Lr,
                 from: 1e-4,
                 to: 1.0,
                 log: true,
             },
             y: Axis {
-                name: String::new(),
+                param: Param::Momentum,
                 from: 0.0,
                 to: 0.99,
                 log: false,
@@ -49,9 +50,6 @@ impl Default for SweepPanel {
     }
 }
 
-/// Values the user picked from the map: (run, [(name, value); 2]).
-pub type Apply = (usize, [(String, f64); 2]);
-
 impl SweepPanel {
     /// Whether a sweep is running.
     pub fn running(&self) -> bool {
@@ -63,23 +61,24 @@ impl SweepPanel {
         self.result.as_ref().map(|(_, r)| r)
     }
 
-    /// Draws the window; returns values to apply when a cell is clicked.
+    /// Draws the window; a clicked cell becomes an edit of the swept run.
     pub fn show(
         &mut self,
         ctx: &egui::Context,
         preset: &Preset,
         base_dir: &std::path::Path,
-    ) -> Option<Apply> {
+    ) -> Option<Edit> {
         if let Some(job) = &mut self.job
-            && let Some(outcome) = job.poll()
+            && let Some(outcome) = job.take()
         {
             self.job = None;
             match outcome {
-                Ok(r) => {
+                Ok(Ok(r)) => {
                     self.error = None;
                     self.result = Some((self.spec(), r));
                 }
-                Err(e) => self.error = Some(e.to_string()),
+                Ok(Err(e)) => self.error = Some(e.to_string()),
+                Err(panic) => self.error = Some(format!("the sweep thread crashed ({panic})")),
             }
         }
         let mut open = self.open;
@@ -124,31 +123,27 @@ impl SweepPanel {
                     ui.selectable_value(&mut self.run, i, r.display_label());
                 }
             });
-        let names: Vec<&'static str> = preset
+        let names: Vec<Param> = preset
             .runs
             .get(self.run)
-            .map(|r| {
-                r.optimizer
-                    .params()
-                    .iter()
-                    .filter(|p| matches!(p.value, Value::Real(_)))
-                    .map(|p| p.name)
-                    .collect()
-            })
+            .map(|r| sweep::sweepable(&r.optimizer))
             .unwrap_or_default();
-        if !names.contains(&self.x.name.as_str()) {
-            names
-                .first()
-                .copied()
-                .unwrap_or("lr")
-                .clone_into(&mut self.x.name);
+        if !names.contains(&self.x.param) {
+            self.x.param = names.first().copied().unwrap_or(Param::Lr);
         }
-        if !names.contains(&self.y.name.as_str()) || self.y.name == self.x.name {
-            let second = ["momentum", "beta1", "alpha", "rho", "beta2"]
-                .into_iter()
-                .find(|n| names.contains(n))
-                .or_else(|| names.iter().copied().find(|n| *n != self.x.name));
-            second.unwrap_or("lr").clone_into(&mut self.y.name);
+        if !names.contains(&self.y.param) || self.y.param == self.x.param {
+            let x = self.x.param;
+            let second = [
+                Param::Momentum,
+                Param::Beta1,
+                Param::Alpha,
+                Param::Rho,
+                Param::Beta2,
+            ]
+            .into_iter()
+            .find(|n| names.contains(n))
+            .or_else(|| names.iter().copied().find(|n| *n != x));
+            self.y.param = second.unwrap_or(Param::Lr);
         }
         axis_editor(ui, "Horizontal", &mut self.x, &names);
         axis_editor(ui, "Vertical", &mut self.y, &names);
@@ -184,7 +179,8 @@ impl SweepPanel {
     ) {
         ui.horizontal(|ui| {
             if let Some(job) = &self.job {
-                let (done, total) = (job.done(), job.total().max(1));
+                let (done, total) = job.progress();
+                let total = total.max(1);
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total as f32)
                         .desired_width(220.0)
@@ -198,7 +194,7 @@ impl SweepPanel {
                     let ctx = ctx.clone();
                     move || ctx.request_repaint()
                 };
-                match SweepJob::start(preset.clone(), base_dir.to_path_buf(), self.spec(), waker) {
+                match sweep::start(preset.clone(), base_dir.to_path_buf(), self.spec(), waker) {
                     Ok(job) => {
                         self.error = None;
                         self.job = Some(job);
@@ -211,7 +207,7 @@ impl SweepPanel {
 
     /// The grid, coloured like the exported picture; hover to read a cell,
     /// click to apply it.
-    fn heat_map(&self, ui: &mut egui::Ui) -> Option<Apply> {
+    fn heat_map(&self, ui: &mut egui::Ui) -> Option<Edit> {
         let (spec, result) = self.result.as_ref()?;
         let size = egui::vec2(ui.available_width().clamp(200.0, 520.0), 300.0);
         let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
@@ -221,7 +217,7 @@ impl SweepPanel {
         let plot = rect;
         let (nx, ny) = (result.xs.len(), result.ys.len());
         let shown = result.shown(spec.metric);
-        let (lo, hi) = crate::sweep::colour_range(&shown);
+        let (lo, hi) = sweep::colour_range(&shown);
         let span = if hi > lo { hi - lo } else { 1.0 };
         let (cw, ch) = (plot.width() / nx as f32, plot.height() / ny as f32);
         let painter = ui.painter_at(rect);
@@ -253,11 +249,11 @@ impl SweepPanel {
         ui.label(
             RichText::new(format!(
                 "across: {} from {} to {}{}; up: {} from {} to {}; bright = best, grey = diverged",
-                spec.x.name,
+                spec.x.param,
                 spec.x.from,
                 spec.x.to,
                 if spec.x.log { ", log" } else { "" },
-                spec.y.name,
+                spec.y.param,
                 spec.y.from,
                 spec.y.to,
             ))
@@ -267,7 +263,7 @@ impl SweepPanel {
             ui.label(
                 RichText::new(format!(
                     "best {v:.4e} at {} = {bx:.4e}, {} = {by:.4}",
-                    spec.x.name, spec.y.name
+                    spec.x.param, spec.y.param
                 ))
                 .small(),
             );
@@ -278,9 +274,9 @@ impl SweepPanel {
                 let k = j * nx + i;
                 response.on_hover_text(format!(
                     "{} = {:.4e}, {} = {:.4}: {}\nClick to give the run these values",
-                    spec.x.name,
+                    spec.x.param,
                     result.xs[i],
-                    spec.y.name,
+                    spec.y.param,
                     result.ys[j],
                     if result.diverged[k] {
                         "diverged".to_owned()
@@ -294,25 +290,22 @@ impl SweepPanel {
         if response.clicked() {
             let pos = response.interact_pointer_pos().unwrap_or(rect.center());
             let (i, j) = cell(pos);
-            return Some((
-                spec.run,
-                [
-                    (spec.x.name.clone(), result.xs[i]),
-                    (spec.y.name.clone(), result.ys[j]),
-                ],
-            ));
+            return Some(Edit::ApplySweepCell {
+                run: spec.run,
+                values: [(spec.x.param, result.xs[i]), (spec.y.param, result.ys[j])],
+            });
         }
         None
     }
 }
 
-fn axis_editor(ui: &mut egui::Ui, label: &str, axis: &mut Axis, names: &[&'static str]) {
+fn axis_editor(ui: &mut egui::Ui, label: &str, axis: &mut Axis, names: &[Param]) {
     ui.horizontal(|ui| {
         egui::ComboBox::from_id_salt(label)
-            .selected_text(axis.name.clone())
+            .selected_text(axis.param.name())
             .show_ui(ui, |ui| {
                 for n in names {
-                    ui.selectable_value(&mut axis.name, (*n).to_owned(), *n);
+                    ui.selectable_value(&mut axis.param, *n, n.name());
                 }
             });
         ui.label(label);

@@ -20,7 +20,7 @@ use kinds::{
     default_pct_start,
 };
 
-use crate::validate::Checker;
+use crate::support::validate::Checker;
 
 /// A learning-rate schedule, as written in a preset.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -1,5 +1,5 @@
 //! A named background thread that answers the newest request and drops stale
-//! ones; used for heat maps and the step inspector.
+//! ones: heat maps, curvature, slices, basins and the step inspector.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -45,9 +45,19 @@ impl<Req: Send + 'static, Resp: Send + 'static> LatestWorker<Req, Resp> {
         work: impl Fn(Req) -> Resp + Send + 'static,
         waker: impl Fn() + Send + 'static,
     ) -> std::io::Result<Self> {
+        Self::spawn_with_stop(name, work, waker, Arc::new(AtomicBool::new(false)))
+    }
+
+    /// The same, stopping when `stop` is raised: workers that share one flag
+    /// all give up their work together.
+    pub fn spawn_with_stop(
+        name: &str,
+        work: impl Fn(Req) -> Resp + Send + 'static,
+        waker: impl Fn() + Send + 'static,
+        stop: Arc<AtomicBool>,
+    ) -> std::io::Result<Self> {
         let (requests, request_rx) = mpsc::channel::<(u64, Req)>();
         let (answer_tx, answers) = mpsc::channel();
-        let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name(name.to_owned())

@@ -4,10 +4,10 @@
 
 use std::path::Path;
 
-use crate::field::{self, Field, FieldSpec};
-use crate::palette::{self, Rgb};
+use crate::analysis::field::{self, Field, FieldSpec};
 use crate::preset::Preset;
 use crate::problem::ViewBox;
+use crate::render::palette::{self, Rgb};
 use crate::sim::{SimError, Simulation, Termination};
 
 /// Isolines drawn over the heat map, as in the window.
@@ -59,7 +59,7 @@ impl Scene {
         base_dir: &Path,
         resolution: usize,
     ) -> Result<Self, SimError> {
-        let mut sim = Simulation::from_preset(preset, base_dir)?;
+        let mut sim = preset.simulation(base_dir)?;
         sim.run_to_end();
         Ok(Self::from_simulation(preset, &sim, None, None, resolution))
     }

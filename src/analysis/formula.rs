@@ -3,8 +3,8 @@
 //! line on each point where torch differs from the textbook.
 
 use super::inspect::Inspection;
-use crate::format::compact;
 use crate::optim::OptimizerConfig;
+use crate::support::format::compact;
 
 /// The rule and its notes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -376,8 +376,8 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+    use crate::analysis::inspect::inspect;
     use crate::preset::Preset;
-    use crate::sim::inspect::inspect;
 
     #[test]
     fn adam_worked_example_reproduces_the_step() {

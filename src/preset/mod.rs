@@ -1,5 +1,11 @@
-//! Presets: what a `.ron` file holds, with line:column parse errors, field-naming
-//! range checks and atomic saving.
+//! Presets: what a `.ron` file holds, with line:column parse errors and
+//! atomic saving. The checks, the way to a simulation, the shipped lessons
+//! and the locating of fields in RON text live beside this file.
+
+mod checks;
+pub mod lessons;
+pub mod ron_paths;
+mod setup;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,25 +15,13 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::SerializeTuple as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::atomic_file;
 use crate::optim::{OptimizerConfig, Schedule};
 use crate::problem::ProblemConfig;
-use crate::sim::{RunSetup, SimSetup};
-use crate::validate::{Checker, FieldError};
+use crate::support::atomic_file;
+use crate::support::validate::FieldError;
 
 /// The preset format this build writes and the newest it reads.
 pub const CURRENT_VERSION: u32 = 1;
-/// The longest horizon a preset may ask for.
-pub const MAX_STEPS: u64 = 10_000_000;
-/// The most rows (runs × steps) a simulation may record: 10⁷ rows of a
-/// 2-D problem keep the window under about 0.7 GB (the simulation's exact
-/// copy plus the window's copy for drawing).
-pub const MAX_TOTAL_ROWS: u64 = 10_000_000;
-/// The most recorded numbers (rows × (parameters + loss)), which bounds
-/// models with many parameters the same way.
-pub const MAX_RECORDED_VALUES: u64 = 3 * MAX_TOTAL_ROWS;
-/// The most runs in one comparison.
-pub const MAX_RUNS: usize = 16;
 
 /// A scenario: one problem, one start, a horizon, a seed and N runs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -202,7 +196,7 @@ impl PresetError {
     pub fn located_in(self, text: &str) -> Self {
         match self {
             Self::Invalid { origin, mut errors } => {
-                let found = crate::ron_paths::Positions::of(text);
+                let found = ron_paths::Positions::of(text);
                 for e in &mut errors {
                     e.at = found.nearest(&e.field);
                 }
@@ -288,124 +282,6 @@ impl Preset {
             source,
         })
     }
-
-    /// Range checks on every field; all problems are reported at once.
-    pub fn validate(&self, origin: &str) -> Result<(), PresetError> {
-        let mut c = Checker::new("");
-        if self.version == 0 || self.version > CURRENT_VERSION {
-            c.fail(
-                "version",
-                format!(
-                    "preset version {} is not supported; this build reads versions 1 to {CURRENT_VERSION}",
-                    self.version
-                ),
-            );
-        }
-        c.nested("problem", |c| self.problem.check(c));
-        if let Some(v) = self.view
-            && !(v.x.0 < v.x.1
-                && v.y.0 < v.y.1
-                && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
-        {
-            c.fail("view", "needs finite ranges with min < max");
-        }
-        if let Some(start) = &self.start {
-            start.check("start", &mut c);
-        }
-        if self.steps == 0 {
-            c.fail("steps", "must be at least 1, got 0");
-        } else if self.steps > MAX_STEPS {
-            c.fail(
-                "steps",
-                format!("must be at most {MAX_STEPS}, got {}", self.steps),
-            );
-        } else if self.steps.saturating_mul(self.runs.len() as u64) > MAX_TOTAL_ROWS {
-            c.fail(
-                "steps",
-                format!(
-                    "{} runs × {} steps exceeds the limit of {MAX_TOTAL_ROWS} recorded steps",
-                    self.runs.len(),
-                    self.steps
-                ),
-            );
-        }
-        if let Some(b) = self.batch_size {
-            if b == 0 {
-                c.fail("batch_size", "must be at least 1, got 0");
-            }
-            if !self.problem.has_data() {
-                c.fail("batch_size", "only problems with data have mini-batches");
-            }
-        }
-        if let Some(rule) = &self.early_stopping {
-            if rule.patience == 0 {
-                c.fail("early_stopping.patience", "must be at least 1, got 0");
-            }
-            c.non_negative("early_stopping.min_delta", rule.min_delta);
-        }
-        if let Some(tol) = self.grad_tol {
-            c.positive("grad_tol", tol);
-        }
-        if self.runs.is_empty() {
-            c.fail("runs", "must list at least one run");
-        } else if self.runs.len() > MAX_RUNS {
-            c.fail(
-                "runs",
-                format!("at most {MAX_RUNS} runs, got {}", self.runs.len()),
-            );
-        }
-        for (i, run) in self.runs.iter().enumerate() {
-            c.nested(&format!("runs[{i}]"), |c| run.check(c, self.steps));
-        }
-        let errors = c.finish();
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(PresetError::Invalid {
-                origin: origin.to_owned(),
-                errors,
-            })
-        }
-    }
-
-    /// The simulation setup this preset describes.
-    pub fn sim_setup(&self) -> SimSetup {
-        SimSetup {
-            start: self.start.as_ref().map(|p| p.0.clone()),
-            steps: self.steps,
-            seed: self.seed,
-            batch_size: self.batch_size,
-            grad_tol: self.grad_tol,
-            early_stopping: self.early_stopping,
-            runs: self
-                .runs
-                .iter()
-                .map(|r| RunSetup {
-                    label: r.display_label().to_owned(),
-                    optimizer: r.optimizer,
-                    schedule: r.schedule.clone(),
-                    start: r.start.as_ref().map(|p| p.0.clone()),
-                    early_stopping: r.early_stopping,
-                    batch_size: r.batch_size,
-                    penalty: r.penalty.filter(|p| !p.is_zero()),
-                })
-                .collect(),
-        }
-    }
-}
-
-impl Point {
-    /// Every coordinate finite and within ±1e6.
-    fn check(&self, name: &str, c: &mut Checker) {
-        for (i, v) in self.0.iter().enumerate() {
-            if c.finite(&format!("{name}.{i}"), *v) && v.abs() > 1e6 {
-                c.fail(
-                    &format!("{name}.{i}"),
-                    format!("must be within ±1e6, got {v}"),
-                );
-            }
-        }
-    }
 }
 
 impl RunSpec {
@@ -416,42 +292,6 @@ impl RunSpec {
         } else {
             &self.label
         }
-    }
-
-    fn check(&self, c: &mut Checker, steps: u64) {
-        if let Some(start) = &self.start {
-            start.check("start", c);
-        }
-        c.nested("optimizer", |c| self.optimizer.check(c));
-        if self.batch_size == Some(0) {
-            c.fail("batch_size", "must be at least 1, got 0");
-        }
-        if let Some(p) = &self.penalty {
-            c.nested("penalty", |c| p.check(c));
-        }
-        c.nested("schedule", |c| {
-            self.schedule.check(c);
-            if let Schedule::OneCycleLR(s) = &self.schedule {
-                if s.total_steps < steps {
-                    c.fail(
-                        "total_steps",
-                        format!(
-                            "OneCycleLR needs total_steps >= the {steps} steps of the run, got {}",
-                            s.total_steps
-                        ),
-                    );
-                }
-                if s.cycle_momentum && self.optimizer.cycled_momentum().is_none() {
-                    c.fail(
-                        "cycle_momentum",
-                        format!(
-                            "{} has neither momentum nor betas; set cycle_momentum: false",
-                            self.optimizer.kind_name()
-                        ),
-                    );
-                }
-            }
-        });
     }
 }
 

@@ -182,7 +182,7 @@ impl<'a> HessianVector<'a> {
             let settled = (next - lambda).abs() <= 1e-9 * next.abs().max(1e-300);
             lambda = next;
             std::mem::swap(&mut v, &mut w);
-            if settled || crate::worker::should_stop() {
+            if settled || crate::support::worker::should_stop() {
                 break;
             }
         }
@@ -231,6 +231,34 @@ fn symmetric_eigenvalues(a: &mut [f64], dim: usize) -> Option<Vec<f64>> {
         }
     }
     Some((0..dim).map(|i| a[i * dim + i]).collect())
+}
+
+/// The lr below which `optimizer` is stable on the local quadratic: plain
+/// SGD 2/λmax, heavy ball 2(1 + β)/λmax; `None` for other rules.
+pub fn lr_bound(optimizer: &crate::optim::OptimizerConfig, curvature: &Curvature) -> Option<f64> {
+    use crate::optim::OptimizerConfig;
+    match optimizer {
+        OptimizerConfig::Sgd(s) if s.momentum == 0.0 => curvature.stable_lr(),
+        OptimizerConfig::Sgd(s) if !s.nesterov && s.dampening == 0.0 && !s.lr_inside_momentum => {
+            curvature.stable_lr_with_momentum(s.momentum)
+        }
+        _ => None,
+    }
+}
+
+/// Polyak's fastest heavy-ball setting (β, lr) for eigenvalues in
+/// [λmin, λmax]: β = ((√κ − 1)/(√κ + 1))², lr = (2/(√λmax + √λmin))².
+/// `None` unless both eigenvalues are positive.
+pub fn fastest_heavy_ball(curvature: &Curvature) -> Option<(f64, f64)> {
+    let (top, bottom) = (curvature.lambda_max(), curvature.lambda_min());
+    if !(bottom > 0.0 && top.is_finite()) {
+        return None;
+    }
+    let kappa_root = (top / bottom).sqrt();
+    Some((
+        ((kappa_root - 1.0) / (kappa_root + 1.0)).powi(2),
+        (2.0 / (top.sqrt() + bottom.sqrt())).powi(2),
+    ))
 }
 
 #[cfg(test)]
@@ -336,27 +364,20 @@ pub struct CurvatureRequest {
     pub points: Vec<Option<(Vec<f64>, Option<Penalty>)>>,
 }
 
-/// The UI's end of the curvature thread.
-pub type CurvatureWorker = crate::worker::LatestWorker<CurvatureRequest, Vec<Option<Curvature>>>;
-
-/// Starts the curvature thread; `waker` runs after each answer.
-pub fn spawn(waker: impl Fn() + Send + 'static) -> std::io::Result<CurvatureWorker> {
-    crate::worker::LatestWorker::spawn(
-        "descent-curvature",
-        |r: CurvatureRequest| {
-            let mask = r.problem.penalised();
-            r.points
-                .iter()
-                .map(|point| {
-                    let (params, penalty) = point.as_ref()?;
-                    at(
-                        r.problem.as_ref(),
-                        params,
-                        penalty.map(|p| (p, mask.as_slice())),
-                    )
-                })
-                .collect()
-        },
-        waker,
-    )
+impl CurvatureRequest {
+    /// Per run, the curvature at its point.
+    pub fn compute(&self) -> Vec<Option<Curvature>> {
+        let mask = self.problem.penalised();
+        self.points
+            .iter()
+            .map(|point| {
+                let (params, penalty) = point.as_ref()?;
+                at(
+                    self.problem.as_ref(),
+                    params,
+                    penalty.map(|p| (p, mask.as_slice())),
+                )
+            })
+            .collect()
+    }
 }

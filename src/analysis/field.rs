@@ -90,7 +90,7 @@ fn quiver(problem: &dyn Problem, view: ViewBox) -> Vec<[f64; 4]> {
     let mut grad = vec![0.0; problem.dim().max(2)];
     let mut params = vec![0.0; problem.dim().max(2)];
     for j in 0..ny {
-        if crate::worker::should_stop() {
+        if crate::support::worker::should_stop() {
             break;
         }
         for i in 0..nx {
@@ -130,7 +130,7 @@ fn sample(
     // values[j * cols + i] at the centre of cell (i, j), j = 0 at y0.
     let mut values = vec![0.0; cols * rows];
     // A worker being shut down stops sampling at the next cell.
-    let stop = crate::worker::stop_flag();
+    let stop = crate::support::worker::stop_flag();
     let fill = |first_row: usize, out: &mut [f64]| {
         let mut grad = vec![0.0; problem.dim().max(2)];
         let mut params = vec![0.0; problem.dim().max(2)];
@@ -334,6 +334,24 @@ fn isolines(
             Isoline { value, paths }
         })
         .collect()
+}
+
+/// A field to compute off the UI thread.
+#[derive(Debug)]
+pub struct FieldRequest {
+    /// The loss to sample.
+    pub problem: std::sync::Arc<dyn Problem>,
+    /// Where and how finely.
+    pub spec: FieldSpec,
+    /// Only these samples (one mini-batch); `None` for the full data.
+    pub batch: Option<Vec<usize>>,
+}
+
+impl FieldRequest {
+    /// The field it asks for.
+    pub fn compute(&self) -> Field {
+        compute_on(self.problem.as_ref(), &self.spec, self.batch.as_deref())
+    }
 }
 
 #[cfg(test)]

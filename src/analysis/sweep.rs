@@ -8,15 +8,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::optim::params::Value;
+use crate::optim::params::{Param, Value};
 use crate::preset::Preset;
 use crate::sim::{SimError, Simulation};
+use crate::support::job::Job;
 
 /// One axis of the grid: `name:from:to` or `name:from:to:log`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Axis {
-    /// The hyperparameter, by torch's name (`lr`, `momentum`, `beta1`, …).
-    pub name: String,
+    /// The hyperparameter (`lr`, `momentum`, `beta1`, …).
+    pub param: Param,
     /// First value.
     pub from: f64,
     /// Last value.
@@ -65,6 +66,7 @@ impl std::str::FromStr for Axis {
                 .filter(|v| v.is_finite())
                 .ok_or_else(|| format!("`{t}` is not a finite number"))
         };
+        let param: Param = name.parse().map_err(|e| format!("{e}"))?;
         let (from, to) = (number(from)?, number(to)?);
         if from == to {
             return Err(format!("`{s}`: the ends must differ"));
@@ -73,7 +75,7 @@ impl std::str::FromStr for Axis {
             return Err(format!("`{s}`: a log axis needs positive ends"));
         }
         Ok(Self {
-            name: (*name).to_owned(),
+            param,
             from,
             to,
             log,
@@ -162,7 +164,7 @@ pub enum SweepError {
         /// Which axis (`--x` or `--y`).
         axis: &'static str,
         /// The name asked for.
-        name: String,
+        name: &'static str,
         /// The optimizer.
         optimizer: &'static str,
         /// Its hyperparameters.
@@ -199,20 +201,18 @@ pub fn sweep(
             count: preset.runs.len(),
         });
     };
-    let known: Vec<&str> = run
-        .optimizer
-        .params()
-        .iter()
-        .filter(|p| matches!(p.value, Value::Real(_)))
-        .map(|p| p.name)
-        .collect();
+    let known = sweepable(&run.optimizer);
     for (axis, a) in [("--x", &spec.x), ("--y", &spec.y)] {
-        if !known.contains(&a.name.as_str()) {
+        if !known.contains(&a.param) {
             return Err(SweepError::NoParam {
                 axis,
-                name: a.name.clone(),
+                name: a.param.name(),
                 optimizer: run.optimizer.kind_name(),
-                known: known.join(", "),
+                known: known
+                    .iter()
+                    .map(|p| p.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
     }
@@ -225,13 +225,16 @@ pub fn sweep(
         spec.y.values(spec.resolution),
     );
     // Refuse values the optimizer rejects before spending any time.
-    for (name, values) in [(&spec.x.name, &xs), (&spec.y.name, &ys)] {
+    for (param, values) in [(spec.x.param, &xs), (spec.y.param, &ys)] {
         for &v in [values.first(), values.last()].into_iter().flatten() {
             let mut probe = single.clone();
-            probe.runs[0].optimizer.set_param(name, Value::Real(v));
+            probe.runs[0]
+                .optimizer
+                .set(param, Value::Real(v))
+                .map_err(|e| SweepError::Invalid(e.to_string()))?;
             probe
-                .validate("sweep")
-                .map_err(|e| SweepError::Invalid(format!("{name} = {v}: {e}")))?;
+                .validate_except_problem("sweep")
+                .map_err(|e| SweepError::Invalid(format!("{param} = {v}: {e}")))?;
         }
     }
     let total = xs.len() * ys.len();
@@ -246,8 +249,11 @@ pub fn sweep(
             let (x, y) = (xs[k % xs.len()], ys[k / xs.len()]);
             let mut setup = single.sim_setup();
             let optimizer = &mut setup.runs[0].optimizer;
-            optimizer.set_param(&spec.x.name, Value::Real(x));
-            optimizer.set_param(&spec.y.name, Value::Real(y));
+            // Both names were checked against this optimizer above.
+            let set = optimizer
+                .set(spec.x.param, Value::Real(x))
+                .and_then(|()| optimizer.set(spec.y.param, Value::Real(y)));
+            set.map_err(|e| SweepError::Invalid(e.to_string()))?;
             let mut sim = Simulation::new(std::sync::Arc::clone(&problem), setup)?;
             sim.run_to_end();
             let cell = score(&sim, spec.metric);
@@ -272,6 +278,16 @@ pub fn sweep(
         diverged,
         label: run.display_label().to_owned(),
     })
+}
+
+/// The hyperparameters of `optimizer` a sweep can vary: its numbers.
+pub fn sweepable(optimizer: &crate::optim::OptimizerConfig) -> Vec<Param> {
+    optimizer
+        .params()
+        .iter()
+        .filter(|p| matches!(p.value, Value::Real(_)))
+        .map(|p| p.param)
+        .collect()
 }
 
 /// The colour range of shown scores: the 2nd to the 98th percentile of the
@@ -308,6 +324,31 @@ fn score(sim: &Simulation, metric: Metric) -> (f64, bool) {
             false,
         ),
     }
+}
+
+/// A sweep running on its own thread.
+pub type SweepJob = Job<Result<SweepResult, SweepError>>;
+
+/// Starts the sweep on thread `descent-sweep`; its progress counts cells,
+/// and cancelling ends it with [`SweepError::Cancelled`]. `waker` runs as
+/// cells finish and at the end.
+pub fn start(
+    preset: Preset,
+    base_dir: std::path::PathBuf,
+    spec: SweepSpec,
+    waker: impl Fn() + Send + Sync + 'static,
+) -> std::io::Result<SweepJob> {
+    Job::start(
+        "descent-sweep",
+        move |progress| {
+            let cells = spec.resolution * spec.resolution;
+            progress.report(0, cells as u64);
+            sweep(&preset, &base_dir, &spec, &|done, total| {
+                progress.report(done as u64, total as u64)
+            })
+        },
+        waker,
+    )
 }
 
 #[cfg(test)]
@@ -354,9 +395,15 @@ mod tests {
             let (x, y) = (result.xs[k % 4], result.ys[k / 4]);
             let mut one = preset.clone();
             one.runs = vec![preset.runs[1].clone()];
-            one.runs[0].optimizer.set_param("lr", Value::Real(x));
-            one.runs[0].optimizer.set_param("beta1", Value::Real(y));
-            let mut sim = Simulation::from_preset(&one, Path::new(".")).unwrap();
+            one.runs[0]
+                .optimizer
+                .set(Param::Lr, Value::Real(x))
+                .unwrap();
+            one.runs[0]
+                .optimizer
+                .set(Param::Beta1, Value::Real(y))
+                .unwrap();
+            let mut sim = one.simulation(Path::new(".")).unwrap();
             sim.run_to_end();
             let want = sim.runs()[0].trajectory().last().unwrap().1;
             assert_eq!(value.to_bits(), want.to_bits(), "cell ({x}, {y})");
@@ -415,86 +462,5 @@ mod tests {
         );
         spec.y = "beta1:0:1".parse().unwrap();
         assert!(err(&spec).contains("beta1 = 1"), "{}", err(&spec));
-    }
-}
-
-/// A sweep on its own thread, with progress and cancel; dropping it cancels
-/// and joins the thread.
-#[derive(Debug)]
-pub struct SweepJob {
-    done: std::sync::Arc<AtomicUsize>,
-    total: usize,
-    cancel: std::sync::Arc<AtomicBool>,
-    result: std::sync::mpsc::Receiver<Result<SweepResult, SweepError>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl SweepJob {
-    /// Starts the sweep; `waker` runs as cells finish and at the end.
-    pub fn start(
-        preset: Preset,
-        base_dir: std::path::PathBuf,
-        spec: SweepSpec,
-        waker: impl Fn() + Send + Sync + 'static,
-    ) -> std::io::Result<Self> {
-        let total = spec.resolution * spec.resolution;
-        let done = std::sync::Arc::new(AtomicUsize::new(0));
-        let cancel = std::sync::Arc::new(AtomicBool::new(false));
-        let (tx, result) = std::sync::mpsc::channel();
-        let (d, c) = (std::sync::Arc::clone(&done), std::sync::Arc::clone(&cancel));
-        let thread = std::thread::Builder::new()
-            .name("descent-sweep".into())
-            .spawn(move || {
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    sweep(&preset, &base_dir, &spec, &|n, _| {
-                        d.store(n, Ordering::Relaxed);
-                        waker();
-                        !c.load(Ordering::Relaxed)
-                    })
-                }))
-                .unwrap_or_else(|_| Err(SweepError::Invalid("the sweep thread crashed".into())));
-                let _ = tx.send(outcome);
-                waker();
-            })?;
-        Ok(Self {
-            done,
-            total,
-            cancel,
-            result,
-            thread: Some(thread),
-        })
-    }
-
-    /// Cells in the grid.
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
-    /// Cells finished so far.
-    pub fn done(&self) -> usize {
-        self.done.load(Ordering::Relaxed)
-    }
-
-    /// Asks the sweep to stop; it ends with [`SweepError::Cancelled`].
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    /// The outcome once the sweep has ended.
-    pub fn poll(&mut self) -> Option<Result<SweepResult, SweepError>> {
-        let outcome = self.result.try_recv().ok()?;
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-        Some(outcome)
-    }
-}
-
-impl Drop for SweepJob {
-    fn drop(&mut self) {
-        self.cancel();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }

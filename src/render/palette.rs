@@ -36,3 +36,24 @@ pub const START: Rgb = (250, 250, 250);
 pub const MINIMUM: Rgb = (255, 80, 80);
 /// Divergence and error text.
 pub const ERROR: Rgb = (255, 110, 110);
+
+/// The colour of class `k` (Okabe–Ito, starting with blue and vermillion so
+/// classes do not look like the first runs).
+pub fn class_rgb(k: usize) -> Rgb {
+    const CLASSES: [Rgb; 8] = [
+        (0, 114, 178),
+        (213, 94, 0),
+        (0, 158, 115),
+        (204, 121, 167),
+        (240, 228, 66),
+        (86, 180, 233),
+        (230, 159, 0),
+        (200, 200, 200),
+    ];
+    CLASSES[k % CLASSES.len()]
+}
+
+/// The colour of basin `k` (the run colours, in order).
+pub fn basin_rgb(k: usize) -> Rgb {
+    RUNS[k % RUNS.len()]
+}

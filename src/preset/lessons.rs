@@ -8,90 +8,93 @@ use crate::preset::Preset;
 pub const LESSONS: &[(&str, &str)] = &[
     (
         "adam-vs-sgd-rosenbrock.ron",
-        include_str!("../presets/adam-vs-sgd-rosenbrock.ron"),
+        include_str!("../../presets/adam-vs-sgd-rosenbrock.ron"),
     ),
     (
         "adam-bias-correction.ron",
-        include_str!("../presets/adam-bias-correction.ron"),
+        include_str!("../../presets/adam-bias-correction.ron"),
     ),
     (
         "adamw-vs-adam-l2.ron",
-        include_str!("../presets/adamw-vs-adam-l2.ron"),
+        include_str!("../../presets/adamw-vs-adam-l2.ron"),
     ),
     (
         "amsgrad-vs-adam.ron",
-        include_str!("../presets/amsgrad-vs-adam.ron"),
+        include_str!("../../presets/amsgrad-vs-adam.ron"),
     ),
     (
         "conventions-momentum.ron",
-        include_str!("../presets/conventions-momentum.ron"),
+        include_str!("../../presets/conventions-momentum.ron"),
     ),
     (
         "conventions-rmsprop-adagrad.ron",
-        include_str!("../presets/conventions-rmsprop-adagrad.ron"),
+        include_str!("../../presets/conventions-rmsprop-adagrad.ron"),
     ),
     (
         "custom-formula.ron",
-        include_str!("../presets/custom-formula.ron"),
+        include_str!("../../presets/custom-formula.ron"),
     ),
     (
         "himmelblau-four-minima.ron",
-        include_str!("../presets/himmelblau-four-minima.ron"),
+        include_str!("../../presets/himmelblau-four-minima.ron"),
     ),
     (
         "l1-vs-l2-paths.ron",
-        include_str!("../presets/l1-vs-l2-paths.ron"),
+        include_str!("../../presets/l1-vs-l2-paths.ron"),
     ),
     (
         "linreg-gd-vs-adam.ron",
-        include_str!("../presets/linreg-gd-vs-adam.ron"),
+        include_str!("../../presets/linreg-gd-vs-adam.ron"),
     ),
     (
         "lr-schedules.ron",
-        include_str!("../presets/lr-schedules.ron"),
+        include_str!("../../presets/lr-schedules.ron"),
     ),
     (
         "lr-too-large.ron",
-        include_str!("../presets/lr-too-large.ron"),
+        include_str!("../../presets/lr-too-large.ron"),
     ),
     (
         "minibatch-noise.ron",
-        include_str!("../presets/minibatch-noise.ron"),
+        include_str!("../../presets/minibatch-noise.ron"),
     ),
     (
         "momentum-overshoot.ron",
-        include_str!("../presets/momentum-overshoot.ron"),
+        include_str!("../../presets/momentum-overshoot.ron"),
     ),
     (
         "nesterov-vs-heavy-ball.ron",
-        include_str!("../presets/nesterov-vs-heavy-ball.ron"),
+        include_str!("../../presets/nesterov-vs-heavy-ball.ron"),
     ),
     (
         "rastrigin-local-minima.ron",
-        include_str!("../presets/rastrigin-local-minima.ron"),
+        include_str!("../../presets/rastrigin-local-minima.ron"),
     ),
     (
         "rmsprop-first-step.ron",
-        include_str!("../presets/rmsprop-first-step.ron"),
+        include_str!("../../presets/rmsprop-first-step.ron"),
     ),
     (
         "saddle-escape.ron",
-        include_str!("../presets/saddle-escape.ron"),
+        include_str!("../../presets/saddle-escape.ron"),
     ),
     (
         "logistic-two-blobs.ron",
-        include_str!("../presets/logistic-two-blobs.ron"),
+        include_str!("../../presets/logistic-two-blobs.ron"),
     ),
     (
         "mlp-spiral-sgd-vs-adam.ron",
-        include_str!("../presets/mlp-spiral-sgd-vs-adam.ron"),
+        include_str!("../../presets/mlp-spiral-sgd-vs-adam.ron"),
     ),
     (
         "overfitting-early-stopping.ron",
-        include_str!("../presets/overfitting-early-stopping.ron"),
+        include_str!("../../presets/overfitting-early-stopping.ron"),
     ),
-    ("beale.ron", include_str!("../presets/beale.ron")),
-    ("batch-size.ron", include_str!("../presets/batch-size.ron")),
+    ("beale.ron", include_str!("../../presets/beale.ron")),
+    (
+        "batch-size.ron",
+        include_str!("../../presets/batch-size.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -1,15 +1,15 @@
 //! Basins of attraction: every start point of a grid over the view, run
 //! with one optimizer, coloured by where it ends. Starts that end at the
-//! same point (within 2 % of the view) share a colour; known minima get the
-//! first colours so maps of different optimizers compare.
+//! same point (within 2 % of the view) share a label; known minima get the
+//! first labels (and colours) so maps of different optimizers compare.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::palette;
 use crate::preset::Preset;
-use crate::problem::ViewBox;
+use crate::problem::{Problem, ViewBox};
 use crate::sim::{SimError, Simulation, Termination};
 
 /// Label of a start whose run diverged.
@@ -22,8 +22,8 @@ pub const UNSETTLED: u16 = u16::MAX - 1;
 pub struct BasinRequest {
     /// The scenario.
     pub preset: Preset,
-    /// Where its data paths resolve.
-    pub base_dir: PathBuf,
+    /// Its problem, built.
+    pub problem: Arc<dyn Problem>,
     /// Which run's optimizer, schedule and horizon.
     pub run: usize,
     /// The grid's extent.
@@ -45,34 +45,21 @@ pub struct BasinMap {
     pub labels: Vec<u16>,
     /// Where each basin's runs end (their first end point).
     pub attractors: Vec<[f64; 2]>,
-    /// RGBA, top row first, half transparent, for overlaying.
-    pub rgba: Vec<u8>,
-}
-
-/// The colour of basin `k`.
-pub fn colour(k: usize) -> palette::Rgb {
-    palette::RUNS[k % palette::RUNS.len()]
 }
 
 /// Runs one start per cell of `request.view` (2-parameter problems) and
 /// groups the end points; `stop` lets a worker give up early.
-pub fn compute(
-    request: &BasinRequest,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Option<BasinMap>, SimError> {
+pub fn compute(request: &BasinRequest, stop: &(dyn Fn() -> bool + Sync)) -> Option<BasinMap> {
     let BasinRequest {
         preset,
-        base_dir,
+        problem,
         run,
         view,
         resolution,
     } = request;
-    let Some(spec) = preset.runs.get(*run) else {
-        return Ok(None);
-    };
-    let problem = preset.problem.build(base_dir)?;
+    let spec = preset.runs.get(*run)?;
     if problem.dim() != 2 {
-        return Ok(None);
+        return None;
     }
     let (nx, ny) = (resolution.0.clamp(4, 512), resolution.1.clamp(4, 512));
     let mut single = preset.clone();
@@ -96,7 +83,7 @@ pub fn compute(
             ];
             let mut setup = single.sim_setup();
             setup.start = Some(start);
-            let mut sim = Simulation::new(std::sync::Arc::clone(&problem), setup).ok()?;
+            let mut sim = Simulation::new(Arc::clone(problem), setup).ok()?;
             sim.run_to_end();
             let run = sim.runs().first()?;
             if matches!(run.termination(), Some(Termination::Diverged { .. })) {
@@ -140,53 +127,26 @@ pub fn compute(
             u16::try_from(k).unwrap_or(DIVERGED - 1)
         })
         .collect();
-    let rgba = paint(&labels, nx, ny);
-    Ok(Some(BasinMap {
+    Some(BasinMap {
         view: *view,
         cols: nx,
         rows: ny,
         labels,
         attractors,
-        rgba,
-    }))
+    })
 }
 
-/// Half-transparent colours, top row first; diverged starts dark.
-fn paint(labels: &[u16], nx: usize, ny: usize) -> Vec<u8> {
-    let mut rgba = Vec::with_capacity(nx * ny * 4);
-    for j in (0..ny).rev() {
-        for i in 0..nx {
-            let label = labels.get(j * nx + i).copied().unwrap_or(DIVERGED);
-            let (r, g, b) = if label == DIVERGED {
-                (20, 20, 20)
-            } else if label == UNSETTLED {
-                (70, 70, 70)
-            } else {
-                colour(usize::from(label))
-            };
-            rgba.extend_from_slice(&[r, g, b, 150]);
-        }
+impl BasinRequest {
+    /// The map, given up early (with `None`) when the worker running it is
+    /// being shut down.
+    pub fn compute_until_stopped(&self) -> Option<BasinMap> {
+        let stop = crate::support::worker::stop_flag();
+        let stop = move || {
+            stop.as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
+        };
+        compute(self, &stop)
     }
-    rgba
-}
-
-/// The UI's end of the basins thread.
-pub type BasinWorker = crate::worker::LatestWorker<BasinRequest, Option<BasinMap>>;
-
-/// Starts the basins thread; `waker` runs after each answer.
-pub fn spawn(waker: impl Fn() + Send + 'static) -> std::io::Result<BasinWorker> {
-    crate::worker::LatestWorker::spawn(
-        "descent-basins",
-        |r: BasinRequest| {
-            let stop = crate::worker::stop_flag();
-            let stop = move || {
-                stop.as_ref()
-                    .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
-            };
-            compute(&r, &stop).ok().flatten()
-        },
-        waker,
-    )
 }
 
 /// For tests and benches: the map of `preset`'s run `run` over its view.
@@ -201,16 +161,16 @@ pub fn of_preset(
         x: (-5.0, 5.0),
         y: (-5.0, 5.0),
     });
-    compute(
+    Ok(compute(
         &BasinRequest {
             preset: preset.clone(),
-            base_dir: base_dir.to_path_buf(),
+            problem,
             run,
             view,
             resolution: (resolution, resolution),
         },
         &|| false,
-    )
+    ))
 }
 
 #[cfg(test)]
@@ -231,7 +191,7 @@ mod tests {
             let share = gd.labels.iter().filter(|l| usize::from(**l) == k).count();
             assert!(share > 24 * 24 / 10, "basin {k} has {share} starts");
         }
-        assert_eq!(gd.rgba.len(), 24 * 24 * 4);
+        assert_eq!(crate::render::maps::basin_rgba(&gd).len(), 24 * 24 * 4);
         // A start next to a minimum ends there.
         let (x, y) = (3.0_f64, 2.0_f64);
         let v = gd.view;

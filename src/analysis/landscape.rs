@@ -14,7 +14,7 @@ use rand::SeedableRng as _;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution as _, StandardNormal};
 
-use crate::field::{self, Field, FieldSpec};
+use crate::analysis::field::{self, Field, FieldSpec};
 use crate::problem::{Batch, Problem, ViewBox};
 
 /// Which plane to cut.
@@ -45,16 +45,17 @@ pub struct SliceRequest {
     pub resolution: usize,
 }
 
-/// The UI's end of the landscape thread.
-pub type SliceWorker = crate::worker::LatestWorker<SliceRequest, Option<Slice>>;
-
-/// Starts the landscape thread; `waker` runs after each answer.
-pub fn spawn(waker: impl Fn() + Send + 'static) -> std::io::Result<SliceWorker> {
-    crate::worker::LatestWorker::spawn(
-        "descent-landscape",
-        |r: SliceRequest| slice(r.problem, &r.runs, r.centre_run, r.kind, r.resolution),
-        waker,
-    )
+impl SliceRequest {
+    /// The slice it asks for (`None` if the plane cannot be built).
+    pub fn compute(self) -> Option<Slice> {
+        slice(
+            self.problem,
+            &self.runs,
+            self.centre_run,
+            self.kind,
+            self.resolution,
+        )
+    }
 }
 
 /// A computed slice.
@@ -160,7 +161,7 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
     let dim = centre.len();
     let x: Vec<Vec<f64>> = rows
         .iter()
-        .take_while(|_| !crate::worker::should_stop())
+        .take_while(|_| !crate::support::worker::should_stop())
         .map(|r| r.iter().zip(centre).map(|(a, c)| a - c).collect())
         .collect();
     let total: f64 = x.iter().map(|r| dot(r, r)).sum();
@@ -171,7 +172,7 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
     let apply = |v: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; dim];
         for (i, r) in x.iter().enumerate() {
-            if i % 512 == 0 && crate::worker::should_stop() {
+            if i % 512 == 0 && crate::support::worker::should_stop() {
                 break;
             }
             let s = dot(r, v);
@@ -188,7 +189,7 @@ fn principal_directions(rows: &[Vec<f64>], centre: &[f64]) -> Option<([Vec<f64>;
             .collect();
         let mut lambda = 0.0;
         for _ in 0..200 {
-            if crate::worker::should_stop() {
+            if crate::support::worker::should_stop() {
                 return None;
             }
             let mut w = apply(&v);
@@ -268,12 +269,12 @@ pub fn slice(
         .iter()
         .map(|rows| {
             rows.iter()
-                .take_while(|_| !crate::worker::should_stop())
+                .take_while(|_| !crate::support::worker::should_stop())
                 .map(|p| project(p, &centre, &d1, &d2))
                 .collect()
         })
         .collect();
-    if crate::worker::should_stop() {
+    if crate::support::worker::should_stop() {
         return None;
     }
     // The view: every path with a margin, at least ±1 (one direction length).
@@ -319,7 +320,6 @@ mod tests {
 
     use super::*;
     use crate::preset::Preset;
-    use crate::sim::Simulation;
 
     fn mlp_runs() -> (Arc<dyn Problem>, Vec<Vec<Vec<f64>>>) {
         let p = Preset::from_ron_str(
@@ -327,7 +327,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let mut sim = Simulation::from_preset(&p, Path::new(".")).unwrap();
+        let mut sim = p.simulation(Path::new(".")).unwrap();
         sim.run_to_end();
         let t = sim.runs()[0].trajectory();
         let rows = (0..t.len())

@@ -3,11 +3,12 @@
 //! from them (bias corrections, corrected moments, effective step sizes).
 
 use std::path::Path;
+use std::sync::Arc;
 
-use super::{SimError, Simulation};
 use crate::optim::NamedVector;
 use crate::preset::Preset;
-use crate::problem::Batch;
+use crate::problem::{Batch, Problem};
+use crate::sim::{SimError, SimSetup, Simulation};
 
 /// One run's numbers at row `step`.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,13 +83,22 @@ struct Before {
 
 /// Replays `preset` to row `step` and reports every run there.
 pub fn inspect(preset: &Preset, base_dir: &Path, step: u64) -> Result<Vec<Inspection>, SimError> {
-    let mut sim = Simulation::from_preset(preset, base_dir)?;
+    replay(preset.problem.build(base_dir)?, preset.sim_setup(), step)
+}
+
+/// The same on a problem already built.
+pub fn replay(
+    problem: Arc<dyn Problem>,
+    setup: SimSetup,
+    step: u64,
+) -> Result<Vec<Inspection>, SimError> {
+    let mut sim = Simulation::new(problem, setup)?;
     let step = step.min(sim.horizon());
     if step == 0 {
         return Ok(at_start_all(&sim));
     }
     // A worker being shut down stops replaying at once.
-    sim.advance_until(step - 1, crate::worker::should_stop);
+    sim.advance_until(step - 1, crate::support::worker::should_stop);
     Ok(step_and_inspect(&mut sim))
 }
 
@@ -101,21 +111,15 @@ pub fn at_start_all(sim: &Simulation) -> Vec<Inspection> {
 pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
     let problem = sim.problem_arc();
     let before: Vec<Before> = {
-        let mut streams = sim.batches.clone();
-        let next: Vec<Option<Vec<usize>>> = streams
-            .iter_mut()
-            .map(|s| match s.next_batch() {
-                Batch::Full => None,
-                Batch::Indices(idx) => Some(idx.to_vec()),
-            })
-            .collect();
+        let next = sim.next_batches();
         sim.runs()
             .iter()
-            .map(|run| {
+            .zip(&next)
+            .map(|(run, next)| {
                 let params = run.params().to_vec();
-                let batch = match next.get(run.stream) {
-                    Some(Some(idx)) => Batch::Indices(idx),
-                    _ => Batch::Full,
+                let batch = match next {
+                    Some(idx) => Batch::Indices(idx),
+                    None => Batch::Full,
                 };
                 let grad = run.is_active().then(|| {
                     let mut g = vec![0.0; params.len()];
@@ -170,7 +174,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
         .collect()
 }
 
-fn at_start(sim: &Simulation, run: &super::Run) -> Inspection {
+fn at_start(sim: &Simulation, run: &crate::sim::Run) -> Inspection {
     let params = run.params().to_vec();
     let mut g = vec![0.0; params.len()];
     let loss = run.objective_grad(sim.problem(), &params, Batch::Full, &mut g);
@@ -205,7 +209,7 @@ mod tests {
     #[test]
     fn the_inspected_row_matches_the_trajectory() {
         let p = preset();
-        let mut sim = Simulation::from_preset(&p, Path::new(".")).unwrap();
+        let mut sim = p.simulation(Path::new(".")).unwrap();
         sim.run_to_end();
         let rows = inspect(&p, Path::new("."), 17).unwrap();
         for (run, ins) in sim.runs().iter().zip(&rows) {

@@ -1,0 +1,235 @@
+//! What panels ask the window to do, and the one place it is done.
+//!
+//! Panels read the preset and push [`Command`]s; after the UI pass
+//! [`DescentApp::execute`] applies each: an [`Edit`] changes the preset,
+//! marks it unsaved, resets what no longer fits and reruns the session;
+//! files are opened, saved and exported; the unsaved-edits question is
+//! answered.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use super::DescentApp;
+use super::edit::Edit;
+use super::files::FileAction;
+use super::unsaved::{Answer, Opening, Pending};
+use crate::export::job::ExportRequest;
+use crate::export::write::{ExportKind, ImageFormat};
+use crate::preset::Preset;
+
+/// One request from a panel.
+#[must_use]
+#[derive(Debug)]
+pub enum Command {
+    /// A change to the preset.
+    Edit(Edit),
+    /// Open a shipped lesson (after asking about unsaved edits).
+    OpenLesson(Box<Preset>),
+    /// Open a preset file (after asking about unsaved edits).
+    OpenFile(PathBuf),
+    /// Show the file dialog of a File-menu item.
+    AskFile(FileAction),
+    /// Carry out a File-menu item on the file the dialog returned.
+    FileChosen(FileAction, PathBuf),
+    /// The answer to the unsaved-edits question.
+    Unsaved(Answer),
+    /// Say something went wrong in the status line.
+    ReportError(String),
+}
+
+/// The commands pushed during one frame.
+#[derive(Debug, Default)]
+pub struct Commands(Vec<Command>);
+
+impl Commands {
+    /// Queues `command`.
+    pub fn push(&mut self, command: Command) {
+        self.0.push(command);
+    }
+
+    /// Queues an edit of the preset.
+    pub fn edit(&mut self, edit: Edit) {
+        self.push(Command::Edit(edit));
+    }
+
+    /// The queued commands, oldest first; the queue is left empty.
+    pub fn take(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.0)
+    }
+
+    /// The queued commands.
+    pub fn queued(&self) -> &[Command] {
+        &self.0
+    }
+
+    /// The queued edits.
+    pub fn edits(&self) -> impl Iterator<Item = &Edit> {
+        self.0.iter().filter_map(|c| match c {
+            Command::Edit(e) => Some(e),
+            _ => None,
+        })
+    }
+}
+
+impl DescentApp {
+    /// Carries out `command`.
+    pub(super) fn execute(&mut self, command: Command, ctx: &egui::Context) {
+        match command {
+            Command::Edit(edit) => match edit.apply(&mut self.preset) {
+                Ok(effect) => {
+                    if effect.problem {
+                        self.views.new_problem();
+                    }
+                    self.unsaved.edited = true;
+                    self.preset_changed();
+                }
+                Err(e) => self
+                    .files
+                    .report_error(format!("cannot apply the edit: {e}")),
+            },
+            Command::OpenLesson(preset) => self.request_open(Opening::Lesson(preset)),
+            Command::OpenFile(path) => self.request_open(Opening::File(path)),
+            Command::AskFile(action) => self.files.ask(action, ctx),
+            Command::FileChosen(action, path) => self.file_chosen(action, path, ctx),
+            Command::Unsaved(answer) => match answer {
+                Answer::Discard => self.go_on(ctx),
+                Answer::Cancel => self.unsaved.pending = None,
+                // The question stays until the file is saved (then it goes on).
+                Answer::Save => self.files.ask(FileAction::Save, ctx),
+            },
+            Command::ReportError(text) => self.files.report_error(text),
+        }
+    }
+
+    /// Carries out a File-menu action on `path` (what the dialog returns).
+    pub fn file_chosen(&mut self, action: FileAction, path: PathBuf, ctx: &egui::Context) {
+        let picture = crate::export::picture::PictureOptions {
+            log_loss: self.state.log_loss,
+            ..Default::default()
+        };
+        let kind = match action {
+            FileAction::Open => return self.request_open(Opening::File(path)),
+            FileAction::Save => {
+                match self.preset.save(&path) {
+                    Ok(()) => {
+                        self.unsaved.edited = false;
+                        self.files.report(format!("saved {}", path.display()));
+                        self.go_on(ctx);
+                    }
+                    Err(e) => self.files.report_error(e.to_string()),
+                }
+                return;
+            }
+            FileAction::ExportImage => ExportKind::Picture(picture, ImageFormat::of(&path)),
+            FileAction::ExportGif => {
+                let gif = crate::export::animation::GifOptions::default();
+                ExportKind::Gif(crate::export::animation::GifOptions {
+                    picture: crate::export::picture::PictureOptions {
+                        log_loss: self.state.log_loss,
+                        ..gif.picture
+                    },
+                    ..gif
+                })
+            }
+            FileAction::ExportCsv => ExportKind::Trajectories,
+            FileAction::ExportStateCsv => ExportKind::States,
+        };
+        let request = ExportRequest {
+            preset: self.preset.clone(),
+            base_dir: self.state.base_dir.clone(),
+            view: self.state.view,
+            path,
+            kind,
+        };
+        self.files.export(request, ctx);
+    }
+
+    /// Opens a lesson or file now, or first asks about unsaved edits.
+    fn request_open(&mut self, opening: Opening) {
+        if self.unsaved.edited {
+            self.unsaved.pending = Some(Pending::Open(opening));
+        } else {
+            self.open(opening);
+        }
+    }
+
+    fn open(&mut self, opening: Opening) {
+        match opening {
+            Opening::Lesson(preset) => {
+                self.open_preset(*preset, crate::preset::lessons::lessons_dir());
+            }
+            Opening::File(path) => match Preset::load(&path) {
+                Ok(preset) => {
+                    let dir = path
+                        .parent()
+                        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+                    self.open_preset(preset, dir);
+                    self.files.report(format!("opened {}", path.display()));
+                }
+                // A bad file is reported and the current scenario kept.
+                Err(e) => self.files.report_error(e.to_string()),
+            },
+        }
+    }
+
+    /// Replaces the scenario and shows it from the end, its data read afresh.
+    fn open_preset(&mut self, preset: Preset, base_dir: PathBuf) {
+        self.preset = preset;
+        self.state.base_dir = base_dir;
+        self.views.new_problem();
+        self.playback = super::panels::transport::Playback {
+            follow_end: true,
+            ..Default::default()
+        };
+        self.validated_problem = None;
+        if self.check_preset() {
+            self.session.reload(&self.preset, &self.state.base_dir);
+        }
+        self.unsaved.edited = false;
+    }
+
+    /// Carries out what was waiting, the edits being saved or given up.
+    fn go_on(&mut self, ctx: &egui::Context) {
+        match self.unsaved.pending.take() {
+            Some(Pending::Open(opening)) => {
+                self.unsaved.edited = false;
+                self.open(opening);
+            }
+            Some(Pending::Close) => {
+                self.unsaved.close_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            None => {}
+        }
+    }
+
+    /// Sends the edited preset to the simulation thread if it is valid.
+    pub(super) fn preset_changed(&mut self) {
+        if self.check_preset() {
+            self.session.run(&self.preset, &self.state.base_dir);
+        }
+    }
+
+    /// Validates the preset, and shows why not; a problem already checked
+    /// is not checked again (a typed formula is not parsed on a slider move).
+    fn check_preset(&mut self) -> bool {
+        let checked = self.validated_problem.as_ref() == Some(&self.preset.problem);
+        let result = if checked {
+            self.preset.validate_except_problem("preset")
+        } else {
+            self.preset.validate("preset")
+        };
+        match result {
+            Ok(()) => {
+                self.invalid = None;
+                self.validated_problem = Some(self.preset.problem.clone());
+                true
+            }
+            Err(e) => {
+                self.invalid = Some(e.to_string());
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Edits to the preset, as panels ask for them: plain data, applied in one
+//! place ([`Edit::apply`]), with no egui. Each says whether it changed the
+//! problem, so the window knows what to reset.
+
+use crate::optim::params::{Param, ParamError, ScheduleParam, Value};
+use crate::optim::{Convention, OptimizerConfig, Schedule};
+use crate::preset::{Point, Preset, RunSpec};
+use crate::problem::{Penalty, ProblemConfig};
+use crate::sim::limits::MAX_RUNS;
+
+/// One change to the preset.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    /// A hyperparameter of run `run`'s optimizer (a slider or a checkbox).
+    SetParam {
+        /// The run.
+        run: usize,
+        /// Which.
+        param: Param,
+        /// The new value.
+        value: Value,
+    },
+    /// A parameter of run `run`'s schedule.
+    SetScheduleParam {
+        /// The run.
+        run: usize,
+        /// Which.
+        param: ScheduleParam,
+        /// The new value.
+        value: Value,
+    },
+    /// Another optimizer kind for run `run`; shared hyperparameters carry over.
+    SetOptimizerKind {
+        /// The run.
+        run: usize,
+        /// The kind, with torch's defaults.
+        kind: OptimizerConfig,
+    },
+    /// Run `run`'s optimizer read in another convention.
+    SetConvention {
+        /// The run.
+        run: usize,
+        /// The reading.
+        convention: Convention,
+    },
+    /// Another schedule for run `run`, at its defaults.
+    SetSchedule {
+        /// The run.
+        run: usize,
+        /// The schedule.
+        schedule: Schedule,
+    },
+    /// `MultiStepLR`'s milestones for run `run`.
+    SetMilestones {
+        /// The run.
+        run: usize,
+        /// Steps at which lr is multiplied by γ.
+        milestones: Vec<u64>,
+    },
+    /// Run `run`'s own L1/L2 penalty (`None`: none).
+    SetPenalty {
+        /// The run.
+        run: usize,
+        /// The penalty.
+        penalty: Option<Penalty>,
+    },
+    /// Whether run `run` is drawn.
+    SetRunEnabled {
+        /// The run.
+        run: usize,
+        /// Drawn.
+        enabled: bool,
+    },
+    /// Run `run`'s colour.
+    SetRunColor {
+        /// The run.
+        run: usize,
+        /// sRGB.
+        color: (u8, u8, u8),
+    },
+    /// Run `run`'s legend label.
+    SetRunLabel {
+        /// The run.
+        run: usize,
+        /// The label (empty: the optimizer's name).
+        label: String,
+    },
+    /// A new run after the last, with the last run's optimizer.
+    AddRun,
+    /// A copy of run `run` right after it.
+    DuplicateRun(usize),
+    /// Run `run` removed (the last run stays).
+    RemoveRun(usize),
+    /// A different problem: what only fitted the old one is dropped
+    /// (the lesson's text, starts, view, batch sizes, early stopping).
+    SwitchProblem(ProblemConfig),
+    /// The same problem with other settings (data, degree, layers, formula,
+    /// condition number). A model whose parameter count may change starts
+    /// from its own default.
+    ReshapeProblem(ProblemConfig),
+    /// The start of every run (`None`: the problem's default).
+    SetStart(Option<Point>),
+    /// The horizon.
+    SetSteps(u64),
+    /// The mini-batch size (`None`: full batch).
+    SetBatchSize(Option<usize>),
+    /// Two hyperparameters of run `run` from a sweep's cell.
+    ApplySweepCell {
+        /// The run.
+        run: usize,
+        /// The two values.
+        values: [(Param, f64); 2],
+    },
+}
+
+/// What an edit changed besides the preset's numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Effect {
+    /// The problem itself: its view and heat map no longer apply.
+    pub problem: bool,
+}
+
+/// Why an edit could not be applied; the preset is left as it was.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// No such run.
+    #[error("there is no run {0}")]
+    NoRun(usize),
+    /// A hyperparameter the run's optimizer or schedule does not have.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+}
+
+impl Edit {
+    /// Applies the edit to `preset`.
+    pub fn apply(self, preset: &mut Preset) -> Result<Effect, EditError> {
+        let problem = matches!(self, Self::SwitchProblem(_) | Self::ReshapeProblem(_));
+        match self {
+            Self::SetParam { run, param, value } => {
+                run_mut(preset, run)?.optimizer.set(param, value)?;
+            }
+            Self::SetScheduleParam { run, param, value } => {
+                run_mut(preset, run)?.schedule.set(param, value)?;
+            }
+            Self::SetOptimizerKind { run, kind } => {
+                let r = run_mut(preset, run)?;
+                r.optimizer = r.optimizer.converted_to(&kind);
+            }
+            Self::SetConvention { run, convention } => {
+                let r = run_mut(preset, run)?;
+                r.optimizer = convention.applied_to(&r.optimizer);
+            }
+            Self::SetSchedule { run, schedule } => run_mut(preset, run)?.schedule = schedule,
+            Self::SetMilestones { run, milestones } => {
+                if let Schedule::MultiStepLR(s) = &mut run_mut(preset, run)?.schedule {
+                    s.milestones = milestones;
+                }
+            }
+            Self::SetPenalty { run, penalty } => run_mut(preset, run)?.penalty = penalty,
+            Self::SetRunEnabled { run, enabled } => run_mut(preset, run)?.enabled = enabled,
+            Self::SetRunColor { run, color } => run_mut(preset, run)?.color = Some(color),
+            Self::SetRunLabel { run, label } => run_mut(preset, run)?.label = label,
+            Self::AddRun => add_run(preset),
+            Self::DuplicateRun(run) => duplicate_run(preset, run)?,
+            Self::RemoveRun(run) => {
+                run_mut(preset, run)?;
+                if preset.runs.len() > 1 {
+                    preset.runs.remove(run);
+                }
+            }
+            Self::SwitchProblem(config) => switch_problem(preset, config),
+            Self::ReshapeProblem(config) => reshape_problem(preset, config),
+            Self::SetStart(start) => preset.start = start,
+            Self::SetSteps(steps) => preset.steps = steps,
+            Self::SetBatchSize(size) => preset.batch_size = size,
+            Self::ApplySweepCell { run, values } => {
+                // Both values, or neither.
+                let mut optimizer = run_mut(preset, run)?.optimizer;
+                for (param, value) in values {
+                    optimizer.set(param, Value::Real(value))?;
+                }
+                run_mut(preset, run)?.optimizer = optimizer;
+            }
+        }
+        Ok(Effect { problem })
+    }
+}
+
+fn run_mut(preset: &mut Preset, run: usize) -> Result<&mut RunSpec, EditError> {
+    preset.runs.get_mut(run).ok_or(EditError::NoRun(run))
+}
+
+/// The preset's checks refuse more than [`MAX_RUNS`] runs, and say so.
+fn add_run(preset: &mut Preset) {
+    let optimizer = preset
+        .runs
+        .last()
+        .map_or(OptimizerConfig::catalogue()[3], |r| r.optimizer);
+    preset.runs.push(RunSpec {
+        label: format!("Run {}", preset.runs.len() + 1),
+        optimizer,
+        schedule: Schedule::Constant,
+        enabled: true,
+        color: None,
+        start: None,
+        early_stopping: None,
+        batch_size: None,
+        penalty: None,
+    });
+}
+
+fn duplicate_run(preset: &mut Preset, run: usize) -> Result<(), EditError> {
+    let copy = run_mut(preset, run)?.clone();
+    if preset.runs.len() < MAX_RUNS {
+        preset.runs.insert(
+            run + 1,
+            RunSpec {
+                label: format!("{} (copy)", copy.label),
+                color: None,
+                ..copy
+            },
+        );
+    }
+    Ok(())
+}
+
+/// Replaces the problem and drops what only fitted the old one.
+fn switch_problem(preset: &mut Preset, problem: ProblemConfig) {
+    preset.problem = problem;
+    // A lesson's text describes its own problem.
+    preset.title.clear();
+    preset.description.clear();
+    preset.start = None;
+    preset.view = None;
+    preset.batch_size = None;
+    preset.early_stopping = None;
+    for run in &mut preset.runs {
+        run.start = None;
+        run.early_stopping = None;
+        run.batch_size = None;
+    }
+}
+
+/// New settings for the same problem. The degree, the layers or the classes
+/// may change a model's parameter count; the models' own default starts
+/// always fit.
+fn reshape_problem(preset: &mut Preset, problem: ProblemConfig) {
+    let model_may_resize = matches!(
+        problem,
+        ProblemConfig::PolynomialRegression(_) | ProblemConfig::Classification(_)
+    );
+    preset.problem = problem;
+    if model_may_resize {
+        preset.start = None;
+        for run in &mut preset.runs {
+            run.start = None;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::optim::Sgd;
+    use crate::problem::Surface;
+
+    fn lesson() -> Preset {
+        Preset::from_ron_str(crate::DEFAULT_PRESET, "default").unwrap()
+    }
+
+    #[test]
+    fn a_param_edit_changes_that_run_only() {
+        let mut p = lesson();
+        let before = p.clone();
+        let effect = Edit::SetParam {
+            run: 1,
+            param: Param::Lr,
+            value: Value::Real(0.05),
+        }
+        .apply(&mut p)
+        .unwrap();
+        assert!(!effect.problem);
+        assert_eq!(p.runs[1].optimizer.get(Param::Lr), Some(Value::Real(0.05)));
+        assert_eq!(p.runs[0], before.runs[0]);
+        assert_eq!(p.runs[2], before.runs[2]);
+    }
+
+    #[test]
+    fn an_unknown_hyperparameter_is_an_error_and_changes_nothing() {
+        let mut p = lesson();
+        let before = p.clone();
+        // Run 0 is Adam, which has no momentum.
+        let err = Edit::SetParam {
+            run: 0,
+            param: Param::Momentum,
+            value: Value::Real(0.5),
+        }
+        .apply(&mut p)
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("Adam has no hyperparameter `momentum`"),
+            "{err}"
+        );
+        let err = Edit::ApplySweepCell {
+            run: 0,
+            values: [(Param::Lr, 0.5), (Param::Momentum, 0.5)],
+        }
+        .apply(&mut p)
+        .unwrap_err();
+        assert!(matches!(err, EditError::Param(_)));
+        assert_eq!(p, before, "a half-applied sweep cell would change lr");
+        assert_eq!(Edit::RemoveRun(9).apply(&mut p), Err(EditError::NoRun(9)));
+    }
+
+    #[test]
+    fn switching_the_problem_drops_what_fitted_the_old_one() {
+        let mut p = lesson();
+        p.runs[0].start = Some(Point(vec![1.0, 1.0]));
+        let effect = Edit::SwitchProblem(ProblemConfig::Surface(Surface::Himmelblau))
+            .apply(&mut p)
+            .unwrap();
+        assert!(effect.problem);
+        assert!(p.title.is_empty() && p.start.is_none() && p.runs[0].start.is_none());
+    }
+
+    #[test]
+    fn runs_are_added_duplicated_and_removed_within_the_limits() {
+        let mut p = lesson();
+        Edit::DuplicateRun(0).apply(&mut p).unwrap();
+        assert_eq!(p.runs[1].label, "Adam (copy)");
+        Edit::AddRun.apply(&mut p).unwrap();
+        assert_eq!(p.runs.last().unwrap().label, "Run 5");
+        while p.runs.len() > 1 {
+            Edit::RemoveRun(0).apply(&mut p).unwrap();
+        }
+        Edit::RemoveRun(0).apply(&mut p).unwrap();
+        assert_eq!(p.runs.len(), 1, "the last run stays");
+        for _ in 0..MAX_RUNS {
+            Edit::AddRun.apply(&mut p).unwrap();
+        }
+        Edit::DuplicateRun(0).apply(&mut p).unwrap();
+        assert_eq!(
+            p.runs.len(),
+            MAX_RUNS + 1,
+            "a copy is not made past the limit"
+        );
+        let kind = OptimizerConfig::Sgd(Sgd::default());
+        Edit::SetOptimizerKind { run: 0, kind }
+            .apply(&mut p)
+            .unwrap();
+        assert_eq!(p.runs[0].optimizer.kind_name(), "Sgd");
+    }
+}

@@ -1,0 +1,137 @@
+//! Where each panel sits: the top bar, the controls on the left, the
+//! inspector on the right, the loss plot at the bottom, the views in the
+//! centre, then the sweep window.
+
+use eframe::egui;
+
+use super::DescentApp;
+use super::panels::{controls, inspector, loss_plot, menu_bar};
+use super::views::Centre;
+
+impl DescentApp {
+    /// Lays out one frame; the panels' commands wait in `self.commands`.
+    pub(super) fn lay_out(&mut self, ui: &mut egui::Ui) {
+        let last = self.last_row();
+        self.session
+            .want_curvature(&self.preset, self.playback.head.min(last));
+        egui::Panel::top("transport").show(ui, |ui| {
+            let messages = self
+                .invalid
+                .iter()
+                .chain(&self.session.error)
+                .map(String::as_str)
+                .collect();
+            menu_bar::show(
+                ui,
+                menu_bar::TopBar {
+                    state: &mut self.state,
+                    sweep_open: &mut self.sweep.open,
+                    playback: &mut self.playback,
+                    rows: (self.session.horizon, last),
+                    messages,
+                    files: &mut self.files,
+                },
+                &mut self.commands,
+            );
+        });
+        if !self.state.presenting {
+            self.controls(ui);
+        }
+        if self.state.show_inspector {
+            self.inspector(ui, last);
+        }
+        self.loss(ui);
+        self.views.show(
+            ui,
+            Centre {
+                state: &mut self.state,
+                preset: &self.preset,
+                session: &mut self.session,
+                head: self.playback.head,
+                last,
+                commands: &mut self.commands,
+            },
+        );
+        if let Some(edit) = self
+            .sweep
+            .show(ui.ctx(), &self.preset, &self.state.base_dir)
+        {
+            self.commands.edit(edit);
+        }
+    }
+
+    /// The left panel: problem, runs and their hyperparameters.
+    fn controls(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(340.0)
+            .size_range(260.0..=600.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let input = controls::ControlsInput {
+                        preset: &self.preset,
+                        tracks: &self.session.tracks,
+                        samples: self.session.problem.as_ref().and_then(|p| p.sample_count()),
+                        curvature: self.session.curvature(),
+                    };
+                    controls::show(ui, input, &mut self.commands);
+                });
+            });
+    }
+
+    /// The inspector on the right, at the play head.
+    fn inspector(&mut self, ui: &mut egui::Ui, last: usize) {
+        let head = self.playback.head.min(last) as u64;
+        self.session.want_inspection(&self.preset, head);
+        let names = self
+            .session
+            .problem
+            .as_ref()
+            .map(|p| p.param_names())
+            .unwrap_or_default();
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(320.0)
+            .size_range(220.0..=700.0)
+            .show(ui, |ui| {
+                inspector::show(
+                    ui,
+                    &self.preset,
+                    self.session.inspections(),
+                    &names,
+                    self.playback.head,
+                );
+            });
+    }
+
+    /// The loss, learning-rate or accuracy plot at the bottom.
+    fn loss(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("loss")
+            .resizable(true)
+            .default_size(220.0)
+            .size_range(120.0..=600.0)
+            .show(ui, |ui| {
+                let problem = self.session.problem.as_ref();
+                let classifier = problem.is_some_and(|p| p.classes().is_some());
+                let epochs = problem
+                    .and_then(|p| p.sample_count())
+                    .map(|n| loss_plot::EpochScale::new(&self.preset, n));
+                if classifier && self.state.curve == loss_plot::Curve::Accuracy {
+                    self.session.want_accuracy();
+                }
+                loss_plot::show(
+                    ui,
+                    &self.preset,
+                    &self.session.tracks,
+                    self.playback.head,
+                    loss_plot::Axes {
+                        curve: &mut self.state.curve,
+                        log: &mut self.state.log_loss,
+                        epochs: &mut self.state.epochs_axis,
+                    },
+                    classifier.then_some(self.session.accuracy()),
+                    epochs.as_ref(),
+                );
+            });
+    }
+}

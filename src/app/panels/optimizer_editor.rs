@@ -1,0 +1,149 @@
+//! A run's optimizer: the picker, one widget per hyperparameter (the lr
+//! slider marked with the stable bound), the curvature at the play head,
+//! and the convention switch with its flags.
+
+use eframe::egui;
+
+use super::{param_widget, stability};
+use crate::analysis::curvature::{Curvature, lr_bound};
+use crate::app::command::Commands;
+use crate::app::edit::Edit;
+use crate::optim::params::Param;
+use crate::optim::{Convention, OptimizerConfig};
+
+/// Draws the optimizer of run `run`; `curvature` is the curvature at the
+/// play head and that head.
+pub fn show(
+    ui: &mut egui::Ui,
+    run: usize,
+    optimizer: &OptimizerConfig,
+    curvature: Option<(usize, &Curvature)>,
+    out: &mut Commands,
+) {
+    egui::ComboBox::from_label("Optimizer")
+        .selected_text(optimizer.kind_name())
+        .show_ui(ui, |ui| {
+            for kind in OptimizerConfig::catalogue() {
+                let selected = kind.kind_name() == optimizer.kind_name();
+                if ui
+                    .selectable_label(selected, kind.kind_name())
+                    .on_hover_text(kind.torch_name())
+                    .clicked()
+                    && !selected
+                {
+                    out.edit(Edit::SetOptimizerKind { run, kind });
+                }
+            }
+        });
+    let bound = curvature.and_then(|(_, c)| lr_bound(optimizer, c));
+    for setting in optimizer.params() {
+        let (value, response) = param_widget::show(ui, &setting);
+        if let (Some(b), Param::Lr) = (bound, setting.param) {
+            stability::mark_slider(ui, &response, &setting, b);
+        }
+        if let Some(value) = value {
+            out.edit(Edit::SetParam {
+                run,
+                param: setting.param,
+                value,
+            });
+        }
+    }
+    if let Some((head, c)) = curvature {
+        stability::summary(ui, head, c, optimizer.lr(), bound);
+        if let OptimizerConfig::Sgd(s) = optimizer
+            && bound.is_some()
+            && s.momentum > 0.0
+        {
+            stability::momentum_region(ui, run, c, s.momentum, s.lr);
+        }
+    }
+    conventions(ui, run, optimizer, out);
+}
+
+/// The convention switch (torch, optax, textbook) and its individual flags.
+fn conventions(ui: &mut egui::Ui, run: usize, optimizer: &OptimizerConfig, out: &mut Commands) {
+    let flags = optimizer.convention_params();
+    if !Convention::matters_for(optimizer) && flags.is_empty() {
+        return;
+    }
+    egui::ComboBox::from_label("Convention")
+        .selected_text(Convention::describe(optimizer))
+        .show_ui(ui, |ui| {
+            let followed = Convention::followed_by(optimizer);
+            for convention in Convention::ALL {
+                let selected = followed.contains(&convention);
+                if ui
+                    .selectable_label(selected, convention.name())
+                    .on_hover_text(convention.source())
+                    .clicked()
+                    && !selected
+                {
+                    out.edit(Edit::SetConvention { run, convention });
+                }
+            }
+        })
+        .response
+        .on_hover_text("Where torch, optax and the textbook read this rule differently");
+    for setting in flags {
+        if let (Some(value), _) = param_widget::show(ui, &setting) {
+            out.edit(Edit::SetParam {
+                run,
+                param: setting.param,
+                value,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::optim::params::Value;
+    use crate::optim::{Adam, Sgd};
+
+    #[test]
+    fn every_hyperparameter_has_a_widget_and_a_move_is_an_edit_of_that_run() {
+        let adam = OptimizerConfig::Adam(Adam::default());
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Commands| show(ui, 1, &adam, None, out),
+            Commands::default(),
+        );
+        use eframe::egui::accesskit::Role;
+        for label in ["lr", "β1", "β2", "ε", "weight decay"] {
+            assert!(
+                h.query_by_role_and_label(Role::Slider, label).is_some(),
+                "{label}"
+            );
+        }
+        for label in ["amsgrad", "decoupled weight decay", "maximize"] {
+            assert!(
+                h.query_by_role_and_label(Role::CheckBox, label).is_some(),
+                "{label}"
+            );
+        }
+        h.get_by_role_and_label(egui::accesskit::Role::Slider, "β1")
+            .set_value_accesskit(0.5);
+        h.run();
+        assert!(matches!(
+            h.state().edits().last(),
+            Some(Edit::SetParam { run: 1, param: Param::Beta1, value: Value::Real(b) })
+                if (b - 0.5).abs() < 1e-12
+        ));
+        h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Optimizer")
+            .click();
+        h.run();
+        h.get_by_label("Sgd").click();
+        h.run();
+        assert_eq!(
+            h.state().edits().last(),
+            Some(&Edit::SetOptimizerKind {
+                run: 1,
+                kind: OptimizerConfig::Sgd(Sgd::default())
+            })
+        );
+    }
+}

@@ -1,0 +1,107 @@
+//! One widget per hyperparameter: a checkbox for a flag, a slider on the
+//! parameter's own range and scale for a number. Torch's name is the tooltip.
+
+use eframe::egui;
+
+use crate::optim::params::{Scale, Setting, Value};
+
+/// A short label for a slider; the torch name is the tooltip.
+pub fn display_name(name: &str) -> &str {
+    match name {
+        "beta1" => "β1",
+        "beta2" => "β2",
+        "eps" => "ε",
+        "initial_accumulator_value" => "initial accumulator",
+        "decoupled_weight_decay" => "decoupled weight decay",
+        "weight_decay" => "weight decay",
+        "lr_decay" => "lr decay",
+        "momentum_decay" => "momentum decay",
+        "eps_in_sqrt" => "ε inside the sqrt",
+        "lr_inside_momentum" => "lr inside momentum",
+        "look_ahead" => "look-ahead gradient",
+        other => other,
+    }
+}
+
+/// Draws the widget; returns the new value when the user changed it, and
+/// the widget's response (to draw on it).
+pub fn show<P: Copy + Into<&'static str>>(
+    ui: &mut egui::Ui,
+    setting: &Setting<P>,
+) -> (Option<Value>, egui::Response) {
+    let name = setting.name();
+    let label = display_name(name);
+    match setting.value {
+        Value::Flag(on) => {
+            let mut v = on;
+            let r = ui.checkbox(&mut v, label).on_hover_text(name);
+            (r.changed().then_some(Value::Flag(v)), r)
+        }
+        Value::Real(x) => {
+            let mut v = x;
+            let (lo, hi) = setting.range;
+            let slider = egui::Slider::new(&mut v, lo..=hi).text(label);
+            let slider = match setting.scale {
+                Scale::Log => slider
+                    .logarithmic(true)
+                    .custom_formatter(|v, _| format!("{v:.3e}")),
+                Scale::Integer => slider.integer().logarithmic(hi > 1000.0),
+                // Shown to 4 decimals but not rounded: `max_decimals` would
+                // silently round a preset's or a sweep's 0.50769 to 0.5077.
+                Scale::Linear => slider.custom_formatter(|v, _| format!("{v:.4}")),
+            };
+            let r = ui.add(slider).on_hover_text(name);
+            (r.changed().then_some(Value::Real(v)), r)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::optim::params::Param;
+
+    #[test]
+    fn a_slider_reports_the_value_the_user_sets_and_a_flag_toggles() {
+        let lr = Setting {
+            param: Param::Lr,
+            value: Value::Real(0.01),
+            range: Param::Lr.range(),
+            scale: Param::Lr.scale(),
+        };
+        let nesterov = Setting {
+            param: Param::Nesterov,
+            value: Value::Flag(false),
+            range: (0.0, 1.0),
+            scale: Scale::Linear,
+        };
+        let mut h = Harness::new_ui_state(
+            |ui, got: &mut Vec<Value>| {
+                for s in [&lr, &nesterov] {
+                    if let (Some(v), _) = show(ui, s) {
+                        got.push(v);
+                    }
+                }
+            },
+            Vec::new(),
+        );
+        h.get_by_role_and_label(egui::accesskit::Role::Slider, "lr")
+            .set_value_accesskit(0.05);
+        h.run();
+        h.get_by_label("nesterov").click();
+        h.run();
+        let got = h.state();
+        assert!(
+            matches!(got.first(), Some(Value::Real(v)) if (v - 0.05).abs() < 1e-12),
+            "{got:?}"
+        );
+        assert_eq!(got.last(), Some(&Value::Flag(true)));
+        assert!(
+            h.query_by_label("β1").is_none(),
+            "only the settings given are drawn"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! One run in the left panel: shown or not, its colour and label, how it
+//! stopped, its optimizer and schedule, its own penalty, and the buttons
+//! that copy or remove it.
+
+use eframe::egui::{self, RichText};
+
+use super::{optimizer_editor, schedule_editor};
+use crate::analysis::curvature::Curvature;
+use crate::app::command::Commands;
+use crate::app::edit::Edit;
+use crate::app::session::Track;
+use crate::app::theme;
+use crate::preset::RunSpec;
+use crate::sim::Termination;
+
+/// One run and what the editor shows besides it.
+#[derive(Clone, Copy, Debug)]
+pub struct RunView<'a> {
+    /// Its place in the preset.
+    pub index: usize,
+    /// The run.
+    pub run: &'a RunSpec,
+    /// Its rows so far.
+    pub track: Option<&'a Track>,
+    /// The curvature at the play head, and that head.
+    pub curvature: Option<(usize, &'a Curvature)>,
+    /// The problem has data (runs may carry a penalty).
+    pub has_data: bool,
+}
+
+/// Draws the run's editors.
+pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
+    let &RunView {
+        index,
+        run,
+        track,
+        curvature,
+        has_data,
+    } = view;
+    header(ui, index, run, out);
+    if let Some(text) = termination_text(track.and_then(|t| t.termination)) {
+        let color = if text.starts_with("diverged") {
+            theme::ERROR
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(RichText::new(text).color(color).strong());
+    }
+    optimizer_editor::show(ui, index, &run.optimizer, curvature, out);
+    schedule_editor::show(ui, index, &run.schedule, out);
+    if has_data {
+        penalty(ui, index, run, out);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Duplicate").clicked() {
+            out.edit(Edit::DuplicateRun(index));
+        }
+        if ui.button("Remove").clicked() {
+            out.edit(Edit::RemoveRun(index));
+        }
+    });
+}
+
+/// Shown or not, the colour and the label.
+fn header(ui: &mut egui::Ui, index: usize, run: &RunSpec, out: &mut Commands) {
+    ui.horizontal(|ui| {
+        let mut enabled = run.enabled;
+        if ui
+            .checkbox(&mut enabled, "")
+            .on_hover_text("Show this run")
+            .changed()
+        {
+            out.edit(Edit::SetRunEnabled {
+                run: index,
+                enabled,
+            });
+        }
+        let (r, g, b) = run.color.unwrap_or_else(|| theme::palette_rgb(index));
+        let mut rgb = [r, g, b];
+        if egui::color_picker::color_edit_button_srgb(ui, &mut rgb).changed() {
+            out.edit(Edit::SetRunColor {
+                run: index,
+                color: (rgb[0], rgb[1], rgb[2]),
+            });
+        }
+        let mut label = run.label.clone();
+        let name = ui.add(
+            egui::TextEdit::singleline(&mut label)
+                .desired_width(ui.available_width() - 10.0)
+                .hint_text(run.optimizer.kind_name()),
+        );
+        if name.changed() {
+            out.edit(Edit::SetRunLabel { run: index, label });
+        }
+    });
+}
+
+/// The run's own L1 and L2 penalty on the model's weights.
+fn penalty(ui: &mut egui::Ui, index: usize, run: &RunSpec, out: &mut Commands) {
+    let mut penalty = run.penalty.unwrap_or_default();
+    let mut changed = false;
+    ui.horizontal(|ui| {
+        ui.label("Penalty").on_hover_text(
+            "Adds l1·Σ|w| + l2·Σw² to this run's loss (biases and intercepts are not penalised)",
+        );
+        for (name, value) in [("L1 ", &mut penalty.l1), ("L2 ", &mut penalty.l2)] {
+            changed |= ui
+                .add(
+                    egui::DragValue::new(value)
+                        .range(0.0..=10.0)
+                        .speed(0.01)
+                        .max_decimals(4)
+                        .prefix(name),
+                )
+                .changed();
+        }
+    });
+    if changed {
+        out.edit(Edit::SetPenalty {
+            run: index,
+            penalty: (!penalty.is_zero()).then_some(penalty),
+        });
+    }
+}
+
+/// How the run stopped, when it stopped before the horizon.
+fn termination_text(t: Option<Termination>) -> Option<String> {
+    match t {
+        Some(
+            t @ (Termination::Diverged { .. }
+            | Termination::Converged { .. }
+            | Termination::EarlyStopped { .. }),
+        ) => Some(t.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::preset::Preset;
+
+    #[test]
+    fn a_diverged_run_says_so_and_its_buttons_name_it() {
+        let preset = Preset::from_ron_str(crate::DEFAULT_PRESET, "default").unwrap();
+        let mut track = Track::new(2);
+        track.termination = Some(Termination::Diverged { step: 7 });
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Commands| {
+                show(
+                    ui,
+                    &RunView {
+                        index: 1,
+                        run: &preset.runs[1],
+                        track: Some(&track),
+                        curvature: None,
+                        has_data: true,
+                    },
+                    out,
+                );
+            },
+            Commands::default(),
+        );
+        assert!(h.query_by_label("diverged at step 7").is_some());
+        assert!(
+            h.query_by_label("Penalty").is_some(),
+            "models on data get a penalty row"
+        );
+        h.get_by_label("Duplicate").click();
+        h.run();
+        h.get_by_label("Remove").click();
+        h.run();
+        let edits: Vec<&Edit> = h.state().edits().collect();
+        assert_eq!(edits, [&Edit::DuplicateRun(1), &Edit::RemoveRun(1)]);
+    }
+}

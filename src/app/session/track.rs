@@ -1,0 +1,58 @@
+//! One run's rows as the window received them from the simulation thread.
+
+use crate::sim::{Termination, Trajectory};
+
+/// Rows of one run as received from the simulation thread.
+#[derive(Clone, Debug)]
+pub struct Track {
+    /// θ and loss per row, in the core's layout.
+    pub rows: Trajectory,
+    /// Why the run stopped, once known.
+    pub termination: Option<Termination>,
+    /// The lr of each step.
+    pub lrs: Vec<f64>,
+    /// Validation loss per row (problems with a validation split only).
+    pub val: Vec<f64>,
+}
+
+impl Track {
+    /// An empty track for `dim` parameters.
+    pub fn new(dim: usize) -> Self {
+        Self {
+            rows: Trajectory::with_capacity(dim, 0),
+            termination: None,
+            lrs: Vec::new(),
+            val: Vec::new(),
+        }
+    }
+
+    /// Rows received.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether no row has arrived.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Row `k`: parameters and loss.
+    pub fn row(&self, k: usize) -> Option<(&[f64], f64)> {
+        self.rows.row(k)
+    }
+
+    /// Up to `max_points` rows from 0 to `last` (inclusive), evenly thinned,
+    /// always keeping the last one; for drawing only.
+    pub fn decimated(
+        &self,
+        last: usize,
+        max_points: usize,
+    ) -> impl Iterator<Item = (usize, &[f64], f64)> {
+        let end = last.min(self.len().saturating_sub(1));
+        let stride = (end / max_points.max(1)).max(1);
+        (0..=end)
+            .step_by(stride)
+            .chain((!end.is_multiple_of(stride)).then_some(end))
+            .filter_map(move |k| self.row(k).map(|(p, l)| (k, p, l)))
+    }
+}

@@ -1,0 +1,58 @@
+//! `descent export`: a preset run headless and written as pictures, an
+//! animation and CSV, through the same function as the window's File menu.
+
+use std::path::{Path, PathBuf};
+
+use super::{CliError, load, located};
+use crate::export::animation::GifOptions;
+use crate::export::picture::PictureOptions;
+use crate::export::write::{ExportKind, ImageFormat, WriteError, write_files};
+
+/// Where `descent export` writes.
+pub(super) struct Outputs {
+    pub png: Option<PathBuf>,
+    pub svg: Option<PathBuf>,
+    pub gif: Option<PathBuf>,
+    pub csv: Option<PathBuf>,
+    pub state_csv: Option<PathBuf>,
+}
+
+/// Writes every output asked for from one run of the preset at `path`.
+pub(super) fn command(
+    path: &Path,
+    steps: Option<u64>,
+    outputs: &Outputs,
+    picture: &PictureOptions,
+    animation: &GifOptions,
+) -> Result<(), CliError> {
+    let Outputs {
+        png,
+        svg,
+        gif,
+        csv,
+        state_csv,
+    } = outputs;
+    let targets: Vec<(PathBuf, ExportKind)> = [
+        (csv, ExportKind::Trajectories),
+        (state_csv, ExportKind::States),
+        (png, ExportKind::Picture(*picture, ImageFormat::Png)),
+        (svg, ExportKind::Picture(*picture, ImageFormat::Svg)),
+        (gif, ExportKind::Gif(*animation)),
+    ]
+    .into_iter()
+    .filter_map(|(target, kind)| Some((target.clone()?, kind)))
+    .collect();
+    if targets.is_empty() {
+        return Err(CliError::NothingToExport);
+    }
+    let preset = load(path, steps)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    write_files(&preset, base, None, &targets, &mut |_, _| true).map_err(|e| match e {
+        WriteError::Sim(source) => located(source, Some(path)),
+        WriteError::Render(e) => CliError::Export(e),
+        WriteError::Write { path, source } => CliError::Write {
+            target: path.display().to_string(),
+            source,
+        },
+    })
+}

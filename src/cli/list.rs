@@ -1,0 +1,65 @@
+//! `descent list`: the surfaces, problems, optimizers (with torch's
+//! defaults) and schedules a preset can name.
+
+use std::io::{self, Write};
+
+use super::{CliError, stdout_error};
+use crate::optim::{OptimizerConfig, Schedule};
+use crate::problem::Surface;
+
+/// `descent list`.
+pub(super) fn command() -> Result<(), CliError> {
+    let text = listing();
+    io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(stdout_error)
+}
+
+/// The text of `descent list`.
+pub fn listing() -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let ron = |v: &dyn erased::Ron| v.ron();
+    let _ = writeln!(s, "Surfaces (problem: Surface(...)):");
+    for surface in Surface::catalogue() {
+        let _ = writeln!(s, "  {:<18} {}", surface.ident(), surface.formula());
+    }
+    let _ = writeln!(
+        s,
+        "\nProblems with data:\n  LinearRegression(data: Csv(\"file.csv\") | Synthetic(n: 100, slope: 3.0, intercept: 0.5, noise: 0.3, x_range: (-1.0, 1.0), seed: 0))"
+    );
+    let _ = writeln!(s, "\nOptimizers (optimizer: ...), with torch's defaults:");
+    for opt in OptimizerConfig::catalogue() {
+        let _ = writeln!(s, "  {}\n      {}", opt.torch_name(), ron(&opt));
+    }
+    let _ = writeln!(s, "\nSchedules (schedule: ...):");
+    for sched in Schedule::catalogue() {
+        let _ = writeln!(s, "  {}", ron(&sched));
+    }
+    s
+}
+
+/// One-line RON for listings.
+mod erased {
+    use ron::extensions::Extensions;
+
+    pub trait Ron {
+        fn ron(&self) -> String;
+    }
+
+    impl<T: serde::Serialize> Ron for T {
+        fn ron(&self) -> String {
+            let pretty = ron::ser::PrettyConfig::new()
+                .compact_arrays(true)
+                .new_line("")
+                .indentor("")
+                .separator(" ")
+                .compact_structs(true)
+                .extensions(Extensions::UNWRAP_VARIANT_NEWTYPES);
+            crate::preset::ron_options()
+                .to_string_pretty(self, pretty)
+                .map_or_else(|e| e.to_string(), |s| s.replace(",)", ")"))
+        }
+    }
+}

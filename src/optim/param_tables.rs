@@ -1,0 +1,434 @@
+//! Each optimizer's and schedule's one table of hyperparameters, and the
+//! methods that read and write through it.
+
+use super::params::{self, LR, Param, ParamError, Scale, ScheduleParam, Setting, Slot, Value};
+use super::schedule::{
+    AnnealStrategy, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts, ExponentialLr,
+    LinearLr, MultiStepLr, OneCycleLr, PolynomialLr, ReduceLrOnPlateau, Schedule, StepLr,
+};
+use super::{Adadelta, Adagrad, Adam, AdamW, Adamax, Lion, NAdam, OptimizerConfig, RmsProp, Sgd};
+
+/// A number, with the parameter's own range and scale.
+macro_rules! real {
+    ($p:ident, $($field:tt)+) => {
+        Slot {
+            param: Param::$p,
+            range: Param::$p.range(),
+            scale: Param::$p.scale(),
+            get: |c| Value::Real(c.$($field)+),
+            set: |c, v| match v {
+                Value::Real(x) => {
+                    c.$($field)+ = x;
+                    true
+                }
+                Value::Flag(_) => false,
+            },
+        }
+    };
+}
+
+/// A flag.
+macro_rules! flag {
+    ($p:ident, $($field:tt)+) => {
+        Slot {
+            param: Param::$p,
+            range: (0.0, 1.0),
+            scale: Scale::Linear,
+            get: |c| Value::Flag(c.$($field)+),
+            set: |c, v| match v {
+                Value::Flag(b) => {
+                    c.$($field)+ = b;
+                    true
+                }
+                Value::Real(_) => false,
+            },
+        }
+    };
+}
+
+static SGD: [Slot<Sgd, Param>; 8] = [
+    real!(Lr, lr),
+    real!(Momentum, momentum),
+    real!(Dampening, dampening),
+    real!(WeightDecay, weight_decay),
+    flag!(Nesterov, nesterov),
+    flag!(Maximize, maximize),
+    flag!(LrInsideMomentum, lr_inside_momentum),
+    flag!(LookAhead, look_ahead),
+];
+
+static ADAGRAD: [Slot<Adagrad, Param>; 7] = [
+    real!(Lr, lr),
+    real!(LrDecay, lr_decay),
+    real!(WeightDecay, weight_decay),
+    real!(InitialAccumulatorValue, initial_accumulator_value),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+    flag!(EpsInSqrt, eps_in_sqrt),
+];
+
+static RMSPROP: [Slot<RmsProp, Param>; 8] = [
+    real!(Lr, lr),
+    real!(Alpha, alpha),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    real!(Momentum, momentum),
+    flag!(Centered, centered),
+    flag!(Maximize, maximize),
+    flag!(EpsInSqrt, eps_in_sqrt),
+];
+
+static ADAM: [Slot<Adam, Param>; 9] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    flag!(Amsgrad, amsgrad),
+    flag!(DecoupledWeightDecay, decoupled_weight_decay),
+    flag!(Maximize, maximize),
+    flag!(EpsInSqrt, eps_in_sqrt),
+];
+
+static ADAMW: [Slot<AdamW, Param>; 8] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    flag!(Amsgrad, amsgrad),
+    flag!(Maximize, maximize),
+    flag!(EpsInSqrt, eps_in_sqrt),
+];
+
+static NADAM: [Slot<NAdam, Param>; 8] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    real!(MomentumDecay, momentum_decay),
+    flag!(DecoupledWeightDecay, decoupled_weight_decay),
+    flag!(Maximize, maximize),
+];
+
+static ADADELTA: [Slot<Adadelta, Param>; 5] = [
+    real!(Lr, lr),
+    real!(Rho, rho),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    flag!(Maximize, maximize),
+];
+
+static ADAMAX: [Slot<Adamax, Param>; 6] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    flag!(Maximize, maximize),
+];
+
+static LION: [Slot<Lion, Param>; 4] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(WeightDecay, weight_decay),
+];
+
+/// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
+macro_rules! with_table {
+    ($self:expr, $c:ident, $t:ident => $body:expr) => {
+        match $self {
+            OptimizerConfig::Sgd($c) => {
+                let $t = &SGD[..];
+                $body
+            }
+            OptimizerConfig::Adagrad($c) => {
+                let $t = &ADAGRAD[..];
+                $body
+            }
+            OptimizerConfig::RmsProp($c) => {
+                let $t = &RMSPROP[..];
+                $body
+            }
+            OptimizerConfig::Adam($c) => {
+                let $t = &ADAM[..];
+                $body
+            }
+            OptimizerConfig::AdamW($c) => {
+                let $t = &ADAMW[..];
+                $body
+            }
+            OptimizerConfig::NAdam($c) => {
+                let $t = &NADAM[..];
+                $body
+            }
+            OptimizerConfig::Adadelta($c) => {
+                let $t = &ADADELTA[..];
+                $body
+            }
+            OptimizerConfig::Adamax($c) => {
+                let $t = &ADAMAX[..];
+                $body
+            }
+            OptimizerConfig::Lion($c) => {
+                let $t = &LION[..];
+                $body
+            }
+        }
+    };
+}
+
+impl OptimizerConfig {
+    /// Every hyperparameter that torch's class takes, in torch's order.
+    pub fn params(&self) -> Vec<Setting<Param>> {
+        let mut all = with_table!(self, c, t => params::list(c, t));
+        all.retain(|s| !s.param.is_convention());
+        all
+    }
+
+    /// The convention flags that matter for this config (not torch's; see
+    /// [`super::Convention`]): SGD's only with momentum or Nesterov.
+    pub fn convention_params(&self) -> Vec<Setting<Param>> {
+        let mut all = with_table!(self, c, t => params::list(c, t));
+        all.retain(|s| match (self, s.param) {
+            (Self::Sgd(c), Param::LrInsideMomentum) => c.momentum != 0.0,
+            (Self::Sgd(c), Param::LookAhead) => c.nesterov,
+            (_, p) => p.is_convention(),
+        });
+        all
+    }
+
+    /// The value of `param`, if this kind has it.
+    pub fn get(&self, param: Param) -> Option<Value> {
+        with_table!(self, c, t => params::read(c, t, param))
+    }
+
+    /// Sets `param`; an error if this kind has no such parameter or the
+    /// value is of the wrong type.
+    pub fn set(&mut self, param: Param, value: Value) -> Result<(), ParamError> {
+        let owner = self.kind_name();
+        with_table!(self, c, t => params::write(c, t, owner, param, value))
+    }
+
+    /// The same hyperparameters carried over to another kind where names match
+    /// (lr, betas, eps, weight decay, momentum), the rest at torch's defaults.
+    #[must_use]
+    pub fn converted_to(&self, kind: &Self) -> Self {
+        let mut out = *kind;
+        for s in self.params() {
+            let carried = !matches!(s.param, Param::Maximize | Param::DecoupledWeightDecay);
+            if carried && out.get(s.param).is_some() {
+                // Same name, same type: cannot fail.
+                let _ = out.set(s.param, s.value);
+            }
+        }
+        out
+    }
+}
+
+/// A schedule number with its own range and scale.
+macro_rules! sreal {
+    ($p:ident, $field:ident, $range:expr) => {
+        sreal!($p, $field, $range, Scale::Linear)
+    };
+    ($p:ident, $field:ident, $range:expr, $scale:expr) => {
+        Slot {
+            param: ScheduleParam::$p,
+            range: $range,
+            scale: $scale,
+            get: |c| Value::Real(c.$field),
+            set: |c, v| match v {
+                Value::Real(x) => {
+                    c.$field = x;
+                    true
+                }
+                Value::Flag(_) => false,
+            },
+        }
+    };
+}
+
+/// A schedule step count, from 1 to `$max`.
+macro_rules! count {
+    ($p:ident, $field:ident, $max:expr) => {
+        Slot {
+            param: ScheduleParam::$p,
+            range: (1.0, $max),
+            scale: Scale::Integer,
+            get: |c| Value::Real(c.$field as f64),
+            set: |c, v| match v {
+                Value::Real(x) => {
+                    c.$field = x.round().max(0.0) as u64;
+                    true
+                }
+                Value::Flag(_) => false,
+            },
+        }
+    };
+}
+
+/// A schedule flag.
+macro_rules! sflag {
+    ($p:ident, $field:ident) => {
+        Slot {
+            param: ScheduleParam::$p,
+            range: (0.0, 1.0),
+            scale: Scale::Linear,
+            get: |c| Value::Flag(c.$field),
+            set: |c, v| match v {
+                Value::Flag(b) => {
+                    c.$field = b;
+                    true
+                }
+                Value::Real(_) => false,
+            },
+        }
+    };
+}
+
+static CONSTANT_LR: [Slot<ConstantLr, ScheduleParam>; 2] = [
+    sreal!(Factor, factor, (0.01, 1.0)),
+    count!(TotalIters, total_iters, 10_000.0),
+];
+
+static STEP_LR: [Slot<StepLr, ScheduleParam>; 2] = [
+    count!(StepSize, step_size, 10_000.0),
+    sreal!(Gamma, gamma, (0.01, 1.0)),
+];
+
+static MULTI_STEP_LR: [Slot<MultiStepLr, ScheduleParam>; 1] = [sreal!(Gamma, gamma, (0.01, 1.0))];
+
+static EXPONENTIAL_LR: [Slot<ExponentialLr, ScheduleParam>; 1] = [sreal!(Gamma, gamma, (0.9, 1.0))];
+
+static COSINE_LR: [Slot<CosineAnnealingLr, ScheduleParam>; 2] = [
+    count!(TMax, t_max, 100_000.0),
+    sreal!(EtaMin, eta_min, (0.0, 1.0)),
+];
+
+static WARM_RESTARTS: [Slot<CosineAnnealingWarmRestarts, ScheduleParam>; 3] = [
+    count!(T0, t_0, 100_000.0),
+    count!(TMult, t_mult, 4.0),
+    sreal!(EtaMin, eta_min, (0.0, 1.0)),
+];
+
+static LINEAR_LR: [Slot<LinearLr, ScheduleParam>; 3] = [
+    sreal!(StartFactor, start_factor, (0.01, 1.0)),
+    sreal!(EndFactor, end_factor, (0.0, 1.0)),
+    count!(TotalIters, total_iters, 10_000.0),
+];
+
+static POLYNOMIAL_LR: [Slot<PolynomialLr, ScheduleParam>; 2] = [
+    count!(TotalIters, total_iters, 100_000.0),
+    sreal!(Power, power, (0.0, 5.0)),
+];
+
+static ONE_CYCLE_LR: [Slot<OneCycleLr, ScheduleParam>; 8] = [
+    sreal!(MaxLr, max_lr, LR, Scale::Log),
+    count!(TotalSteps, total_steps, 10_000_000.0),
+    sreal!(PctStart, pct_start, (0.0, 1.0)),
+    Slot {
+        param: ScheduleParam::LinearAnneal,
+        range: (0.0, 1.0),
+        scale: Scale::Linear,
+        get: |c| Value::Flag(c.anneal_strategy == AnnealStrategy::Linear),
+        set: |c, v| match v {
+            Value::Flag(b) => {
+                c.anneal_strategy = if b {
+                    AnnealStrategy::Linear
+                } else {
+                    AnnealStrategy::Cos
+                };
+                true
+            }
+            Value::Real(_) => false,
+        },
+    },
+    sflag!(CycleMomentum, cycle_momentum),
+    sflag!(ThreePhase, three_phase),
+    sreal!(DivFactor, div_factor, (1.0, 1000.0), Scale::Log),
+    sreal!(FinalDivFactor, final_div_factor, (1.0, 1e6), Scale::Log),
+];
+
+static PLATEAU: [Slot<ReduceLrOnPlateau, ScheduleParam>; 5] = [
+    sreal!(Factor, factor, (0.0, 0.99)),
+    count!(Patience, patience, 10_000.0),
+    sreal!(Threshold, threshold, (0.0, 0.1)),
+    count!(Cooldown, cooldown, 10_000.0),
+    sreal!(MinLr, min_lr, (0.0, 1.0)),
+];
+
+/// Runs `$body` with the schedule's parameters and table, or `$none` for
+/// the constant schedule.
+macro_rules! with_schedule_table {
+    ($self:expr, $c:ident, $t:ident => $body:expr, $none:expr) => {
+        match $self {
+            Schedule::Constant => $none,
+            Schedule::ConstantLR($c) => {
+                let $t = &CONSTANT_LR[..];
+                $body
+            }
+            Schedule::StepLR($c) => {
+                let $t = &STEP_LR[..];
+                $body
+            }
+            Schedule::MultiStepLR($c) => {
+                let $t = &MULTI_STEP_LR[..];
+                $body
+            }
+            Schedule::ExponentialLR($c) => {
+                let $t = &EXPONENTIAL_LR[..];
+                $body
+            }
+            Schedule::CosineAnnealingLR($c) => {
+                let $t = &COSINE_LR[..];
+                $body
+            }
+            Schedule::CosineAnnealingWarmRestarts($c) => {
+                let $t = &WARM_RESTARTS[..];
+                $body
+            }
+            Schedule::LinearLR($c) => {
+                let $t = &LINEAR_LR[..];
+                $body
+            }
+            Schedule::PolynomialLR($c) => {
+                let $t = &POLYNOMIAL_LR[..];
+                $body
+            }
+            Schedule::OneCycleLR($c) => {
+                let $t = &ONE_CYCLE_LR[..];
+                $body
+            }
+            Schedule::ReduceLROnPlateau($c) => {
+                let $t = &PLATEAU[..];
+                $body
+            }
+        }
+    };
+}
+
+impl Schedule {
+    /// Every parameter of this schedule (MultiStepLR's milestones are a
+    /// list, edited on their own).
+    pub fn params(&self) -> Vec<Setting<ScheduleParam>> {
+        with_schedule_table!(self, c, t => params::list(c, t), Vec::new())
+    }
+
+    /// The value of `param`, if this schedule has it.
+    pub fn get(&self, param: ScheduleParam) -> Option<Value> {
+        with_schedule_table!(self, c, t => params::read(c, t, param), None)
+    }
+
+    /// Sets `param`; an error if this schedule has no such parameter.
+    pub fn set(&mut self, param: ScheduleParam, value: Value) -> Result<(), ParamError> {
+        let owner = self.name();
+        with_schedule_table!(
+            self,
+            c,
+            t => params::write(c, t, owner, param, value),
+            params::write::<(), ScheduleParam>(&mut (), &[], owner, param, value)
+        )
+    }
+}

@@ -1,0 +1,151 @@
+//! Range checks on every field of a preset, naming the field.
+
+use super::{CURRENT_VERSION, Point, Preset, PresetError, RunSpec};
+use crate::optim::Schedule;
+use crate::sim::limits::{MAX_RUNS, MAX_STEPS, MAX_TOTAL_ROWS};
+use crate::support::validate::Checker;
+
+impl Preset {
+    /// Range checks on every field; all problems are reported at once.
+    pub fn validate(&self, origin: &str) -> Result<(), PresetError> {
+        self.check(origin, true)
+    }
+
+    /// The same checks except the problem's own, for an edit that left the
+    /// problem as it was (a typed formula is not parsed again).
+    pub fn validate_except_problem(&self, origin: &str) -> Result<(), PresetError> {
+        self.check(origin, false)
+    }
+
+    fn check(&self, origin: &str, problem: bool) -> Result<(), PresetError> {
+        let mut c = Checker::new("");
+        if self.version == 0 || self.version > CURRENT_VERSION {
+            c.fail(
+                "version",
+                format!(
+                    "preset version {} is not supported; this build reads versions 1 to {CURRENT_VERSION}",
+                    self.version
+                ),
+            );
+        }
+        if problem {
+            c.nested("problem", |c| self.problem.check(c));
+        }
+        if let Some(v) = self.view
+            && !(v.x.0 < v.x.1
+                && v.y.0 < v.y.1
+                && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
+        {
+            c.fail("view", "needs finite ranges with min < max");
+        }
+        if let Some(start) = &self.start {
+            start.check("start", &mut c);
+        }
+        if self.steps == 0 {
+            c.fail("steps", "must be at least 1, got 0");
+        } else if self.steps > MAX_STEPS {
+            c.fail(
+                "steps",
+                format!("must be at most {MAX_STEPS}, got {}", self.steps),
+            );
+        } else if self.steps.saturating_mul(self.runs.len() as u64) > MAX_TOTAL_ROWS {
+            c.fail(
+                "steps",
+                format!(
+                    "{} runs × {} steps exceeds the limit of {MAX_TOTAL_ROWS} recorded steps",
+                    self.runs.len(),
+                    self.steps
+                ),
+            );
+        }
+        if let Some(b) = self.batch_size {
+            if b == 0 {
+                c.fail("batch_size", "must be at least 1, got 0");
+            }
+            if !self.problem.has_data() {
+                c.fail("batch_size", "only problems with data have mini-batches");
+            }
+        }
+        if let Some(rule) = &self.early_stopping {
+            if rule.patience == 0 {
+                c.fail("early_stopping.patience", "must be at least 1, got 0");
+            }
+            c.non_negative("early_stopping.min_delta", rule.min_delta);
+        }
+        if let Some(tol) = self.grad_tol {
+            c.positive("grad_tol", tol);
+        }
+        if self.runs.is_empty() {
+            c.fail("runs", "must list at least one run");
+        } else if self.runs.len() > MAX_RUNS {
+            c.fail(
+                "runs",
+                format!("at most {MAX_RUNS} runs, got {}", self.runs.len()),
+            );
+        }
+        for (i, run) in self.runs.iter().enumerate() {
+            c.nested(&format!("runs[{i}]"), |c| run.check(c, self.steps));
+        }
+        let errors = c.finish();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(PresetError::Invalid {
+                origin: origin.to_owned(),
+                errors,
+            })
+        }
+    }
+}
+
+impl Point {
+    /// Every coordinate finite and within ±1e6.
+    fn check(&self, name: &str, c: &mut Checker) {
+        for (i, v) in self.0.iter().enumerate() {
+            if c.finite(&format!("{name}.{i}"), *v) && v.abs() > 1e6 {
+                c.fail(
+                    &format!("{name}.{i}"),
+                    format!("must be within ±1e6, got {v}"),
+                );
+            }
+        }
+    }
+}
+
+impl RunSpec {
+    fn check(&self, c: &mut Checker, steps: u64) {
+        if let Some(start) = &self.start {
+            start.check("start", c);
+        }
+        c.nested("optimizer", |c| self.optimizer.check(c));
+        if self.batch_size == Some(0) {
+            c.fail("batch_size", "must be at least 1, got 0");
+        }
+        if let Some(p) = &self.penalty {
+            c.nested("penalty", |c| p.check(c));
+        }
+        c.nested("schedule", |c| {
+            self.schedule.check(c);
+            if let Schedule::OneCycleLR(s) = &self.schedule {
+                if s.total_steps < steps {
+                    c.fail(
+                        "total_steps",
+                        format!(
+                            "OneCycleLR needs total_steps >= the {steps} steps of the run, got {}",
+                            s.total_steps
+                        ),
+                    );
+                }
+                if s.cycle_momentum && self.optimizer.cycled_momentum().is_none() {
+                    c.fail(
+                        "cycle_momentum",
+                        format!(
+                            "{} has neither momentum nor betas; set cycle_momentum: false",
+                            self.optimizer.kind_name()
+                        ),
+                    );
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,62 @@
+//! A problem's data as the data view draws it: points, held-out points and labels.
+
+use super::ViewBox;
+
+/// The samples of a data problem, for drawing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Samples {
+    /// (x, y) points of a 1-D regression.
+    Line {
+        /// The points trained on.
+        train: Vec<[f64; 2]>,
+        /// Held-out points (may be empty).
+        validation: Vec<[f64; 2]>,
+    },
+    /// Labelled 2-D points.
+    Classes {
+        /// (x1, x2) per point.
+        points: Vec<[f64; 2]>,
+        /// Label per point.
+        labels: Vec<usize>,
+        /// Number of classes.
+        classes: usize,
+        /// Held-out points (may be empty).
+        held_out: Vec<[f64; 2]>,
+        /// Their labels.
+        held_out_labels: Vec<usize>,
+    },
+}
+
+impl Samples {
+    /// A box around every point, with a 10 % margin.
+    pub fn bounds(&self) -> ViewBox {
+        let points: Vec<&[f64; 2]> = match self {
+            Self::Line { train, validation } => train.iter().chain(validation).collect(),
+            Self::Classes {
+                points, held_out, ..
+            } => points.iter().chain(held_out).collect(),
+        };
+        let mut b = ViewBox {
+            x: (f64::INFINITY, f64::NEG_INFINITY),
+            y: (f64::INFINITY, f64::NEG_INFINITY),
+        };
+        for p in points {
+            b.x = (b.x.0.min(p[0]), b.x.1.max(p[0]));
+            b.y = (b.y.0.min(p[1]), b.y.1.max(p[1]));
+        }
+        if !(b.x.0.is_finite() && b.y.0.is_finite()) {
+            return ViewBox {
+                x: (-1.0, 1.0),
+                y: (-1.0, 1.0),
+            };
+        }
+        let pad = |(a, c): (f64, f64)| {
+            let m = ((c - a) * 0.1).max(1e-3);
+            (a - m, c + m)
+        };
+        ViewBox {
+            x: pad(b.x),
+            y: pad(b.y),
+        }
+    }
+}

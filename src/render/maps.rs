@@ -1,0 +1,89 @@
+//! The maps laid over the parameter and data views, as RGBA pixels (top row
+//! first): basins of attraction and a classifier's decision map.
+
+use super::palette::{self, Rgb};
+use crate::analysis::basins::{BasinMap, DIVERGED, UNSETTLED};
+use crate::analysis::classifier::ClassMap;
+
+/// Half-transparent basin colours; diverged starts dark, unsettled grey.
+pub fn basin_rgba(map: &BasinMap) -> Vec<u8> {
+    let (nx, ny) = (map.cols, map.rows);
+    let mut rgba = Vec::with_capacity(nx * ny * 4);
+    for j in (0..ny).rev() {
+        for i in 0..nx {
+            let label = map.labels.get(j * nx + i).copied().unwrap_or(DIVERGED);
+            let (r, g, b) = match label {
+                DIVERGED => (20, 20, 20),
+                UNSETTLED => (70, 70, 70),
+                k => palette::basin_rgb(usize::from(k)),
+            };
+            rgba.extend_from_slice(&[r, g, b, 150]);
+        }
+    }
+    rgba
+}
+
+/// The class colours mixed by probability and darkened towards the plot
+/// background; confident regions are tinted more than the boundary.
+pub fn decision_rgba(map: &ClassMap) -> Vec<u8> {
+    let classes = map.classes.max(1);
+    let background: Rgb = palette::PLOT_BACKGROUND;
+    let mut rgba = Vec::with_capacity(map.cols * map.rows * 4);
+    for j in 0..map.rows {
+        for i in 0..map.cols {
+            let probs = map.at(i, j);
+            let (mut r, mut g, mut b) = (0.0, 0.0, 0.0);
+            for (k, p) in probs.iter().enumerate() {
+                let (cr, cg, cb) = palette::class_rgb(k);
+                r += p * f64::from(cr);
+                g += p * f64::from(cg);
+                b += p * f64::from(cb);
+            }
+            let confidence = probs.iter().copied().fold(0.0, f64::max);
+            let share = (confidence - 1.0 / classes as f64) * classes as f64;
+            let tint = 0.15 + 0.3 * (share / (classes as f64 - 1.0)).clamp(0.0, 1.0);
+            let mix = |c: f64, base: u8| (f64::from(base) * (1.0 - tint) + c * tint).round() as u8;
+            rgba.extend_from_slice(&[
+                mix(r, background.0),
+                mix(g, background.1),
+                mix(b, background.2),
+                255,
+            ]);
+        }
+    }
+    rgba
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::analysis::classifier::class_map;
+    use crate::problem::{Activation, ClassDataSource, Network, Problem as _};
+
+    #[test]
+    fn a_trained_logistic_boundary_splits_the_blobs() {
+        let data = ClassDataSource::Blobs {
+            n: 100,
+            classes: 2,
+            spread: 0.3,
+            seed: 0,
+        }
+        .load(Path::new("."))
+        .unwrap();
+        let net = Network::new(data, &[], Activation::Tanh, 0);
+        // Blob 0 sits at (2, 0), blob 1 at (−2, 0): logit = −x separates them.
+        let params = [-3.0, 0.0, 0.0];
+        let samples = net.samples().unwrap();
+        let view = samples.bounds();
+        let map = decision_rgba(&class_map(&net, &params, view, 20, 10).unwrap());
+        assert_eq!(map.len(), 20 * 10 * 4);
+        let pixel = |i: usize, j: usize| &map[(j * 20 + i) * 4..(j * 20 + i) * 4 + 3];
+        let (left, right) = (pixel(0, 5), pixel(19, 5));
+        assert_ne!(left, right, "the two sides get different classes");
+        // The right side (x > 0) is class 0's colour, tinted.
+        let blue = palette::class_rgb(0);
+        assert!(right[2] > right[0] && blue.2 > blue.0, "{right:?}");
+    }
+}

@@ -1,0 +1,6 @@
+//! What pictures are made of: the colours, the scene every export draws,
+//! and the maps laid over the views.
+
+pub mod maps;
+pub mod palette;
+pub mod scene;
