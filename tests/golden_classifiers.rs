@@ -55,17 +55,10 @@ fn classifiers_match_torch() {
         });
         preset.start = Some(Point(start));
         preset.steps = steps;
-        preset.runs = vec![RunSpec {
-            label: name.into(),
-            optimizer: optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]),
-            schedule: descent::optim::Schedule::Constant,
-            enabled: true,
-            color: None,
-            start: None,
-            early_stopping: None,
-            batch_size: None,
-            penalty: None,
-        }];
+        preset.runs = vec![RunSpec::new(
+            name,
+            optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]),
+        )];
         preset.validate(name).unwrap();
         let mut sim = preset.simulation(&dir).unwrap();
         sim.run_to_end();

@@ -339,17 +339,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             batch_size: None,
             grad_tol: None,
             early_stopping: None,
-            runs: vec![descent::preset::RunSpec {
-                label: "run".into(),
-                optimizer: opt,
-                schedule: Schedule::Constant,
-                enabled: true,
-                color: None,
-                start: None,
-                early_stopping: None,
-                batch_size: None,
-                penalty: None,
-            }],
+            runs: vec![descent::preset::RunSpec::new("run", opt)],
         };
         let keys: Vec<&str> = case["state"]
             .as_array()

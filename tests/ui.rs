@@ -1249,3 +1249,56 @@ fn the_3d_view_shows_beside_the_map_and_turns_on_drag() {
     assert!(after.yaw > before.yaw + 0.3, "{before:?} → {after:?}");
     assert!(after.pitch > before.pitch, "{before:?} → {after:?}");
 }
+
+/// A slider move reruns the runs on the problem already built: with its
+/// data file deleted, the lesson still reruns (nothing reads the file), and
+/// nothing is re-parsed; opening the preset again reads the file and says
+/// it is gone.
+#[test]
+fn a_slider_move_reuses_the_built_problem_and_opening_reads_the_data_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let presets = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::copy(
+        presets.join("data/linreg.csv"),
+        dir.path().join("data/linreg.csv"),
+    )
+    .unwrap();
+    let preset = dir.path().join("linreg.ron");
+    std::fs::copy(presets.join("linreg-gd-vs-adam.ron"), &preset).unwrap();
+    let options = WindowOptions {
+        preset: Some(preset.clone()),
+        ..WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    settle(&mut h);
+    assert!(h.state().session().error.is_none());
+    let before = trajectory(&h, 0);
+    std::fs::remove_file(dir.path().join("data/linreg.csv")).unwrap();
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .set_value_accesskit(0.02);
+    h.step();
+    settle(&mut h);
+    assert!(
+        h.state().session().error.is_none(),
+        "{:?}",
+        h.state().session().error
+    );
+    assert_ne!(trajectory(&h, 0), before, "the run was recomputed");
+    let ctx = h.ctx.clone();
+    h.state_mut().file_chosen(
+        descent::app::files::FileAction::Save,
+        dir.path().join("saved.ron"),
+        &ctx,
+    );
+    h.state_mut()
+        .file_chosen(descent::app::files::FileAction::Open, preset, &ctx);
+    h.step();
+    settle(&mut h);
+    let error = h.state().session().error.clone().unwrap_or_default();
+    assert!(error.contains("linreg.csv"), "{error}");
+}

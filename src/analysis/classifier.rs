@@ -1,5 +1,5 @@
 //! What a classifier predicts off its training points: class probabilities
-//! over a grid (the decision map, coloured in [`crate::render::maps`]) and
+//! over a grid (the decision map, which `render::maps` colours) and
 //! accuracy along each run's path, both computed off the UI thread.
 
 use std::sync::Arc;
@@ -111,28 +111,41 @@ impl AccuracyRequest {
     }
 }
 
+/// For tests: logistic regression on two tight blobs at (2, 0) and (−2, 0),
+/// the parameters of a boundary between them (logit = −3x), and the 20 × 10
+/// map of those parameters over the data.
+#[cfg(test)]
+pub(crate) fn two_blobs() -> (crate::problem::Network, [f64; 3], ClassMap) {
+    use crate::problem::{Activation, ClassDataSource, Network, Problem as _};
+    let data = ClassDataSource::Blobs {
+        n: 100,
+        classes: 2,
+        spread: 0.3,
+        seed: 0,
+    }
+    .load(std::path::Path::new("."))
+    .unwrap_or_else(|e| unreachable!("generated data: {e}"));
+    let net = Network::new(data, &[], Activation::Tanh, 0);
+    let params = [-3.0, 0.0, 0.0];
+    let view = net.samples().map_or(
+        ViewBox {
+            x: (-3.0, 3.0),
+            y: (-3.0, 3.0),
+        },
+        |s| s.bounds(),
+    );
+    let map = class_map(&net, &params, view, 20, 10)
+        .unwrap_or_else(|| unreachable!("a classifier has a class map"));
+    (net, params, map)
+}
+
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::problem::{Activation, ClassDataSource, Network};
 
     #[test]
     fn a_trained_logistic_boundary_splits_the_blobs() {
-        let data = ClassDataSource::Blobs {
-            n: 100,
-            classes: 2,
-            spread: 0.3,
-            seed: 0,
-        }
-        .load(Path::new("."))
-        .unwrap();
-        let net = Network::new(data, &[], Activation::Tanh, 0);
-        // Blob 0 sits at (2, 0), blob 1 at (−2, 0): logit = −x separates them.
-        let params = [-3.0, 0.0, 0.0];
-        let view = net.samples().unwrap().bounds();
-        let map = class_map(&net, &params, view, 20, 10).unwrap();
+        let (_, _, map) = two_blobs();
         assert_eq!(map.probabilities.len(), 20 * 10 * 2);
         let (left, right) = (map.at(0, 5), map.at(19, 5));
         assert!(right[0] > 0.9 && left[1] > 0.9, "{left:?} {right:?}");

@@ -72,6 +72,25 @@ impl Commands {
     }
 }
 
+/// A file dropped on the window this frame: a `.ron` file is opened,
+/// anything else is reported.
+pub fn dropped(ctx: &egui::Context) -> Option<Command> {
+    let path = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))?;
+    Some(
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+        {
+            Command::OpenFile(path)
+        } else {
+            Command::ReportError(format!(
+                "{}: not a preset (drop a .ron file)",
+                path.display()
+            ))
+        },
+    )
+}
+
 impl DescentApp {
     /// Carries out `command`.
     pub(super) fn execute(&mut self, command: Command, ctx: &egui::Context) {

@@ -196,17 +196,8 @@ fn add_run(preset: &mut Preset) {
         .runs
         .last()
         .map_or(OptimizerConfig::catalogue()[3], |r| r.optimizer);
-    preset.runs.push(RunSpec {
-        label: format!("Run {}", preset.runs.len() + 1),
-        optimizer,
-        schedule: Schedule::Constant,
-        enabled: true,
-        color: None,
-        start: None,
-        early_stopping: None,
-        batch_size: None,
-        penalty: None,
-    });
+    let label = format!("Run {}", preset.runs.len() + 1);
+    preset.runs.push(RunSpec::new(label, optimizer));
 }
 
 fn duplicate_run(preset: &mut Preset, run: usize) -> Result<(), EditError> {

@@ -7,7 +7,6 @@ use std::sync::mpsc::{self, Receiver};
 
 use eframe::egui::{self, RichText};
 
-use crate::app::command::Command;
 use crate::app::theme;
 use crate::export::job::{self, ExportJob, ExportRequest};
 
@@ -63,25 +62,6 @@ impl FileAction {
                 .set_file_name("optimizer-state.csv"),
         }
     }
-}
-
-/// A file dropped on the window this frame: a `.ron` file is opened,
-/// anything else is reported.
-pub fn dropped(ctx: &egui::Context) -> Option<Command> {
-    let path = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))?;
-    Some(
-        if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
-        {
-            Command::OpenFile(path)
-        } else {
-            Command::ReportError(format!(
-                "{}: not a preset (drop a .ron file)",
-                path.display()
-            ))
-        },
-    )
 }
 
 /// The last outcome, shown until the next one.

@@ -222,7 +222,7 @@ impl eframe::App for DescentApp {
             self.commands
                 .push(command::Command::FileChosen(action, path));
         }
-        if let Some(dropped) = files::dropped(ctx) {
+        if let Some(dropped) = command::dropped(ctx) {
             self.commands.push(dropped);
         }
         self.unsaved

@@ -55,11 +55,7 @@ pub struct AdamaxState {
 
 impl Adamax {
     pub(crate) fn check(&self, c: &mut Checker) {
-        c.positive("lr", self.lr);
-        c.unit_interval("betas.0", self.betas.0);
-        c.unit_interval("betas.1", self.betas.1);
-        c.non_negative("eps", self.eps);
-        c.non_negative("weight_decay", self.weight_decay);
+        super::check_adam_like(c, self.lr, self.betas, self.eps, self.weight_decay);
     }
 }
 

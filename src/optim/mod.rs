@@ -60,6 +60,22 @@ pub trait Optimizer {
     fn describe<'a>(&self, state: &'a Self::State) -> Vec<StateVector<'a>>;
 }
 
+/// The range checks the Adam family shares: lr > 0, both betas in [0, 1),
+/// eps and weight decay at least 0.
+pub(crate) fn check_adam_like(
+    c: &mut crate::support::validate::Checker,
+    lr: f64,
+    betas: (f64, f64),
+    eps: f64,
+    weight_decay: f64,
+) {
+    c.positive("lr", lr);
+    c.unit_interval("betas.0", betas.0);
+    c.unit_interval("betas.1", betas.1);
+    c.non_negative("eps", eps);
+    c.non_negative("weight_decay", weight_decay);
+}
+
 /// The gradient torch feeds into the moments: sign flipped for `maximize`,
 /// then L2-coupled weight decay `g + λθ`.
 #[inline]

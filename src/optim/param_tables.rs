@@ -8,13 +8,13 @@ use super::schedule::{
 };
 use super::{Adadelta, Adagrad, Adam, AdamW, Adamax, Lion, NAdam, OptimizerConfig, RmsProp, Sgd};
 
-/// A number, with the parameter's own range and scale.
-macro_rules! real {
-    ($p:ident, $($field:tt)+) => {
+/// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
+macro_rules! number {
+    ($p:expr, $range:expr, $scale:expr, $($field:tt)+) => {
         Slot {
-            param: Param::$p,
-            range: Param::$p.range(),
-            scale: Param::$p.scale(),
+            param: $p,
+            range: $range,
+            scale: $scale,
             get: |c| Value::Real(c.$($field)+),
             set: |c, v| match v {
                 Value::Real(x) => {
@@ -27,11 +27,11 @@ macro_rules! real {
     };
 }
 
-/// A flag.
-macro_rules! flag {
-    ($p:ident, $($field:tt)+) => {
+/// A flag slot of parameter `$p`.
+macro_rules! toggle {
+    ($p:expr, $($field:tt)+) => {
         Slot {
-            param: Param::$p,
+            param: $p,
             range: (0.0, 1.0),
             scale: Scale::Linear,
             get: |c| Value::Flag(c.$($field)+),
@@ -43,6 +43,20 @@ macro_rules! flag {
                 Value::Real(_) => false,
             },
         }
+    };
+}
+
+/// An optimizer number, with the parameter's own range and scale.
+macro_rules! real {
+    ($p:ident, $($field:tt)+) => {
+        number!(Param::$p, Param::$p.range(), Param::$p.scale(), $($field)+)
+    };
+}
+
+/// An optimizer flag.
+macro_rules! flag {
+    ($p:ident, $($field:tt)+) => {
+        toggle!(Param::$p, $($field)+)
     };
 }
 
@@ -228,25 +242,13 @@ impl OptimizerConfig {
     }
 }
 
-/// A schedule number with its own range and scale.
+/// A schedule number with its own range (and a linear slider unless given).
 macro_rules! sreal {
     ($p:ident, $field:ident, $range:expr) => {
-        sreal!($p, $field, $range, Scale::Linear)
+        number!(ScheduleParam::$p, $range, Scale::Linear, $field)
     };
     ($p:ident, $field:ident, $range:expr, $scale:expr) => {
-        Slot {
-            param: ScheduleParam::$p,
-            range: $range,
-            scale: $scale,
-            get: |c| Value::Real(c.$field),
-            set: |c, v| match v {
-                Value::Real(x) => {
-                    c.$field = x;
-                    true
-                }
-                Value::Flag(_) => false,
-            },
-        }
+        number!(ScheduleParam::$p, $range, $scale, $field)
     };
 }
 
@@ -272,19 +274,7 @@ macro_rules! count {
 /// A schedule flag.
 macro_rules! sflag {
     ($p:ident, $field:ident) => {
-        Slot {
-            param: ScheduleParam::$p,
-            range: (0.0, 1.0),
-            scale: Scale::Linear,
-            get: |c| Value::Flag(c.$field),
-            set: |c, v| match v {
-                Value::Flag(b) => {
-                    c.$field = b;
-                    true
-                }
-                Value::Real(_) => false,
-            },
-        }
+        toggle!(ScheduleParam::$p, $field)
     };
 }
 

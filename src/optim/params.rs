@@ -1,7 +1,7 @@
 //! Hyperparameters as typed names: torch's spelling, a slider range and a
-//! scale for each. Every optimizer and schedule has one table
-//! ([`super::param_tables`]) that both lists and sets its values, so a name
-//! it does not have is an error, never a silent no-op.
+//! scale for each. Every optimizer and schedule has one table (in
+//! `param_tables.rs`) that both lists and sets its values, so a name it
+//! does not have is an error, never a silent no-op.
 
 use std::fmt;
 use std::str::FromStr;

@@ -149,3 +149,27 @@ impl RunSpec {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::{ExpressionConfig, ProblemConfig};
+
+    #[test]
+    fn only_the_full_check_looks_at_the_problem() {
+        let mut p = Preset::from_ron_str(crate::DEFAULT_PRESET, "default").unwrap();
+        p.problem = ProblemConfig::Expression(ExpressionConfig {
+            formula: "x +* y".into(),
+            view: None,
+        });
+        assert!(
+            p.validate_except_problem("p").is_ok(),
+            "the formula is not parsed"
+        );
+        let err = p.validate("p").unwrap_err().to_string();
+        assert!(err.contains("problem.formula"), "{err}");
+        p.steps = 0;
+        let err = p.validate_except_problem("p").unwrap_err().to_string();
+        assert!(err.contains("steps: must be at least 1"), "{err}");
+    }
+}

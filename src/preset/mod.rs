@@ -285,6 +285,21 @@ impl Preset {
 }
 
 impl RunSpec {
+    /// A shown run of `optimizer` with a constant lr and nothing of its own.
+    pub fn new(label: impl Into<String>, optimizer: OptimizerConfig) -> Self {
+        Self {
+            label: label.into(),
+            optimizer,
+            schedule: Schedule::Constant,
+            enabled: true,
+            color: None,
+            start: None,
+            early_stopping: None,
+            batch_size: None,
+            penalty: None,
+        }
+    }
+
     /// The label, or the optimizer's name when none is given.
     pub fn display_label(&self) -> &str {
         if self.label.trim().is_empty() {

@@ -56,28 +56,12 @@ pub fn decision_rgba(map: &ClassMap) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::analysis::classifier::class_map;
-    use crate::problem::{Activation, ClassDataSource, Network, Problem as _};
 
     #[test]
     fn a_trained_logistic_boundary_splits_the_blobs() {
-        let data = ClassDataSource::Blobs {
-            n: 100,
-            classes: 2,
-            spread: 0.3,
-            seed: 0,
-        }
-        .load(Path::new("."))
-        .unwrap();
-        let net = Network::new(data, &[], Activation::Tanh, 0);
-        // Blob 0 sits at (2, 0), blob 1 at (−2, 0): logit = −x separates them.
-        let params = [-3.0, 0.0, 0.0];
-        let samples = net.samples().unwrap();
-        let view = samples.bounds();
-        let map = decision_rgba(&class_map(&net, &params, view, 20, 10).unwrap());
+        let (_, _, map) = crate::analysis::classifier::two_blobs();
+        let map = decision_rgba(&map);
         assert_eq!(map.len(), 20 * 10 * 4);
         let pixel = |i: usize, j: usize| &map[(j * 20 + i) * 4..(j * 20 + i) * 4 + 3];
         let (left, right) = (pixel(0, 5), pixel(19, 5));

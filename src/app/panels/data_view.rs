@@ -75,8 +75,8 @@ pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
                 held_out,
                 held_out_labels,
             } => {
-                draw_classes(plot_ui, points, labels, *classes);
-                draw_held_out(plot_ui, held_out, held_out_labels, *classes);
+                draw_classes(plot_ui, (points, labels), *classes, false);
+                draw_classes(plot_ui, (held_out, held_out_labels), *classes, true);
             }
             Samples::Line { train, validation } => {
                 draw_fits(plot_ui, input, train, validation, view);
@@ -93,17 +93,29 @@ pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
     }
 }
 
-/// Each class's points, with a dark rim.
+/// Each class's points: training points filled, with a dark rim that keeps
+/// them visible on their own class's tint; held-out points as hollow rings.
 fn draw_classes(
     plot_ui: &mut egui_plot::PlotUi<'_>,
-    points: &[[f64; 2]],
-    labels: &[usize],
+    (points, labels): (&[[f64; 2]], &[usize]),
     classes: usize,
+    held_out: bool,
 ) {
     for k in 0..classes {
         let mine = of_class(points, labels, k);
         let (r, g, b) = class_rgb(k);
-        // A dark rim keeps points visible on their own class's tint.
+        let colour = egui::Color32::from_rgb(r, g, b);
+        if held_out {
+            if !mine.is_empty() {
+                plot_ui.points(
+                    Points::new(format!("class {k} (validation)"), mine)
+                        .color(colour)
+                        .radius(4.0)
+                        .filled(false),
+                );
+            }
+            continue;
+        }
         plot_ui.points(
             Points::new("", mine.clone())
                 .color(egui::Color32::from_gray(10))
@@ -113,7 +125,7 @@ fn draw_classes(
         );
         plot_ui.points(
             Points::new(format!("class {k}"), mine)
-                .color(egui::Color32::from_rgb(r, g, b))
+                .color(colour)
                 .radius(3.0)
                 .filled(true),
         );
@@ -166,28 +178,6 @@ fn draw_fits(
     }
 }
 
-/// Held-out points: hollow rings in their class colour.
-fn draw_held_out(
-    plot_ui: &mut egui_plot::PlotUi<'_>,
-    points: &[[f64; 2]],
-    labels: &[usize],
-    classes: usize,
-) {
-    for k in 0..classes {
-        let mine = of_class(points, labels, k);
-        if mine.is_empty() {
-            continue;
-        }
-        let (r, g, b) = class_rgb(k);
-        plot_ui.points(
-            Points::new(format!("class {k} (validation)"), mine)
-                .color(egui::Color32::from_rgb(r, g, b))
-                .radius(4.0)
-                .filled(false),
-        );
-    }
-}
-
 /// The points labelled `k`.
 fn of_class(points: &[[f64; 2]], labels: &[usize], k: usize) -> Vec<[f64; 2]> {
     points
@@ -196,4 +186,50 @@ fn of_class(points: &[[f64; 2]], labels: &[usize], k: usize) -> Vec<[f64; 2]> {
         .filter(|(_, l)| **l == k)
         .map(|(p, _)| *p)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    #[test]
+    fn a_regression_shows_its_points_and_each_runs_fit() {
+        let [(_, linear), ..] = crate::problem::catalogue::models();
+        let problem = linear.build(std::path::Path::new(".")).unwrap();
+        let samples = problem.samples().unwrap();
+        let preset = Preset::from_ron_str(
+            "(problem: LinearRegression(data: Synthetic(n: 20)), runs: [(label: \"GD\", optimizer: Sgd(lr: 0.1))])",
+            "t",
+        )
+        .unwrap();
+        let tracks = vec![crate::app::panels::test_support::track(&[
+            [0.0, 0.0, 1.0],
+            [1.9, 0.4, 0.1],
+        ])];
+        let mut h = Harness::new_ui(|ui| {
+            show(
+                ui,
+                &DataInput {
+                    samples: &samples,
+                    problem: problem.as_ref(),
+                    tracks: &tracks,
+                    preset: &preset,
+                    head: 1,
+                    decision: None,
+                    reset_view: true,
+                },
+            );
+        });
+        h.run();
+        for label in ["data", "GD"] {
+            assert!(
+                h.query_by_role_and_label(egui::accesskit::Role::CheckBox, label)
+                    .is_some(),
+                "{label}"
+            );
+        }
+    }
 }

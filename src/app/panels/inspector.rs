@@ -143,3 +143,31 @@ fn formula_section(
             }
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::panels::test_support::lesson;
+
+    #[test]
+    fn each_run_shows_its_rule_and_numbers_at_the_step() {
+        let preset = lesson();
+        let rows =
+            crate::analysis::inspect::inspect(&preset, std::path::Path::new("."), 3).unwrap();
+        let names = vec!["x".to_owned(), "y".to_owned()];
+        let h = Harness::new_ui(|ui| show(ui, &preset, Some((3, &rows)), &names, 3));
+        assert!(h.query_by_label("Adam — step 3").is_some());
+        assert!(h.query_by_label("Copy table").is_some());
+        assert!(
+            h.query_all_by_label("m ← β₁·m + (1 − β₁)·g")
+                .next()
+                .is_some()
+        );
+        let mut h = Harness::new_ui(|ui| show(ui, &preset, None, &names, 3));
+        h.run();
+        assert!(h.query_by_label("Computing…").is_some());
+    }
+}

@@ -348,3 +348,44 @@ fn log_shift(tracks: &[Track]) -> (f64, f64) {
     };
     (shift, floor)
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::panels::test_support::{lesson, tracks};
+
+    #[test]
+    fn the_learning_rate_view_names_each_runs_schedule() {
+        let (preset, tracks) = (lesson(), tracks());
+        let mut h = Harness::new_ui_state(
+            |ui, (curve, log, epochs): &mut (Curve, bool, bool)| {
+                show(
+                    ui,
+                    &preset,
+                    &tracks,
+                    1,
+                    Axes { curve, log, epochs },
+                    None,
+                    None,
+                );
+            },
+            (Curve::Loss, true, false),
+        );
+        assert!(
+            h.query_by_label("Accuracy").is_none(),
+            "no accuracy for a surface"
+        );
+        assert!(
+            h.query_by_label("Epochs").is_none(),
+            "no epochs for a surface"
+        );
+        h.get_by_label("Learning rate").click();
+        h.run();
+        h.run();
+        assert_eq!(h.state().0, Curve::LearningRate);
+        assert!(h.query_by_label("Adam (Constant)").is_some());
+    }
+}

@@ -19,4 +19,6 @@ pub mod stability;
 pub mod surface_3d;
 pub mod surface_view;
 pub mod sweep_panel;
+#[cfg(test)]
+mod test_support;
 pub mod transport;

@@ -98,6 +98,7 @@ fn conventions(ui: &mut egui::Ui, run: usize, optimizer: &OptimizerConfig, out: 
 
 #[cfg(test)]
 mod tests {
+    use eframe::egui::accesskit::Role;
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
 
@@ -112,7 +113,6 @@ mod tests {
             |ui, out: &mut Commands| show(ui, 1, &adam, None, out),
             Commands::default(),
         );
-        use eframe::egui::accesskit::Role;
         for label in ["lr", "β1", "β2", "ε", "weight decay"] {
             assert!(
                 h.query_by_role_and_label(Role::Slider, label).is_some(),
@@ -125,7 +125,7 @@ mod tests {
                 "{label}"
             );
         }
-        h.get_by_role_and_label(egui::accesskit::Role::Slider, "β1")
+        h.get_by_role_and_label(Role::Slider, "β1")
             .set_value_accesskit(0.5);
         h.run();
         assert!(matches!(
@@ -133,8 +133,7 @@ mod tests {
             Some(Edit::SetParam { run: 1, param: Param::Beta1, value: Value::Real(b) })
                 if (b - 0.5).abs() < 1e-12
         ));
-        h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "Optimizer")
-            .click();
+        h.get_by_role_and_label(Role::ComboBox, "Optimizer").click();
         h.run();
         h.get_by_label("Sgd").click();
         h.run();

@@ -138,3 +138,37 @@ pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta
             ui.label(RichText::new(caption).small().weak());
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    #[test]
+    fn the_line_names_the_bound_and_the_region_opens() {
+        // ½(x² + 10y²): λ = 10 and 1, so GD is stable for lr < 0.2.
+        let curvature = Curvature {
+            eigenvalues: vec![10.0, 1.0],
+            full: true,
+        };
+        let mut h = Harness::new_ui(|ui| {
+            summary(ui, 4, &curvature, 0.1, Some(0.2));
+            momentum_region(ui, 0, &curvature, 0.9, 0.1);
+        });
+        assert!(
+            h.query_by_label(
+                "At step 4: Hessian eigenvalues 10.0000, 1.0000; κ = 10.000; stable for lr < 2.000e-1"
+            )
+            .is_some()
+        );
+        h.get_by_label("Momentum stability region").click();
+        h.run();
+        assert!(
+            h.query_all_by_label_contains("White diamond: the fastest setting (Polyak)")
+                .next()
+                .is_some()
+        );
+    }
+}

@@ -246,3 +246,60 @@ fn normalise(a: P3) -> P3 {
     let n = dot(a, a).sqrt().max(f32::MIN_POSITIVE);
     [a[0] / n, a[1] / n, a[2] / n]
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::analysis::field::{self, FieldSpec};
+    use crate::app::panels::test_support::{lesson, tracks};
+    use crate::problem::{Surface, ViewBox};
+
+    #[test]
+    fn a_drag_turns_the_camera() {
+        let field = field::compute(
+            &Surface::Rosenbrock,
+            &FieldSpec {
+                view: ViewBox {
+                    x: (-2.0, 2.0),
+                    y: (-1.0, 3.0),
+                },
+                cols: 32,
+                rows: 32,
+                levels: 8,
+            },
+        );
+        let (preset, tracks) = (lesson(), tracks());
+        let mut h = Harness::builder().with_size([400.0, 400.0]).build_ui_state(
+            |ui, camera: &mut Camera| {
+                show(
+                    ui,
+                    camera,
+                    &Surface3dInput {
+                        field: &field,
+                        tracks: &tracks,
+                        preset: &preset,
+                        head: 2,
+                    },
+                );
+            },
+            Camera::default(),
+        );
+        let rect = h.get_by_label("3-D view").rect();
+        let (from, to) = (rect.center(), rect.center() + egui::vec2(60.0, 10.0));
+        h.hover_at(from);
+        h.drag_at(from);
+        h.run();
+        for k in 1..=4 {
+            h.hover_at(from + (to - from) * (k as f32 / 4.0));
+            h.run();
+        }
+        h.drop_at(to);
+        h.run();
+        let before = Camera::default();
+        assert!(h.state().yaw > before.yaw, "{:?}", h.state());
+        assert!(h.state().pitch >= before.pitch);
+    }
+}

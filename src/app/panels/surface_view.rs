@@ -315,3 +315,64 @@ pub fn preconditioner_ellipses(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+    use crate::app::panels::test_support::{lesson, tracks};
+
+    #[test]
+    fn every_run_is_in_the_legend_and_a_click_sets_the_start() {
+        let (preset, tracks) = (lesson(), tracks());
+        let view = ViewBox {
+            x: (-2.0, 2.0),
+            y: (-1.0, 3.0),
+        };
+        let mut h = Harness::builder().with_size([600.0, 400.0]).build_ui_state(
+            |ui, clicks: &mut Vec<[f64; 2]>| {
+                let output = show(
+                    ui,
+                    &SurfaceInput {
+                        heat_map: None,
+                        overlay: None,
+                        isolines: &[],
+                        batch_isolines: &[],
+                        tracks: &tracks,
+                        preset: &preset,
+                        head: 2,
+                        starts: vec![[-1.5, 2.0]],
+                        minima: &[],
+                        reset_view: Some(view),
+                        axis_names: ["x", "y"],
+                        quiver: None,
+                        update_arrows: false,
+                        ellipses: &[],
+                    },
+                );
+                clicks.extend(output.clicked_at);
+            },
+            Vec::new(),
+        );
+        h.run();
+        for label in ["Adam", "SGD + momentum", "RMSprop", "Start"] {
+            assert!(
+                h.query_by_role_and_label(egui::accesskit::Role::CheckBox, label)
+                    .is_some(),
+                "{label}"
+            );
+        }
+        let centre = egui::pos2(300.0, 200.0);
+        h.hover_at(centre);
+        h.run();
+        h.drag_at(centre);
+        h.run();
+        h.drop_at(centre);
+        h.run();
+        let clicks = h.state();
+        assert_eq!(clicks.len(), 1, "{clicks:?}");
+        assert!(clicks[0][0] > -2.0 && clicks[0][0] < 2.0, "{clicks:?}");
+    }
+}

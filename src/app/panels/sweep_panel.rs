@@ -301,14 +301,14 @@ impl SweepPanel {
 
 fn axis_editor(ui: &mut egui::Ui, label: &str, axis: &mut Axis, names: &[Param]) {
     ui.horizontal(|ui| {
-        egui::ComboBox::from_id_salt(label)
+        // The label names the picker for assistive technology too.
+        egui::ComboBox::from_label(label)
             .selected_text(axis.param.name())
             .show_ui(ui, |ui| {
                 for n in names {
                     ui.selectable_value(&mut axis.param, *n, n.name());
                 }
             });
-        ui.label(label);
         for (value, prefix) in [(&mut axis.from, "from "), (&mut axis.to, "to ")] {
             let drag = egui::DragValue::new(value).prefix(prefix);
             let drag = if axis.log {
@@ -320,4 +320,62 @@ fn axis_editor(ui: &mut egui::Ui, label: &str, axis: &mut Axis, names: &[Param])
         }
         ui.checkbox(&mut axis.log, "log");
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Window {
+        panel: SweepPanel,
+        applied: Vec<Edit>,
+    }
+
+    #[test]
+    fn a_small_sweep_runs_and_a_clicked_cell_becomes_an_edit_of_its_run() {
+        let preset = Preset::from_ron_str(
+            "(problem: Surface(Rosenbrock), steps: 40, runs: [(optimizer: Adam(lr: 0.01))])",
+            "t",
+        )
+        .unwrap();
+        let mut window = Window::default();
+        window.panel.open = true;
+        let mut h = Harness::builder().with_size([900.0, 800.0]).build_ui_state(
+            |ui, w: &mut Window| {
+                let ctx = ui.ctx().clone();
+                w.applied
+                    .extend(w.panel.show(&ctx, &preset, std::path::Path::new(".")));
+            },
+            window,
+        );
+        h.run();
+        h.get_by_role_and_label(egui::accesskit::Role::Slider, "cells per side")
+            .set_value_accesskit(8.0);
+        h.run();
+        h.get_by_label("Run sweep").click();
+        h.step();
+        let deadline = Instant::now() + Duration::from_mins(1);
+        while h.state().panel.result().is_none() {
+            assert!(Instant::now() < deadline, "the sweep never finished");
+            h.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        h.run();
+        assert_eq!(h.state().panel.result().unwrap().values.len(), 64);
+        h.get_by_label("sweep heat map").click();
+        h.run();
+        assert!(matches!(
+            h.state().applied.as_slice(),
+            [Edit::ApplySweepCell {
+                run: 0,
+                values: [(Param::Lr, _), (Param::Beta1, _)]
+            }]
+        ));
+    }
 }

@@ -157,4 +157,24 @@ mod tests {
         p.step(100);
         assert_eq!(p.head, 1);
     }
+
+    #[test]
+    fn the_buttons_move_the_play_head_and_the_counter_says_where() {
+        use egui_kittest::Harness;
+        use egui_kittest::kittest::Queryable as _;
+        let mut h = Harness::new_ui_state(
+            |ui, (playback, speed): &mut (Playback, f64)| show(ui, playback, speed, 100, 100),
+            (Playback::default(), 200.0),
+        );
+        assert!(h.query_by_label("Step 0 / 100").is_some());
+        h.get_by_label("Step").click();
+        h.run();
+        h.get_by_label("Step").click();
+        h.run();
+        assert_eq!(h.state().0.head, 2);
+        assert!(h.query_by_label("Step 2 / 100").is_some());
+        h.get_by_label("Play").click();
+        h.run();
+        assert!(h.state().0.playing && h.query_by_label("Pause").is_some());
+    }
 }

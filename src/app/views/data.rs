@@ -9,13 +9,8 @@ use crate::app::panels::data_view;
 impl Views {
     /// Draws the data view inside the central panel.
     pub(super) fn data(&mut self, ui: &mut egui::Ui, centre: &mut Centre<'_>) {
-        let Centre {
-            state,
-            preset,
-            session,
-            head,
-            ..
-        } = centre;
+        let (state, preset, head) = (&mut *centre.state, centre.preset, centre.head);
+        let session = &mut *centre.session;
         let (Some(samples), Some(problem)) = (&session.samples, &session.problem) else {
             return;
         };
@@ -30,7 +25,7 @@ impl Views {
                 problem: problem.as_ref(),
                 tracks: &session.tracks,
                 preset,
-                head: *head,
+                head,
                 decision: self.textures.decision.shown(),
                 reset_view: self.data_reset,
             },
@@ -39,7 +34,7 @@ impl Views {
         if classes
             && let Some(bounds) = output.bounds
             && let Some(track) = session.tracks.get(state.boundary_run)
-            && let Some((params, _)) = track.row((*head).min(track.len().saturating_sub(1)))
+            && let Some((params, _)) = track.row(head.min(track.len().saturating_sub(1)))
         {
             let cols = ((output.size_px[0] / 4.0) as usize).clamp(32, 200);
             let rows = ((output.size_px[1] / 4.0) as usize).clamp(32, 200);

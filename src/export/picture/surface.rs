@@ -1,0 +1,260 @@
+//! The surface half of a picture: the heat map (blitted, or a marker the
+//! SVG replaces with an image), isolines, paths and markers.
+
+use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
+use plotters::element::{Drawable, PointCollection};
+use plotters::prelude::*;
+use plotters_backend::{BackendCoord, DrawingErrorKind};
+
+use super::super::clip::{clip_polyline, strokeable};
+use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, font, rgb, rows_shown, text};
+use crate::problem::ViewBox;
+use crate::render::palette;
+use crate::render::scene::Scene;
+
+/// The surface chart's coordinates.
+type SurfaceChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The start diamonds and the minima crosses.
+fn draw_markers<DB: DrawingBackend>(
+    chart: &mut SurfaceChart<'_, DB>,
+    scene: &Scene,
+    s: f64,
+    line_width: u32,
+) -> DrawResult<(), DB> {
+    let view = scene.view;
+    let r = (7.0 * s) as i32;
+    let diamond = vec![(0, -r), (r, 0), (0, r), (-r, 0), (0, -r)];
+    chart.draw_series(
+        scene
+            .starts
+            .iter()
+            .filter(|p| inside(view, p[0], p[1]))
+            .map(|p| {
+                EmptyElement::at((p[0], p[1]))
+                    + PathElement::new(
+                        diamond.clone(),
+                        rgb(palette::START).stroke_width(line_width),
+                    )
+            }),
+    )?;
+    let cross = (7.0 * s) as i32;
+    chart.draw_series(
+        scene
+            .minima
+            .iter()
+            .filter(|m| inside(view, m[0], m[1]))
+            .map(|m| {
+                Cross::new(
+                    (m[0], m[1]),
+                    cross,
+                    rgb(palette::MINIMUM).stroke_width(line_width),
+                )
+            }),
+    )?;
+    Ok(())
+}
+
+/// Every run's path up to the play head, its end dot and its legend entry.
+fn draw_paths<DB: DrawingBackend>(
+    chart: &mut SurfaceChart<'_, DB>,
+    scene: &Scene,
+    options: &PictureOptions,
+    pixel: (f64, f64),
+    line_width: u32,
+) -> DrawResult<(), DB> {
+    let s = options.scale();
+    let view = scene.view;
+    let dot = (4.5 * s).round() as i32;
+    for run in &scene.runs {
+        let color = rgb(run.color);
+        let shown = &run.points[..rows_shown(options, run.points.len())];
+        let label = text(&match &run.status {
+            Some(status) => format!("{} ({status})", run.label),
+            None => run.label.clone(),
+        });
+        let pieces: Vec<_> = clip_polyline(shown, view)
+            .iter()
+            .flat_map(|piece| strokeable(piece, pixel))
+            .collect();
+        let style = color.stroke_width(line_width);
+        let mut first = true;
+        for piece in pieces {
+            let series = chart.draw_series(std::iter::once(PathElement::new(piece, style)))?;
+            if first {
+                let legend_width = (22.0 * s) as i32;
+                series.label(label.clone()).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + legend_width, y)], style)
+                });
+                first = false;
+            }
+        }
+        if first {
+            // Nothing inside the view: still list the run.
+            chart
+                .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
+                .label(label)
+                .legend(move |(x, y)| Circle::new((x + 10, y), 4, color.filled()));
+        }
+        if let Some(&[x, y]) = shown
+            .iter()
+            .rev()
+            .find(|p| p[0].is_finite() && p[1].is_finite())
+            && inside(view, x, y)
+        {
+            chart.draw_series(std::iter::once(Circle::new((x, y), dot, color.filled())))?;
+        }
+    }
+    Ok(())
+}
+
+/// A block of RGB pixels placed at a pixel position.
+struct Raster<'a> {
+    at: (i32, i32),
+    size: (u32, u32),
+    rgb: &'a [u8],
+}
+
+impl<'b> PointCollection<'b, (i32, i32)> for &'b Raster<'_> {
+    type Point = &'b (i32, i32);
+    type IntoIter = std::iter::Once<&'b (i32, i32)>;
+
+    fn point_iter(self) -> Self::IntoIter {
+        std::iter::once(&self.at)
+    }
+}
+
+impl<DB: DrawingBackend> Drawable<DB> for Raster<'_> {
+    fn draw<I: Iterator<Item = BackendCoord>>(
+        &self,
+        mut pos: I,
+        backend: &mut DB,
+        _parent_dim: (u32, u32),
+    ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
+        match pos.next() {
+            Some(p) => backend.blit_bitmap(p, self.size, self.rgb),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The field's colours stretched to `w × h` pixels (bilinear), as RGB.
+pub(super) fn resample(field: &crate::analysis::field::Field, w: u32, h: u32) -> Vec<u8> {
+    let (cols, rows) = (field.spec.cols, field.spec.rows);
+    let mut out = Vec::with_capacity(w as usize * h as usize * 3);
+    if cols == 0 || rows == 0 || field.rgba.len() < cols * rows * 4 {
+        out.resize(w as usize * h as usize * 3, 0);
+        return out;
+    }
+    let texel = |i: usize, j: usize, c: usize| f64::from(field.rgba[(j * cols + i) * 4 + c]);
+    let axis = |p: u32, n: u32, samples: usize| {
+        let s = ((f64::from(p) + 0.5) / f64::from(n) * samples as f64 - 0.5)
+            .clamp(0.0, (samples - 1) as f64);
+        let i0 = s.floor() as usize;
+        (i0, (i0 + 1).min(samples - 1), s - i0 as f64)
+    };
+    let xs: Vec<_> = (0..w).map(|p| axis(p, w, cols)).collect();
+    for py in 0..h {
+        let (j0, j1, fy) = axis(py, h, rows);
+        for &(i0, i1, fx) in &xs {
+            for c in 0..3 {
+                let top = texel(i0, j0, c) * (1.0 - fx) + texel(i1, j0, c) * fx;
+                let bottom = texel(i0, j1, c) * (1.0 - fx) + texel(i1, j1, c) * fx;
+                out.push((top * (1.0 - fy) + bottom * fy).round() as u8);
+            }
+        }
+    }
+    out
+}
+
+/// The heat map, isolines, paths and markers of `scene`; returns the heat
+/// map's pixel rectangle (x, y, w, h).
+pub(super) fn draw_surface<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scene: &Scene,
+    options: &PictureOptions,
+    heat: Heat,
+) -> DrawResult<Option<(i32, i32, u32, u32)>, DB> {
+    let s = options.scale();
+    let view = scene.view;
+    let mut chart = ChartBuilder::on(area)
+        .caption(text(&scene.title), font(22.0 * s, palette::TEXT))
+        .margin((12.0 * s) as i32)
+        .x_label_area_size((42.0 * s) as i32)
+        .y_label_area_size((58.0 * s) as i32)
+        .build_cartesian_2d(view.x.0..view.x.1, view.y.0..view.y.1)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .axis_style(rgb(palette::TEXT))
+        .label_style(font(14.0 * s, palette::TEXT))
+        .axis_desc_style(font(16.0 * s, palette::TEXT))
+        .x_desc(text(&scene.axis_names[0]))
+        .y_desc(text(&scene.axis_names[1]))
+        .draw()?;
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let rect = (
+        px.start,
+        py.start,
+        (px.end - px.start).max(1) as u32,
+        (py.end - py.start).max(1) as u32,
+    );
+    let mut heat_rect = None;
+    if let Some(field) = &scene.field {
+        match heat {
+            Heat::Blit => {
+                let pixels = resample(field, rect.2, rect.3);
+                area.draw(&Raster {
+                    at: (
+                        rect.0 - area.get_base_pixel().0,
+                        rect.1 - area.get_base_pixel().1,
+                    ),
+                    size: (rect.2, rect.3),
+                    rgb: &pixels,
+                })?;
+            }
+            Heat::Marker => {
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(view.x.0, view.y.1), (view.x.1, view.y.0)],
+                    HEAT_MARKER.filled(),
+                )))?;
+                heat_rect = Some(rect);
+            }
+        }
+        let (iso_color, alpha) = palette::ISOLINE;
+        let iso_style = rgb(iso_color)
+            .mix(alpha)
+            .stroke_width((1.0 * s).round().max(1.0) as u32);
+        for iso in &field.isolines {
+            for path in &iso.paths {
+                for piece in clip_polyline(path, view) {
+                    chart.draw_series(std::iter::once(PathElement::new(piece, iso_style)))?;
+                }
+            }
+        }
+    }
+    let line_width = (2.0 * s).round().max(1.0) as u32;
+    let pixel = (
+        (view.x.1 - view.x.0) / f64::from(rect.2),
+        (view.y.1 - view.y.0) / f64::from(rect.3),
+    );
+    draw_paths(&mut chart, scene, options, pixel, line_width)?;
+    draw_markers(&mut chart, scene, s, line_width)?;
+    if !scene.runs.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .margin((10.0 * s) as i32)
+            .legend_area_size((30.0 * s) as i32)
+            .label_font(font(15.0 * s, palette::TEXT))
+            .background_style(rgb(palette::BACKGROUND).mix(0.85))
+            .border_style(rgb(palette::GRID))
+            .draw()?;
+    }
+    Ok(heat_rect)
+}
+
+fn inside(view: ViewBox, x: f64, y: f64) -> bool {
+    (view.x.0..=view.x.1).contains(&x) && (view.y.0..=view.y.1).contains(&y)
+}
