@@ -165,6 +165,38 @@ fn list_shows_surfaces_optimizers_and_schedules() {
     }
 }
 
+/// `descent list` left out polynomial regression, the classifiers (with
+/// their data sets and activations) and typed formulas.
+#[test]
+fn list_names_every_problem_a_preset_can_hold() {
+    let out = descent(&["list"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    for needle in [
+        "Expression(formula:",
+        "PolynomialRegression(data: Synthetic(",
+        "Classification(data: Moons(",
+        "Spiral(n: 200",
+        "Circles(n: 200",
+        "Xor(n: 200",
+        "Blobs(n: 200",
+        "activation: Tanh, Relu, Sigmoid",
+        "SparseAdam",
+    ] {
+        assert!(text.contains(needle), "list lacks {needle}:\n{text}");
+    }
+    // Every listed model parses as a preset's problem.
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("LinearRegression(")
+            || line.starts_with("PolynomialRegression(")
+            || line.starts_with("Classification(")
+        {
+            let preset = format!("(problem: {line}, runs: [(optimizer: Sgd())])");
+            descent::preset::Preset::from_ron_str(&preset, "list").unwrap();
+        }
+    }
+}
+
 #[test]
 fn missing_preset_is_a_clean_error() {
     let out = descent(&["run", "no/such/preset.ron"]);

@@ -1,5 +1,7 @@
 //! The real window driven by its accessible labels (`egui_kittest`, no GPU).
 
+mod window;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -10,57 +12,7 @@ use descent::sim::Termination;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-
-fn harness(preset: &str) -> Harness<'static, DescentApp> {
-    let options = WindowOptions {
-        preset: Some(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("presets")
-                .join(preset),
-        ),
-        ..WindowOptions::default()
-    };
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| DescentApp::new(cc, options));
-    settle(&mut h);
-    h
-}
-
-/// Steps frames until the simulation thread has answered the latest request.
-fn settle(h: &mut Harness<'static, DescentApp>) {
-    // Generous: the MLP lesson takes ~10 s in a debug build, more on a busy CI box.
-    let deadline = Instant::now() + Duration::from_mins(3);
-    loop {
-        h.step();
-        if h.state().session().idle() {
-            h.step();
-            return;
-        }
-        assert!(Instant::now() < deadline, "the simulation never finished");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// Steps frames until `done` holds (then one more), failing after 60 s.
-fn wait_until(
-    h: &mut Harness<'static, DescentApp>,
-    what: &str,
-    done: impl Fn(&DescentApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_mins(1);
-    while !done(h.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        h.step();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    h.step();
-}
-
-fn trajectory(h: &Harness<'static, DescentApp>, run: usize) -> Vec<f64> {
-    let t = &h.state().session().tracks[run].rows;
-    t.raw_rows(0..t.len()).to_vec()
-}
+use window::{harness, settle, trajectory, wait_until};
 
 #[test]
 fn moving_the_lr_slider_changes_that_run() {

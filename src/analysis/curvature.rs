@@ -239,11 +239,18 @@ pub fn lr_bound(optimizer: &crate::optim::OptimizerConfig, curvature: &Curvature
     use crate::optim::OptimizerConfig;
     match optimizer {
         OptimizerConfig::Sgd(s) if s.momentum == 0.0 => curvature.stable_lr(),
-        OptimizerConfig::Sgd(s) if !s.nesterov && s.dampening == 0.0 && !s.lr_inside_momentum => {
+        OptimizerConfig::Sgd(s) if has_lr_bound(optimizer) => {
             curvature.stable_lr_with_momentum(s.momentum)
         }
         _ => None,
     }
+}
+
+/// Whether [`lr_bound`] knows `optimizer`'s rule: plain SGD or heavy ball
+/// (no Nesterov, no dampening, lr outside the buffer).
+pub fn has_lr_bound(optimizer: &crate::optim::OptimizerConfig) -> bool {
+    matches!(optimizer, crate::optim::OptimizerConfig::Sgd(s)
+        if s.momentum == 0.0 || (!s.nesterov && s.dampening == 0.0 && !s.lr_inside_momentum))
 }
 
 /// Polyak's fastest heavy-ball setting (β, lr) for eigenvalues in

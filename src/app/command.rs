@@ -36,6 +36,20 @@ pub enum Command {
     Unsaved(Answer),
     /// Say something went wrong in the status line.
     ReportError(String),
+    /// Take back the last edit.
+    Undo,
+    /// Do again the last edit taken back.
+    Redo,
+    /// Back to the lesson (or file) as it was opened.
+    ResetLesson,
+    /// Fit the views to the problem's own box again.
+    ResetView,
+    /// The formula being typed parses, or does not (the map then keeps the
+    /// last one that did, and says so).
+    FormulaTyped {
+        /// Whether it parses.
+        parses: bool,
+    },
 }
 
 /// The commands pushed during one frame.
@@ -95,18 +109,38 @@ impl DescentApp {
     /// Carries out `command`.
     pub(super) fn execute(&mut self, command: Command, ctx: &egui::Context) {
         match command {
-            Command::Edit(edit) => match edit.apply(&mut self.preset) {
-                Ok(effect) => {
-                    if effect.problem {
-                        self.views.new_problem();
+            Command::Edit(edit) => {
+                let mut edited = self.preset.clone();
+                let held = ctx.input(|i| i.pointer.any_down());
+                match edit.clone().apply(&mut edited) {
+                    Ok(_) => {
+                        self.history.record(&self.preset, &edit, held);
+                        self.show_preset(edited);
                     }
-                    self.unsaved.edited = true;
-                    self.preset_changed();
+                    Err(e) => self
+                        .files
+                        .report_error(format!("cannot apply the edit: {e}")),
                 }
-                Err(e) => self
-                    .files
-                    .report_error(format!("cannot apply the edit: {e}")),
-            },
+            }
+            Command::Undo => {
+                if let Some(previous) = self.history.undo(&self.preset) {
+                    self.show_preset(previous);
+                }
+            }
+            Command::Redo => {
+                if let Some(next) = self.history.redo(&self.preset) {
+                    self.show_preset(next);
+                }
+            }
+            Command::ResetLesson => {
+                let pristine = self.history.pristine().clone();
+                if pristine != self.preset {
+                    let edit = Edit::SwitchProblem(pristine.problem.clone());
+                    self.history.record(&self.preset, &edit, false);
+                    self.show_preset(pristine);
+                }
+            }
+            Command::ResetView => self.views.new_problem(),
             Command::OpenLesson(preset) => self.request_open(Opening::Lesson(preset)),
             Command::OpenFile(path) => self.request_open(Opening::File(path)),
             Command::AskFile(action) => self.files.ask(action, ctx),
@@ -118,6 +152,7 @@ impl DescentApp {
                 Answer::Save => self.files.ask(FileAction::Save, ctx),
             },
             Command::ReportError(text) => self.files.report_error(text),
+            Command::FormulaTyped { parses } => self.views.formula_pending = !parses,
         }
     }
 
@@ -132,6 +167,7 @@ impl DescentApp {
             FileAction::Save => {
                 match self.preset.save(&path) {
                     Ok(()) => {
+                        self.history.saved(&self.preset);
                         self.unsaved.edited = false;
                         self.files.report(format!("saved {}", path.display()));
                         self.go_on(ctx);
@@ -192,11 +228,25 @@ impl DescentApp {
         }
     }
 
+    /// Shows `preset` in place of the current one (an edit, an undo or a
+    /// redo): the views are fitted again if its problem is another, it is
+    /// unsaved unless it is the one opened, and its runs are recomputed.
+    fn show_preset(&mut self, preset: Preset) {
+        if preset.problem != self.preset.problem {
+            self.views.new_problem();
+        }
+        self.preset = preset;
+        self.unsaved.edited = self.preset != *self.history.pristine();
+        self.preset_changed();
+    }
+
     /// Replaces the scenario and shows it from the end, its data read afresh.
     fn open_preset(&mut self, preset: Preset, base_dir: PathBuf) {
+        self.history = super::history::History::new(&preset);
         self.preset = preset;
         self.state.base_dir = base_dir;
         self.views.new_problem();
+        self.views.formula_pending = false;
         self.playback = super::panels::transport::Playback {
             follow_end: true,
             ..Default::default()

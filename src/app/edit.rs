@@ -144,6 +144,12 @@ impl Edit {
             }
             Self::SetOptimizerKind { run, kind } => {
                 let r = run_mut(preset, run)?;
+                // A label that only named the old optimizer names the new one.
+                if r.label.eq_ignore_ascii_case(r.optimizer.kind_name())
+                    || r.label.eq_ignore_ascii_case(r.optimizer.short_name())
+                {
+                    kind.short_name().clone_into(&mut r.label);
+                }
                 r.optimizer = r.optimizer.converted_to(&kind);
             }
             Self::SetConvention { run, convention } => {
@@ -341,5 +347,24 @@ mod tests {
             .apply(&mut p)
             .unwrap();
         assert_eq!(p.runs[0].optimizer.kind_name(), "Sgd");
+    }
+
+    #[test]
+    fn a_label_that_named_the_old_optimizer_names_the_new_one() {
+        let mut p = lesson();
+        let lion = OptimizerConfig::catalogue()[8];
+        // Run 0 is labelled "Adam"; run 1 "SGD + momentum", a label of its own.
+        for run in [0, 1] {
+            Edit::SetOptimizerKind { run, kind: lion }
+                .apply(&mut p)
+                .unwrap();
+        }
+        assert_eq!(p.runs[0].label, "Lion");
+        assert_eq!(p.runs[1].label, "SGD + momentum");
+        let sgd = OptimizerConfig::Sgd(Sgd::default());
+        Edit::SetOptimizerKind { run: 0, kind: sgd }
+            .apply(&mut p)
+            .unwrap();
+        assert_eq!(p.runs[0].label, "SGD");
     }
 }

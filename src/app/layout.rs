@@ -1,6 +1,6 @@
 //! Where each panel sits: the top bar, the controls on the left, the
 //! inspector on the right, the loss plot at the bottom, the views in the
-//! centre, then the sweep window.
+//! centre; the sweep docks on the right beside the inspector.
 
 use eframe::egui;
 
@@ -30,6 +30,7 @@ impl DescentApp {
                     rows: (self.session.horizon, last),
                     messages,
                     files: &mut self.files,
+                    history: (self.history.can_undo(), self.history.can_redo()),
                 },
                 &mut self.commands,
             );
@@ -39,6 +40,21 @@ impl DescentApp {
         }
         if self.state.show_inspector {
             self.inspector(ui, last);
+        }
+        self.sweep.poll();
+        if self.sweep.open {
+            // Docked beside the map, never over it.
+            egui::Panel::right("sweep")
+                .resizable(true)
+                .default_size(440.0)
+                .size_range(300.0..=700.0)
+                .show(ui, |ui| {
+                    if let Some(edit) = self.sweep.show(ui, &self.preset, &self.state.base_dir) {
+                        self.commands.edit(edit);
+                    }
+                });
+        } else {
+            self.sweep.close();
         }
         self.loss(ui);
         self.views.show(
@@ -52,12 +68,6 @@ impl DescentApp {
                 commands: &mut self.commands,
             },
         );
-        if let Some(edit) = self
-            .sweep
-            .show(ui.ctx(), &self.preset, &self.state.base_dir)
-        {
-            self.commands.edit(edit);
-        }
     }
 
     /// The left panel: problem, runs and their hyperparameters.
@@ -89,11 +99,16 @@ impl DescentApp {
             .as_ref()
             .map(|p| p.param_names())
             .unwrap_or_default();
+        // Wide enough on first open for a column of numbers per parameter
+        // (the first few; more scroll).
+        let columns = names.len().clamp(1, 4) as f32;
         egui::Panel::right("inspector")
             .resizable(true)
-            .default_size(320.0)
-            .size_range(220.0..=700.0)
+            .default_size((150.0 + 95.0 * columns).clamp(320.0, 700.0))
+            .size_range(220.0..=900.0)
             .show(ui, |ui| {
+                // Filled, so the panel keeps its width while it computes.
+                ui.set_min_width(ui.available_width());
                 inspector::show(
                     ui,
                     &self.preset,
@@ -106,32 +121,41 @@ impl DescentApp {
 
     /// The loss, learning-rate or accuracy plot at the bottom.
     fn loss(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::bottom("loss")
-            .resizable(true)
-            .default_size(220.0)
-            .size_range(120.0..=600.0)
-            .show(ui, |ui| {
-                let problem = self.session.problem.as_ref();
-                let classifier = problem.is_some_and(|p| p.classes().is_some());
-                let epochs = problem
-                    .and_then(|p| p.sample_count())
-                    .map(|n| loss_plot::EpochScale::new(&self.preset, n));
-                if classifier && self.state.curve == loss_plot::Curve::Accuracy {
-                    self.session.want_accuracy();
-                }
-                loss_plot::show(
-                    ui,
-                    &self.preset,
-                    &self.session.tracks,
-                    self.playback.head,
-                    loss_plot::Axes {
-                        curve: &mut self.state.curve,
-                        log: &mut self.state.log_loss,
-                        epochs: &mut self.state.epochs_axis,
-                    },
-                    classifier.then_some(self.session.accuracy()),
-                    epochs.as_ref(),
-                );
-            });
+        // Presentation mode has a panel of its own, a fifth of the height,
+        // so the map gets most of the screen and the usual panel keeps its
+        // height for when it ends.
+        let panel = if self.state.presenting {
+            let height = (ui.available_height() * 0.2).max(90.0);
+            egui::Panel::bottom("loss_presenting").exact_size(height)
+        } else {
+            egui::Panel::bottom("loss")
+                .resizable(true)
+                .default_size(220.0)
+                .size_range(100.0..=600.0)
+        };
+        panel.show(ui, |ui| {
+            let problem = self.session.problem.as_ref();
+            let classifier = problem.is_some_and(|p| p.classes().is_some());
+            let epochs = problem
+                .and_then(|p| p.sample_count())
+                .map(|n| loss_plot::EpochScale::new(&self.preset, n));
+            if classifier && self.state.curve == loss_plot::Curve::Accuracy {
+                self.session.want_accuracy();
+            }
+            loss_plot::show(
+                ui,
+                &self.preset,
+                &self.session.tracks,
+                self.playback.head,
+                loss_plot::Axes {
+                    curve: &mut self.state.curve,
+                    log: &mut self.state.log_loss,
+                    epochs: &mut self.state.epochs_axis,
+                    reveal: &mut self.state.reveal,
+                },
+                classifier.then_some(self.session.accuracy()),
+                epochs.as_ref(),
+            );
+        });
     }
 }

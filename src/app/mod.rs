@@ -11,11 +11,12 @@
 pub mod command;
 pub mod edit;
 pub mod files;
+mod history;
 mod layout;
 pub mod panels;
 mod screenshot;
 pub mod session;
-mod shortcuts;
+pub mod shortcuts;
 pub mod state;
 pub mod textures;
 pub mod theme;
@@ -59,6 +60,8 @@ pub struct DescentApp {
     shooter: screenshot::Shooter,
     /// What the panels asked for this frame.
     commands: Commands,
+    /// Undo, redo and the preset as opened.
+    history: history::History,
 }
 
 impl std::fmt::Debug for DescentApp {
@@ -104,6 +107,7 @@ impl DescentApp {
             session.error = Some(e);
         }
         let views = views::Views::new(state.view);
+        let preset_for_history = preset.clone();
         Self {
             state,
             preset,
@@ -122,6 +126,7 @@ impl DescentApp {
             presentation: shortcuts::Presentation::default(),
             shooter: screenshot::Shooter::default(),
             commands: Commands::default(),
+            history: history::History::new(&preset_for_history),
         }
     }
 
@@ -173,6 +178,21 @@ impl DescentApp {
     /// Whether the basins map is showing.
     pub fn basins_shown(&self) -> bool {
         self.state.show_basins && self.views.textures.basins.shown().is_some()
+    }
+
+    /// The parameter view's box as last drawn.
+    pub fn view(&self) -> Option<crate::problem::ViewBox> {
+        self.state.view
+    }
+
+    /// The map's size on screen as last drawn, in points.
+    pub fn map_size(&self) -> [f32; 2] {
+        self.views.map_size()
+    }
+
+    /// The data view's box as last drawn.
+    pub fn data_view(&self) -> Option<crate::problem::ViewBox> {
+        self.views.data_bounds()
     }
 
     /// Whether the loss plot counts epochs instead of steps.
@@ -233,6 +253,9 @@ impl eframe::App for DescentApp {
             .frame(ctx, &mut self.state.presenting, fullscreen);
         let last = self.last_row();
         shortcuts::play_head_keys(ctx, &mut self.playback, last);
+        if let Some(command) = shortcuts::edit_keys(ctx) {
+            self.commands.push(command);
+        }
         let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
         self.playback.advance(dt, self.state.speed, last);
         if self.playback.playing

@@ -55,6 +55,8 @@ pub struct AppState {
     pub slice: SliceView,
     /// The run a landscape slice goes through.
     pub slice_run: usize,
+    /// Loss curves drawn only up to the play head.
+    pub reveal: bool,
 }
 
 /// The parameter view for models with more than 2 parameters.
@@ -92,6 +94,7 @@ impl Default for AppState {
             show_batch_contour: false,
             slice: SliceView::FirstTwo,
             slice_run: 0,
+            reveal: true,
         }
     }
 }

@@ -15,8 +15,11 @@ pub fn run_color(index: usize, chosen: Option<(u8, u8, u8)>) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// Isolines over the heat map.
-pub const ISOLINE: Color32 = Color32::from_rgba_premultiplied(235, 235, 235, 90);
+/// Isolines over the heat map: light and thin, so paths stand out in
+/// narrow valleys where they crowd.
+pub const ISOLINE: Color32 = Color32::from_rgba_premultiplied(75, 75, 75, 75);
+/// The dark edge under every path.
+pub const PATH_OUTLINE: Color32 = Color32::from_rgba_premultiplied(0, 0, 0, 170);
 /// Isolines of the current mini-batch's loss.
 pub const BATCH_ISOLINE: Color32 = Color32::from_rgb(255, 80, 220);
 /// Arrows of −∇f.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::{CliError, stdout_error};
 use crate::optim::{OptimizerConfig, Schedule};
-use crate::problem::Surface;
+use crate::problem::{Activation, Surface, catalogue};
 
 /// `descent list`.
 pub(super) fn command() -> Result<(), CliError> {
@@ -27,12 +27,39 @@ pub fn listing() -> String {
     }
     let _ = writeln!(
         s,
-        "\nProblems with data:\n  LinearRegression(data: Csv(\"file.csv\") | Synthetic(n: 100, slope: 3.0, intercept: 0.5, noise: 0.3, x_range: (-1.0, 1.0), seed: 0))"
+        "  Expression(formula: \"sin(x)*cos(y) + 0.1*(x^2+y^2)\")   any f(x, y): + - * / ^, sin cos tan exp ln sqrt abs sign min max …, PI, E"
     );
+    let _ = writeln!(
+        s,
+        "\nModels on data (problem: ...), as the window's picker starts them:"
+    );
+    for (name, config) in catalogue::models() {
+        let _ = writeln!(s, "  {name}\n      {}", ron(&config));
+    }
+    let _ = writeln!(
+        s,
+        "  Line data: Csv(\"file.csv\") with columns x,y, or Synthetic(n, slope, intercept, noise, x_range, seed)"
+    );
+    let _ = writeln!(s, "\nClassification data sets (data: ...):");
+    for shape in catalogue::SHAPES {
+        let _ = writeln!(s, "  {}", ron(&catalogue::shape(shape, 200, 0)));
+    }
+    let _ = writeln!(
+        s,
+        "  Csv(\"file.csv\")   columns x1,x2,label (labels 0, 1, …)"
+    );
+    let activations = [Activation::Tanh, Activation::Relu, Activation::Sigmoid]
+        .map(|a| ron(&a))
+        .join(", ");
+    let _ = writeln!(s, "  activation: {activations}");
     let _ = writeln!(s, "\nOptimizers (optimizer: ...), with torch's defaults:");
     for opt in OptimizerConfig::catalogue() {
         let _ = writeln!(s, "  {}\n      {}", opt.torch_name(), ron(&opt));
     }
+    let _ = writeln!(
+        s,
+        "  torch.optim.SparseAdam: not offered; it needs sparse gradients, and no problem here has them"
+    );
     let _ = writeln!(s, "\nSchedules (schedule: ...):");
     for sched in Schedule::catalogue() {
         let _ = writeln!(s, "  {}", ron(&sched));

@@ -1,5 +1,6 @@
 //! PNG and CSV of a hyperparameter sweep: a heat map of the score over the
-//! grid, diverged cells in grey, the best cell marked.
+//! grid, diverged cells in red and unreached ones in grey, the best cell
+//! marked, and a colour bar in the same units as the best cell's score.
 
 use std::io::{self, Write};
 
@@ -11,10 +12,8 @@ use super::text::TextFix;
 use crate::analysis::sweep::{Metric, SweepResult, SweepSpec};
 use crate::render::palette;
 
-/// Grey of diverged cells.
-const DIVERGED: palette::Rgb = (90, 90, 90);
-/// Grey of cells that never reached the tolerance.
-const NOT_REACHED: palette::Rgb = (45, 45, 45);
+const DIVERGED: palette::Rgb = palette::SWEEP_DIVERGED;
+const NOT_REACHED: palette::Rgb = palette::SWEEP_UNREACHED;
 
 /// Position of a value on an axis (log₁₀ for log axes).
 fn axis_pos(v: f64, log: bool) -> f64 {
@@ -76,7 +75,7 @@ fn draw<DB: DrawingBackend>(
     let shown = result.shown(spec.metric);
     let (lo, hi) = crate::analysis::sweep::colour_range(&shown);
     let span = if hi > lo { hi - lo } else { 1.0 };
-    let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(110));
+    let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(150));
     let mut chart = ChartBuilder::on(&main)
         .caption(
             format!("{}: {score}", result.label),
@@ -126,10 +125,7 @@ fn draw<DB: DrawingBackend>(
             8,
             rgb(palette::MINIMUM).stroke_width(3),
         )))?;
-        let value = match spec.metric {
-            Metric::FinalLoss => format!("loss {value:.3e}"),
-            Metric::StepsTo(_) => format!("{value:.0} steps"),
-        };
+        let value = score_text(spec.metric, value);
         let text = format!(
             "best: {value} at {} = {bx:.3e}, {} = {by:.3}",
             spec.x.param, spec.y.param
@@ -149,9 +145,11 @@ fn colour_bar<DB: DrawingBackend>(
     (lo, hi): (f64, f64),
     metric: Metric,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    // In the best cell's units: the bar is coloured by log₁₀ loss, labelled
+    // in loss. The ends are clipped (2nd and 98th percentiles), hence ≤ and ≥.
     let number = |v: f64| match metric {
-        Metric::FinalLoss => format!("{v:.2}"),
-        Metric::StepsTo(_) => format!("{v:.0}"),
+        Metric::FinalLoss => score_text(metric, 10f64.powf(v)),
+        Metric::StepsTo(_) => score_text(metric, v),
     };
     let (_, h) = area.dim_in_pixel();
     let (top, bottom) = (60_i32, h.cast_signed() - 110);
@@ -165,12 +163,12 @@ fn colour_bar<DB: DrawingBackend>(
     }
     // Top is the best (lowest) value.
     area.draw(&Text::new(
-        number(lo),
+        format!("≤ {}", number(lo)),
         (36, top - 6),
         font(13.0, palette::TEXT),
     ))?;
     area.draw(&Text::new(
-        number(hi),
+        format!("≥ {}", number(hi)),
         (36, bottom - 8),
         font(13.0, palette::TEXT),
     ))?;
@@ -201,6 +199,14 @@ fn colour_bar<DB: DrawingBackend>(
         font(13.0, palette::TEXT),
     ))?;
     Ok(())
+}
+
+/// A cell's score as the picture writes it.
+fn score_text(metric: Metric, value: f64) -> String {
+    match metric {
+        Metric::FinalLoss => format!("loss {value:.3e}"),
+        Metric::StepsTo(_) => format!("{value:.0} steps"),
+    }
 }
 
 /// The grid as CSV: `x_name,y_name,value,diverged`, one row per cell.

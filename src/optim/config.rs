@@ -101,6 +101,21 @@ impl OptimizerConfig {
         }
     }
 
+    /// This kind with torch's defaults.
+    #[must_use]
+    pub fn torch_defaults(&self) -> Self {
+        Self::catalogue()
+            .into_iter()
+            .find(|c| std::mem::discriminant(c) == std::mem::discriminant(self))
+            .unwrap_or(*self)
+    }
+
+    /// The name people call it by: the torch class's, e.g. `SGD`, `RMSprop`.
+    pub fn short_name(&self) -> &'static str {
+        let torch = self.torch_name();
+        torch.rsplit('.').next().unwrap_or(torch)
+    }
+
     /// The base learning rate (`lr`).
     pub fn lr(&self) -> f64 {
         match self {

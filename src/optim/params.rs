@@ -203,6 +203,36 @@ impl Param {
         }
     }
 
+    /// What the parameter does, in a line.
+    pub const fn help(self) -> &'static str {
+        match self {
+            Self::Lr => "step size: how far each update moves θ",
+            Self::Momentum => "how much of the previous update carries into the next",
+            Self::Dampening => {
+                "how much of each new gradient is held back from the momentum buffer"
+            }
+            Self::WeightDecay => "pull of every weight towards zero",
+            Self::Nesterov => "take the momentum step first and correct with the gradient there",
+            Self::Maximize => "climb the loss instead of descending it",
+            Self::LrDecay => "lr shrinks as lr/(1 + (t − 1)·lr_decay)",
+            Self::InitialAccumulatorValue => "what the sum of squared gradients starts from",
+            Self::Eps => "keeps the division finite where the gradients are tiny",
+            Self::Alpha => "smoothing of RMSprop's running mean of squared gradients",
+            Self::Centered => "divide by the variance of the gradient instead of its second moment",
+            Self::Beta1 => "decay of the running mean of gradients",
+            Self::Beta2 => "decay of the running mean of squared gradients",
+            Self::Amsgrad => "divide by the largest second moment seen so far",
+            Self::DecoupledWeightDecay => {
+                "decay the weights directly, as AdamW, not through the gradient"
+            }
+            Self::MomentumDecay => "how fast NAdam's momentum schedule warms up",
+            Self::Rho => "decay of the running means of squared gradients and updates",
+            Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
+            Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
+            Self::LookAhead => "take Nesterov's gradient at the look-ahead point",
+        }
+    }
+
     /// Whether the parameter is one of the convention switch's flags rather
     /// than one of torch's arguments.
     pub const fn is_convention(self) -> bool {

@@ -96,10 +96,15 @@ impl Problem for PolynomialRegression {
     }
 
     fn formula(&self) -> String {
+        // x − (−0.008) reads as x + 0.008.
+        let shift = if self.centre < 0.0 {
+            format!("x + {:.3}", -self.centre)
+        } else {
+            format!("x − {:.3}", self.centre)
+        };
         let mut text = format!(
-            "mean((Σ θₖ·x̃ᵏ − y)²) over {} points, x̃ = (x − {:.3})/{:.3}",
+            "mean((Σ θₖ·x̃ᵏ − y)²) over {} points, x̃ = ({shift})/{:.3}",
             self.train.x.len(),
-            self.centre,
             self.half_width
         );
         if self.l2 > 0.0 {

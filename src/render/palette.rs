@@ -34,6 +34,10 @@ pub const ISOLINE: (Rgb, f64) = ((245, 245, 245), 0.7);
 pub const START: Rgb = (250, 250, 250);
 /// Known minima.
 pub const MINIMUM: Rgb = (255, 80, 80);
+/// A sweep cell whose run diverged.
+pub const SWEEP_DIVERGED: Rgb = (150, 45, 45);
+/// A sweep cell whose run never reached the tolerance.
+pub const SWEEP_UNREACHED: Rgb = (70, 70, 70);
 /// Divergence and error text.
 pub const ERROR: Rgb = (255, 110, 110);
 

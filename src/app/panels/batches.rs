@@ -3,6 +3,8 @@
 
 use eframe::egui::{self, RichText};
 
+use super::inputs;
+
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::preset::Preset;
@@ -24,7 +26,7 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, samples: usize, out: &mut Comman
         }
         if let Some(mut b) = preset.batch_size
             && ui
-                .add(egui::DragValue::new(&mut b).range(1..=n).prefix("batch "))
+                .add(inputs::drag_value(&mut b).range(1..=n).prefix("batch "))
                 .changed()
         {
             out.edit(Edit::SetBatchSize(Some(b)));
@@ -36,7 +38,7 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, samples: usize, out: &mut Comman
     let max_steps = (MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64).min(MAX_STEPS);
     ui.horizontal(|ui| {
         let response = ui.add(
-            egui::DragValue::new(&mut epochs)
+            inputs::drag_value(&mut epochs)
                 .range(1.0 / per_epoch as f64..=max_steps as f64 / per_epoch as f64)
                 .speed(0.1)
                 .max_decimals(2)

@@ -4,7 +4,7 @@
 
 use eframe::egui::{self, RichText};
 
-use crate::app::command::Commands;
+use crate::app::command::{Command, Commands};
 use crate::app::edit::Edit;
 use crate::app::theme;
 use crate::problem::{ExpressionConfig, ProblemConfig};
@@ -18,7 +18,8 @@ struct Checked {
 
 /// Draws the editor for `config`'s formula.
 pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
-    let id = ui.scope_id().with("formula");
+    // Keyed by the formula in force: another lesson's formula starts afresh.
+    let id = ui.scope_id().with(("formula", &config.formula));
     let mut checked = ui
         .data_mut(|d| d.get_temp::<Checked>(id))
         .unwrap_or_else(|| Checked {
@@ -35,6 +36,9 @@ pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
         checked.outcome = config
             .check_formula(&checked.text)
             .map_err(|err| err.to_string());
+        out.push(Command::FormulaTyped {
+            parses: checked.outcome.is_ok(),
+        });
         if checked.outcome.is_ok() && checked.text != config.formula {
             out.edit(Edit::ReshapeProblem(ProblemConfig::Expression(
                 ExpressionConfig {
@@ -55,10 +59,11 @@ pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
             }
         }
         Err(message) => {
+            // Monospace throughout, so the caret line points at the character.
             ui.label(
                 RichText::new(message)
                     .monospace()
-                    .small()
+                    .size(11.0)
                     .color(theme::ERROR),
             );
         }
@@ -99,17 +104,19 @@ mod tests {
                 }
             )))
         );
-        let sent = h.state().queued().len();
         h.get_all_by_value("x^2 + y^2 + x")
             .next()
             .unwrap()
             .type_text(" + sn(y)");
         h.run();
-        assert_eq!(
-            h.state().queued().len(),
-            sent,
+        assert!(
+            h.state().edits().all(|e| !format!("{e:?}").contains("sn(")),
             "a broken formula is not sent"
         );
+        assert!(matches!(
+            h.state().queued().last(),
+            Some(Command::FormulaTyped { parses: false })
+        ));
         assert!(
             h.query_all_by_label_contains("unknown function `sn`")
                 .next()

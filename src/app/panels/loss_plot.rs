@@ -31,6 +31,9 @@ pub struct Axes<'a> {
     pub log: &'a mut bool,
     /// Epochs instead of steps on the horizontal axis.
     pub epochs: &'a mut bool,
+    /// Draw the curves only up to the play head (the axes still span them
+    /// all), so "which arrives first" is not given away at step 0.
+    pub reveal: &'a mut bool,
 }
 
 /// Steps per epoch of each run and of the preset's own batch size (for the
@@ -61,10 +64,12 @@ impl EpochScale {
     }
 }
 
-/// Maps a row index to the horizontal axis.
+/// Maps a row index to the horizontal axis, and says how far curves go.
 #[derive(Clone, Copy)]
 struct XAxis<'a> {
     epochs: Option<&'a EpochScale>,
+    /// The last row drawn (the play head when revealing).
+    shown_to: usize,
 }
 
 impl XAxis<'_> {
@@ -102,6 +107,7 @@ pub fn show(
         curve,
         log,
         epochs: per_epoch,
+        reveal,
     } = axes;
     let (shift, floor) = log_shift(tracks);
     ui.horizontal(|ui| {
@@ -118,12 +124,15 @@ pub fn show(
             ui.checkbox(per_epoch, "Epochs")
                 .on_hover_text("Put epochs (passes over the training data) on the horizontal axis instead of steps");
         }
+        ui.checkbox(reveal, "Up to the play head")
+            .on_hover_text("Draw the curves only as far as the play head, as the map draws the paths");
         if *log && shift > 0.0 && *curve == Curve::Loss {
             ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
         }
     });
     let x = XAxis {
         epochs: epochs.filter(|_| *per_epoch),
+        shown_to: if *reveal { head } else { usize::MAX },
     };
     if *curve == Curve::LearningRate {
         lr_plot(ui, preset, tracks, head, *log, x);
@@ -137,7 +146,22 @@ pub fn show(
         return;
     }
     let is_log = *log;
+    let cap = loss_cap(preset, tracks);
+    let value = |l: f64| {
+        if is_log {
+            (l + shift).max(floor).log10()
+        } else {
+            l
+        }
+    };
+    // The whole curves set the axes, so they stand still while the curves
+    // are revealed up to the play head.
+    let (lowest, highest, end) = extent(preset, tracks, cap, &value, x);
     let plot = Plot::new("loss_plot")
+        .include_x(0.0)
+        .include_x(end)
+        .include_y(lowest)
+        .include_y(highest)
         .x_axis_label(x.label())
         .custom_y_axes(vec![
             egui_plot::AxisHints::new_y()
@@ -151,18 +175,17 @@ pub fn show(
             if !run.enabled || track.is_empty() {
                 continue;
             }
-            let last = track.len() - 1;
+            let last = (track.len() - 1).min(x.shown_to);
+            // A diverged run is drawn up to where it leaves the other
+            // runs' range, so its 1e300 does not flatten their curves.
+            let diverged = matches!(
+                track.termination,
+                Some(crate::sim::Termination::Diverged { .. })
+            );
             let points: Vec<[f64; 2]> = track
                 .decimated(last, MAX_DRAWN_POINTS)
-                .filter(|(_, _, l)| l.is_finite())
-                .map(|(k, _, l)| {
-                    let y = if is_log {
-                        (l + shift).max(floor).log10()
-                    } else {
-                        l
-                    };
-                    [x.of_run(i, k as f64), y]
-                })
+                .filter(|(_, _, l)| l.is_finite() && (!diverged || *l <= cap))
+                .map(|(k, _, l)| [x.of_run(i, k as f64), value(l)])
                 .collect();
             run_curve(
                 plot_ui,
@@ -170,13 +193,7 @@ pub fn show(
                 points,
                 theme::run_color(i, run.color),
             );
-            validation_curve(plot_ui, run, i, track, x, |l| {
-                if is_log {
-                    (l + shift).max(floor).log10()
-                } else {
-                    l
-                }
-            });
+            validation_curve(plot_ui, run, i, track, x, value);
             if let Some(crate::sim::Termination::EarlyStopped { best, .. }) = track.termination {
                 plot_ui.vline(
                     VLine::new(
@@ -215,9 +232,9 @@ fn lr_plot(
             if !run.enabled || track.lrs.is_empty() {
                 continue;
             }
-            let stride = (track.lrs.len() / MAX_DRAWN_POINTS).max(1);
-            let points: Vec<[f64; 2]> = track
-                .lrs
+            let shown = &track.lrs[..track.lrs.len().min(x.shown_to.saturating_add(1))];
+            let stride = (shown.len() / MAX_DRAWN_POINTS).max(1);
+            let points: Vec<[f64; 2]> = shown
                 .iter()
                 .enumerate()
                 .step_by(stride)
@@ -262,9 +279,9 @@ fn validation_curve(
     if track.val.is_empty() {
         return;
     }
-    let stride = (track.val.len() / MAX_DRAWN_POINTS).max(1);
-    let val: Vec<[f64; 2]> = track
-        .val
+    let shown = &track.val[..track.val.len().min(x.shown_to.saturating_add(1))];
+    let stride = (shown.len() / MAX_DRAWN_POINTS).max(1);
+    let val: Vec<[f64; 2]> = shown
         .iter()
         .enumerate()
         .step_by(stride)
@@ -305,12 +322,79 @@ fn accuracy_plot(
             run_curve(
                 plot_ui,
                 run.display_label().to_owned(),
-                points.iter().map(|&[k, a]| [x.of_run(i, k), a]).collect(),
+                points
+                    .iter()
+                    .filter(|[k, _]| *k <= x.shown_to as f64)
+                    .map(|&[k, a]| [x.of_run(i, k), a])
+                    .collect(),
                 theme::run_color(i, run.color),
             );
         }
         play_head(plot_ui, x.head(head as f64));
     });
+}
+
+/// The lowest and highest value and the last x of every shown run's whole
+/// curve (a diverged run's up to `cap`).
+fn extent(
+    preset: &Preset,
+    tracks: &[Track],
+    cap: f64,
+    value: &dyn Fn(f64) -> f64,
+    x: XAxis<'_>,
+) -> (f64, f64, f64) {
+    let mut out = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);
+    for (i, (run, track)) in preset.runs.iter().zip(tracks).enumerate() {
+        if !run.enabled || track.is_empty() {
+            continue;
+        }
+        let diverged = matches!(
+            track.termination,
+            Some(crate::sim::Termination::Diverged { .. })
+        );
+        let last = track.len() - 1;
+        out.2 = out.2.max(x.of_run(i, last as f64));
+        for (_, _, l) in track.decimated(last, MAX_DRAWN_POINTS) {
+            if l.is_finite() && (!diverged || l <= cap) {
+                let y = value(l);
+                out.0 = out.0.min(y);
+                out.1 = out.1.max(y);
+            }
+        }
+    }
+    if !out.0.is_finite() {
+        out.0 = 0.0;
+        out.1 = 1.0;
+    }
+    out
+}
+
+/// The highest loss a diverged run is drawn to: ten times the highest loss
+/// of every run that did not diverge, and of every run's start.
+fn loss_cap(preset: &Preset, tracks: &[Track]) -> f64 {
+    let highest = preset
+        .runs
+        .iter()
+        .zip(tracks)
+        .filter(|(run, track)| run.enabled && !track.is_empty())
+        .flat_map(|(_, track)| {
+            let diverged = matches!(
+                track.termination,
+                Some(crate::sim::Termination::Diverged { .. })
+            );
+            let last = if diverged { 0 } else { track.len() - 1 };
+            track
+                .decimated(last, MAX_DRAWN_POINTS)
+                .map(|(_, _, l)| l)
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| l.is_finite())
+        .fold(f64::NEG_INFINITY, f64::max);
+    if highest.is_finite() {
+        highest.abs().max(1e-300) * 10.0 + highest.min(0.0)
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// On a log axis, losses that reach zero or below are shown relative to the
@@ -361,18 +445,23 @@ mod tests {
     fn the_learning_rate_view_names_each_runs_schedule() {
         let (preset, tracks) = (lesson(), tracks());
         let mut h = Harness::new_ui_state(
-            |ui, (curve, log, epochs): &mut (Curve, bool, bool)| {
+            |ui, (curve, log, epochs, reveal): &mut (Curve, bool, bool, bool)| {
                 show(
                     ui,
                     &preset,
                     &tracks,
                     1,
-                    Axes { curve, log, epochs },
+                    Axes {
+                        curve,
+                        log,
+                        epochs,
+                        reveal,
+                    },
                     None,
                     None,
                 );
             },
-            (Curve::Loss, true, false),
+            (Curve::Loss, true, false, true),
         );
         assert!(
             h.query_by_label("Accuracy").is_none(),
@@ -387,5 +476,31 @@ mod tests {
         h.run();
         assert_eq!(h.state().0, Curve::LearningRate);
         assert!(h.query_by_label("Adam (Constant)").is_some());
+    }
+
+    /// A diverged run's 1e300 set the loss axis and flattened every curve.
+    #[test]
+    fn a_diverged_run_is_drawn_only_up_to_the_other_runs_range() {
+        let preset = lesson();
+        let mut tracks = tracks();
+        // Run 1 diverges after its start (loss 12.5), climbing to 1e300.
+        tracks[1] = crate::app::panels::test_support::track(&[
+            [-1.5, 2.0, 12.5],
+            [-3.0, 9.0, 1e6],
+            [-1e9, 1e9, 1e300],
+        ]);
+        tracks[1].termination = Some(crate::sim::Termination::Diverged { step: 2 });
+        let cap = loss_cap(&preset, &tracks);
+        assert!(
+            (cap - 125.0).abs() < 1e-9,
+            "ten times the highest loss left: {cap}"
+        );
+        let x = XAxis {
+            epochs: None,
+            shown_to: usize::MAX,
+        };
+        let (lo, hi, end) = extent(&preset, &tracks, cap, &f64::log10, x);
+        assert!(hi < 2.2 && lo >= 0.0, "the axis spans {lo}..{hi}");
+        assert_eq!(end, 2.0);
     }
 }

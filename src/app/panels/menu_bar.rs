@@ -6,6 +6,7 @@ use eframe::egui::{self, RichText};
 use super::transport::{self, Playback};
 use crate::app::command::{Command, Commands};
 use crate::app::files::Files;
+use crate::app::shortcuts::{REDO, UNDO};
 use crate::app::state::AppState;
 use crate::app::theme;
 
@@ -24,6 +25,8 @@ pub struct TopBar<'a> {
     pub messages: Vec<&'a str>,
     /// Dialogs, exports and the status line.
     pub files: &'a mut Files,
+    /// Whether there is an edit to undo, and one to redo.
+    pub history: (bool, bool),
 }
 
 /// Draws the bar; menu choices become commands.
@@ -35,12 +38,46 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
         rows: (horizon, last),
         messages,
         files,
+        history: (can_undo, can_redo),
     } = bar;
     ui.add_space(4.0);
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             if let Some(action) = Files::menu(ui) {
                 out.push(Command::AskFile(action));
+                ui.close();
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            let shortcut = |s| ui.ctx().format_shortcut(s);
+            let (undo, redo) = (shortcut(&UNDO), shortcut(&REDO));
+            for (enabled, label, keys, command) in [
+                (can_undo, "Undo", undo, Command::Undo),
+                (can_redo, "Redo", redo, Command::Redo),
+            ] {
+                if ui
+                    .add_enabled(enabled, egui::Button::new(label).shortcut_text(keys))
+                    .clicked()
+                {
+                    out.push(command);
+                    ui.close();
+                }
+            }
+            ui.separator();
+            if ui
+                .button("Reset lesson")
+                .on_hover_text("Back to the lesson as it was opened")
+                .clicked()
+            {
+                out.push(Command::ResetLesson);
+                ui.close();
+            }
+            if ui
+                .add(egui::Button::new("Reset view").shortcut_text("0"))
+                .on_hover_text("Fit the map to the problem's own box again")
+                .clicked()
+            {
+                out.push(Command::ResetView);
                 ui.close();
             }
         });
@@ -106,6 +143,7 @@ mod tests {
                         rows: (100, 100),
                         messages: vec!["the preset is invalid"],
                         files: &mut b.files,
+                        history: (true, false),
                     },
                     &mut b.out,
                 );

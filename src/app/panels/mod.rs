@@ -6,6 +6,7 @@ pub mod batches;
 pub mod controls;
 pub mod data_view;
 pub mod formula_editor;
+pub mod inputs;
 pub mod inspector;
 pub mod loss_plot;
 pub mod menu_bar;

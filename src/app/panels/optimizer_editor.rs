@@ -4,20 +4,20 @@
 
 use eframe::egui;
 
-use super::{param_widget, stability};
-use crate::analysis::curvature::{Curvature, lr_bound};
+use super::param_widget;
+use super::stability::{self, AtHead};
+use crate::analysis::curvature::{has_lr_bound, lr_bound};
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::optim::params::Param;
 use crate::optim::{Convention, OptimizerConfig};
 
-/// Draws the optimizer of run `run`; `curvature` is the curvature at the
-/// play head and that head.
+/// Draws the optimizer of run `run`; `at` is the curvature at the play head.
 pub fn show(
     ui: &mut egui::Ui,
     run: usize,
     optimizer: &OptimizerConfig,
-    curvature: Option<(usize, &Curvature)>,
+    at: AtHead<'_>,
     out: &mut Commands,
 ) {
     egui::ComboBox::from_label("Optimizer")
@@ -35,28 +35,35 @@ pub fn show(
                 }
             }
         });
-    let bound = curvature.and_then(|(_, c)| lr_bound(optimizer, c));
+    let bound = match at {
+        AtHead::At(_, c) => lr_bound(optimizer, c),
+        AtHead::Computing | AtHead::Diverged => None,
+    };
+    let defaults = optimizer.torch_defaults();
     for setting in optimizer.params() {
-        let (value, response) = param_widget::show(ui, &setting);
-        if let (Some(b), Param::Lr) = (bound, setting.param) {
-            stability::mark_slider(ui, &response, &setting, b);
-        }
-        if let Some(value) = value {
-            out.edit(Edit::SetParam {
-                run,
-                param: setting.param,
-                value,
-            });
-        }
+        // Each widget's id is its parameter's name, so a line that comes or
+        // goes above it never hands a drag to its neighbour.
+        ui.push_id(setting.name(), |ui| {
+            let help = param_widget::help(&setting, &defaults);
+            let (value, response) = param_widget::show_with_help(ui, &setting, &help);
+            if let (Some(b), Param::Lr) = (bound, setting.param) {
+                stability::mark_slider(ui, &response, &setting, b);
+            }
+            if let Some(value) = value {
+                out.edit(Edit::SetParam {
+                    run,
+                    param: setting.param,
+                    value,
+                });
+            }
+        });
     }
-    if let Some((head, c)) = curvature {
-        stability::summary(ui, head, c, optimizer.lr(), bound);
-        if let OptimizerConfig::Sgd(s) = optimizer
-            && bound.is_some()
-            && s.momentum > 0.0
-        {
-            stability::momentum_region(ui, run, c, s.momentum, s.lr);
-        }
+    stability::summary(ui, at, optimizer.lr(), bound, has_lr_bound(optimizer));
+    if let (AtHead::At(_, c), OptimizerConfig::Sgd(s)) = (at, optimizer)
+        && bound.is_some()
+        && s.momentum > 0.0
+    {
+        stability::momentum_region(ui, run, c, s.momentum, s.lr);
     }
     conventions(ui, run, optimizer, out);
 }
@@ -85,14 +92,18 @@ fn conventions(ui: &mut egui::Ui, run: usize, optimizer: &OptimizerConfig, out: 
         })
         .response
         .on_hover_text("Where torch, optax and the textbook read this rule differently");
+    let defaults = optimizer.torch_defaults();
     for setting in flags {
-        if let (Some(value), _) = param_widget::show(ui, &setting) {
-            out.edit(Edit::SetParam {
-                run,
-                param: setting.param,
-                value,
-            });
-        }
+        ui.push_id(setting.name(), |ui| {
+            let help = param_widget::help(&setting, &defaults);
+            if let (Some(value), _) = param_widget::show_with_help(ui, &setting, &help) {
+                out.edit(Edit::SetParam {
+                    run,
+                    param: setting.param,
+                    value,
+                });
+            }
+        });
     }
 }
 
@@ -110,7 +121,7 @@ mod tests {
     fn every_hyperparameter_has_a_widget_and_a_move_is_an_edit_of_that_run() {
         let adam = OptimizerConfig::Adam(Adam::default());
         let mut h = Harness::new_ui_state(
-            |ui, out: &mut Commands| show(ui, 1, &adam, None, out),
+            |ui, out: &mut Commands| show(ui, 1, &adam, AtHead::Computing, out),
             Commands::default(),
         );
         for label in ["lr", "β1", "β2", "ε", "weight decay"] {

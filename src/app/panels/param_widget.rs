@@ -3,7 +3,10 @@
 
 use eframe::egui;
 
-use crate::optim::params::{Scale, Setting, Value};
+use super::inputs;
+
+use crate::optim::OptimizerConfig;
+use crate::optim::params::{Param, Scale, Setting, Value};
 
 /// A short label for a slider; the torch name is the tooltip.
 pub fn display_name(name: &str) -> &str {
@@ -23,24 +26,49 @@ pub fn display_name(name: &str) -> &str {
     }
 }
 
+/// The tooltip of an optimizer's hyperparameter: torch's name, what it
+/// does, and torch's default for this optimizer.
+pub fn help(setting: &Setting<Param>, defaults: &OptimizerConfig) -> String {
+    let param = setting.param;
+    let default = match defaults.get(param) {
+        _ if param.is_convention() => "not torch's: off in torch".to_owned(),
+        Some(Value::Real(v)) if v != 0.0 && !(1e-3..1e5).contains(&v.abs()) => {
+            format!("torch default {v:e}")
+        }
+        Some(Value::Real(v)) => format!("torch default {v}"),
+        Some(Value::Flag(b)) => format!("torch default {b}"),
+        None => String::new(),
+    };
+    format!("{}: {} ({default})", param.name(), param.help())
+}
+
 /// Draws the widget; returns the new value when the user changed it, and
 /// the widget's response (to draw on it).
 pub fn show<P: Copy + Into<&'static str>>(
     ui: &mut egui::Ui,
     setting: &Setting<P>,
 ) -> (Option<Value>, egui::Response) {
+    show_with_help(ui, setting, setting.name())
+}
+
+/// The same, with `help` as the tooltip.
+pub fn show_with_help<P: Copy + Into<&'static str>>(
+    ui: &mut egui::Ui,
+    setting: &Setting<P>,
+    help: &str,
+) -> (Option<Value>, egui::Response) {
     let name = setting.name();
     let label = display_name(name);
     match setting.value {
         Value::Flag(on) => {
             let mut v = on;
-            let r = ui.checkbox(&mut v, label).on_hover_text(name);
+            let r = ui.checkbox(&mut v, label).on_hover_text(help);
             (r.changed().then_some(Value::Flag(v)), r)
         }
         Value::Real(x) => {
             let mut v = x;
             let (lo, hi) = setting.range;
-            let slider = egui::Slider::new(&mut v, lo..=hi).text(label);
+            let slider = inputs::slider(&mut v, lo..=hi).text(label);
             let slider = match setting.scale {
                 Scale::Log => slider
                     .logarithmic(true)
@@ -50,7 +78,7 @@ pub fn show<P: Copy + Into<&'static str>>(
                 // silently round a preset's or a sweep's 0.50769 to 0.5077.
                 Scale::Linear => slider.custom_formatter(|v, _| format!("{v:.4}")),
             };
-            let r = ui.add(slider).on_hover_text(name);
+            let r = ui.add(slider).on_hover_text(help);
             (r.changed().then_some(Value::Real(v)), r)
         }
     }
@@ -62,7 +90,6 @@ mod tests {
     use egui_kittest::kittest::Queryable as _;
 
     use super::*;
-    use crate::optim::params::Param;
 
     #[test]
     fn a_slider_reports_the_value_the_user_sets_and_a_flag_toggles() {
@@ -103,5 +130,25 @@ mod tests {
             h.query_by_label("β1").is_none(),
             "only the settings given are drawn"
         );
+    }
+
+    #[test]
+    fn the_tooltip_says_what_a_hyperparameter_does_and_torchs_default() {
+        let adam = OptimizerConfig::catalogue()[3];
+        let beta1 = adam
+            .params()
+            .into_iter()
+            .find(|s| s.param == Param::Beta1)
+            .unwrap();
+        assert_eq!(
+            help(&beta1, &adam.torch_defaults()),
+            "beta1: decay of the running mean of gradients (torch default 0.9)"
+        );
+        let eps = OptimizerConfig::catalogue()[1]
+            .params()
+            .into_iter()
+            .find(|s| s.param == Param::Eps)
+            .unwrap();
+        assert!(help(&eps, &OptimizerConfig::catalogue()[1]).ends_with("(torch default 1e-10)"));
     }
 }

@@ -3,6 +3,8 @@
 
 use eframe::egui;
 
+use super::inputs;
+
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::problem::catalogue::{SHAPES, model_name, models, shape, shape_of};
@@ -32,7 +34,7 @@ pub fn show(ui: &mut egui::Ui, problem: &ProblemConfig, out: &mut Commands) {
         ProblemConfig::PolynomialRegression(p) => {
             let mut changed = line_data(ui, &mut p.data);
             changed |= ui
-                .add(egui::Slider::new(&mut p.degree, 1..=MAX_DEGREE).text("degree"))
+                .add(inputs::slider(&mut p.degree, 1..=MAX_DEGREE).text("degree"))
                 .changed();
             ui.horizontal(|ui| {
                 ui.label("Penalty on θ₁…");
@@ -61,7 +63,7 @@ fn drag(
     prefix: &str,
 ) -> bool {
     ui.add(
-        egui::DragValue::new(value)
+        inputs::drag_value(value)
             .range(range)
             .speed(speed)
             .max_decimals(3)
@@ -77,7 +79,7 @@ fn count(
     prefix: &str,
 ) -> bool {
     ui.add(
-        egui::DragValue::new(value)
+        inputs::drag_value(value)
             .range(range)
             .speed(1.0)
             .prefix(prefix),
@@ -86,7 +88,7 @@ fn count(
 }
 
 fn seed(ui: &mut egui::Ui, value: &mut u64) -> bool {
-    ui.add(egui::DragValue::new(value).speed(1.0).prefix("seed "))
+    ui.add(inputs::drag_value(value).speed(1.0).prefix("seed "))
         .on_hover_text("The generator's seed: the same seed gives the same points")
         .changed()
 }
@@ -204,7 +206,7 @@ fn network(ui: &mut egui::Ui, c: &mut ClassificationConfig) -> bool {
             ui.push_id(i, |ui| {
                 changed |= ui
                     .add(
-                        egui::DragValue::new(width)
+                        inputs::drag_value(width)
                             .range(1..=MAX_HIDDEN.1)
                             .speed(1.0)
                             .suffix(" units"),
@@ -229,7 +231,7 @@ fn network(ui: &mut egui::Ui, c: &mut ClassificationConfig) -> bool {
 
 fn validation(ui: &mut egui::Ui, share: &mut f64) -> bool {
     ui.add(
-        egui::Slider::new(share, 0.0..=0.9)
+        inputs::slider(share, 0.0..=0.9)
             .step_by(0.05)
             .fixed_decimals(2)
             .text("validation share"),

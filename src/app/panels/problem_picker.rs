@@ -3,7 +3,7 @@
 
 use eframe::egui::{self, RichText};
 
-use super::{formula_editor, problem_editor};
+use super::{formula_editor, inputs, problem_editor};
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::preset::{Point, Preset};
@@ -49,11 +49,11 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, out: &mut Commands) {
     if let ProblemConfig::Surface(Surface::IllConditioned { condition, angle }) = preset.problem {
         let (mut condition, mut angle) = (condition, angle);
         let a = ui.add(
-            egui::Slider::new(&mut condition, 1.0..=1000.0)
+            inputs::slider(&mut condition, 1.0..=1000.0)
                 .logarithmic(true)
                 .text("condition number"),
         );
-        let b = ui.add(egui::Slider::new(&mut angle, -90.0..=90.0).text("angle (°)"));
+        let b = ui.add(inputs::slider(&mut angle, -90.0..=90.0).text("angle (°)"));
         if a.changed() || b.changed() {
             out.edit(Edit::ReshapeProblem(ProblemConfig::Surface(
                 Surface::IllConditioned { condition, angle },
@@ -113,7 +113,7 @@ fn start_and_steps(ui: &mut egui::Ui, preset: &Preset, out: &mut Commands) {
     let max_steps = MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64;
     let mut steps = preset.steps;
     let response = ui.add(
-        egui::DragValue::new(&mut steps)
+        inputs::drag_value(&mut steps)
             .range(1..=max_steps.min(MAX_STEPS))
             .speed(10.0)
             .prefix("Steps: "),

@@ -4,7 +4,8 @@
 
 use eframe::egui::{self, RichText};
 
-use super::{optimizer_editor, schedule_editor};
+use super::stability::AtHead;
+use super::{inputs, optimizer_editor, schedule_editor};
 use crate::analysis::curvature::Curvature;
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
@@ -38,15 +39,22 @@ pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
         has_data,
     } = view;
     header(ui, index, run, out);
-    if let Some(text) = termination_text(track.and_then(|t| t.termination)) {
-        let color = if text.starts_with("diverged") {
-            theme::ERROR
-        } else {
-            ui.visuals().text_color()
-        };
-        ui.label(RichText::new(text).color(color).strong());
-    }
-    optimizer_editor::show(ui, index, &run.optimizer, curvature, out);
+    // Always one line, so its text changing never moves the sliders below.
+    let termination = track.and_then(|t| t.termination);
+    let (text, color) = match termination_text(termination) {
+        Some(text) if text.starts_with("diverged") => (text, theme::ERROR),
+        Some(text) => (text, ui.visuals().text_color()),
+        None => (status_text(track), ui.visuals().weak_text_color()),
+    };
+    ui.add(egui::Label::new(RichText::new(text).color(color).strong()).truncate());
+    let at = match (termination, curvature) {
+        (Some(Termination::Diverged { step }), Some((head, _))) if head as u64 >= step => {
+            AtHead::Diverged
+        }
+        (_, Some((head, c))) => AtHead::At(head, c),
+        (_, None) => AtHead::Computing,
+    };
+    optimizer_editor::show(ui, index, &run.optimizer, at, out);
     schedule_editor::show(ui, index, &run.schedule, out);
     if has_data {
         penalty(ui, index, run, out);
@@ -106,7 +114,7 @@ fn penalty(ui: &mut egui::Ui, index: usize, run: &RunSpec, out: &mut Commands) {
         for (name, value) in [("L1 ", &mut penalty.l1), ("L2 ", &mut penalty.l2)] {
             changed |= ui
                 .add(
-                    egui::DragValue::new(value)
+                    inputs::drag_value(value)
                         .range(0.0..=10.0)
                         .speed(0.01)
                         .max_decimals(4)
@@ -120,6 +128,17 @@ fn penalty(ui: &mut egui::Ui, index: usize, run: &RunSpec, out: &mut Commands) {
             run: index,
             penalty: (!penalty.is_zero()).then_some(penalty),
         });
+    }
+}
+
+/// The status of a run that has not stopped early: its steps so far.
+fn status_text(track: Option<&Track>) -> String {
+    match track {
+        Some(t) if t.termination == Some(Termination::MaxSteps) => {
+            format!("ran all {} steps", t.len().saturating_sub(1))
+        }
+        Some(t) if !t.is_empty() => format!("running… {} steps", t.len() - 1),
+        _ => "running…".to_owned(),
     }
 }
 

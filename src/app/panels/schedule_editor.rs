@@ -3,7 +3,7 @@
 
 use eframe::egui::{self, RichText};
 
-use super::param_widget;
+use super::{inputs, param_widget};
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::app::theme;
@@ -82,7 +82,7 @@ fn milestones(ui: &mut egui::Ui, run: usize, s: &MultiStepLr, out: &mut Commands
     ui.data_mut(|d| d.insert_temp(id, text));
     let mut gamma = s.gamma;
     if ui
-        .add(egui::Slider::new(&mut gamma, 0.01..=1.0).text("gamma"))
+        .add(inputs::slider(&mut gamma, 0.01..=1.0).text("gamma"))
         .changed()
     {
         out.edit(Edit::SetScheduleParam {

@@ -32,42 +32,79 @@ pub fn mark_slider(ui: &egui::Ui, slider: &egui::Response, p: &Setting<Param>, b
     );
 }
 
-/// One line under the run: eigenvalues, κ and the bound, red when lr exceeds it.
-pub fn summary(ui: &mut egui::Ui, head: usize, curvature: &Curvature, lr: f64, bound: Option<f64>) {
-    let lambdas = if curvature.full && curvature.eigenvalues.len() <= 3 {
-        curvature
-            .eigenvalues
-            .iter()
-            .map(|l| format!("{l:.4}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+/// What the curvature lines under a run show.
+#[derive(Clone, Copy, Debug)]
+pub enum AtHead<'a> {
+    /// Not computed yet for this play head.
+    Computing,
+    /// The run diverged at or before the play head: no quadratic model.
+    Diverged,
+    /// The Hessian at the play head.
+    At(usize, &'a Curvature),
+}
+
+/// A number as short as the line needs: 4 decimals when moderate, else
+/// 4 significant digits in scientific form.
+fn short(v: f64) -> String {
+    if v == 0.0 || (v.is_finite() && (1e-3..1e5).contains(&v.abs())) {
+        format!("{v:.4}")
     } else {
-        format!(
-            "{:.4} … {:.4}",
-            curvature.lambda_max(),
-            curvature.lambda_min()
-        )
-    };
-    let mut text = format!(
-        "At step {head}: Hessian eigenvalues {lambdas}; κ = {:.3}",
-        curvature.condition()
-    );
-    let mut over = false;
-    if let Some(b) = bound {
-        let _ = write!(text, "; stable for lr < {b:.3e}");
-        over = lr >= b;
+        format!("{v:.3e}")
     }
-    let color = if over {
-        crate::app::theme::ERROR
-    } else {
-        ui.visuals().weak_text_color()
+}
+
+/// The lines under a run: the eigenvalues and κ on one line, and on a
+/// second (for rules with a bound) the stable lr, red when lr exceeds it.
+/// Their number does not change while the user drags a slider.
+pub fn summary(ui: &mut egui::Ui, at: AtHead<'_>, lr: f64, bound: Option<f64>, has_bound: bool) {
+    let weak = ui.visuals().weak_text_color();
+    let text = match at {
+        AtHead::Computing => "Hessian at the play head: computing…".to_owned(),
+        AtHead::Diverged => "Hessian at the play head: not defined, the run diverged".to_owned(),
+        AtHead::At(head, curvature) => {
+            let lambdas = if curvature.full && curvature.eigenvalues.len() <= 3 {
+                curvature
+                    .eigenvalues
+                    .iter()
+                    .map(|l| short(*l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                format!(
+                    "{} … {}",
+                    short(curvature.lambda_max()),
+                    short(curvature.lambda_min())
+                )
+            };
+            let kappa = curvature.condition();
+            let kappa = if kappa.is_finite() && kappa < 1e5 {
+                format!("{kappa:.3}")
+            } else {
+                format!("{kappa:.3e}")
+            };
+            format!("At step {head}: Hessian eigenvalues {lambdas}; κ = {kappa}")
+        }
     };
-    ui.label(RichText::new(text).small().color(color))
+    ui.add(egui::Label::new(RichText::new(text).small().color(weak)).truncate())
         .on_hover_text(
             "Eigenvalues of the Hessian at the play head. On the local quadratic model, \
              gradient descent is stable for lr < 2/λmax and heavy-ball momentum β for \
              lr < 2(1 + β)/λmax (the red tick on the lr slider).",
         );
+    if has_bound {
+        let (text, color) = match (at, bound) {
+            (AtHead::At(..), Some(b)) => {
+                let color = if lr >= b {
+                    crate::app::theme::ERROR
+                } else {
+                    weak
+                };
+                (format!("stable for lr < {b:.3e}"), color)
+            }
+            _ => ("stable for lr < …".to_owned(), weak),
+        };
+        ui.add(egui::Label::new(RichText::new(text).small().color(color)).truncate());
+    }
 }
 
 /// The (β, lr) plane for heavy-ball momentum on the local quadratic: the
@@ -154,15 +191,14 @@ mod tests {
             full: true,
         };
         let mut h = Harness::new_ui(|ui| {
-            summary(ui, 4, &curvature, 0.1, Some(0.2));
+            summary(ui, AtHead::At(4, &curvature), 0.1, Some(0.2), true);
             momentum_region(ui, 0, &curvature, 0.9, 0.1);
         });
         assert!(
-            h.query_by_label(
-                "At step 4: Hessian eigenvalues 10.0000, 1.0000; κ = 10.000; stable for lr < 2.000e-1"
-            )
-            .is_some()
+            h.query_by_label("At step 4: Hessian eigenvalues 10.0000, 1.0000; κ = 10.000")
+                .is_some()
         );
+        assert!(h.query_by_label("stable for lr < 2.000e-1").is_some());
         h.get_by_label("Momentum stability region").click();
         h.run();
         assert!(
@@ -170,5 +206,29 @@ mod tests {
                 .next()
                 .is_some()
         );
+    }
+
+    /// A diverged run's Hessian holds 250-digit numbers and a bound of
+    /// 1e-191; the line says it is not defined, in as many lines as ever.
+    #[test]
+    fn a_diverged_run_says_its_hessian_is_not_defined_in_the_same_lines() {
+        let huge = Curvature {
+            eigenvalues: vec![3.2e250, 1.0e249],
+            full: true,
+        };
+        let mut h = Harness::new_ui(|ui| {
+            summary(ui, AtHead::At(7, &huge), 0.1, Some(1.6e-191), true);
+            summary(ui, AtHead::Diverged, 0.1, None, true);
+        });
+        assert!(
+            h.query_by_label("At step 7: Hessian eigenvalues 3.200e250, 1.000e249; κ = 32.000")
+                .is_some()
+        );
+        assert!(
+            h.query_by_label("Hessian at the play head: not defined, the run diverged")
+                .is_some()
+        );
+        h.run();
+        assert_eq!(h.query_all_by_label("stable for lr < …").count(), 1);
     }
 }

@@ -33,6 +33,9 @@ pub fn image_over(
 /// What the surface view needs to draw.
 #[derive(Debug)]
 pub struct SurfaceInput<'a> {
+    /// The plot's memory (its box): one per view, whatever the layout
+    /// around it, so adding the 3-D view beside the map keeps its box.
+    pub plot_id: &'static str,
     /// The heat map and the box it covers.
     pub heat_map: Option<(egui::TextureId, ViewBox)>,
     /// A half-transparent map laid over the heat map (basins), and its box.
@@ -51,7 +54,8 @@ pub struct SurfaceInput<'a> {
     pub starts: Vec<[f64; 2]>,
     /// Known minima.
     pub minima: &'a [Minimum],
-    /// Force the view to this box (new problem, first frame).
+    /// The box to show (widened to the plot's aspect) unless the user is
+    /// moving the map; `None` leaves the plot's own.
     pub reset_view: Option<ViewBox>,
     /// Names of the two axes (`x, y` or `w, b`).
     pub axis_names: [&'a str; 2],
@@ -72,6 +76,8 @@ pub struct SurfaceOutput {
     pub bounds: Option<ViewBox>,
     /// The plot's size in pixels.
     pub size_px: [f32; 2],
+    /// The user dragged or zoomed the map this frame.
+    pub moved: bool,
 }
 
 /// Legend text of a run: its label, plus how it stopped if it diverged.
@@ -113,7 +119,22 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
         let color = theme::run_color(i, run.color);
         let name = legend_label(run.display_label(), Some(track));
         let points = path_points(track, input.head, limit);
+        // A dark outline keeps a yellow path visible on a yellow heat map.
+        plot_ui.line(
+            Line::new("", PlotPoints::from(points.clone()))
+                .color(theme::PATH_OUTLINE)
+                .width(4.0)
+                .allow_hover(false),
+        );
         if let Some(&last) = points.last() {
+            plot_ui.points(
+                Points::new("", vec![last])
+                    .color(theme::PATH_OUTLINE)
+                    .radius(7.0)
+                    .shape(MarkerShape::Circle)
+                    .filled(true)
+                    .allow_hover(false),
+            );
             plot_ui.points(
                 Points::new(name.clone(), vec![last])
                     .color(color)
@@ -203,7 +224,11 @@ fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) {
 /// Draws the view.
 pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
     let mut out = SurfaceOutput::default();
-    let plot = Plot::new("surface_view")
+    // One memory per view whatever the layout around it: a fresh one (as the
+    // 3-D view's columns made) fits the box to the items, and the heat map,
+    // sampled over that box, then widens it every frame.
+    let plot = Plot::new(input.plot_id)
+        .id(egui::Id::unique(input.plot_id))
         .data_aspect(1.0)
         .allow_scroll(false)
         .legend(
@@ -220,19 +245,22 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
         ])
         .y_axis_label(input.axis_names[1]);
     let response = plot.show(ui, |plot_ui| {
-        if let Some(view) = input.reset_view {
-            plot_ui.set_plot_bounds(PlotBounds::from_min_max(
-                [view.x.0, view.y.0],
-                [view.x.1, view.y.1],
-            ));
-        }
+        let mut moved = plot_ui.response().dragged();
         // Plain scrolling zooms around the pointer, as in map viewers.
         if plot_ui.response().hovered() {
             let scroll = plot_ui.ctx().input(|i| i.smooth_scroll_delta.y);
             if scroll != 0.0 {
                 let factor = (scroll / 300.0).exp();
                 plot_ui.zoom_bounds_around_hovered(egui::vec2(factor, factor));
+                moved = true;
             }
+        }
+        // The box asked for, unless the user is moving the map.
+        if let Some(view) = input.reset_view.filter(|_| !moved) {
+            plot_ui.set_plot_bounds(PlotBounds::from_min_max(
+                [view.x.0, view.y.0],
+                [view.x.1, view.y.1],
+            ));
         }
         let bounds = plot_ui.plot_bounds();
         let view = ViewBox {
@@ -250,7 +278,7 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
                 plot_ui.line(
                     Line::new("", PlotPoints::from(path.clone()))
                         .color(theme::ISOLINE)
-                        .width(1.0)
+                        .width(0.8)
                         .allow_hover(false),
                 );
             }
@@ -274,10 +302,12 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
         (
             view,
             clicked.then(|| plot_ui.pointer_coordinate()).flatten(),
+            moved,
         )
     });
-    let (view, click) = response.inner;
+    let (view, click, moved) = response.inner;
     out.bounds = Some(view);
+    out.moved = moved;
     out.clicked_at = click.map(|p| [p.x, p.y]);
     out.size_px = [
         response.response.rect.width(),
@@ -336,6 +366,7 @@ mod tests {
                 let output = show(
                     ui,
                     &SurfaceInput {
+                        plot_id: "test_map",
                         heat_map: None,
                         overlay: None,
                         isolines: &[],

@@ -61,13 +61,8 @@ impl SweepPanel {
         self.result.as_ref().map(|(_, r)| r)
     }
 
-    /// Draws the window; a clicked cell becomes an edit of the swept run.
-    pub fn show(
-        &mut self,
-        ctx: &egui::Context,
-        preset: &Preset,
-        base_dir: &std::path::Path,
-    ) -> Option<Edit> {
+    /// Takes in a finished sweep's outcome.
+    pub fn poll(&mut self) {
         if let Some(job) = &mut self.job
             && let Some(outcome) = job.take()
         {
@@ -81,27 +76,41 @@ impl SweepPanel {
                 Err(panic) => self.error = Some(format!("the sweep thread crashed ({panic})")),
             }
         }
-        let mut open = self.open;
-        let mut apply = None;
-        egui::Window::new("Hyperparameter sweep")
-            .open(&mut open)
-            .default_pos([860.0, 110.0])
-            .default_width(420.0)
-            .show(ctx, |ui| {
+    }
+
+    /// Closes the panel; a running sweep is cancelled.
+    pub fn close(&mut self) {
+        self.open = false;
+        if let Some(job) = &self.job {
+            job.cancel();
+        }
+    }
+
+    /// Draws the panel's contents; a clicked cell becomes an edit of the
+    /// swept run.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        preset: &Preset,
+        base_dir: &std::path::Path,
+    ) -> Option<Edit> {
+        self.poll();
+        ui.horizontal(|ui| {
+            ui.heading("Hyperparameter sweep");
+            if ui.button("Close").clicked() {
+                self.close();
+            }
+        });
+        egui::ScrollArea::vertical()
+            .show(ui, |ui| {
                 self.settings(ui, preset);
-                self.controls(ui, ctx, preset, base_dir);
+                self.controls(ui, preset, base_dir);
                 if let Some(e) = &self.error {
                     ui.label(RichText::new(e).color(crate::app::theme::ERROR));
                 }
-                apply = self.heat_map(ui);
-            });
-        self.open = open;
-        if !self.open
-            && let Some(job) = &self.job
-        {
-            job.cancel();
-        }
-        apply
+                self.heat_map(ui)
+            })
+            .inner
     }
 
     fn spec(&self) -> SweepSpec {
@@ -170,13 +179,8 @@ impl SweepPanel {
         });
     }
 
-    fn controls(
-        &mut self,
-        ui: &mut egui::Ui,
-        ctx: &egui::Context,
-        preset: &Preset,
-        base_dir: &std::path::Path,
-    ) {
+    fn controls(&mut self, ui: &mut egui::Ui, preset: &Preset, base_dir: &std::path::Path) {
+        let ctx = ui.ctx().clone();
         ui.horizontal(|ui| {
             if let Some(job) = &self.job {
                 let (done, total) = job.progress();
@@ -205,28 +209,33 @@ impl SweepPanel {
         });
     }
 
-    /// The grid, coloured like the exported picture; hover to read a cell,
-    /// click to apply it.
+    /// The grid, coloured like the exported picture, with its axes; hover
+    /// to read a cell, click to apply it.
     fn heat_map(&self, ui: &mut egui::Ui) -> Option<Edit> {
         let (spec, result) = self.result.as_ref()?;
-        let size = egui::vec2(ui.available_width().clamp(200.0, 520.0), 300.0);
+        let size = egui::vec2(ui.available_width().clamp(240.0, 560.0), 320.0);
         let (rect, response) = ui.allocate_exact_size(size, egui::Sense::click());
         response.widget_info(|| {
             egui::WidgetInfo::labeled(egui::accesskit::Role::Image, true, "sweep heat map")
         });
-        let plot = rect;
+        // Room for the tick labels left of and under the cells.
+        let plot = egui::Rect::from_min_max(
+            rect.min + egui::vec2(58.0, 4.0),
+            rect.max - egui::vec2(8.0, 36.0),
+        );
         let (nx, ny) = (result.xs.len(), result.ys.len());
         let shown = result.shown(spec.metric);
         let (lo, hi) = sweep::colour_range(&shown);
         let span = if hi > lo { hi - lo } else { 1.0 };
         let (cw, ch) = (plot.width() / nx as f32, plot.height() / ny as f32);
         let painter = ui.painter_at(rect);
+        let rgb = |(r, g, b): crate::render::palette::Rgb| egui::Color32::from_rgb(r, g, b);
         for (k, v) in shown.iter().enumerate() {
             let (i, j) = (k % nx, k / nx);
             let colour = if result.diverged[k] {
-                egui::Color32::from_gray(90)
+                rgb(crate::render::palette::SWEEP_DIVERGED)
             } else if !v.is_finite() {
-                egui::Color32::from_gray(45)
+                rgb(crate::render::palette::SWEEP_UNREACHED)
             } else {
                 let c = colorous::VIRIDIS.eval_continuous(1.0 - ((v - lo) / span).clamp(0.0, 1.0));
                 egui::Color32::from_rgb(c.r, c.g, c.b)
@@ -241,6 +250,7 @@ impl SweepPanel {
                 colour,
             );
         }
+        axes(&painter, plot, spec, ui.visuals().text_color());
         let cell = |pos: egui::Pos2| {
             let i = (((pos.x - plot.left()) / cw) as usize).min(nx - 1);
             let j = (((plot.bottom() - pos.y) / ch) as usize).min(ny - 1);
@@ -248,7 +258,7 @@ impl SweepPanel {
         };
         ui.label(
             RichText::new(format!(
-                "across: {} from {} to {}{}; up: {} from {} to {}; bright = best, grey = diverged",
+                "across: {} from {} to {}{}; up: {} from {} to {}; bright = best, red = diverged, grey = never reached the tolerance",
                 spec.x.param,
                 spec.x.from,
                 spec.x.to,
@@ -296,6 +306,53 @@ impl SweepPanel {
             });
         }
         None
+    }
+}
+
+/// Tick labels at both ends of each axis and its name, around `plot`.
+fn axes(painter: &egui::Painter, plot: egui::Rect, spec: &SweepSpec, colour: egui::Color32) {
+    let font = egui::FontId::proportional(12.0);
+    let value = |axis: &Axis, v: f64| {
+        if axis.log || v.abs() < 1e-2 && v != 0.0 {
+            format!("{v:.0e}")
+        } else {
+            format!("{v}")
+        }
+    };
+    let below = plot.bottom() + 4.0;
+    for (pos, align, text) in [
+        (
+            egui::pos2(plot.left(), below),
+            egui::Align2::LEFT_TOP,
+            value(&spec.x, spec.x.from),
+        ),
+        (
+            egui::pos2(plot.right(), below),
+            egui::Align2::RIGHT_TOP,
+            value(&spec.x, spec.x.to),
+        ),
+        (
+            egui::pos2(plot.center().x, below + 14.0),
+            egui::Align2::CENTER_TOP,
+            format!("{}{}", spec.x.param, if spec.x.log { " (log)" } else { "" }),
+        ),
+        (
+            egui::pos2(plot.left() - 4.0, plot.bottom()),
+            egui::Align2::RIGHT_BOTTOM,
+            value(&spec.y, spec.y.from),
+        ),
+        (
+            egui::pos2(plot.left() - 4.0, plot.top()),
+            egui::Align2::RIGHT_TOP,
+            value(&spec.y, spec.y.to),
+        ),
+        (
+            egui::pos2(plot.left() - 4.0, plot.center().y),
+            egui::Align2::RIGHT_CENTER,
+            format!("{}{}", spec.y.param, if spec.y.log { " (log)" } else { "" }),
+        ),
+    ] {
+        painter.text(pos, align, text, font.clone(), colour);
     }
 }
 
@@ -348,9 +405,8 @@ mod tests {
         window.panel.open = true;
         let mut h = Harness::builder().with_size([900.0, 800.0]).build_ui_state(
             |ui, w: &mut Window| {
-                let ctx = ui.ctx().clone();
                 w.applied
-                    .extend(w.panel.show(&ctx, &preset, std::path::Path::new(".")));
+                    .extend(w.panel.show(ui, &preset, std::path::Path::new(".")));
             },
             window,
         );

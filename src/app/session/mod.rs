@@ -287,14 +287,17 @@ impl Session {
                 let same_problem =
                     self.shown_problem.is_some() && self.shown_problem == self.requested_problem;
                 if same_problem {
+                    // Shown until the new rows' answers replace them, so
+                    // nothing under a dragged slider comes and goes.
                     self.decisions.invalidate();
+                    self.curvatures.invalidate();
                 } else {
                     self.fields.forget();
                     self.batch_fields.forget();
                     self.decisions.forget();
+                    self.curvatures.forget();
                 }
                 self.shown_problem.clone_from(&self.requested_problem);
-                self.curvatures.forget();
                 self.basins.forget();
                 self.samples = problem.samples();
                 self.problem = Some(problem);

@@ -27,10 +27,14 @@ impl Views {
                 preset,
                 head,
                 decision: self.textures.decision.shown(),
-                reset_view: self.data_reset,
+                // Fitted to the new problem's data, once they have arrived.
+                reset_view: self.data_reset && session.finished_starting(),
             },
         );
-        self.data_reset = false;
+        if session.finished_starting() {
+            self.data_reset = false;
+        }
+        self.data_bounds = output.bounds;
         if classes
             && let Some(bounds) = output.bounds
             && let Some(track) = session.tracks.get(state.boundary_run)

@@ -43,6 +43,7 @@ impl Views {
         surface_view::show(
             ui,
             &surface_view::SurfaceInput {
+                plot_id: "landscape_slice",
                 heat_map: self.textures.slice.shown(),
                 overlay: None,
                 isolines: &slice.field.isolines,

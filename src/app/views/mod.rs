@@ -34,27 +34,38 @@ pub struct Centre<'a> {
 
 /// The views' own state: their textures and when to fit their boxes.
 #[derive(Debug, Default)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent one-shot requests of different views"
+)]
 pub struct Views {
     /// Maps drawn as textures.
     pub textures: Textures,
     /// A new problem: fit the parameter view to its default box once its
     /// results arrive.
     reset_view: bool,
-    /// The box to restore on the first frame.
-    initial_view: Option<ViewBox>,
+    /// Frames left in which the map keeps the box the user just moved it
+    /// to (a zoom lands a frame after the scroll).
+    settling: u32,
     /// Fit the data view to the data on its next frame.
     data_reset: bool,
     /// A new landscape slice arrived: fit the view to it.
     slice_fresh: bool,
+    /// The data view's box on screen.
+    data_bounds: Option<ViewBox>,
+    /// The map's size on screen, in points.
+    map_size: [f32; 2],
+    /// The formula being typed does not parse: the map shows the last one
+    /// that did.
+    pub formula_pending: bool,
 }
 
 impl Views {
-    /// Views that open on `initial` (a restored session) or, with none, on
-    /// the problem's own box.
+    /// Views that open on the box `initial` (a restored session) or, with
+    /// none, on the problem's own.
     pub fn new(initial: Option<ViewBox>) -> Self {
         Self {
             reset_view: initial.is_none(),
-            initial_view: initial,
             data_reset: true,
             ..Self::default()
         }
@@ -64,6 +75,11 @@ impl Views {
     pub fn new_problem(&mut self) {
         self.reset_view = true;
         self.data_reset = true;
+    }
+
+    /// The data view's box as last drawn.
+    pub fn data_bounds(&self) -> Option<ViewBox> {
+        self.data_bounds
     }
 
     /// Takes in what the workers sent since the last frame.
@@ -89,18 +105,44 @@ impl Views {
         }
     }
 
-    /// The box to force the map to this frame: the restored view once, then
-    /// the preset's or problem's view after a new problem.
-    fn take_reset_view(&mut self, preset: &Preset, session: &Session) -> Option<ViewBox> {
-        if let Some(view) = self.initial_view.take() {
-            Some(view)
-        } else if self.reset_view && session.finished_starting() {
+    /// The box the map shows: the one the user moved it to, or after a new
+    /// problem (once its results arrive) the preset's or the problem's own.
+    /// It is kept in `state.view` and given to the map every frame, so a
+    /// change of layout (the 3-D view, presentation mode) never changes it.
+    fn target(
+        &mut self,
+        preset: &Preset,
+        session: &Session,
+        state: &mut AppState,
+    ) -> Option<ViewBox> {
+        if self.reset_view && session.finished_starting() {
             self.reset_view = false;
-            preset
+            state.view = preset
                 .view
-                .or_else(|| session.problem.as_ref().and_then(|p| p.view()))
+                .or_else(|| session.problem.as_ref().and_then(|p| p.view()));
+        }
+        state.view.filter(|_| self.settling == 0)
+    }
+
+    /// The map's size on screen as last drawn, in points.
+    pub fn map_size(&self) -> [f32; 2] {
+        self.map_size
+    }
+
+    /// Takes in what the user did to the map: a box moved to is kept.
+    fn moved(
+        &mut self,
+        state: &mut AppState,
+        output: &crate::app::panels::surface_view::SurfaceOutput,
+    ) {
+        self.map_size = output.size_px;
+        if output.moved {
+            self.settling = 2;
         } else {
-            None
+            self.settling = self.settling.saturating_sub(1);
+        }
+        if output.moved || self.settling > 0 {
+            state.view = output.bounds;
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::app::panels::{surface_3d, surface_view};
 use crate::app::session::Session;
 use crate::app::state::AppState;
 use crate::preset::{Point, Preset};
+use crate::problem::ProblemConfig;
 
 impl Views {
     /// The map (and the 3-D view) of a problem's first two parameters.
@@ -28,7 +29,7 @@ impl Views {
             .map(|p| p.minima())
             .unwrap_or_default();
         let starts = start_points(preset, session);
-        let reset_view = self.take_reset_view(preset, session);
+        let reset_view = self.target(preset, session, state);
         let names = session
             .problem
             .as_ref()
@@ -52,11 +53,21 @@ impl Views {
         let many = session.problem.as_ref().is_some_and(|p| p.dim() > 2);
         let (batched, batch_isolines) = batch_contour(preset, session, state.show_batch_contour);
         let textures = &self.textures;
-        let mut data_reset = false;
+        let formula_pending = self.formula_pending;
+        let mut header = Header::default();
         let output = egui::CentralPanel::default()
             .show(ui, |ui| {
-                data_reset = view_header(ui, state, preset, (has_data, many, batched));
+                header = view_header(ui, state, preset, (has_data, many, batched));
+                if formula_pending && matches!(preset.problem, ProblemConfig::Expression(_)) {
+                    ui.label(
+                        egui::RichText::new(
+                            "The formula being typed does not parse: the map shows the last one that did.",
+                        )
+                        .color(crate::app::theme::WARNING),
+                    );
+                }
                 let input = surface_view::SurfaceInput {
+                plot_id: "parameter_map",
                     heat_map: textures.heat_map.shown(),
                     overlay: textures.basins.shown().filter(|_| state.show_basins),
                     isolines,
@@ -91,7 +102,13 @@ impl Views {
                 }
             })
             .inner;
-        self.data_reset |= data_reset;
+        self.data_reset |= header.data_chosen;
+        self.moved(centre.state, &output);
+        if header.reset_view {
+            centre
+                .commands
+                .push(crate::app::command::Command::ResetView);
+        }
         if let Some(p) = output.clicked_at {
             centre
                 .commands
@@ -115,7 +132,6 @@ fn request_view_maps(centre: &mut Centre<'_>, output: &surface_view::SurfaceOutp
         last,
         ..
     } = centre;
-    state.view = Some(bounds);
     if state.show_batch_contour && !state.show_data {
         let step = (*head).min(*last) as u64;
         session.want_batch_field(preset, step, bounds);
@@ -129,15 +145,25 @@ fn request_view_maps(centre: &mut Centre<'_>, output: &surface_view::SurfaceOutp
     }
 }
 
-/// The row above the parameter view: Parameters/Data, the landscape choice
-/// and the overlays. Returns whether the data view was just chosen.
+/// What the user did in the row above the map.
+#[derive(Clone, Copy, Debug, Default)]
+struct Header {
+    /// Chose the data view.
+    data_chosen: bool,
+    /// Asked for the problem's own box again.
+    reset_view: bool,
+}
+
+/// The row above the parameter view: Parameters/Data, the landscape choice,
+/// the overlays and Reset view.
 fn view_header(
     ui: &mut egui::Ui,
     state: &mut AppState,
     preset: &Preset,
     (has_data, many, batched): (bool, bool, bool),
-) -> bool {
+) -> Header {
     let mut data_chosen = false;
+    let mut reset_view = false;
     if has_data || many {
         ui.horizontal(|ui| {
             if has_data {
@@ -178,8 +204,15 @@ fn view_header(
                     "The loss of the mini-batch the next step uses: what SGD actually descends",
                 );
         }
+        reset_view = ui
+            .button("Reset view")
+            .on_hover_text("Fit the map to the problem's own box again (key 0)")
+            .clicked();
     });
-    data_chosen
+    Header {
+        data_chosen,
+        reset_view,
+    }
 }
 
 /// Whether the mini-batch contour applies, and its isolines if shown.

@@ -1,0 +1,446 @@
+//! Sequences a teacher and a student went through, each of which once went
+//! wrong: the real window, driven by its labels, from one state to the next.
+
+mod window;
+
+use std::time::{Duration, Instant};
+
+use descent::app::DescentApp;
+use descent::problem::ViewBox;
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use window::{harness, lessons, open_lesson, settle, started, wait_until};
+
+fn width(v: ViewBox) -> f64 {
+    v.x.1 - v.x.0
+}
+
+fn height(v: ViewBox) -> f64 {
+    v.y.1 - v.y.0
+}
+
+/// Whether `outer` holds `inner` (within a hair).
+fn holds(outer: ViewBox, inner: ViewBox) -> bool {
+    let eps = 1e-6 * (width(inner) + height(inner));
+    outer.x.0 <= inner.x.0 + eps
+        && outer.x.1 >= inner.x.1 - eps
+        && outer.y.0 <= inner.y.0 + eps
+        && outer.y.1 >= inner.y.1 - eps
+}
+
+/// Ticking 3-D put the map in a new plot whose box grew to fit the heat
+/// map, which was then sampled over the bigger box: ±10¹⁶ within a minute.
+/// The map keeps the box it had, frame after frame.
+#[test]
+fn the_3d_view_leaves_the_maps_box_alone_while_it_runs() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let before = h.state().view().unwrap();
+    h.get_by_label("3-D").click();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for frame in 0..400 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(2));
+        let now = h.state().view().unwrap();
+        // Half the width: the box may only grow in height to keep the aspect.
+        assert!(
+            width(now) <= width(before) * 1.01 && height(now) <= height(before) * 4.0,
+            "frame {frame}: {before:?} became {now:?}"
+        );
+        if Instant::now() > deadline {
+            break;
+        }
+    }
+    h.get_by_label("3-D").click();
+    h.step();
+    h.step();
+    let after = h.state().view().unwrap();
+    assert!(
+        width(after) <= width(before) * 1.01,
+        "{before:?} then {after:?}"
+    );
+}
+
+/// What a lesson shows once open: its preset exactly, unedited, the map on
+/// its own box.
+fn assert_shows(h: &Harness<'static, DescentApp>, lesson: &descent::preset::Preset, after: &str) {
+    let app = h.state();
+    assert_eq!(
+        app.preset(),
+        lesson,
+        "{} after {after}: the preset is not the file's",
+        lesson.title
+    );
+    assert!(
+        !app.edited(),
+        "{} after {after}: marked unsaved",
+        lesson.title
+    );
+    if let Some(own) = lesson
+        .view
+        .or_else(|| app.session().problem.as_ref().and_then(|p| p.view()))
+        && !lesson.problem.has_data()
+    {
+        let shown = app.view().expect("the map was drawn");
+        assert!(
+            holds(shown, own) && width(shown) < 4.0 * width(own) + 1e-9,
+            "{} after {after}: the map shows {shown:?}, the lesson's box is {own:?}",
+            lesson.title
+        );
+    }
+}
+
+/// Opening the batch-size lesson after the over-fitting one ran its runs
+/// with batch 28 (the previous training set's size) and marked it unsaved.
+/// Every lesson with data, opened after every surface lesson, after every
+/// other lesson with data, and before every surface lesson, shows exactly
+/// its file.
+#[test]
+fn a_lesson_opened_after_any_other_is_exactly_its_file() {
+    let all = lessons();
+    let (data, surfaces): (Vec<_>, Vec<_>) = all.iter().partition(|p| p.problem.has_data());
+    assert!(data.len() >= 5 && surfaces.len() >= 10);
+    let mut h = harness("batch-size.ron");
+    let mut last = "batch size".to_owned();
+    let mut open = |h: &mut Harness<'static, DescentApp>, lesson: &descent::preset::Preset| {
+        open_lesson(h, &lesson.title);
+        started(h);
+        assert_shows(h, lesson, &last);
+        last.clone_from(&lesson.title);
+    };
+    for d in &data {
+        for s in &surfaces {
+            open(&mut h, d);
+            open(&mut h, s);
+        }
+        for other in data.iter().filter(|o| o.title != d.title) {
+            open(&mut h, other);
+            open(&mut h, d);
+        }
+    }
+}
+
+/// The MLP's decision map and box stayed in the data view of the next
+/// lesson, a regression, with most of its points off screen.
+#[test]
+fn the_data_view_follows_the_lesson_it_shows() {
+    let mut h = harness("mlp-spiral-sgd-vs-adam.ron");
+    h.get_by_label("Data").click();
+    h.step();
+    wait_until(&mut h, "a decision map", DescentApp::has_decision_map);
+    // The MLP recomputes (for seconds), so the next lesson's data arrive
+    // frames after it is opened.
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .set_value_accesskit(0.02);
+    h.step();
+    let title = lessons()
+        .into_iter()
+        .find(|l| {
+            matches!(
+                l.problem,
+                descent::problem::ProblemConfig::LinearRegression(_)
+            )
+        })
+        .unwrap()
+        .title;
+    open_lesson(&mut h, &title);
+    assert!(h.state().asking_about_unsaved_edits());
+    h.get_by_label("Discard changes").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().preset().title, title);
+    if h.query_by_label("Data").is_some() {
+        h.get_by_label("Data").click();
+    }
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(
+        !h.state().has_decision_map(),
+        "no decision map for a regression"
+    );
+    let samples = h.state().session().samples.as_ref().unwrap().bounds();
+    let shown = h.state().data_view().unwrap();
+    assert!(
+        holds(shown, samples),
+        "the data view {shown:?} cuts off the data in {samples:?}"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "data").is_some(),
+        "the points are in the legend"
+    );
+}
+
+/// Drags `slider` from its `from` share of the rail to `to`, a frame per
+/// step, waiting `pause` frames at the far end (for the runs to answer).
+fn drag_slider(
+    h: &mut Harness<'static, DescentApp>,
+    rail: eframe::egui::Rect,
+    path: &[f32],
+    pause: usize,
+) {
+    use eframe::egui::{Event, Modifiers, PointerButton, pos2};
+    let at = |t: f32| {
+        pos2(
+            rail.left() + 8.0 + t * (rail.width() - 16.0),
+            rail.center().y,
+        )
+    };
+    let button = |pos, pressed| Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    };
+    let start = at(path[0]);
+    h.event(Event::PointerMoved(start));
+    h.event(button(start, true));
+    h.step();
+    for (k, w) in path.windows(2).enumerate() {
+        for i in 1..=6 {
+            let t = w[0] + (w[1] - w[0]) * (i as f32 / 6.0);
+            h.event(Event::PointerMoved(at(t)));
+            h.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if k == 0 {
+            for _ in 0..pause {
+                h.step();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+    }
+    let end = at(*path.last().unwrap_or(&0.0));
+    h.event(button(end, false));
+    h.step();
+}
+
+/// Dragging SGD's lr past divergence and back: the "diverged" line came and
+/// went above the sliders, and the drag carried on into momentum.
+#[test]
+fn a_drag_stays_on_its_slider_while_a_status_line_changes() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let before = h.state().preset().clone();
+    let rail = h
+        .get_all_by_role_and_label(Role::Slider, "lr")
+        .nth(1)
+        .unwrap()
+        .rect();
+    // SGD's lr is 5e-4, 38 % along its log rail; 10 is the far end. Up past
+    // divergence, then (once it says so) back down in a second drag.
+    let sgd_lr = |h: &Harness<'static, DescentApp>| h.state().preset().runs[1].optimizer.lr();
+    drag_slider(&mut h, rail, &[0.385, 1.0], 0);
+    settle(&mut h);
+    assert!(
+        sgd_lr(&h) > 5.0,
+        "the drag reached the end: lr {}",
+        sgd_lr(&h)
+    );
+    assert!(
+        h.query_all_by_label_contains("diverged at step")
+            .next()
+            .is_some(),
+        "lr 10 diverges"
+    );
+    drag_slider(&mut h, rail, &[1.0, 0.6, 0.2], 30);
+    settle(&mut h);
+    assert!(sgd_lr(&h) < 1e-4, "the drag came back: lr {}", sgd_lr(&h));
+    let after = h.state().preset();
+    let (descent::optim::OptimizerConfig::Sgd(b), descent::optim::OptimizerConfig::Sgd(a)) =
+        (before.runs[1].optimizer, after.runs[1].optimizer)
+    else {
+        panic!("run 1 is SGD");
+    };
+    assert_eq!(
+        a.momentum, b.momentum,
+        "the momentum slider was not dragged"
+    );
+    assert_eq!(a.dampening, b.dampening);
+    assert_ne!(a.lr, b.lr, "the lr slider was");
+    assert_eq!(after.runs[0], before.runs[0]);
+    assert_eq!(after.runs[2], before.runs[2]);
+}
+
+/// Present mode left the map a strip (the loss plot kept its height ×1.6),
+/// and after Esc the map stayed zoomed out. On a 1920 × 1080 projector:
+#[test]
+fn present_mode_gives_the_map_the_screen_and_leaving_restores_the_view() {
+    let options = descent::cli::WindowOptions {
+        preset: Some(window::presets().join("adam-vs-sgd-rosenbrock.ron")),
+        ..descent::cli::WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    settle(&mut h);
+    let view = h.state().view().unwrap();
+    let size = h.state().map_size();
+    h.key_press(eframe::egui::Key::F11);
+    for _ in 0..6 {
+        h.step();
+    }
+    assert!(h.state().presenting());
+    let presenting = h.state().map_size();
+    // 1920 × 1080 pixels at 1.6×: 1200 × 675 points in all.
+    assert!(
+        presenting[1] > 0.55 * 675.0,
+        "the map is {presenting:?} of 1200 × 675 points"
+    );
+    h.key_press(eframe::egui::Key::Escape);
+    for _ in 0..6 {
+        h.step();
+    }
+    assert!(!h.state().presenting());
+    assert_eq!(h.state().view(), Some(view), "the same box as before");
+    assert_eq!(h.state().map_size(), size, "the same layout as before");
+}
+
+/// The inspector opened too narrow to show its numbers.
+#[test]
+fn the_inspector_opens_wide_enough_for_its_columns() {
+    let mut h = harness("overfitting-early-stopping.ron");
+    h.get_by_label("Inspector").click();
+    wait_until(&mut h, "an inspection", |app| {
+        app.session().inspections().is_some()
+    });
+    // The heading (the toggle of the same name sits in the top bar).
+    let left = h
+        .query_all_by_label("Inspector")
+        .map(|n| n.rect().left())
+        .fold(0.0_f32, f32::max);
+    assert!(
+        left < 1280.0 - 480.0,
+        "the inspector starts at x = {left}: too narrow for 13 parameters"
+    );
+}
+
+/// A formula that does not parse kept the last one on the map, silently.
+#[test]
+fn the_map_says_when_it_shows_the_last_formula_that_parsed() {
+    let mut h = harness("custom-formula.ron");
+    let notice = "The formula being typed does not parse: the map shows the last one that did.";
+    assert!(h.query_by_label(notice).is_none());
+    let formula = match &h.state().preset().problem {
+        descent::problem::ProblemConfig::Expression(e) => e.formula.clone(),
+        other => panic!("{other:?}"),
+    };
+    h.get_all_by_value(&formula).next().unwrap().focus();
+    h.step();
+    h.get_all_by_value(&formula)
+        .next()
+        .unwrap()
+        .type_text(" + (");
+    h.step();
+    h.step();
+    assert!(h.query_by_label(notice).is_some());
+}
+
+/// Picking Lion for the run labelled "Adam" left "Adam" in the legend.
+#[test]
+fn a_label_that_named_the_optimizer_follows_a_new_one() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_all_by_role_and_label(Role::ComboBox, "Optimizer")
+        .next()
+        .unwrap()
+        .click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Lion").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().preset().runs[0].label, "Lion");
+    assert!(h.query_by_role_and_label(Role::CheckBox, "Lion").is_some());
+    assert!(
+        h.query_by_role_and_label(Role::CheckBox, "SGD + momentum")
+            .is_some()
+    );
+}
+
+/// There was no way back: no undo, no reset of the lesson or the view.
+#[test]
+fn undo_redo_reset_lesson_and_reset_view() {
+    use eframe::egui::{Key, Modifiers};
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let file = h.state().preset().clone();
+    let view = h.state().view().unwrap();
+    let rail = h
+        .get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .rect();
+    drag_slider(&mut h, rail, &[0.6, 0.65, 0.7], 0);
+    settle(&mut h);
+    let dragged = h.state().preset().clone();
+    assert_ne!(dragged, file);
+    assert!(h.state().edited());
+    // The whole drag is one step back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.step();
+    assert_eq!(*h.state().preset(), file);
+    assert!(!h.state().edited(), "back to the file: nothing unsaved");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.step();
+    assert_eq!(*h.state().preset(), dragged);
+    h.get_by_label("Edit").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Reset lesson").click();
+    h.step();
+    assert_eq!(*h.state().preset(), file);
+    // Zoom out, then Reset view.
+    let centre = eframe::egui::pos2(800.0, 300.0);
+    h.event(eframe::egui::Event::PointerMoved(centre));
+    for _ in 0..5 {
+        h.event(eframe::egui::Event::MouseWheel {
+            unit: eframe::egui::MouseWheelUnit::Point,
+            delta: eframe::egui::vec2(0.0, -120.0),
+            phase: eframe::egui::TouchPhase::Move,
+            modifiers: Modifiers::NONE,
+            source: eframe::egui::MouseWheelSource::Wheel,
+        });
+        h.step();
+    }
+    for _ in 0..4 {
+        h.step();
+    }
+    let zoomed = h.state().view().unwrap();
+    assert!(
+        zoomed.x.1 - zoomed.x.0 > 1.2 * (view.x.1 - view.x.0),
+        "{view:?} → {zoomed:?}"
+    );
+    assert!(!h.state().edited(), "zooming is not an edit");
+    h.get_by_label("Reset view").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    let reset = h.state().view().unwrap();
+    assert!(
+        (reset.y.0 - (-1.0)).abs() < 1e-9 && (reset.y.1 - 3.0).abs() < 1e-9,
+        "{reset:?}"
+    );
+}
+
+/// The sweep window covered the map.
+#[test]
+fn the_sweep_docks_beside_the_map() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    let size = h.state().map_size();
+    h.get_by_label("Sweep").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    let heading = h.get_by_label("Hyperparameter sweep").rect();
+    assert!(
+        heading.left() > 700.0,
+        "the sweep sits on the right: {heading:?}"
+    );
+    let narrower = h.state().map_size();
+    assert!(
+        narrower[0] < size[0] - 200.0,
+        "the map made room: {size:?} → {narrower:?}"
+    );
+}
