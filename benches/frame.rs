@@ -47,9 +47,9 @@ fn harness() -> Harness<'static, DescentApp> {
     }
     assert_eq!(h.state().session().rows_available(), 100_001);
     // Play from the middle so every frame moves the head and redraws the paths.
-    h.key_press(eframe::egui::Key::Home);
+    h.key_press(egui::Key::Home);
     h.step();
-    h.key_press(eframe::egui::Key::Space);
+    h.key_press(egui::Key::Space);
     h.step();
     h
 }

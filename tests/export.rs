@@ -134,6 +134,64 @@ fn svg_gif_and_csv_come_out_whole() {
 }
 
 #[test]
+fn data_lessons_export_their_data_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
+    // A regression: points, held-out rings and fits, keyed train and validation.
+    let svg = dir.path().join("fit.svg");
+    let preset = root.join("overfitting-early-stopping.ron");
+    let out = descent(&[
+        "export",
+        preset.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = std::fs::read_to_string(svg).unwrap();
+    for key in ["\ndata\n", "\nvalidation\n", "(validation)\n", "\ny\n"] {
+        assert!(svg.contains(key), "no {key:?} in the regression's picture");
+    }
+    // A classifier: its decision map fills the upper plot (not a dark trace).
+    let png = dir.path().join("map.png");
+    let preset = root.join("mlp-spiral-sgd-vs-adam.ron");
+    let out = descent(&[
+        "export",
+        preset.to_str().unwrap(),
+        "--png",
+        png.to_str().unwrap(),
+        "--width",
+        "600",
+        "--height",
+        "600",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (w, _, pixels) = decode(&png);
+    let (w, top) = (w as usize, 600 * 6 / 10);
+    let tinted = (top / 4..top * 3 / 4)
+        .flat_map(|y| (w / 4..w * 3 / 4).map(move |x| (y * w + x) * 3))
+        .filter(|&i| {
+            let p = &pixels[i..i + 3];
+            p.iter().max().unwrap() - p.iter().min().unwrap() > 25
+        })
+        .count();
+    let area = (top / 2) * (w / 2);
+    assert!(
+        tinted * 10 > area * 8,
+        "only {tinted} of {area} pixels show classes"
+    );
+    // `--view data` on a surface falls back to its map and loss.
+    let out = descent(&[
+        "export",
+        root.join("beale.ron").to_str().unwrap(),
+        "--png",
+        dir.path().join("beale.png").to_str().unwrap(),
+        "--view",
+        "data",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
 fn bad_requests_fail_cleanly_and_keep_the_old_file() {
     let dir = tempfile::tempdir().unwrap();
     let preset = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets/saddle-escape.ron");
@@ -182,7 +240,7 @@ fn bad_requests_fail_cleanly_and_keep_the_old_file() {
         "--view",
         "3d",
     ]);
-    assert_clean_failure(&out, "expected surface, loss or both");
+    assert_clean_failure(&out, "expected auto, surface, data, loss or both");
 
     let broken = dir.path().join("broken.ron");
     std::fs::write(&broken, "(problem: Surface(Rosenbrock), runs: [").unwrap();

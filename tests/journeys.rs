@@ -175,12 +175,7 @@ fn the_data_view_follows_the_lesson_it_shows() {
 
 /// Drags `slider` from its `from` share of the rail to `to`, a frame per
 /// step, waiting `pause` frames at the far end (for the runs to answer).
-fn drag_slider(
-    h: &mut Harness<'static, DescentApp>,
-    rail: eframe::egui::Rect,
-    path: &[f32],
-    pause: usize,
-) {
+fn drag_slider(h: &mut Harness<'static, DescentApp>, rail: egui::Rect, path: &[f32], pause: usize) {
     use eframe::egui::{Event, Modifiers, PointerButton, pos2};
     let at = |t: f32| {
         pos2(
@@ -277,7 +272,7 @@ fn present_mode_gives_the_map_the_screen_and_leaving_restores_the_view() {
     settle(&mut h);
     let view = h.state().view().unwrap();
     let size = h.state().map_size();
-    h.key_press(eframe::egui::Key::F11);
+    h.key_press(egui::Key::F11);
     for _ in 0..6 {
         h.step();
     }
@@ -288,7 +283,7 @@ fn present_mode_gives_the_map_the_screen_and_leaving_restores_the_view() {
         presenting[1] > 0.55 * 675.0,
         "the map is {presenting:?} of 1200 × 675 points"
     );
-    h.key_press(eframe::egui::Key::Escape);
+    h.key_press(egui::Key::Escape);
     for _ in 0..6 {
         h.step();
     }
@@ -392,15 +387,15 @@ fn undo_redo_reset_lesson_and_reset_view() {
     h.step();
     assert_eq!(*h.state().preset(), file);
     // Zoom out, then Reset view.
-    let centre = eframe::egui::pos2(800.0, 300.0);
-    h.event(eframe::egui::Event::PointerMoved(centre));
+    let centre = egui::pos2(800.0, 300.0);
+    h.event(egui::Event::PointerMoved(centre));
     for _ in 0..5 {
-        h.event(eframe::egui::Event::MouseWheel {
-            unit: eframe::egui::MouseWheelUnit::Point,
-            delta: eframe::egui::vec2(0.0, -120.0),
-            phase: eframe::egui::TouchPhase::Move,
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -120.0),
+            phase: egui::TouchPhase::Move,
             modifiers: Modifiers::NONE,
-            source: eframe::egui::MouseWheelSource::Wheel,
+            source: egui::MouseWheelSource::Wheel,
         });
         h.step();
     }
@@ -443,4 +438,80 @@ fn the_sweep_docks_beside_the_map() {
         narrower[0] < size[0] - 200.0,
         "the map made room: {size:?} → {narrower:?}"
     );
+}
+
+/// Without a desktop portal (a bare X session, Xvfb) Save, Open and the
+/// exports did nothing and said nothing. Descent's own dialog saves, and
+/// the unsaved-edits question's Save… goes through it and then on.
+#[test]
+fn the_window_s_own_file_dialog_saves_and_the_unsaved_question_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = dir.path().join("lesson.ron");
+    std::fs::copy(window::presets().join("beale.ron"), &preset).unwrap();
+    let options = descent::cli::WindowOptions {
+        preset: Some(preset),
+        ..descent::cli::WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    settle(&mut h);
+    let menu = |h: &mut Harness<'static, DescentApp>, item: &str| {
+        h.get_by_label("File").click();
+        for _ in 0..3 {
+            h.step();
+        }
+        h.get_by_label(item).click();
+        for _ in 0..3 {
+            h.step();
+        }
+    };
+    menu(&mut h, "Use Descent's own file dialog");
+    h.key_press(egui::Key::Escape);
+    h.step();
+    menu(&mut h, "Save preset…");
+    assert!(h.state().files().built_in_dialog_open());
+    h.get_by_label("Save").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    let saved = dir.path().join("preset.ron");
+    assert!(saved.exists(), "saved in the preset's folder");
+    assert!(
+        h.query_all_by_label_contains("saved ").next().is_some(),
+        "the status line says so"
+    );
+    // An edit, then another lesson: Save… in the question saves, then opens.
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .set_value_accesskit(0.002);
+    h.step();
+    settle(&mut h);
+    open_lesson(&mut h, "Himmelblau's four minima from different starts");
+    assert!(h.state().asking_about_unsaved_edits());
+    h.get_by_label("Save…").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(h.state().files().built_in_dialog_open());
+    h.get_all_by_value("preset.ron").next().unwrap().focus();
+    h.step();
+    h.get_all_by_value("preset.ron")
+        .next()
+        .unwrap()
+        .type_text("2");
+    h.step();
+    h.get_by_label("Save").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    settle(&mut h);
+    assert!(h.state().preset().title.starts_with("Himmelblau"));
+    assert!(!h.state().edited());
+    let edited =
+        descent::preset::Preset::load(&dir.path().join("preset.ron2")).unwrap_or_else(|_| {
+            descent::preset::Preset::load(&dir.path().join("preset2.ron")).unwrap()
+        });
+    assert!((edited.runs[0].optimizer.lr() - 0.002).abs() < 1e-12);
 }

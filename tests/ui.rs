@@ -72,16 +72,16 @@ fn step_back_rewinds_and_step_moves_on() {
 #[test]
 fn keyboard_controls_the_play_head() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");
-    h.key_press(eframe::egui::Key::Home);
+    h.key_press(egui::Key::Home);
     h.step();
     assert_eq!(h.state().playback().head, 0);
-    h.key_press(eframe::egui::Key::ArrowRight);
+    h.key_press(egui::Key::ArrowRight);
     h.step();
     assert_eq!(h.state().playback().head, 1);
-    h.key_press(eframe::egui::Key::Space);
+    h.key_press(egui::Key::Space);
     h.step();
     assert!(h.state().playback().playing);
-    h.key_press(eframe::egui::Key::R);
+    h.key_press(egui::Key::R);
     h.step();
     assert_eq!(h.state().playback().head, 0);
     assert!(!h.state().playback().playing);
@@ -170,10 +170,10 @@ fn the_inspector_follows_the_play_head() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");
     h.get_by_label("Inspector").click();
     h.step();
-    h.key_press(eframe::egui::Key::Home);
+    h.key_press(egui::Key::Home);
     h.step();
     for _ in 0..3 {
-        h.key_press(eframe::egui::Key::ArrowRight);
+        h.key_press(egui::Key::ArrowRight);
         h.step();
     }
     wait_until(&mut h, "an inspection of step 3", |app| {
@@ -351,7 +351,7 @@ fn every_surface_in_the_picker_loads_and_renders() {
             .unwrap()
             .click_accesskit();
         h.step();
-        h.key_press(eframe::egui::Key::Escape);
+        h.key_press(egui::Key::Escape);
         h.step();
         settle(&mut h);
         assert_eq!(
@@ -372,9 +372,9 @@ fn overlays_draw_the_gradient_field_update_arrows_and_preconditioner() {
     h.get_by_label("Gradient field").click();
     h.get_by_label("Update arrows").click();
     h.get_by_label("Inspector").click();
-    h.key_press(eframe::egui::Key::Home);
+    h.key_press(egui::Key::Home);
     h.step();
-    h.key_press(eframe::egui::Key::ArrowRight);
+    h.key_press(egui::Key::ArrowRight);
     wait_until(&mut h, "an inspection of step 1 and a field", |app| {
         app.session().inspections().is_some_and(|(s, _)| s == 1) && app.session().field().is_some()
     });
@@ -503,7 +503,7 @@ fn the_file_menu_exports_off_the_ui_thread_and_reports_the_file() {
     ] {
         assert!(h.query_by_label(label).is_some(), "{label}");
     }
-    h.key_press(eframe::egui::Key::Escape);
+    h.key_press(egui::Key::Escape);
     h.step();
     let dir = tempfile::tempdir().unwrap();
     let gif = dir.path().join("anim.gif");
@@ -559,7 +559,7 @@ fn a_failed_export_shows_its_error() {
 #[derive(Debug)]
 struct Dropped(std::path::PathBuf);
 
-impl eframe::egui::DroppedFile for Dropped {
+impl egui::DroppedFile for Dropped {
     fn path(&self) -> &Path {
         &self.0
     }
@@ -669,13 +669,13 @@ fn the_mini_batch_contour_follows_the_play_head() {
     );
     let mut h = harness("minibatch-noise.ron");
     h.get_by_label("Mini-batch contour").click();
-    h.key_press(eframe::egui::Key::Home);
+    h.key_press(egui::Key::Home);
     h.step();
     wait_until(&mut h, "the batch contour of step 0", |app| {
         app.session().batch_field().is_some_and(|(s, _)| s == 0)
     });
-    h.key_press(eframe::egui::Key::ArrowRight);
-    h.key_press(eframe::egui::Key::ArrowRight);
+    h.key_press(egui::Key::ArrowRight);
+    h.key_press(egui::Key::ArrowRight);
     h.step();
     wait_until(&mut h, "the batch contour of step 2", |app| {
         app.session().batch_field().is_some_and(|(s, _)| s == 2)
@@ -979,10 +979,10 @@ fn unsaved_edits_are_not_lost_without_asking() {
     // Closing asks too; Discard lets the window close.
     h.input_mut()
         .viewports
-        .entry(eframe::egui::ViewportId::ROOT)
+        .entry(egui::ViewportId::ROOT)
         .or_default()
         .events
-        .push(eframe::egui::ViewportEvent::Close);
+        .push(egui::ViewportEvent::Close);
     h.step();
     h.step();
     assert!(h.state().asking_about_unsaved_edits());
@@ -1014,7 +1014,7 @@ fn each_run_shows_the_curvature_and_the_stable_lr_at_the_play_head() {
         "under each run"
     );
     // Moving the play head asks again.
-    h.key_press(eframe::egui::Key::Home);
+    h.key_press(egui::Key::Home);
     h.step();
     wait_until(&mut h, "the curvature at step 0", |app| {
         app.session().curvature().is_some_and(|(head, _)| head == 0)
@@ -1157,7 +1157,7 @@ fn presentation_mode_hides_the_controls_and_enlarges_the_type() {
     assert!(h.query_by_label("Add run").is_none(), "controls hidden");
     assert!((h.ctx.zoom_factor() - 1.6).abs() < 1e-6);
     assert!(h.query_by_label("Play").is_some(), "the transport stays");
-    h.key_press(eframe::egui::Key::Escape);
+    h.key_press(egui::Key::Escape);
     for _ in 0..3 {
         h.step();
     }

@@ -15,6 +15,7 @@ use super::edit::Edit;
 use super::files::FileAction;
 use super::unsaved::{Answer, Opening, Pending};
 use crate::export::job::ExportRequest;
+use crate::export::picture::Layout;
 use crate::export::write::{ExportKind, ImageFormat};
 use crate::preset::Preset;
 
@@ -143,23 +144,44 @@ impl DescentApp {
             Command::ResetView => self.views.new_problem(),
             Command::OpenLesson(preset) => self.request_open(Opening::Lesson(preset)),
             Command::OpenFile(path) => self.request_open(Opening::File(path)),
-            Command::AskFile(action) => self.files.ask(action, ctx),
+            Command::AskFile(action) => self.ask_file(action, ctx),
             Command::FileChosen(action, path) => self.file_chosen(action, path, ctx),
             Command::Unsaved(answer) => match answer {
                 Answer::Discard => self.go_on(ctx),
                 Answer::Cancel => self.unsaved.pending = None,
                 // The question stays until the file is saved (then it goes on).
-                Answer::Save => self.files.ask(FileAction::Save, ctx),
+                Answer::Save => self.ask_file(FileAction::Save, ctx),
             },
             Command::ReportError(text) => self.files.report_error(text),
             Command::FormulaTyped { parses } => self.views.formula_pending = !parses,
         }
     }
 
+    /// Opens a file dialog for `action` in the preset's folder (the working
+    /// folder for a shipped lesson, whose own is the program's).
+    fn ask_file(&mut self, action: FileAction, ctx: &egui::Context) {
+        let lesson = self.state.base_dir == crate::preset::lessons::lessons_dir();
+        let dir = if lesson {
+            std::env::current_dir().unwrap_or_default()
+        } else {
+            std::fs::canonicalize(&self.state.base_dir)
+                .unwrap_or_else(|_| self.state.base_dir.clone())
+        };
+        self.files
+            .ask(action, &dir, ctx, self.state.built_in_file_dialog);
+    }
+
     /// Carries out a File-menu action on `path` (what the dialog returns).
     pub fn file_chosen(&mut self, action: FileAction, path: PathBuf, ctx: &egui::Context) {
+        // The picture shows what the window shows: the data or the map.
+        let layout = if self.state.show_data {
+            Layout::Data
+        } else {
+            Layout::Both
+        };
         let picture = crate::export::picture::PictureOptions {
             log_loss: self.state.log_loss,
+            layout,
             ..Default::default()
         };
         let kind = match action {
@@ -182,6 +204,7 @@ impl DescentApp {
                 ExportKind::Gif(crate::export::animation::GifOptions {
                     picture: crate::export::picture::PictureOptions {
                         log_loss: self.state.log_loss,
+                        layout,
                         ..gif.picture
                     },
                     ..gif

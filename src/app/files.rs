@@ -1,68 +1,15 @@
-//! The File menu's plumbing: native dialogs (`rfd`) on their own thread, export
-//! jobs off the UI thread with progress and cancel, and the status line that
-//! reports every outcome (errors are never dropped silently).
+//! The File menu's plumbing: its items, the file dialogs, export jobs off
+//! the UI thread with progress and cancel, and the status line that reports
+//! every outcome (errors are never dropped silently).
 
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
+use std::path::{Path, PathBuf};
 
 use eframe::egui::{self, RichText};
 
+use super::dialogs::Dialogs;
+pub use super::dialogs::FileAction;
 use crate::app::theme;
 use crate::export::job::{self, ExportJob, ExportRequest};
-
-/// What a File-menu item asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileAction {
-    /// Open a preset.
-    Open,
-    /// Save the current preset.
-    Save,
-    /// Export a PNG or SVG picture.
-    ExportImage,
-    /// Export a GIF animation.
-    ExportGif,
-    /// Export the trajectories as CSV.
-    ExportCsv,
-    /// Export every step's optimizer state as CSV.
-    ExportStateCsv,
-}
-
-impl FileAction {
-    /// The menu label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Open => "Open preset…",
-            Self::Save => "Save preset…",
-            Self::ExportImage => "Export image…",
-            Self::ExportGif => "Export GIF…",
-            Self::ExportCsv => "Export CSV…",
-            Self::ExportStateCsv => "Export optimizer state CSV…",
-        }
-    }
-
-    fn dialog(self) -> rfd::FileDialog {
-        let d = rfd::FileDialog::new();
-        match self {
-            Self::Open => d.add_filter("Descent preset", &["ron"]),
-            Self::Save => d
-                .add_filter("Descent preset", &["ron"])
-                .set_file_name("preset.ron"),
-            Self::ExportImage => d
-                .add_filter("PNG image", &["png"])
-                .add_filter("SVG image", &["svg"])
-                .set_file_name("descent.png"),
-            Self::ExportGif => d
-                .add_filter("GIF animation", &["gif"])
-                .set_file_name("descent.gif"),
-            Self::ExportCsv => d
-                .add_filter("CSV", &["csv"])
-                .set_file_name("trajectories.csv"),
-            Self::ExportStateCsv => d
-                .add_filter("CSV", &["csv"])
-                .set_file_name("optimizer-state.csv"),
-        }
-    }
-}
 
 /// The last outcome, shown until the next one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,27 +23,18 @@ pub struct Status {
 /// Dialogs and exports in flight, and the status line.
 #[derive(Debug, Default)]
 pub struct Files {
-    dialog: Option<(FileAction, Receiver<Option<PathBuf>>)>,
+    dialogs: Dialogs,
     job: Option<(ExportJob, String)>,
     /// The last outcome.
     pub status: Option<Status>,
 }
 
 impl Files {
-    /// The File menu's items; returns the one clicked.
-    pub fn menu(ui: &mut egui::Ui) -> Option<FileAction> {
+    /// The File menu's items; returns the one clicked. `built_in` is the
+    /// choice of Descent's own dialog over the desktop's.
+    pub fn menu(ui: &mut egui::Ui, built_in: &mut bool) -> Option<FileAction> {
         let mut chosen = None;
-        for (i, action) in [
-            FileAction::Open,
-            FileAction::Save,
-            FileAction::ExportImage,
-            FileAction::ExportGif,
-            FileAction::ExportCsv,
-            FileAction::ExportStateCsv,
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (i, action) in FileAction::ALL.into_iter().enumerate() {
             if i == 2 {
                 ui.separator();
             }
@@ -104,49 +42,39 @@ impl Files {
                 chosen = Some(action);
             }
         }
+        ui.separator();
+        ui.checkbox(built_in, "Use Descent's own file dialog")
+            .on_hover_text("Instead of the desktop's (which some window managers lack)");
         chosen
     }
 
-    /// Opens the native dialog for `action` on its own thread.
-    pub fn ask(&mut self, action: FileAction, ctx: &egui::Context) {
-        if self.dialog.is_some() {
-            return;
-        }
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("descent-dialog".into())
-            .spawn(move || {
-                let dialog = action.dialog();
-                let path = if action == FileAction::Open {
-                    dialog.pick_file()
-                } else {
-                    dialog.save_file()
-                };
-                let _ = tx.send(path);
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.dialog = Some((action, rx)),
-            Err(e) => self.report_error(format!("cannot open a file dialog: {e}")),
-        }
+    /// Asks for a file for `action`, starting in `dir`.
+    pub fn ask(&mut self, action: FileAction, dir: &Path, ctx: &egui::Context, built_in: bool) {
+        self.dialogs.ask(action, dir, ctx, built_in);
     }
 
-    /// The dialog's answer once the user has chosen a file.
+    /// Whether a file dialog is showing.
+    pub fn asking(&self) -> bool {
+        self.dialogs.is_open()
+    }
+
+    /// Whether Descent's own file dialog is showing.
+    pub fn built_in_dialog_open(&self) -> bool {
+        self.dialogs.built_in_open()
+    }
+
+    /// The desktop dialog's answer, once the user has chosen a file.
     pub fn chosen(&mut self) -> Option<(FileAction, PathBuf)> {
-        let (action, rx) = self.dialog.as_ref()?;
-        match rx.try_recv() {
-            Ok(Some(path)) => {
-                let action = *action;
-                self.dialog = None;
-                Some((action, path))
-            }
-            Ok(None) | Err(mpsc::TryRecvError::Disconnected) => {
-                self.dialog = None;
-                None
-            }
-            Err(mpsc::TryRecvError::Empty) => None,
+        let (chosen, notice) = self.dialogs.poll();
+        if let Some(text) = notice {
+            self.report(text);
         }
+        chosen
+    }
+
+    /// Draws Descent's own file dialog, if open; returns the file chosen.
+    pub fn show_dialog(&mut self, ctx: &egui::Context) -> Option<(FileAction, PathBuf)> {
+        self.dialogs.show(ctx)
     }
 
     /// Starts an export; one at a time.

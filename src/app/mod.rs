@@ -9,6 +9,7 @@
 //! play head reveals it.
 
 pub mod command;
+mod dialogs;
 pub mod edit;
 pub mod files;
 mod history;
@@ -277,7 +278,12 @@ impl eframe::App for DescentApp {
         // Asked after the commands, so an open that waits on unsaved edits
         // asks in the frame it was chosen in, and the answer is carried out
         // in the frame it is given in.
+        if let Some(chosen) = self.files.show_dialog(&ctx) {
+            self.execute(command::Command::FileChosen(chosen.0, chosen.1), &ctx);
+        }
+        // The question waits while its Save… dialog is open over it.
         if let Some(pending) = &self.unsaved.pending
+            && !self.files.asking()
             && let Some(answer) = unsaved::ask(&ctx, &self.preset.title, pending)
         {
             self.execute(command::Command::Unsaved(answer), &ctx);

@@ -57,6 +57,8 @@ pub struct AppState {
     pub slice_run: usize,
     /// Loss curves drawn only up to the play head.
     pub reveal: bool,
+    /// Descent's own file dialog even where the desktop has one.
+    pub built_in_file_dialog: bool,
 }
 
 /// The parameter view for models with more than 2 parameters.
@@ -95,6 +97,7 @@ impl Default for AppState {
             slice: SliceView::FirstTwo,
             slice_run: 0,
             reveal: true,
+            built_in_file_dialog: false,
         }
     }
 }

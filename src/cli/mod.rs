@@ -140,8 +140,9 @@ pub enum Command {
         /// Picture height in pixels [default: 1200, GIF 600].
         #[arg(long, value_name = "H")]
         height: Option<u32>,
-        /// What to draw: surface, loss or both.
-        #[arg(long, value_name = "VIEW", default_value = "both")]
+        /// What to draw: auto (the data for a model on data, else the
+        /// surface; each above the loss), surface, data, loss or both.
+        #[arg(long, value_name = "VIEW", default_value = "auto")]
         view: Layout,
         /// Dots per inch: scales text and lines (96 = 1:1), stored in the PNG.
         #[arg(long, default_value_t = 96.0)]

@@ -66,7 +66,7 @@ impl GifOptions {
 const TRANSPARENT: u8 = 255;
 
 /// The rows each frame shows: from 1 (the start) to every row, evenly.
-fn frame_rows(frames: u32, rows: usize) -> Vec<usize> {
+pub(crate) fn frame_rows(frames: u32, rows: usize) -> Vec<usize> {
     let last = rows.max(1);
     (0..frames)
         .map(|k| {

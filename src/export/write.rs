@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::ExportError;
 use super::animation::{GifOptions, render_gif};
-use super::picture::{PictureOptions, render_png, render_svg, surface_aspect};
+use super::picture::{Layout, PictureOptions, render_png, render_svg, surface_aspect};
 use crate::preset::Preset;
 use crate::problem::ViewBox;
 use crate::render::scene::Scene;
@@ -102,15 +102,29 @@ pub fn write_files(
         sim.run_to_end();
     }
     let view = view.or(preset.view);
-    let scene_for = |options: &PictureOptions| {
-        Scene::from_simulation(
+    let has_data = preset.problem.has_data();
+    // `rows` are row counts (the play head + 1), as the pictures take them.
+    let scene_for = |options: &PictureOptions, rows: &[usize]| {
+        let scene = Scene::from_simulation(
             preset,
             &sim,
             view,
             Some(surface_aspect(options)),
             RESOLUTION,
-        )
+        );
+        if options.layout == Layout::Data {
+            let rows: Vec<usize> = rows.iter().map(|r| r.saturating_sub(1)).collect();
+            scene.with_data(preset, &sim, &rows, surface_aspect(options))
+        } else {
+            scene
+        }
     };
+    let recorded = sim
+        .runs()
+        .iter()
+        .map(|r| r.trajectory().len())
+        .max()
+        .unwrap_or(0);
     for (path, kind) in targets {
         let failed = |source| WriteError::Write {
             path: path.clone(),
@@ -129,7 +143,11 @@ pub fn write_files(
                 }
             }
             ExportKind::Picture(options, format) => {
-                let scene = scene_for(options);
+                let options = &PictureOptions {
+                    layout: options.layout.resolved(has_data),
+                    ..*options
+                };
+                let scene = scene_for(options, &[options.rows.unwrap_or(recorded)]);
                 let bytes = match format {
                     ImageFormat::Svg => render_svg(&scene, options)?.into_bytes(),
                     ImageFormat::Png => render_png(&scene, options)?,
@@ -137,7 +155,15 @@ pub fn write_files(
                 atomic_file::write(path, &bytes).map_err(failed)?;
             }
             ExportKind::Gif(options) => {
-                let scene = scene_for(&options.picture);
+                let options = &GifOptions {
+                    picture: PictureOptions {
+                        layout: options.picture.layout.resolved(has_data),
+                        ..options.picture
+                    },
+                    ..*options
+                };
+                let rows = super::animation::frame_rows(options.frames, recorded);
+                let scene = scene_for(&options.picture, &rows);
                 let bytes = render_gif(&scene, options, progress)?;
                 atomic_file::write(path, &bytes).map_err(failed)?;
             }

@@ -59,6 +59,30 @@ pub struct ViewBox {
     pub y: (f64, f64),
 }
 
+impl ViewBox {
+    /// Widened (never narrowed) to width / height = `aspect`, keeping its centre.
+    #[must_use]
+    pub fn widened_to(self, aspect: f64) -> Self {
+        let (w, h) = (self.x.1 - self.x.0, self.y.1 - self.y.0);
+        if !(aspect.is_finite() && aspect > 0.0 && w > 0.0 && h > 0.0) {
+            return self;
+        }
+        let (cx, cy) = (
+            f64::midpoint(self.x.0, self.x.1),
+            f64::midpoint(self.y.0, self.y.1),
+        );
+        let (w, h) = if w / h < aspect {
+            (h * aspect, h)
+        } else {
+            (w, w / aspect)
+        };
+        Self {
+            x: (cx - w / 2.0, cx + w / 2.0),
+            y: (cy - h / 2.0, cy + h / 2.0),
+        }
+    }
+}
+
 /// A differentiable loss over a parameter vector.
 pub trait Problem: Send + Sync + fmt::Debug {
     /// Number of parameters.
@@ -328,5 +352,24 @@ impl ProblemConfig {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widening_to_an_aspect_widens_the_short_side_only() {
+        let square = ViewBox {
+            x: (-1.0, 1.0),
+            y: (0.0, 2.0),
+        };
+        let wide = square.widened_to(2.0);
+        assert_eq!(wide.x, (-2.0, 2.0));
+        assert_eq!(wide.y, (0.0, 2.0));
+        let tall = square.widened_to(0.5);
+        assert_eq!(tall.x, (-1.0, 1.0));
+        assert_eq!(tall.y, (-1.0, 3.0));
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::analysis::field::{self, Field, FieldSpec};
 use crate::preset::Preset;
 use crate::problem::ViewBox;
+use crate::render::data_scene::DataScene;
 use crate::render::palette::{self, Rgb};
 use crate::sim::{SimError, Simulation, Termination};
 
@@ -49,6 +50,9 @@ pub struct Scene {
     pub minima: Vec<[f64; 2]>,
     /// The step horizon.
     pub horizon: u64,
+    /// A model's data and the runs' fits, for a picture of the data
+    /// ([`Scene::with_data`]).
+    pub data: Option<DataScene>,
 }
 
 impl Scene {
@@ -114,7 +118,7 @@ impl Scene {
         let view = view
             .or_else(|| problem.view())
             .unwrap_or_else(|| fit(&runs));
-        let view = aspect.map_or(view, |a| equal_aspect(view, a));
+        let view = aspect.map_or(view, |a| view.widened_to(a));
         let field = two_d.then(|| {
             let aspect = (view.y.1 - view.y.0) / (view.x.1 - view.x.0);
             let cols = resolution.max(8);
@@ -150,33 +154,32 @@ impl Scene {
                 .filter_map(|m| Some([*m.point.first()?, *m.point.get(1)?]))
                 .collect(),
             horizon: sim.horizon(),
+            data: None,
         }
+    }
+
+    /// The same with the model's data and every shown run's fit (or the
+    /// first one's decision map) at `rows`; nothing for a surface.
+    #[must_use]
+    /// `aspect` is the data plot's width over height: classes fill it at one
+    /// unit as long across as down.
+    pub fn with_data(
+        mut self,
+        preset: &Preset,
+        sim: &Simulation,
+        rows: &[usize],
+        aspect: f64,
+    ) -> Self {
+        let shown: Vec<usize> = (0..sim.runs().len())
+            .filter(|i| preset.runs.get(*i).is_none_or(|r| r.enabled))
+            .collect();
+        self.data = DataScene::of(sim, &shown, rows, aspect);
+        self
     }
 
     /// The most rows any run recorded.
     pub fn rows(&self) -> usize {
         self.runs.iter().map(|r| r.points.len()).max().unwrap_or(0)
-    }
-}
-
-/// `view` widened (never narrowed) to width / height = `aspect`, keeping its centre.
-pub fn equal_aspect(view: ViewBox, aspect: f64) -> ViewBox {
-    let (w, h) = (view.x.1 - view.x.0, view.y.1 - view.y.0);
-    if !(aspect.is_finite() && aspect > 0.0 && w > 0.0 && h > 0.0) {
-        return view;
-    }
-    let (cx, cy) = (
-        f64::midpoint(view.x.0, view.x.1),
-        f64::midpoint(view.y.0, view.y.1),
-    );
-    let (w, h) = if w / h < aspect {
-        (h * aspect, h)
-    } else {
-        (w, w / aspect)
-    };
-    ViewBox {
-        x: (cx - w / 2.0, cx + w / 2.0),
-        y: (cy - h / 2.0, cy + h / 2.0),
     }
 }
 
@@ -232,19 +235,5 @@ mod tests {
         let field = scene.field.as_ref().unwrap();
         assert_eq!(field.spec.cols, 64);
         assert_eq!(field.rgba.len(), 4 * field.spec.cols * field.spec.rows);
-    }
-
-    #[test]
-    fn equal_aspect_widens_the_short_side_only() {
-        let square = ViewBox {
-            x: (-1.0, 1.0),
-            y: (0.0, 2.0),
-        };
-        let wide = equal_aspect(square, 2.0);
-        assert_eq!(wide.x, (-2.0, 2.0));
-        assert_eq!(wide.y, (0.0, 2.0));
-        let tall = equal_aspect(square, 0.5);
-        assert_eq!(tall.x, (-1.0, 1.0));
-        assert_eq!(tall.y, (-1.0, 3.0));
     }
 }

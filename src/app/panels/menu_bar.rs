@@ -43,7 +43,7 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
     ui.add_space(4.0);
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
-            if let Some(action) = Files::menu(ui) {
+            if let Some(action) = Files::menu(ui, &mut state.built_in_file_dialog) {
                 out.push(Command::AskFile(action));
                 ui.close();
             }

@@ -170,16 +170,24 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
             .map(|(k, &l)| [k as f64, value(l)])
             .collect();
         let dash = (6.0 * s).max(2.0) as i32;
+        let dashed = rgb(run.color).stroke_width(width.div_ceil(2).max(1));
+        let mut first_val = legend;
         for piece in clip_polyline(&val, bounds)
             .iter()
             .flat_map(|p| strokeable(p, pixel))
         {
-            chart.draw_series(std::iter::once(DashedPathElement::new(
-                piece,
-                dash,
-                dash,
-                rgb(run.color).stroke_width(width.div_ceil(2).max(1)),
+            let series = chart.draw_series(std::iter::once(DashedPathElement::new(
+                piece, dash, dash, dashed,
             )))?;
+            // The legend tells the held-out loss (dashed) from the training loss.
+            if first_val {
+                series
+                    .label(text(&format!("{} (validation)", run.label)))
+                    .legend(move |(x, y)| {
+                        DashedPathElement::new(vec![(x, y), (x + 22, y)], 4, 3, dashed)
+                    });
+                first_val = false;
+            }
         }
         let pieces = clip_polyline(&points, bounds);
         for piece in pieces.iter().flat_map(|p| strokeable(p, pixel)) {

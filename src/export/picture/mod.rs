@@ -2,6 +2,7 @@
 //! map, isolines, paths, start, minima, legend, axes, title), the loss plot,
 //! or both stacked as in the window, in the window's colours.
 
+mod data;
 mod loss;
 mod surface;
 
@@ -26,8 +27,25 @@ pub enum Layout {
     /// The loss plot only.
     Loss,
     /// The surface above the loss plot.
-    #[default]
     Both,
+    /// A model's data (points, fits or the decision map) above the loss plot.
+    Data,
+    /// [`Self::Data`] for a model on data, [`Self::Both`] for a surface.
+    #[default]
+    Auto,
+}
+
+impl Layout {
+    /// The layout for a problem that has data (`true`) or not: a data
+    /// picture of a problem without data is the usual map and loss.
+    #[must_use]
+    pub fn resolved(self, has_data: bool) -> Self {
+        match self {
+            Self::Auto | Self::Data if has_data => Self::Data,
+            Self::Auto | Self::Data => Self::Both,
+            other => other,
+        }
+    }
 }
 
 impl std::str::FromStr for Layout {
@@ -38,8 +56,10 @@ impl std::str::FromStr for Layout {
             "surface" => Ok(Self::Surface),
             "loss" => Ok(Self::Loss),
             "both" => Ok(Self::Both),
+            "data" => Ok(Self::Data),
+            "auto" => Ok(Self::Auto),
             other => Err(format!(
-                "unknown view `{other}`: expected surface, loss or both"
+                "unknown view `{other}`: expected auto, surface, data, loss or both"
             )),
         }
     }
@@ -67,7 +87,7 @@ impl Default for PictureOptions {
         Self {
             width: 1600,
             height: 1200,
-            layout: Layout::Both,
+            layout: Layout::Auto,
             dpi: 96.0,
             rows: None,
             log_loss: true,
@@ -185,11 +205,22 @@ pub fn render_svg(scene: &Scene, options: &PictureOptions) -> Result<String, Exp
         heat_rect = draw(&root, scene, options, Heat::Marker).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
     }
-    if let (Some(rect), Some(field)) = (heat_rect, scene.field.as_ref()) {
+    if let Some(rect) = heat_rect {
         let (w, h) = (rect.2.max(1), rect.3.max(1));
-        let pixels = resample(field, w, h);
-        let png = encode_png(&pixels, w, h, 96.0)?;
-        svg = embed_heat_map(&svg, rect, &png)?;
+        let row = options
+            .rows
+            .map_or(scene.rows().saturating_sub(1), |r| r.saturating_sub(1));
+        let pixels = match (options.layout, &scene.data, &scene.field) {
+            (Layout::Data, Some(data), _) => data
+                .map_at(row)
+                .map(|map| surface::stretch(map, data.map_size, w, h)),
+            (_, _, Some(field)) => Some(resample(field, w, h)),
+            _ => None,
+        };
+        if let Some(pixels) = pixels {
+            let png = encode_png(&pixels, w, h, 96.0)?;
+            svg = embed_heat_map(&svg, rect, &png)?;
+        }
     }
     Ok(svg)
 }
@@ -277,11 +308,18 @@ fn draw<DB: DrawingBackend>(
             draw_loss(root, scene, options, true)?;
             Ok(None)
         }
-        Layout::Both => {
+        Layout::Both | Layout::Auto => {
             let split = (f64::from(options.height) * SURFACE_SHARE).round() as i32;
             let (upper, lower) = root.split_vertically(split);
             let rect = draw_surface(&upper, scene, options, heat)?;
             draw_loss(&lower, scene, options, false)?;
+            Ok(rect)
+        }
+        Layout::Data => {
+            let split = (f64::from(options.height) * SURFACE_SHARE).round() as i32;
+            let (upper, lower) = root.split_vertically(split);
+            let rect = data::draw_data(&upper, scene, options, heat)?;
+            draw_loss(&lower, scene, options, true)?;
             Ok(rect)
         }
     }
@@ -296,7 +334,9 @@ pub(super) fn rows_shown(options: &PictureOptions, len: usize) -> usize {
 pub fn surface_aspect(options: &PictureOptions) -> f64 {
     let s = options.scale();
     let height = match options.layout {
-        Layout::Both => (f64::from(options.height) * SURFACE_SHARE).round(),
+        Layout::Both | Layout::Auto | Layout::Data => {
+            (f64::from(options.height) * SURFACE_SHARE).round()
+        }
         Layout::Surface | Layout::Loss => f64::from(options.height),
     };
     let plot_w = f64::from(options.width) - (12.0 * 2.0 + 58.0) * s;

@@ -110,10 +110,10 @@ fn draw_paths<DB: DrawingBackend>(
 }
 
 /// A block of RGB pixels placed at a pixel position.
-struct Raster<'a> {
-    at: (i32, i32),
-    size: (u32, u32),
-    rgb: &'a [u8],
+pub(super) struct Raster<'a> {
+    pub at: (i32, i32),
+    pub size: (u32, u32),
+    pub rgb: &'a [u8],
 }
 
 impl<'b> PointCollection<'b, (i32, i32)> for &'b Raster<'_> {
@@ -141,13 +141,18 @@ impl<DB: DrawingBackend> Drawable<DB> for Raster<'_> {
 
 /// The field's colours stretched to `w × h` pixels (bilinear), as RGB.
 pub(super) fn resample(field: &crate::analysis::field::Field, w: u32, h: u32) -> Vec<u8> {
-    let (cols, rows) = (field.spec.cols, field.spec.rows);
+    stretch(&field.rgba, (field.spec.cols, field.spec.rows), w, h)
+}
+
+/// RGBA pixels (`cols × rows`, top row first) stretched to `w × h` pixels
+/// (bilinear), as RGB.
+pub(super) fn stretch(rgba: &[u8], (cols, rows): (usize, usize), w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::with_capacity(w as usize * h as usize * 3);
-    if cols == 0 || rows == 0 || field.rgba.len() < cols * rows * 4 {
+    if cols == 0 || rows == 0 || rgba.len() < cols * rows * 4 {
         out.resize(w as usize * h as usize * 3, 0);
         return out;
     }
-    let texel = |i: usize, j: usize, c: usize| f64::from(field.rgba[(j * cols + i) * 4 + c]);
+    let texel = |i: usize, j: usize, c: usize| f64::from(rgba[(j * cols + i) * 4 + c]);
     let axis = |p: u32, n: u32, samples: usize| {
         let s = ((f64::from(p) + 0.5) / f64::from(n) * samples as f64 - 0.5)
             .clamp(0.0, (samples - 1) as f64);
