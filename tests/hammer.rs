@@ -17,8 +17,8 @@ use rand::{RngExt as _, SeedableRng as _};
 /// milliseconds) that commands land while rows are still arriving.
 fn quick_lessons() -> Vec<Preset> {
     descent::preset::lessons::lessons()
-        .into_iter()
-        .map(|(_, p)| p)
+        .iter()
+        .map(|(_, p)| p.clone())
         .filter(|p| {
             matches!(
                 p.problem,

@@ -515,3 +515,91 @@ fn the_window_s_own_file_dialog_saves_and_the_unsaved_question_goes_on() {
         });
     assert!((edited.runs[0].optimizer.lr() - 0.002).abs() < 1e-12);
 }
+
+/// A teacher looks for help: the Help menu lists the keys, a how-to and
+/// every lesson's idea, and a lesson opens from there.
+#[test]
+fn help_lists_the_keys_and_opens_a_lesson() {
+    let mut h = harness("beale.ron");
+    let help = |h: &mut Harness<'static, DescentApp>, page: &str| {
+        h.get_by_label("Help").click();
+        for _ in 0..3 {
+            h.step();
+        }
+        h.get_by_label(page).click();
+        for _ in 0..3 {
+            h.step();
+        }
+    };
+    help(&mut h, "Keyboard and mouse");
+    h.get_by_label("Presentation mode on or off");
+    // The Help window's own tab leads on.
+    h.get_by_label("Lessons and their ideas").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    let all = lessons();
+    let (k, batch) = all
+        .iter()
+        .enumerate()
+        .find(|(_, p)| p.title.to_lowercase().contains("batch size"))
+        .unwrap();
+    h.get_by_label(&batch.description);
+    // The last lessons are below the fold: scroll as a user would.
+    h.get_all_by_label("Open").nth(k).unwrap().scroll_to_me();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_all_by_label("Open").nth(k).unwrap().click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().preset(), batch);
+    assert!(
+        h.query_by_label("Presentation mode on or off").is_none(),
+        "Help closed"
+    );
+}
+
+/// For slides: the light theme turns the window white, its exports too, and
+/// the data view's decision map stays readable on it.
+#[test]
+fn the_light_theme_reaches_the_window_and_its_exports() {
+    let mut h = harness("logistic-two-blobs.ron");
+    h.get_by_label("View").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Light, for slides").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    h.key_press(egui::Key::Escape);
+    h.step();
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("slide.png");
+    let ctx = h.ctx.clone();
+    h.state_mut().file_chosen(
+        descent::app::files::FileAction::ExportImage,
+        png.clone(),
+        &ctx,
+    );
+    wait_until(&mut h, "the export", |app| !app.files().exporting());
+    let status = h.state().files().status.clone().unwrap();
+    assert!(!status.error, "{}", status.text);
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(&pixels[..3], &[255, 255, 255], "a white page");
+    // Back to dark: the window follows.
+    h.get_by_label("View").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Dark").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+}

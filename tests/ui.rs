@@ -55,8 +55,15 @@ fn step_back_rewinds_and_step_moves_on() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");
     assert_eq!(
         h.state().playback().head,
+        0,
+        "a lesson opens at step 0, its race not given away"
+    );
+    h.key_press(egui::Key::End);
+    h.step();
+    assert_eq!(
+        h.state().playback().head,
         1000,
-        "opens at the end of the runs"
+        "End jumps to the last step"
     );
     h.get_by_label("Step back").click();
     h.step();
@@ -253,6 +260,7 @@ fn the_schedule_plot_shows_each_runs_learning_rate() {
 #[test]
 fn the_inspector_writes_out_each_update_rule() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.key_press(egui::Key::End);
     h.get_by_label("Inspector").click();
     h.step();
     wait_until(&mut h, "an inspection", |app| {
@@ -698,6 +706,15 @@ fn a_pca_slice_shows_the_landscape_of_a_many_parameter_model() {
         h.step();
     }
     h.get_by_label("PCA slice").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    // At step 0 there is no path to take components of yet: it says so.
+    assert!(
+        h.query_by_label_contains("play a few steps").is_some(),
+        "the PCA slice explains why it waits"
+    );
+    h.key_press(egui::Key::End);
     h.step();
     wait_until(&mut h, "a slice", |app| app.session().slice().is_some());
     let slice = h.state().session().slice().unwrap();
@@ -998,8 +1015,12 @@ fn unsaved_edits_are_not_lost_without_asking() {
 #[test]
 fn each_run_shows_the_curvature_and_the_stable_lr_at_the_play_head() {
     let mut h = harness("lr-too-large.ron");
+    h.key_press(egui::Key::End);
+    h.step();
     wait_until(&mut h, "the curvature", |app| {
-        app.session().curvature().is_some()
+        app.session()
+            .curvature()
+            .is_some_and(|(head, _)| head == 500)
     });
     let (head, curvature) = h.state().session().curvature().unwrap();
     assert_eq!(head, 500);

@@ -130,6 +130,8 @@ impl SweepResult {
         self.values
             .iter()
             .map(|&v| match metric {
+                // NaN (a diverged cell) stays NaN: `NaN.max(x)` would be x.
+                Metric::FinalLoss if v.is_nan() => v,
                 Metric::FinalLoss => v.max(1e-300).log10(),
                 Metric::StepsTo(_) => v,
             })
@@ -462,5 +464,27 @@ mod tests {
         );
         spec.y = "beta1:0:1".parse().unwrap();
         assert!(err(&spec).contains("beta1 = 1"), "{}", err(&spec));
+    }
+
+    #[test]
+    fn diverged_cells_stay_out_of_the_colour_range() {
+        let result = SweepResult {
+            xs: vec![1.0, 2.0],
+            ys: vec![1.0, 2.0],
+            values: vec![1e-3, f64::NAN, 1e-1, 0.0],
+            diverged: vec![false, true, false, false],
+            label: "GD".into(),
+        };
+        let shown = result.shown(Metric::FinalLoss);
+        assert!(
+            shown[1].is_nan(),
+            "a diverged cell is not the floor: {shown:?}"
+        );
+        assert_eq!(shown[3], -300.0, "an exact zero is the floor");
+        let (lo, hi) = colour_range(&[shown[0], shown[1], shown[2]]);
+        assert!(
+            (lo + 3.0).abs() < 1e-12 && (hi + 1.0).abs() < 1e-12,
+            "{lo} {hi}"
+        );
     }
 }

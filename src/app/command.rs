@@ -182,6 +182,7 @@ impl DescentApp {
         let picture = crate::export::picture::PictureOptions {
             log_loss: self.state.log_loss,
             layout,
+            theme: self.state.theme,
             ..Default::default()
         };
         let kind = match action {
@@ -205,6 +206,7 @@ impl DescentApp {
                     picture: crate::export::picture::PictureOptions {
                         log_loss: self.state.log_loss,
                         layout,
+                        theme: self.state.theme,
                         ..gif.picture
                     },
                     ..gif
@@ -270,10 +272,9 @@ impl DescentApp {
         self.state.base_dir = base_dir;
         self.views.new_problem();
         self.views.formula_pending = false;
-        self.playback = super::panels::transport::Playback {
-            follow_end: true,
-            ..Default::default()
-        };
+        self.playback = super::panels::transport::Playback::opening(
+            self.state.reveal && self.options.screenshot.is_none(),
+        );
         self.validated_problem = None;
         if self.check_preset() {
             self.session.reload(&self.preset, &self.state.base_dir);

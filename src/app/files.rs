@@ -155,7 +155,7 @@ impl Files {
             ui.ctx().request_repaint();
         } else if let Some(status) = self.status.clone() {
             let color = if status.error {
-                theme::ERROR
+                theme::error(ui)
             } else {
                 ui.visuals().weak_text_color()
             };

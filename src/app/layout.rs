@@ -5,7 +5,7 @@
 use eframe::egui;
 
 use super::DescentApp;
-use super::panels::{controls, inspector, loss_plot, menu_bar};
+use super::panels::{controls, help, inspector, loss_plot, menu_bar};
 use super::views::Centre;
 
 impl DescentApp {
@@ -57,6 +57,7 @@ impl DescentApp {
             self.sweep.close();
         }
         self.loss(ui);
+        help::window(ui.ctx(), &mut self.state.help, &mut self.commands);
         self.views.show(
             ui,
             Centre {

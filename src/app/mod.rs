@@ -108,6 +108,7 @@ impl DescentApp {
             session.error = Some(e);
         }
         let views = views::Views::new(state.view);
+        let reveal = state.reveal && options.screenshot.is_none();
         let preset_for_history = preset.clone();
         Self {
             state,
@@ -115,10 +116,7 @@ impl DescentApp {
             validated_problem: None,
             invalid: None,
             session,
-            playback: Playback {
-                follow_end: true,
-                ..Playback::default()
-            },
+            playback: Playback::opening(reveal),
             options,
             views,
             files: files::Files::default(),
@@ -249,6 +247,10 @@ impl eframe::App for DescentApp {
         self.unsaved
             .hold_close(ctx, self.options.screenshot.is_none());
         self.views.sync(ctx, &self.session);
+        let theme = theme::egui_theme(self.state.theme);
+        if ctx.theme() != theme {
+            ctx.set_theme(theme);
+        }
         let fullscreen = self.options.screenshot.is_none();
         self.presentation
             .frame(ctx, &mut self.state.presenting, fullscreen);

@@ -7,6 +7,23 @@ use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 use super::command::Command;
 use super::panels::transport::Playback;
 
+/// Every key and gesture, as the Help window lists them.
+pub const KEYS: &[(&str, &str)] = &[
+    ("Space", "Play or pause"),
+    ("Right / Left arrow", "One step forward / back"),
+    ("Home / End", "Jump to the first / last step"),
+    ("R", "Rewind to step 0"),
+    ("0", "Reset the map's view to the problem's box"),
+    ("Ctrl+Z", "Undo an edit of the lesson"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
+    ("F11", "Presentation mode on or off"),
+    ("Esc", "Leave presentation mode"),
+    ("Click on the map", "Start every run there"),
+    ("Drag / scroll on the map", "Pan / zoom"),
+    ("Drag on the 3-D view", "Turn it (scroll tilts)"),
+    ("Drop a .ron file", "Open it as a preset"),
+];
+
 /// Undo.
 pub const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
 /// Redo.

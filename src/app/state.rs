@@ -59,6 +59,11 @@ pub struct AppState {
     pub reveal: bool,
     /// Descent's own file dialog even where the desktop has one.
     pub built_in_file_dialog: bool,
+    /// Dark or light, for the window and what it exports.
+    pub theme: crate::render::palette::Theme,
+    /// The Help page open, if any (not kept between sessions).
+    #[serde(skip)]
+    pub help: Option<crate::app::panels::help::HelpPage>,
 }
 
 /// The parameter view for models with more than 2 parameters.
@@ -98,6 +103,8 @@ impl Default for AppState {
             slice_run: 0,
             reveal: true,
             built_in_file_dialog: false,
+            theme: crate::render::palette::Theme::Dark,
+            help: None,
         }
     }
 }

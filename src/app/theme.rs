@@ -1,8 +1,8 @@
 //! Colours for the window: the run palette (from [`crate::render::palette`]) and overlays.
 
-use eframe::egui::Color32;
+use eframe::egui::{self, Color32};
 
-use crate::render::palette;
+use crate::render::palette::{self, Paper, Theme};
 
 /// The palette colour for run `index`, as (r, g, b).
 pub fn palette_rgb(index: usize) -> (u8, u8, u8) {
@@ -28,9 +28,43 @@ pub const QUIVER: Color32 = Color32::from_rgba_premultiplied(20, 20, 20, 150);
 pub const START: Color32 = Color32::from_rgb(250, 250, 250);
 /// Known minima.
 pub const MINIMUM: Color32 = Color32::from_rgb(255, 80, 80);
-/// Warning text.
-pub const WARNING: Color32 = Color32::from_rgb(240, 200, 90);
-/// Error text.
-pub const ERROR: Color32 = Color32::from_rgb(255, 110, 110);
+/// Warning text, readable in either theme.
+pub fn warning(ui: &egui::Ui) -> Color32 {
+    ui.visuals().warn_fg_color
+}
+
+/// Error and divergence text, readable in either theme.
+pub fn error(ui: &egui::Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
+
 /// The play head in the loss plot.
-pub const PLAY_HEAD: Color32 = Color32::from_rgb(200, 200, 200);
+pub fn play_head(visuals: &egui::Visuals) -> Color32 {
+    visuals.strong_text_color().gamma_multiply(0.7)
+}
+
+/// Points of a regression's data.
+pub fn data_points(visuals: &egui::Visuals) -> Color32 {
+    if visuals.dark_mode {
+        Color32::from_gray(200)
+    } else {
+        Color32::from_gray(80)
+    }
+}
+
+/// The paper the exports and the sweep share, in the window's theme.
+pub fn paper(visuals: &egui::Visuals) -> Paper {
+    if visuals.dark_mode {
+        Theme::Dark.paper()
+    } else {
+        Theme::Light.paper()
+    }
+}
+
+/// egui's theme for Descent's.
+pub fn egui_theme(theme: Theme) -> egui::Theme {
+    match theme {
+        Theme::Dark => egui::Theme::Dark,
+        Theme::Light => egui::Theme::Light,
+    }
+}

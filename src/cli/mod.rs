@@ -17,6 +17,7 @@ use clap::{Parser, Subcommand};
 use crate::export::ExportError;
 use crate::export::picture::Layout;
 use crate::preset::{Preset, PresetError};
+use crate::render::palette::Theme;
 use crate::sim::SimError;
 
 /// See how deep-learning optimizers really behave.
@@ -147,6 +148,9 @@ pub enum Command {
         /// Dots per inch: scales text and lines (96 = 1:1), stored in the PNG.
         #[arg(long, default_value_t = 96.0)]
         dpi: f64,
+        /// Colours: dark (for screens) or light (white, for slides).
+        #[arg(long, value_name = "THEME", default_value = "dark")]
+        theme: Theme,
         /// Linear instead of log loss axis.
         #[arg(long)]
         linear_loss: bool,
@@ -201,6 +205,9 @@ pub enum Command {
         /// Picture height in pixels.
         #[arg(long, default_value_t = 800)]
         height: u32,
+        /// Colours: dark (for screens) or light (white, for slides).
+        #[arg(long, value_name = "THEME", default_value = "dark")]
+        theme: Theme,
     },
     /// List the surfaces, optimizers (with torch's defaults) and schedules.
     List,
@@ -317,6 +324,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             height,
             view,
             dpi,
+            theme,
             linear_loss,
             steps,
             frames,
@@ -337,6 +345,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
                 dpi,
                 rows: None,
                 log_loss: !linear_loss,
+                theme,
             };
             let animation = crate::export::animation::GifOptions {
                 picture: crate::export::picture::PictureOptions {

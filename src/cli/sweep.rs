@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::{CliError, Command, load};
+use crate::render::palette::Theme;
 use crate::support::atomic_file;
 
 /// Unpacks `descent sweep`'s arguments.
@@ -21,6 +22,7 @@ pub(super) fn command(command: Command) -> Result<(), CliError> {
         csv,
         width,
         height,
+        theme,
     } = command
     else {
         return Ok(());
@@ -41,7 +43,7 @@ pub(super) fn command(command: Command) -> Result<(), CliError> {
         &spec,
         png.as_deref(),
         csv.as_deref(),
-        (width, height),
+        ((width, height), theme),
     )
 }
 
@@ -52,7 +54,7 @@ fn sweep_command(
     spec: &crate::analysis::sweep::SweepSpec,
     png: Option<&Path>,
     csv: Option<&Path>,
-    size: (u32, u32),
+    (size, theme): ((u32, u32), Theme),
 ) -> Result<(), CliError> {
     let preset = load(path, steps)?;
     let base = path.parent().unwrap_or(Path::new("."));
@@ -64,7 +66,8 @@ fn sweep_command(
         move |source| CliError::Write { target, source }
     };
     if let Some(target) = png {
-        let bytes = crate::export::sweep_picture::render_png(&result, spec, preset.steps, size)?;
+        let bytes =
+            crate::export::sweep_picture::render_png(&result, spec, preset.steps, size, theme)?;
         atomic_file::write(target, &bytes).map_err(write_error(target))?;
     }
     if let Some(target) = csv {

@@ -10,10 +10,9 @@ use super::ExportError;
 use super::picture::{draw_error, encode_png, font, register_font, rgb};
 use super::text::TextFix;
 use crate::analysis::sweep::{Metric, SweepResult, SweepSpec};
-use crate::render::palette;
+use crate::render::palette::{self, Paper, Theme};
 
 const DIVERGED: palette::Rgb = palette::SWEEP_DIVERGED;
-const NOT_REACHED: palette::Rgb = palette::SWEEP_UNREACHED;
 
 /// Position of a value on an axis (log₁₀ for log axes).
 fn axis_pos(v: f64, log: bool) -> f64 {
@@ -37,6 +36,7 @@ pub fn render_png(
     spec: &SweepSpec,
     steps: u64,
     (width, height): (u32, u32),
+    theme: Theme,
 ) -> Result<Vec<u8>, ExportError> {
     if !(200..=8000).contains(&width) || !(200..=8000).contains(&height) {
         return Err(ExportError::Options(format!(
@@ -48,7 +48,7 @@ pub fn render_png(
     {
         let root =
             TextFix(BitMapBackend::with_buffer(&mut buffer, (width, height))).into_drawing_area();
-        draw(&root, result, spec, steps).map_err(draw_error)?;
+        draw(&root, result, spec, (steps, theme.paper())).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
     }
     encode_png(&buffer, width, height, 96.0)
@@ -58,9 +58,9 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
     result: &SweepResult,
     spec: &SweepSpec,
-    steps: u64,
+    (steps, paper): (u64, Paper),
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    root.fill(&rgb(palette::BACKGROUND))?;
+    root.fill(&rgb(paper.background))?;
     let (xe, ye) = (edges(&result.xs, spec.x.log), edges(&result.ys, spec.y.log));
     let (Some(&x0), Some(&x1), Some(&y0), Some(&y1)) =
         (xe.first(), xe.last(), ye.first(), ye.last())
@@ -77,10 +77,7 @@ fn draw<DB: DrawingBackend>(
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (main, bar) = root.split_horizontally(root.dim_in_pixel().0.saturating_sub(150));
     let mut chart = ChartBuilder::on(&main)
-        .caption(
-            format!("{}: {score}", result.label),
-            font(22.0, palette::TEXT),
-        )
+        .caption(format!("{}: {score}", result.label), font(22.0, paper.text))
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(70)
@@ -101,16 +98,16 @@ fn draw<DB: DrawingBackend>(
         .y_desc(spec.y.param.name())
         .x_label_formatter(&label(spec.x.log))
         .y_label_formatter(&label(spec.y.log))
-        .label_style(font(14.0, palette::TEXT))
-        .axis_desc_style(font(16.0, palette::TEXT))
-        .axis_style(rgb(palette::GRID))
+        .label_style(font(14.0, paper.text))
+        .axis_desc_style(font(16.0, paper.text))
+        .axis_style(rgb(paper.grid))
         .draw()?;
     let (nx, ny) = (result.xs.len(), result.ys.len());
     chart.draw_series((0..nx * ny).map(|k| {
         let (i, j) = (k % nx, k / nx);
         let colour = match (result.diverged[k], shown[k]) {
             (true, _) => rgb(DIVERGED),
-            (false, v) if !v.is_finite() => rgb(NOT_REACHED),
+            (false, v) if !v.is_finite() => rgb(paper.unreached),
             (false, v) => {
                 let c = colorous::VIRIDIS.eval_continuous(1.0 - ((v - lo) / span).clamp(0.0, 1.0));
                 RGBColor(c.r, c.g, c.b)
@@ -133,17 +130,17 @@ fn draw<DB: DrawingBackend>(
         main.draw(&Text::new(
             text,
             (90, main.dim_in_pixel().1.cast_signed() - 18),
-            font(14.0, palette::TEXT),
+            font(14.0, paper.text),
         ))?;
     }
-    colour_bar(&bar, (lo, hi), spec.metric)?;
+    colour_bar(&bar, (lo, hi), (spec.metric, paper))?;
     Ok(())
 }
 
 fn colour_bar<DB: DrawingBackend>(
     area: &DrawingArea<DB, plotters::coord::Shift>,
     (lo, hi): (f64, f64),
-    metric: Metric,
+    (metric, paper): (Metric, Paper),
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     // In the best cell's units: the bar is coloured by log₁₀ loss, labelled
     // in loss. The ends are clipped (2nd and 98th percentiles), hence ≤ and ≥.
@@ -165,12 +162,12 @@ fn colour_bar<DB: DrawingBackend>(
     area.draw(&Text::new(
         format!("≤ {}", number(lo)),
         (36, top - 6),
-        font(13.0, palette::TEXT),
+        font(13.0, paper.text),
     ))?;
     area.draw(&Text::new(
         format!("≥ {}", number(hi)),
         (36, bottom - 8),
-        font(13.0, palette::TEXT),
+        font(13.0, paper.text),
     ))?;
     area.draw(&Rectangle::new(
         [(10, bottom + 14), (30, bottom + 28)],
@@ -179,16 +176,16 @@ fn colour_bar<DB: DrawingBackend>(
     area.draw(&Text::new(
         "diverged",
         (36, bottom + 14),
-        font(13.0, palette::TEXT),
+        font(13.0, paper.text),
     ))?;
     area.draw(&Rectangle::new(
         [(10, bottom + 36), (30, bottom + 50)],
-        rgb(NOT_REACHED).filled(),
+        rgb(paper.unreached).filled(),
     ))?;
     area.draw(&Text::new(
         "not reached",
         (36, bottom + 36),
-        font(13.0, palette::TEXT),
+        font(13.0, paper.text),
     ))?;
     area.draw(&Text::new(
         match metric {
@@ -196,7 +193,7 @@ fn colour_bar<DB: DrawingBackend>(
             Metric::StepsTo(_) => "fewest",
         },
         (10, top - 30),
-        font(13.0, palette::TEXT),
+        font(13.0, paper.text),
     ))?;
     Ok(())
 }

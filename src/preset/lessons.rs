@@ -110,12 +110,15 @@ pub fn lessons_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Every lesson parsed, with its file name.
-pub fn lessons() -> Vec<(&'static str, Preset)> {
-    LESSONS
-        .iter()
-        .filter_map(|(name, text)| Preset::from_ron_str(text, name).ok().map(|p| (*name, p)))
-        .collect()
+/// Every lesson parsed (once), with its file name.
+pub fn lessons() -> &'static [(&'static str, Preset)] {
+    static PARSED: std::sync::OnceLock<Vec<(&'static str, Preset)>> = std::sync::OnceLock::new();
+    PARSED.get_or_init(|| {
+        LESSONS
+            .iter()
+            .filter_map(|(name, text)| Preset::from_ron_str(text, name).ok().map(|p| (*name, p)))
+            .collect()
+    })
 }
 
 #[cfg(test)]

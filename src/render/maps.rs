@@ -1,7 +1,7 @@
 //! The maps laid over the parameter and data views, as RGBA pixels (top row
 //! first): basins of attraction and a classifier's decision map.
 
-use super::palette::{self, Rgb};
+use super::palette;
 use crate::analysis::basins::{BasinMap, DIVERGED, UNSETTLED};
 use crate::analysis::classifier::ClassMap;
 
@@ -23,11 +23,11 @@ pub fn basin_rgba(map: &BasinMap) -> Vec<u8> {
     rgba
 }
 
-/// The class colours mixed by probability and darkened towards the plot
-/// background; confident regions are tinted more than the boundary.
+/// The class colours mixed by probability, with an opacity that grows with
+/// confidence (laid over the plot's background, whatever its theme): the
+/// boundary is faint, confident regions are tinted more.
 pub fn decision_rgba(map: &ClassMap) -> Vec<u8> {
     let classes = map.classes.max(1);
-    let background: Rgb = palette::PLOT_BACKGROUND;
     let mut rgba = Vec::with_capacity(map.cols * map.rows * 4);
     for j in 0..map.rows {
         for i in 0..map.cols {
@@ -42,12 +42,11 @@ pub fn decision_rgba(map: &ClassMap) -> Vec<u8> {
             let confidence = probs.iter().copied().fold(0.0, f64::max);
             let share = (confidence - 1.0 / classes as f64) * classes as f64;
             let tint = 0.15 + 0.3 * (share / (classes as f64 - 1.0)).clamp(0.0, 1.0);
-            let mix = |c: f64, base: u8| (f64::from(base) * (1.0 - tint) + c * tint).round() as u8;
             rgba.extend_from_slice(&[
-                mix(r, background.0),
-                mix(g, background.1),
-                mix(b, background.2),
-                255,
+                r.round() as u8,
+                g.round() as u8,
+                b.round() as u8,
+                (tint * 255.0).round() as u8,
             ]);
         }
     }

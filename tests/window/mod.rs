@@ -88,8 +88,8 @@ pub fn open_lesson(h: &mut Harness<'static, DescentApp>, title: &str) {
 /// The shipped lessons as they are in their files.
 pub fn lessons() -> Vec<descent::preset::Preset> {
     descent::preset::lessons::lessons()
-        .into_iter()
-        .map(|(_, p)| p)
+        .iter()
+        .map(|(_, p)| p.clone())
         .collect()
 }
 

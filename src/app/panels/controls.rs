@@ -1,7 +1,7 @@
 //! The left panel: the lesson's text, the problem, the mini-batches and
 //! every run with its editors.
 
-use eframe::egui::{self, RichText};
+use eframe::egui;
 
 use super::{batches, problem_picker, run_editor};
 use crate::analysis::curvature::Curvature;
@@ -35,7 +35,7 @@ pub fn show(ui: &mut egui::Ui, input: ControlsInput<'_>, out: &mut Commands) {
         ui.heading(&preset.title);
     }
     if !preset.description.is_empty() {
-        ui.label(RichText::new(&preset.description).small());
+        ui.label(&preset.description);
     }
     ui.separator();
     problem_picker::show(ui, preset, out);

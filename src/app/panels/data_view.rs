@@ -140,16 +140,17 @@ fn draw_fits(
     validation: &[[f64; 2]],
     view: ViewBox,
 ) {
+    let grey = theme::data_points(&plot_ui.ctx().global_style().visuals);
     plot_ui.points(
         Points::new("data", train.to_vec())
-            .color(egui::Color32::from_gray(200))
+            .color(grey)
             .radius(2.5)
             .filled(true),
     );
     if !validation.is_empty() {
         plot_ui.points(
             Points::new("validation", validation.to_vec())
-                .color(egui::Color32::from_gray(200))
+                .color(grey)
                 .radius(3.5)
                 .filled(false),
         );

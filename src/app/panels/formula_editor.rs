@@ -54,7 +54,7 @@ pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
                 ui.label(
                     RichText::new(format!("warning: {warning}"))
                         .small()
-                        .color(theme::WARNING),
+                        .color(theme::warning(ui)),
                 );
             }
         }
@@ -64,7 +64,7 @@ pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
                 RichText::new(message)
                     .monospace()
                     .size(11.0)
-                    .color(theme::ERROR),
+                    .color(theme::error(ui)),
             );
         }
     }

@@ -264,7 +264,8 @@ fn run_curve(
 
 /// The play head as a vertical line.
 fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: f64) {
-    plot_ui.vline(VLine::new("", head).color(theme::PLAY_HEAD).width(1.0));
+    let colour = theme::play_head(&plot_ui.ctx().global_style().visuals);
+    plot_ui.vline(VLine::new("", head).color(colour).width(1.0));
 }
 
 /// A run's validation loss, dashed in its colour.

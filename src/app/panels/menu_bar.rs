@@ -9,6 +9,7 @@ use crate::app::files::Files;
 use crate::app::shortcuts::{REDO, UNDO};
 use crate::app::state::AppState;
 use crate::app::theme;
+use crate::render::palette::Theme;
 
 /// What the top bar shows and edits.
 #[derive(Debug)]
@@ -81,6 +82,11 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
                 ui.close();
             }
         });
+        ui.menu_button("View", |ui| {
+            ui.label("Theme (the window and its exports)");
+            ui.radio_value(&mut state.theme, Theme::Dark, "Dark");
+            ui.radio_value(&mut state.theme, Theme::Light, "Light, for slides");
+        });
         ui.menu_button("Lessons", |ui| {
             for (_, preset) in crate::preset::lessons::lessons() {
                 if ui
@@ -88,10 +94,11 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
                     .on_hover_text(&preset.description)
                     .clicked()
                 {
-                    out.push(Command::OpenLesson(Box::new(preset)));
+                    out.push(Command::OpenLesson(Box::new(preset.clone())));
                 }
             }
         });
+        ui.menu_button("Help", |ui| super::help::menu(ui, &mut state.help));
     });
     ui.horizontal(|ui| {
         ui.toggle_value(&mut state.show_inspector, "Inspector")
@@ -108,7 +115,7 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
         });
     });
     for message in messages {
-        ui.label(RichText::new(message).color(theme::ERROR));
+        ui.label(RichText::new(message).color(theme::error(ui)));
     }
     files.status_ui(ui);
     ui.add_space(2.0);

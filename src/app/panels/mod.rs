@@ -6,6 +6,7 @@ pub mod batches;
 pub mod controls;
 pub mod data_view;
 pub mod formula_editor;
+pub mod help;
 pub mod inputs;
 pub mod inspector;
 pub mod loss_plot;

@@ -42,7 +42,7 @@ pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
     // Always one line, so its text changing never moves the sliders below.
     let termination = track.and_then(|t| t.termination);
     let (text, color) = match termination_text(termination) {
-        Some(text) if text.starts_with("diverged") => (text, theme::ERROR),
+        Some(text) if text.starts_with("diverged") => (text, theme::error(ui)),
         Some(text) => (text, ui.visuals().text_color()),
         None => (status_text(track), ui.visuals().weak_text_color()),
     };

@@ -75,7 +75,7 @@ fn milestones(ui: &mut egui::Ui, run: usize, s: &MultiStepLr, out: &mut Commands
     if parsed.is_err() {
         ui.label(
             RichText::new("milestones must be whole numbers separated by commas")
-                .color(theme::ERROR)
+                .color(theme::error(ui))
                 .small(),
         );
     }

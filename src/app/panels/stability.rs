@@ -8,6 +8,7 @@ use eframe::egui::{self, RichText};
 use egui_plot::{Line, Plot, PlotPoints, Points, Polygon};
 
 use crate::analysis::curvature::{Curvature, fastest_heavy_ball};
+use crate::app::theme;
 use crate::optim::params::{Param, Scale, Setting};
 
 /// A red tick on the lr slider at `bound`, with its meaning on hover.
@@ -25,7 +26,7 @@ pub fn mark_slider(ui: &egui::Ui, slider: &egui::Response, p: &Setting<Param>, b
     let width = ui.spacing().slider_width;
     let radius = rect.height() / 2.5;
     let x = rect.left() + radius + t as f32 * (width - 2.0 * radius);
-    let color = crate::app::theme::ERROR;
+    let color = theme::error(ui);
     ui.painter().line_segment(
         [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
         egui::Stroke::new(2.0, color),
@@ -94,11 +95,7 @@ pub fn summary(ui: &mut egui::Ui, at: AtHead<'_>, lr: f64, bound: Option<f64>, h
     if has_bound {
         let (text, color) = match (at, bound) {
             (AtHead::At(..), Some(b)) => {
-                let color = if lr >= b {
-                    crate::app::theme::ERROR
-                } else {
-                    weak
-                };
+                let color = if lr >= b { theme::error(ui) } else { weak };
                 (format!("stable for lr < {b:.3e}"), color)
             }
             _ => ("stable for lr < …".to_owned(), weak),
@@ -137,6 +134,7 @@ pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta
                 .allow_drag(false)
                 .allow_zoom(false)
                 .allow_scroll(false);
+            let (red, marker) = (theme::error(ui), ui.visuals().strong_text_color());
             plot.show(ui, |plot_ui| {
                 let green = egui::Color32::from_rgb(80, 160, 120);
                 plot_ui.polygon(
@@ -153,14 +151,14 @@ pub fn momentum_region(ui: &mut egui::Ui, id: usize, curvature: &Curvature, beta
                     plot_ui.points(
                         Points::new("fastest", vec![[best_beta, best_lr]])
                             .radius(5.0)
-                            .color(egui::Color32::WHITE)
+                            .color(marker)
                             .shape(egui_plot::MarkerShape::Diamond),
                     );
                 }
                 plot_ui.points(
                     Points::new("this run", vec![[beta, lr]])
                         .radius(4.0)
-                        .color(crate::app::theme::ERROR),
+                        .color(red),
                 );
             });
             let mut caption =

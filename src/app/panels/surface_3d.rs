@@ -72,8 +72,7 @@ pub fn show(ui: &mut egui::Ui, camera: &mut Camera, input: &Surface3dInput<'_>) 
         camera.pitch = (camera.pitch + d.y * 0.01).clamp(0.05, 1.5);
     }
     let painter = ui.painter_at(rect);
-    let (r, g, b) = crate::render::palette::PLOT_BACKGROUND;
-    painter.rect_filled(rect, 0.0, Color32::from_rgb(r, g, b));
+    painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color);
     let scale = 0.36 * rect.width().min(rect.height() * 1.3);
     let project = |p: P3| -> (Pos2, f32) {
         let [x, up, depth] = camera.rotate(p);

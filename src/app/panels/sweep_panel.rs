@@ -6,6 +6,7 @@ use eframe::egui::{self, RichText};
 
 use crate::analysis::sweep::{self, Axis, Metric, SweepJob, SweepResult, SweepSpec};
 use crate::app::edit::Edit;
+use crate::app::theme;
 use crate::optim::params::Param;
 use crate::preset::Preset;
 
@@ -106,7 +107,7 @@ impl SweepPanel {
                 self.settings(ui, preset);
                 self.controls(ui, preset, base_dir);
                 if let Some(e) = &self.error {
-                    ui.label(RichText::new(e).color(crate::app::theme::ERROR));
+                    ui.label(RichText::new(e).color(theme::error(ui)));
                 }
                 self.heat_map(ui)
             })
@@ -230,12 +231,13 @@ impl SweepPanel {
         let (cw, ch) = (plot.width() / nx as f32, plot.height() / ny as f32);
         let painter = ui.painter_at(rect);
         let rgb = |(r, g, b): crate::render::palette::Rgb| egui::Color32::from_rgb(r, g, b);
+        let paper = theme::paper(ui.visuals());
         for (k, v) in shown.iter().enumerate() {
             let (i, j) = (k % nx, k / nx);
             let colour = if result.diverged[k] {
                 rgb(crate::render::palette::SWEEP_DIVERGED)
             } else if !v.is_finite() {
-                rgb(crate::render::palette::SWEEP_UNREACHED)
+                rgb(paper.unreached)
             } else {
                 let c = colorous::VIRIDIS.eval_continuous(1.0 - ((v - lo) / span).clamp(0.0, 1.0));
                 egui::Color32::from_rgb(c.r, c.g, c.b)

@@ -16,6 +16,15 @@ pub struct Playback {
 }
 
 impl Playback {
+    /// Where a lesson opens: at step 0 when its curves are revealed as it
+    /// plays (so the race is not given away), else at the last step.
+    pub fn opening(at_start: bool) -> Self {
+        Self {
+            follow_end: !at_start,
+            ..Self::default()
+        }
+    }
+
     /// Moves the head by `steps_per_second · dt`, stopping at `last`.
     pub fn advance(&mut self, dt: f64, speed: f64, last: usize) {
         if self.follow_end {

@@ -31,6 +31,13 @@ impl Views {
             _ => SliceKind::Random { seed: 0 },
         };
         let head = centre.head.min(centre.last);
+        if kind == SliceKind::Pca && head < 2 {
+            ui.label(
+                "The PCA slice is the plane a run's path spans: play a few steps \
+                 (or press End) to see it.",
+            );
+            return;
+        }
         centre
             .session
             .want_slice(kind, centre.state.slice_run, head);

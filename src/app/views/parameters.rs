@@ -9,6 +9,7 @@ use crate::app::edit::Edit;
 use crate::app::panels::{surface_3d, surface_view};
 use crate::app::session::Session;
 use crate::app::state::AppState;
+use crate::app::theme;
 use crate::preset::{Point, Preset};
 use crate::problem::ProblemConfig;
 
@@ -63,7 +64,7 @@ impl Views {
                         egui::RichText::new(
                             "The formula being typed does not parse: the map shows the last one that did.",
                         )
-                        .color(crate::app::theme::WARNING),
+                        .color(theme::warning(ui)),
                     );
                 }
                 let input = surface_view::SurfaceInput {

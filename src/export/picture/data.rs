@@ -10,7 +10,7 @@ use super::surface::{Raster, stretch};
 use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, font, rgb, text};
 use crate::problem::{Samples, ViewBox};
 use crate::render::data_scene::DataScene;
-use crate::render::palette;
+use crate::render::palette::{self, Paper, Rgb, Theme};
 use crate::render::scene::Scene;
 
 /// The points, fits or decision map of `scene.data` (nothing without it);
@@ -25,6 +25,7 @@ pub(super) fn draw_data<DB: DrawingBackend>(
         return Ok(None);
     };
     let s = options.scale();
+    let paper = options.paper();
     let row = options
         .rows
         .map_or(scene.rows().saturating_sub(1), |r| r.saturating_sub(1));
@@ -40,7 +41,7 @@ pub(super) fn draw_data<DB: DrawingBackend>(
         ("x", "y")
     };
     let mut chart = ChartBuilder::on(area)
-        .caption(text(&caption), font(22.0 * s, palette::TEXT))
+        .caption(text(&caption), font(22.0 * s, paper.text))
         .margin((12.0 * s) as i32)
         .x_label_area_size((42.0 * s) as i32)
         .y_label_area_size((58.0 * s) as i32)
@@ -48,20 +49,23 @@ pub(super) fn draw_data<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .axis_style(rgb(palette::TEXT))
-        .label_style(font(14.0 * s, palette::TEXT))
-        .axis_desc_style(font(16.0 * s, palette::TEXT))
+        .axis_style(rgb(paper.text))
+        .label_style(font(14.0 * s, paper.text))
+        .axis_desc_style(font(16.0 * s, paper.text))
         .x_desc(x_name)
         .y_desc(y_name)
         .draw()?;
-    let heat_rect = decision_map(area, &mut chart, data, row, heat)?;
+    let heat_rect = decision_map(area, &mut chart, data, row, (heat, paper.plot_background))?;
     let dot = (3.0 * s).round().max(1.0) as i32;
     match &data.samples {
         Samples::Line { train, validation } => {
-            let grey = rgb((200, 200, 200));
+            let grey = rgb(match options.theme {
+                Theme::Dark => (200, 200, 200),
+                Theme::Light => (90, 90, 90),
+            });
             points(&mut chart, train, grey, dot, true, "data")?;
             points(&mut chart, validation, grey, dot + 1, false, "validation")?;
-            fits(&mut chart, scene, data, row, view, s)?;
+            fits(&mut chart, scene, data, row, (view, paper), s)?;
         }
         Samples::Classes {
             points: train,
@@ -95,9 +99,9 @@ pub(super) fn draw_data<DB: DrawingBackend>(
         .position(legend_corner(data, row))
         .margin((10.0 * s) as i32)
         .legend_area_size((30.0 * s) as i32)
-        .label_font(font(15.0 * s, palette::TEXT))
-        .background_style(rgb(palette::BACKGROUND).mix(0.85))
-        .border_style(rgb(palette::GRID))
+        .label_font(font(15.0 * s, paper.text))
+        .background_style(rgb(paper.background).mix(0.85))
+        .border_style(rgb(paper.grid))
         .draw()?;
     Ok(heat_rect)
 }
@@ -114,7 +118,7 @@ fn decision_map<DB: DrawingBackend>(
     chart: &mut DataChart<'_, DB>,
     data: &DataScene,
     row: usize,
-    heat: Heat,
+    (heat, under): (Heat, Rgb),
 ) -> DrawResult<Option<(i32, i32, u32, u32)>, DB> {
     let Some(map) = data.map_at(row) else {
         return Ok(None);
@@ -124,7 +128,7 @@ fn decision_map<DB: DrawingBackend>(
     let (mw, mh) = ((x1 - x0).max(1) as u32, (y1 - y0).max(1) as u32);
     match heat {
         Heat::Blit => {
-            let pixels = stretch(map, data.map_size, mw, mh);
+            let pixels = stretch(map, data.map_size, (mw, mh), under);
             area.draw(&Raster {
                 at: (x0 - area.get_base_pixel().0, y0 - area.get_base_pixel().1),
                 size: (mw, mh),
@@ -179,7 +183,7 @@ fn fits<DB: DrawingBackend>(
     scene: &Scene,
     data: &DataScene,
     row: usize,
-    view: ViewBox,
+    (view, paper): (ViewBox, Paper),
     s: f64,
 ) -> DrawResult<(), DB> {
     let (px, py) = chart.plotting_area().get_pixel_range();
@@ -192,7 +196,7 @@ fn fits<DB: DrawingBackend>(
         let Some(curve) = data.fit_at(k, row) else {
             continue;
         };
-        let style = rgb(run.color).stroke_width(width);
+        let style = rgb(paper.run(run.color)).stroke_width(width);
         let mut first = true;
         for piece in clip_polyline(curve, view)
             .iter()

@@ -8,7 +8,6 @@ use plotters::prelude::*;
 use super::super::clip::{clip_polyline, strokeable};
 use super::{DrawResult, PictureOptions, font, rgb, rows_shown, text, tick};
 use crate::problem::ViewBox;
-use crate::render::palette;
 use crate::render::scene::Scene;
 
 /// Whether the loss axis is log10, and its range: fixed over the whole
@@ -124,6 +123,7 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
     legend: bool,
 ) -> DrawResult<(), DB> {
     let s = options.scale();
+    let paper = options.paper();
     let axis = loss_axis(scene, options.log_loss);
     let (lo, hi) = (axis.lo, axis.hi);
     let value = |l: f64| axis.value(l);
@@ -135,11 +135,11 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
         .build_cartesian_2d(0.0..x_max, lo..hi)?;
     chart
         .configure_mesh()
-        .bold_line_style(rgb(palette::GRID))
+        .bold_line_style(rgb(paper.grid))
         .light_line_style(TRANSPARENT)
-        .axis_style(rgb(palette::TEXT))
-        .label_style(font(14.0 * s, palette::TEXT))
-        .axis_desc_style(font(16.0 * s, palette::TEXT))
+        .axis_style(rgb(paper.text))
+        .label_style(font(14.0 * s, paper.text))
+        .axis_desc_style(font(16.0 * s, paper.text))
         .x_desc("step")
         .y_desc(text(&axis.title()))
         .x_label_formatter(&|v| format!("{v:.0}"))
@@ -162,7 +162,7 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
             .enumerate()
             .map(|(k, &l)| [k as f64, value(l)])
             .collect();
-        let style = rgb(run.color).stroke_width(width);
+        let style = rgb(paper.run(run.color)).stroke_width(width);
         let mut first = legend;
         let val: Vec<[f64; 2]> = run.val[..rows_shown(options, run.val.len())]
             .iter()
@@ -170,7 +170,7 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
             .map(|(k, &l)| [k as f64, value(l)])
             .collect();
         let dash = (6.0 * s).max(2.0) as i32;
-        let dashed = rgb(run.color).stroke_width(width.div_ceil(2).max(1));
+        let dashed = rgb(paper.run(run.color)).stroke_width(width.div_ceil(2).max(1));
         let mut first_val = legend;
         for piece in clip_polyline(&val, bounds)
             .iter()
@@ -206,16 +206,16 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
         let x = rows.saturating_sub(1) as f64;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(x, lo), (x, hi)],
-            rgb(palette::TEXT).mix(0.6).stroke_width(1),
+            rgb(paper.text).mix(0.6).stroke_width(1),
         )))?;
     }
     if legend && !scene.runs.is_empty() {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
-            .label_font(font(15.0 * s, palette::TEXT))
-            .background_style(rgb(palette::BACKGROUND).mix(0.85))
-            .border_style(rgb(palette::GRID))
+            .label_font(font(15.0 * s, paper.text))
+            .background_style(rgb(paper.background).mix(0.85))
+            .border_style(rgb(paper.grid))
             .draw()?;
     }
     Ok(())

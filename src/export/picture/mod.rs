@@ -14,7 +14,7 @@ use plotters::style::FontStyle;
 
 use super::ExportError;
 use super::text::TextFix;
-use crate::render::palette::{self, Rgb};
+use crate::render::palette::{Paper, Rgb, Theme};
 use crate::render::scene::Scene;
 use loss::draw_loss;
 use surface::{draw_surface, resample};
@@ -80,6 +80,8 @@ pub struct PictureOptions {
     pub rows: Option<usize>,
     /// Log-scale loss axis (when every loss is positive).
     pub log_loss: bool,
+    /// Dark (screens) or light (slides).
+    pub theme: Theme,
 }
 
 impl Default for PictureOptions {
@@ -91,11 +93,17 @@ impl Default for PictureOptions {
             dpi: 96.0,
             rows: None,
             log_loss: true,
+            theme: Theme::Dark,
         }
     }
 }
 
 impl PictureOptions {
+    /// The page, axis and text colours of its theme.
+    pub fn paper(&self) -> Paper {
+        self.theme.paper()
+    }
+
     /// Checks the size and DPI.
     pub fn check(&self) -> Result<(), ExportError> {
         if !(64..=10_000).contains(&self.width) || !(64..=10_000).contains(&self.height) {
@@ -211,9 +219,9 @@ pub fn render_svg(scene: &Scene, options: &PictureOptions) -> Result<String, Exp
             .rows
             .map_or(scene.rows().saturating_sub(1), |r| r.saturating_sub(1));
         let pixels = match (options.layout, &scene.data, &scene.field) {
-            (Layout::Data, Some(data), _) => data
-                .map_at(row)
-                .map(|map| surface::stretch(map, data.map_size, w, h)),
+            (Layout::Data, Some(data), _) => data.map_at(row).map(|map| {
+                surface::stretch(map, data.map_size, (w, h), options.paper().plot_background)
+            }),
             (_, _, Some(field)) => Some(resample(field, w, h)),
             _ => None,
         };
@@ -301,7 +309,7 @@ fn draw<DB: DrawingBackend>(
     options: &PictureOptions,
     heat: Heat,
 ) -> DrawResult<Option<(i32, i32, u32, u32)>, DB> {
-    root.fill(&rgb(palette::BACKGROUND))?;
+    root.fill(&rgb(options.paper().background))?;
     match options.layout {
         Layout::Surface => draw_surface(root, scene, options, heat),
         Layout::Loss => {
@@ -416,7 +424,7 @@ mod tests {
         assert_eq!(pixels.len(), 640 * 480 * 3);
         let has = |(r, g, b): Rgb| pixels.chunks(3).any(|p| p == [r, g, b]);
         assert!(
-            has(palette::RUNS[0]) && has(palette::RUNS[1]),
+            has(crate::render::palette::RUNS[0]) && has(crate::render::palette::RUNS[1]),
             "both runs drawn"
         );
         let png = render_png(&scene(), &options).unwrap();
@@ -436,6 +444,33 @@ mod tests {
         assert!(!svg.contains("#010203"), "the marker is replaced");
         assert!(svg.contains("<polyline"), "paths stay vector");
         assert!(svg.contains("Adam and momentum"), "title");
+    }
+
+    #[test]
+    fn a_light_picture_is_dark_on_white() {
+        let options = PictureOptions {
+            width: 640,
+            height: 480,
+            theme: Theme::Light,
+            ..PictureOptions::default()
+        };
+        let pixels = render_rgb(&scene(), &options).unwrap();
+        assert_eq!(&pixels[..3], &[255, 255, 255], "the page is white");
+        let text = Theme::Light.paper().text;
+        assert!(
+            pixels.chunks(3).any(|p| p == [text.0, text.1, text.2]),
+            "the text is dark"
+        );
+        let dark = render_rgb(
+            &scene(),
+            &PictureOptions {
+                theme: Theme::Dark,
+                ..options
+            },
+        )
+        .unwrap();
+        let page = Theme::Dark.paper().background;
+        assert_eq!(&dark[..3], &[page.0, page.1, page.2]);
     }
 
     #[test]

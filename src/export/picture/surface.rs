@@ -10,7 +10,7 @@ use plotters_backend::{BackendCoord, DrawingErrorKind};
 use super::super::clip::{clip_polyline, strokeable};
 use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, font, rgb, rows_shown, text};
 use crate::problem::ViewBox;
-use crate::render::palette;
+use crate::render::palette::{self, Rgb};
 use crate::render::scene::Scene;
 
 /// The surface chart's coordinates.
@@ -141,18 +141,33 @@ impl<DB: DrawingBackend> Drawable<DB> for Raster<'_> {
 
 /// The field's colours stretched to `w × h` pixels (bilinear), as RGB.
 pub(super) fn resample(field: &crate::analysis::field::Field, w: u32, h: u32) -> Vec<u8> {
-    stretch(&field.rgba, (field.spec.cols, field.spec.rows), w, h)
+    stretch(
+        &field.rgba,
+        (field.spec.cols, field.spec.rows),
+        (w, h),
+        (0, 0, 0),
+    )
 }
 
-/// RGBA pixels (`cols × rows`, top row first) stretched to `w × h` pixels
-/// (bilinear), as RGB.
-pub(super) fn stretch(rgba: &[u8], (cols, rows): (usize, usize), w: u32, h: u32) -> Vec<u8> {
+/// RGBA pixels (`cols × rows`, top row first) laid over `under` and
+/// stretched to `w × h` pixels (bilinear), as RGB.
+pub(super) fn stretch(
+    rgba: &[u8],
+    (cols, rows): (usize, usize),
+    (w, h): (u32, u32),
+    under: Rgb,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(w as usize * h as usize * 3);
     if cols == 0 || rows == 0 || rgba.len() < cols * rows * 4 {
         out.resize(w as usize * h as usize * 3, 0);
         return out;
     }
-    let texel = |i: usize, j: usize, c: usize| f64::from(rgba[(j * cols + i) * 4 + c]);
+    let under = [under.0, under.1, under.2].map(f64::from);
+    let texel = |i: usize, j: usize, c: usize| {
+        let at = (j * cols + i) * 4;
+        let alpha = f64::from(rgba[at + 3]) / 255.0;
+        f64::from(rgba[at + c]) * alpha + under[c] * (1.0 - alpha)
+    };
     let axis = |p: u32, n: u32, samples: usize| {
         let s = ((f64::from(p) + 0.5) / f64::from(n) * samples as f64 - 0.5)
             .clamp(0.0, (samples - 1) as f64);
@@ -182,9 +197,10 @@ pub(super) fn draw_surface<DB: DrawingBackend>(
     heat: Heat,
 ) -> DrawResult<Option<(i32, i32, u32, u32)>, DB> {
     let s = options.scale();
+    let paper = options.paper();
     let view = scene.view;
     let mut chart = ChartBuilder::on(area)
-        .caption(text(&scene.title), font(22.0 * s, palette::TEXT))
+        .caption(text(&scene.title), font(22.0 * s, paper.text))
         .margin((12.0 * s) as i32)
         .x_label_area_size((42.0 * s) as i32)
         .y_label_area_size((58.0 * s) as i32)
@@ -192,9 +208,9 @@ pub(super) fn draw_surface<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .axis_style(rgb(palette::TEXT))
-        .label_style(font(14.0 * s, palette::TEXT))
-        .axis_desc_style(font(16.0 * s, palette::TEXT))
+        .axis_style(rgb(paper.text))
+        .label_style(font(14.0 * s, paper.text))
+        .axis_desc_style(font(16.0 * s, paper.text))
         .x_desc(text(&scene.axis_names[0]))
         .y_desc(text(&scene.axis_names[1]))
         .draw()?;
@@ -252,9 +268,9 @@ pub(super) fn draw_surface<DB: DrawingBackend>(
             .position(SeriesLabelPosition::UpperRight)
             .margin((10.0 * s) as i32)
             .legend_area_size((30.0 * s) as i32)
-            .label_font(font(15.0 * s, palette::TEXT))
-            .background_style(rgb(palette::BACKGROUND).mix(0.85))
-            .border_style(rgb(palette::GRID))
+            .label_font(font(15.0 * s, paper.text))
+            .background_style(rgb(paper.background).mix(0.85))
+            .border_style(rgb(paper.grid))
             .draw()?;
     }
     Ok(heat_rect)
