@@ -72,20 +72,22 @@ pub fn clip_polyline(points: &[[f64; 2]], view: ViewBox) -> Vec<Vec<(f64, f64)>>
 }
 
 /// `line` ready for a thick stroke: points closer than `min_step` (in each
-/// axis's units, about a pixel) to the last kept one are dropped, and the
+/// axis's units, about a pixel) to the last kept one are dropped, so are
+/// points within a tenth of a pixel of the straight line past them, and the
 /// line is cut where it turns back by more than 120°. plotters' wide-line
 /// joins go wrong on zero-length segments and hairpin turns, and then whole
-/// segments vanish.
+/// segments vanish; many short segments of a straight line wobble.
 pub fn strokeable(line: &[(f64, f64)], min_step: (f64, f64)) -> Vec<Vec<(f64, f64)>> {
-    let mut kept: Vec<(f64, f64)> = Vec::with_capacity(line.len());
+    let mut spaced: Vec<(f64, f64)> = Vec::with_capacity(line.len());
     for &p in line {
-        let far = kept.last().is_none_or(|&(x, y): &(f64, f64)| {
+        let far = spaced.last().is_none_or(|&(x, y): &(f64, f64)| {
             (p.0 - x).abs() >= min_step.0 || (p.1 - y).abs() >= min_step.1
         });
         if far {
-            kept.push(p);
+            spaced.push(p);
         }
     }
+    let mut kept = straightened(&spaced, min_step);
     if let (Some(&last), Some(&end)) = (kept.last(), line.last())
         && last != end
         && kept.len() == 1
@@ -113,6 +115,49 @@ pub fn strokeable(line: &[(f64, f64)], min_step: (f64, f64)) -> Vec<Vec<(f64, f6
         out.push(current);
     }
     out
+}
+
+/// The most points one straight segment may stand for (bounds the work).
+const MAX_SPAN: usize = 64;
+
+/// `line` with the points dropped that lie within a tenth of a pixel of a
+/// straight segment between two kept ones (at most [`MAX_SPAN`] apart).
+fn straightened(line: &[(f64, f64)], pixel: (f64, f64)) -> Vec<(f64, f64)> {
+    let Some(&first) = line.first() else {
+        return Vec::new();
+    };
+    let mut kept = vec![first];
+    // The points after the last kept one; the last of them ends the segment.
+    let mut span: Vec<(f64, f64)> = Vec::with_capacity(MAX_SPAN);
+    for &p in &line[1..] {
+        let anchor = kept[kept.len() - 1];
+        let straight =
+            span.len() < MAX_SPAN && span.iter().all(|&q| off_chord(anchor, q, p, pixel) < 0.1);
+        if !straight && let Some(&end) = span.last() {
+            kept.push(end);
+            span.clear();
+        }
+        span.push(p);
+    }
+    kept.extend(span.last());
+    kept
+}
+
+/// How far `b` lies from the segment `a`–`p`, in pixels (`pixel` is one
+/// pixel in each axis's units); infinite when `b` is not between them.
+fn off_chord(a: (f64, f64), b: (f64, f64), p: (f64, f64), pixel: (f64, f64)) -> f64 {
+    let to_px = |q: (f64, f64)| (q.0 / pixel.0, q.1 / pixel.1);
+    let (a, b, p) = (to_px(a), to_px(b), to_px(p));
+    let (dx, dy) = (p.0 - a.0, p.1 - a.1);
+    let length2 = dx * dx + dy * dy;
+    if length2 == 0.0 {
+        return (b.0 - a.0).hypot(b.1 - a.1);
+    }
+    let t = ((b.0 - a.0) * dx + (b.1 - a.1) * dy) / length2;
+    if !(0.0..=1.0).contains(&t) {
+        return f64::INFINITY;
+    }
+    (b.0 - (a.0 + t * dx)).hypot(b.1 - (a.1 + t * dy))
 }
 
 #[cfg(test)]
@@ -155,6 +200,45 @@ mod tests {
                 vec![(0.0, 0.0), (1.0, 0.0)],
                 vec![(1.0, 0.0), (0.0, 0.1), (0.0, 1.0)]
             ]
+        );
+    }
+
+    #[test]
+    fn a_straight_line_is_one_segment_and_corners_stay() {
+        let line: Vec<(f64, f64)> = (0..=240)
+            .map(|i| (f64::from(i), 0.6 * f64::from(i)))
+            .collect();
+        let pieces = strokeable(&line, (1.0, 1.0));
+        assert_eq!(pieces.len(), 1);
+        let kept = &pieces[0];
+        assert!(kept.len() <= 240 / MAX_SPAN + 2, "{kept:?}");
+        assert_eq!(
+            (kept[0], kept[kept.len() - 1]),
+            ((0.0, 0.0), (240.0, 144.0))
+        );
+        // A gentle curve keeps enough points to stay within a pixel.
+        let arc: Vec<(f64, f64)> = (0..=200)
+            .map(|i| {
+                let t = f64::from(i) / 200.0 * std::f64::consts::FRAC_PI_2;
+                (100.0 * t.cos(), 100.0 * t.sin())
+            })
+            .collect();
+        let kept = &strokeable(&arc, (1.0, 1.0))[0];
+        assert!(kept.len() < arc.len() / 2, "{} points", kept.len());
+        for w in kept.windows(2) {
+            let mid = (f64::midpoint(w[0].0, w[1].0), f64::midpoint(w[0].1, w[1].1));
+            assert!(100.0 - mid.0.hypot(mid.1) < 0.5, "{w:?} cuts the corner");
+        }
+        let corner = [
+            (0.0, 0.0),
+            (5.0, 0.0),
+            (10.0, 0.0),
+            (10.0, 5.0),
+            (10.0, 10.0),
+        ];
+        assert_eq!(
+            strokeable(&corner, (1.0, 1.0)),
+            vec![vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)]]
         );
     }
 }

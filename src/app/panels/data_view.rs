@@ -46,7 +46,11 @@ pub struct DataOutput {
 pub fn show(ui: &mut egui::Ui, input: &DataInput<'_>) -> DataOutput {
     let classes = matches!(input.samples, Samples::Classes { .. });
     let mut plot = Plot::new("data_view")
-        .legend(Legend::default().position(egui_plot::Corner::RightTop))
+        .legend(
+            Legend::default()
+                .position(egui_plot::Corner::RightTop)
+                .follow_insertion_order(true),
+        )
         .allow_double_click_reset(false)
         .show_grid(false);
     let (x_name, y_name) = if classes { ("x1", "x2") } else { ("x", "y") };

@@ -225,7 +225,11 @@ fn lr_plot(
                 .label(if log { "log₁₀ lr" } else { "lr" })
                 .label_spacing(14.0..=24.0),
         ])
-        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftBottom))
+        .legend(
+            egui_plot::Legend::default()
+                .position(egui_plot::Corner::LeftBottom)
+                .follow_insertion_order(true),
+        )
         .auto_bounds([true, true]);
     plot.show(ui, |plot_ui| {
         for (i, (run, track)) in preset.runs.iter().zip(tracks).enumerate() {
@@ -313,7 +317,11 @@ fn accuracy_plot(
         .y_axis_label("accuracy")
         .include_y(0.0)
         .include_y(1.0)
-        .legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom))
+        .legend(
+            egui_plot::Legend::default()
+                .position(egui_plot::Corner::RightBottom)
+                .follow_insertion_order(true),
+        )
         .allow_double_click_reset(true);
     plot.show(ui, |plot_ui| {
         for (i, (run, points)) in preset.runs.iter().zip(curves).enumerate() {
