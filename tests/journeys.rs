@@ -603,3 +603,71 @@ fn the_light_theme_reaches_the_window_and_its_exports() {
     }
     assert_eq!(h.ctx.theme(), egui::Theme::Dark);
 }
+
+/// A lesson opens at its title, however far the last one's controls were
+/// scrolled, and a curvature line without a bound says why.
+#[test]
+fn a_lesson_opens_at_its_title_whatever_was_scrolled() {
+    let mut h = harness("lr-too-large.ron");
+    let first = h.state().preset().title.clone();
+    h.get_all_by_label("Remove").last().unwrap().scroll_to_me();
+    for _ in 0..5 {
+        h.step();
+    }
+    assert!(
+        h.get_by_label(&first).rect().top() < 0.0,
+        "the controls were scrolled past the title"
+    );
+    let next = lessons()
+        .into_iter()
+        .find(|p| p.title.contains("Your own surface"))
+        .unwrap();
+    open_lesson(&mut h, &next.title);
+    settle(&mut h);
+    let title = h.get_by_label(&next.title).rect();
+    assert!(title.top() > 0.0, "title at {title:?}");
+    // Its start is concave: no lr is stable on the quadratic model there.
+    wait_until(&mut h, "the curvature", |app| {
+        app.session().curvature().is_some()
+    });
+    assert!(
+        h.query_all_by_label("stable lr: no bound where λmax ≤ 0")
+            .next()
+            .is_some()
+    );
+}
+
+/// "Watch which one arrives first": a lesson opens at step 0 with its
+/// curves revealed up to the play head, on axes that already span the whole
+/// run, so they stand still while it plays.
+#[test]
+fn the_loss_axes_stand_still_while_the_curves_are_revealed() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    assert_eq!(h.state().playback().head, 0);
+    assert!(h.state().reveals_curves(), "revealing is on by default");
+    let bounds = |h: &Harness<'static, DescentApp>| {
+        *egui_plot::PlotMemory::load(&h.ctx, egui::Id::unique("loss_plot"))
+            .unwrap()
+            .bounds()
+    };
+    let at_start = bounds(&h);
+    assert!(
+        at_start.max()[0] >= 1000.0,
+        "the axis spans the horizon: {at_start:?}"
+    );
+    h.key_press(egui::Key::End);
+    for _ in 0..3 {
+        h.step();
+    }
+    let at_end = bounds(&h);
+    for k in 0..2 {
+        assert!(
+            (at_start.min()[k] - at_end.min()[k]).abs() < 1e-9,
+            "{at_start:?} {at_end:?}"
+        );
+        assert!(
+            (at_start.max()[k] - at_end.max()[k]).abs() < 1e-9,
+            "{at_start:?} {at_end:?}"
+        );
+    }
+}

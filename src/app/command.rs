@@ -272,6 +272,7 @@ impl DescentApp {
         self.state.base_dir = base_dir;
         self.views.new_problem();
         self.views.formula_pending = false;
+        self.views.controls_to_top = true;
         self.playback = super::panels::transport::Playback::opening(
             self.state.reveal && self.options.screenshot.is_none(),
         );

@@ -78,7 +78,12 @@ impl DescentApp {
             .default_size(340.0)
             .size_range(260.0..=600.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
+                let mut scroll = egui::ScrollArea::vertical();
+                // A lesson opens at its title, wherever the last one was scrolled.
+                if std::mem::take(&mut self.views.controls_to_top) {
+                    scroll = scroll.vertical_scroll_offset(0.0);
+                }
+                scroll.show(ui, |ui| {
                     let input = controls::ControlsInput {
                         preset: &self.preset,
                         tracks: &self.session.tracks,

@@ -209,6 +209,11 @@ impl DescentApp {
         self.state.presenting
     }
 
+    /// Whether the loss curves are drawn only up to the play head.
+    pub fn reveals_curves(&self) -> bool {
+        self.state.reveal
+    }
+
     fn last_row(&self) -> usize {
         self.session.rows_available().saturating_sub(1)
     }

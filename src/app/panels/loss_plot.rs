@@ -110,26 +110,17 @@ pub fn show(
         reveal,
     } = axes;
     let (shift, floor) = log_shift(tracks);
-    ui.horizontal(|ui| {
-        ui.selectable_value(curve, Curve::Loss, "Loss");
-        ui.selectable_value(curve, Curve::LearningRate, "Learning rate");
-        if accuracy.is_some() {
-            ui.selectable_value(curve, Curve::Accuracy, "Accuracy");
-        }
-        ui.separator();
-        if *curve != Curve::Accuracy {
-            ui.checkbox(log, "Log scale");
-        }
-        if epochs.is_some() {
-            ui.checkbox(per_epoch, "Epochs")
-                .on_hover_text("Put epochs (passes over the training data) on the horizontal axis instead of steps");
-        }
-        ui.checkbox(reveal, "Up to the play head")
-            .on_hover_text("Draw the curves only as far as the play head, as the map draws the paths");
-        if *log && shift > 0.0 && *curve == Curve::Loss {
-            ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
-        }
-    });
+    header(
+        ui,
+        Axes {
+            curve,
+            log,
+            epochs: per_epoch,
+            reveal,
+        },
+        (accuracy.is_some(), epochs.is_some()),
+        shift,
+    );
     let x = XAxis {
         epochs: epochs.filter(|_| *per_epoch),
         shown_to: if *reveal { head } else { usize::MAX },
@@ -158,6 +149,7 @@ pub fn show(
     // are revealed up to the play head.
     let (lowest, highest, end) = extent(preset, tracks, cap, &value, x);
     let plot = Plot::new("loss_plot")
+        .id(egui::Id::unique("loss_plot"))
         .include_x(0.0)
         .include_x(end)
         .include_y(lowest)
@@ -376,6 +368,37 @@ fn extent(
         out.1 = 1.0;
     }
     out
+}
+
+/// The row above the plot: which curve, its scale, its axis and how far
+/// it is drawn; `has` says whether accuracy and epochs apply.
+fn header(ui: &mut egui::Ui, axes: Axes<'_>, has: (bool, bool), shift: f64) {
+    let Axes {
+        curve,
+        log,
+        epochs: per_epoch,
+        reveal,
+    } = axes;
+    ui.horizontal(|ui| {
+        ui.selectable_value(curve, Curve::Loss, "Loss");
+        ui.selectable_value(curve, Curve::LearningRate, "Learning rate");
+        if has.0 {
+            ui.selectable_value(curve, Curve::Accuracy, "Accuracy");
+        }
+        ui.separator();
+        if *curve != Curve::Accuracy {
+            ui.checkbox(log, "Log scale");
+        }
+        if has.1 {
+            ui.checkbox(per_epoch, "Epochs")
+                .on_hover_text("Put epochs (passes over the training data) on the horizontal axis instead of steps");
+        }
+        ui.checkbox(reveal, "Up to the play head")
+            .on_hover_text("Draw the curves only as far as the play head, as the map draws the paths");
+        if *log && shift > 0.0 && *curve == Curve::Loss {
+            ui.label(egui::RichText::new(format!("showing loss + {shift:.4}")).small());
+        }
+    });
 }
 
 /// The highest loss a diverged run is drawn to: ten times the highest loss

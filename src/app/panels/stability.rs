@@ -98,6 +98,9 @@ pub fn summary(ui: &mut egui::Ui, at: AtHead<'_>, lr: f64, bound: Option<f64>, h
                 let color = if lr >= b { theme::error(ui) } else { weak };
                 (format!("stable for lr < {b:.3e}"), color)
             }
+            (AtHead::Diverged, _) => ("stable lr: not defined".to_owned(), weak),
+            // No positive curvature: the quadratic model bounds no lr.
+            (AtHead::At(..), None) => ("stable lr: no bound where λmax ≤ 0".to_owned(), weak),
             _ => ("stable for lr < …".to_owned(), weak),
         };
         ui.add(egui::Label::new(RichText::new(text).small().color(color)).truncate());
@@ -227,6 +230,15 @@ mod tests {
                 .is_some()
         );
         h.run();
-        assert_eq!(h.query_all_by_label("stable for lr < …").count(), 1);
+        assert_eq!(h.query_all_by_label("stable lr: not defined").count(), 1);
+        assert!(h.query_by_label("stable for lr < 1.600e-191").is_some());
+        let mut h = Harness::new_ui(|ui| {
+            summary(ui, AtHead::At(0, &huge), 0.1, None, true);
+        });
+        h.run();
+        assert!(
+            h.query_by_label("stable lr: no bound where λmax ≤ 0")
+                .is_some()
+        );
     }
 }

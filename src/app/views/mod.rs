@@ -58,6 +58,8 @@ pub struct Views {
     /// The formula being typed does not parse: the map shows the last one
     /// that did.
     pub formula_pending: bool,
+    /// A lesson was opened: the controls panel goes back to its top.
+    pub controls_to_top: bool,
 }
 
 impl Views {
