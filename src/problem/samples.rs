@@ -28,6 +28,16 @@ pub enum Samples {
 }
 
 impl Samples {
+    /// The points of `points` labelled `k`.
+    pub fn of_class(points: &[[f64; 2]], labels: &[usize], k: usize) -> Vec<[f64; 2]> {
+        points
+            .iter()
+            .zip(labels)
+            .filter(|(_, l)| **l == k)
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
     /// A box around every point, with a 10 % margin.
     pub fn bounds(&self) -> ViewBox {
         let points: Vec<&[f64; 2]> = match self {

@@ -106,7 +106,7 @@ fn draw_classes(
     held_out: bool,
 ) {
     for k in 0..classes {
-        let mine = of_class(points, labels, k);
+        let mine = Samples::of_class(points, labels, k);
         let (r, g, b) = class_rgb(k);
         let colour = egui::Color32::from_rgb(r, g, b);
         if held_out {
@@ -181,16 +181,6 @@ fn draw_fits(
             );
         }
     }
-}
-
-/// The points labelled `k`.
-fn of_class(points: &[[f64; 2]], labels: &[usize], k: usize) -> Vec<[f64; 2]> {
-    points
-        .iter()
-        .zip(labels)
-        .filter(|(_, l)| **l == k)
-        .map(|(p, _)| *p)
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::super::clip::{clip_polyline, strokeable};
+use super::chart;
 use super::surface::{Raster, stretch};
-use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, font, rgb, text};
+use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, rgb, text};
 use crate::problem::{Samples, ViewBox};
 use crate::render::data_scene::DataScene;
 use crate::render::palette::{self, Paper, Rgb, Theme};
@@ -40,21 +41,7 @@ pub(super) fn draw_data<DB: DrawingBackend>(
     } else {
         ("x", "y")
     };
-    let mut chart = ChartBuilder::on(area)
-        .caption(text(&caption), font(22.0 * s, paper.text))
-        .margin((12.0 * s) as i32)
-        .x_label_area_size((42.0 * s) as i32)
-        .y_label_area_size((58.0 * s) as i32)
-        .build_cartesian_2d(view.x.0..view.x.1, view.y.0..view.y.1)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .axis_style(rgb(paper.text))
-        .label_style(font(14.0 * s, paper.text))
-        .axis_desc_style(font(16.0 * s, paper.text))
-        .x_desc(x_name)
-        .y_desc(y_name)
-        .draw()?;
+    let mut chart = chart::plane(area, &caption, view, (x_name, y_name), options)?;
     let heat_rect = decision_map(area, &mut chart, data, row, (heat, paper.plot_background))?;
     let dot = (3.0 * s).round().max(1.0) as i32;
     match &data.samples {
@@ -76,13 +63,13 @@ pub(super) fn draw_data<DB: DrawingBackend>(
         } => {
             for k in 0..*classes {
                 let colour = rgb(palette::class_rgb(k));
-                let mine = of_class(train, labels, k);
+                let mine = Samples::of_class(train, labels, k);
                 chart.draw_series(
                     mine.iter()
                         .map(|p| Circle::new((p[0], p[1]), dot + 1, rgb((10, 10, 10)).filled())),
                 )?;
                 points(&mut chart, &mine, colour, dot, true, &format!("class {k}"))?;
-                let rings = of_class(held_out, held_out_labels, k);
+                let rings = Samples::of_class(held_out, held_out_labels, k);
                 points(
                     &mut chart,
                     &rings,
@@ -94,23 +81,11 @@ pub(super) fn draw_data<DB: DrawingBackend>(
             }
         }
     }
-    chart
-        .configure_series_labels()
-        .position(legend_corner(data, row))
-        .margin((10.0 * s) as i32)
-        .legend_area_size((30.0 * s) as i32)
-        .label_font(font(15.0 * s, paper.text))
-        .background_style(rgb(paper.background).mix(0.85))
-        .border_style(rgb(paper.grid))
-        .draw()?;
+    chart::legend(&mut chart, legend_corner(data, row), options)?;
     Ok(heat_rect)
 }
 
-type DataChart<'a, DB> = ChartContext<
-    'a,
-    DB,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
->;
+type DataChart<'a, DB> = chart::PlaneChart<'a, DB>;
 
 /// The classifier's decision map over the whole plotting area.
 fn decision_map<DB: DrawingBackend>(
@@ -197,19 +172,11 @@ fn fits<DB: DrawingBackend>(
             continue;
         };
         let style = rgb(paper.run(run.color)).stroke_width(width);
-        let mut first = true;
-        for piece in clip_polyline(curve, view)
+        let pieces = clip_polyline(curve, view)
             .iter()
             .flat_map(|p| strokeable(p, pixel))
-        {
-            let series = chart.draw_series(std::iter::once(PathElement::new(piece, style)))?;
-            if first {
-                series
-                    .label(text(&run.label))
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
-                first = false;
-            }
-        }
+            .collect::<Vec<_>>();
+        chart::curve(chart, pieces, style, Some(&run.label))?;
     }
     Ok(())
 }
@@ -254,16 +221,6 @@ fn legend_corner(data: &DataScene, row: usize) -> SeriesLabelPosition {
                 .count()
         })
         .map_or(SeriesLabelPosition::UpperRight, |(corner, _, _)| corner)
-}
-
-/// The points labelled `k`.
-fn of_class(points: &[[f64; 2]], labels: &[usize], k: usize) -> Vec<[f64; 2]> {
-    points
-        .iter()
-        .zip(labels)
-        .filter(|(_, l)| **l == k)
-        .map(|(p, _)| *p)
-        .collect()
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::super::clip::{clip_polyline, strokeable};
+use super::chart;
 use super::{DrawResult, PictureOptions, font, rgb, rows_shown, text, tick};
 use crate::problem::ViewBox;
 use crate::render::scene::Scene;
@@ -163,7 +164,6 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
             .map(|(k, &l)| [k as f64, value(l)])
             .collect();
         let style = rgb(paper.run(run.color)).stroke_width(width);
-        let mut first = legend;
         let val: Vec<[f64; 2]> = run.val[..rows_shown(options, run.val.len())]
             .iter()
             .enumerate()
@@ -189,16 +189,16 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
                 first_val = false;
             }
         }
-        let pieces = clip_polyline(&points, bounds);
-        for piece in pieces.iter().flat_map(|p| strokeable(p, pixel)) {
-            let series = chart.draw_series(std::iter::once(PathElement::new(piece, style)))?;
-            if first {
-                series
-                    .label(text(&run.label))
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
-                first = false;
-            }
-        }
+        let pieces = clip_polyline(&points, bounds)
+            .iter()
+            .flat_map(|p| strokeable(p, pixel))
+            .collect::<Vec<_>>();
+        chart::curve(
+            &mut chart,
+            pieces,
+            style,
+            legend.then_some(run.label.as_str()),
+        )?;
     }
     if let Some(rows) = options.rows
         && rows < scene.rows()
@@ -210,13 +210,7 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
         )))?;
     }
     if legend && !scene.runs.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(font(15.0 * s, paper.text))
-            .background_style(rgb(paper.background).mix(0.85))
-            .border_style(rgb(paper.grid))
-            .draw()?;
+        chart::legend(&mut chart, SeriesLabelPosition::UpperRight, options)?;
     }
     Ok(())
 }

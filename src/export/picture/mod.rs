@@ -2,6 +2,7 @@
 //! map, isolines, paths, start, minima, legend, axes, title), the loss plot,
 //! or both stacked as in the window, in the window's colours.
 
+mod chart;
 mod data;
 mod loss;
 mod surface;

@@ -8,7 +8,8 @@ use plotters::prelude::*;
 use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use super::super::clip::{clip_polyline, strokeable};
-use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, font, rgb, rows_shown, text};
+use super::chart;
+use super::{DrawResult, HEAT_MARKER, Heat, PictureOptions, rgb, rows_shown, text};
 use crate::problem::ViewBox;
 use crate::render::palette::{self, Rgb};
 use crate::render::scene::Scene;
@@ -197,23 +198,9 @@ pub(super) fn draw_surface<DB: DrawingBackend>(
     heat: Heat,
 ) -> DrawResult<Option<(i32, i32, u32, u32)>, DB> {
     let s = options.scale();
-    let paper = options.paper();
     let view = scene.view;
-    let mut chart = ChartBuilder::on(area)
-        .caption(text(&scene.title), font(22.0 * s, paper.text))
-        .margin((12.0 * s) as i32)
-        .x_label_area_size((42.0 * s) as i32)
-        .y_label_area_size((58.0 * s) as i32)
-        .build_cartesian_2d(view.x.0..view.x.1, view.y.0..view.y.1)?;
-    chart
-        .configure_mesh()
-        .disable_mesh()
-        .axis_style(rgb(paper.text))
-        .label_style(font(14.0 * s, paper.text))
-        .axis_desc_style(font(16.0 * s, paper.text))
-        .x_desc(text(&scene.axis_names[0]))
-        .y_desc(text(&scene.axis_names[1]))
-        .draw()?;
+    let names = (scene.axis_names[0].as_str(), scene.axis_names[1].as_str());
+    let mut chart = chart::plane(area, &scene.title, view, names, options)?;
     let (px, py) = chart.plotting_area().get_pixel_range();
     let rect = (
         px.start,
@@ -263,15 +250,7 @@ pub(super) fn draw_surface<DB: DrawingBackend>(
     draw_paths(&mut chart, scene, options, pixel, line_width)?;
     draw_markers(&mut chart, scene, s, line_width)?;
     if !scene.runs.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin((10.0 * s) as i32)
-            .legend_area_size((30.0 * s) as i32)
-            .label_font(font(15.0 * s, paper.text))
-            .background_style(rgb(paper.background).mix(0.85))
-            .border_style(rgb(paper.grid))
-            .draw()?;
+        chart::legend(&mut chart, SeriesLabelPosition::UpperRight, options)?;
     }
     Ok(heat_rect)
 }
