@@ -60,6 +60,35 @@ pub struct ViewBox {
 }
 
 impl ViewBox {
+    /// A box around every finite point with a 10 % margin (at least 1e-3),
+    /// or −1…1 on both axes when there is none.
+    pub fn around(points: impl IntoIterator<Item = [f64; 2]>) -> Self {
+        let mut b = Self {
+            x: (f64::INFINITY, f64::NEG_INFINITY),
+            y: (f64::INFINITY, f64::NEG_INFINITY),
+        };
+        for p in points {
+            if p[0].is_finite() && p[1].is_finite() {
+                b.x = (b.x.0.min(p[0]), b.x.1.max(p[0]));
+                b.y = (b.y.0.min(p[1]), b.y.1.max(p[1]));
+            }
+        }
+        if !(b.x.0.is_finite() && b.y.0.is_finite()) {
+            return Self {
+                x: (-1.0, 1.0),
+                y: (-1.0, 1.0),
+            };
+        }
+        let pad = |(a, c): (f64, f64)| {
+            let m = ((c - a) * 0.1).max(1e-3);
+            (a - m, c + m)
+        };
+        Self {
+            x: pad(b.x),
+            y: pad(b.y),
+        }
+    }
+
     /// Widened (never narrowed) to width / height = `aspect`, keeping its centre.
     #[must_use]
     pub fn widened_to(self, aspect: f64) -> Self {

@@ -46,27 +46,6 @@ impl Samples {
                 points, held_out, ..
             } => points.iter().chain(held_out).collect(),
         };
-        let mut b = ViewBox {
-            x: (f64::INFINITY, f64::NEG_INFINITY),
-            y: (f64::INFINITY, f64::NEG_INFINITY),
-        };
-        for p in points {
-            b.x = (b.x.0.min(p[0]), b.x.1.max(p[0]));
-            b.y = (b.y.0.min(p[1]), b.y.1.max(p[1]));
-        }
-        if !(b.x.0.is_finite() && b.y.0.is_finite()) {
-            return ViewBox {
-                x: (-1.0, 1.0),
-                y: (-1.0, 1.0),
-            };
-        }
-        let pad = |(a, c): (f64, f64)| {
-            let m = ((c - a) * 0.1).max(1e-3);
-            (a - m, c + m)
-        };
-        ViewBox {
-            x: pad(b.x),
-            y: pad(b.y),
-        }
+        ViewBox::around(points.into_iter().copied())
     }
 }

@@ -185,30 +185,7 @@ impl Scene {
 
 /// A box around every finite point, with a margin, for problems without a view.
 fn fit(runs: &[SceneRun]) -> ViewBox {
-    let mut view = ViewBox {
-        x: (f64::INFINITY, f64::NEG_INFINITY),
-        y: (f64::INFINITY, f64::NEG_INFINITY),
-    };
-    for p in runs.iter().flat_map(|r| &r.points) {
-        if p[0].is_finite() && p[1].is_finite() {
-            view.x = (view.x.0.min(p[0]), view.x.1.max(p[0]));
-            view.y = (view.y.0.min(p[1]), view.y.1.max(p[1]));
-        }
-    }
-    if !(view.x.0.is_finite() && view.y.0.is_finite()) {
-        return ViewBox {
-            x: (-1.0, 1.0),
-            y: (-1.0, 1.0),
-        };
-    }
-    let pad = |(a, b): (f64, f64)| {
-        let m = ((b - a) * 0.1).max(1e-3);
-        (a - m, b + m)
-    };
-    ViewBox {
-        x: pad(view.x),
-        y: pad(view.y),
-    }
+    ViewBox::around(runs.iter().flat_map(|r| r.points.iter().copied()))
 }
 
 #[cfg(test)]
