@@ -99,28 +99,18 @@ pub fn show(
     preset: &Preset,
     tracks: &[Track],
     head: usize,
-    axes: Axes<'_>,
+    mut axes: Axes<'_>,
     accuracy: Option<&[Vec<[f64; 2]>]>,
     epochs: Option<&EpochScale>,
 ) {
+    let (shift, floor) = log_shift(tracks);
+    header(ui, &mut axes, (accuracy.is_some(), epochs.is_some()), shift);
     let Axes {
         curve,
         log,
         epochs: per_epoch,
         reveal,
     } = axes;
-    let (shift, floor) = log_shift(tracks);
-    header(
-        ui,
-        Axes {
-            curve,
-            log,
-            epochs: per_epoch,
-            reveal,
-        },
-        (accuracy.is_some(), epochs.is_some()),
-        shift,
-    );
     let x = XAxis {
         epochs: epochs.filter(|_| *per_epoch),
         shown_to: if *reveal { head } else { usize::MAX },
@@ -372,13 +362,9 @@ fn extent(
 
 /// The row above the plot: which curve, its scale, its axis and how far
 /// it is drawn; `has` says whether accuracy and epochs apply.
-fn header(ui: &mut egui::Ui, axes: Axes<'_>, has: (bool, bool), shift: f64) {
-    let Axes {
-        curve,
-        log,
-        epochs: per_epoch,
-        reveal,
-    } = axes;
+fn header(ui: &mut egui::Ui, axes: &mut Axes<'_>, has: (bool, bool), shift: f64) {
+    let (curve, log) = (&mut *axes.curve, &mut *axes.log);
+    let (per_epoch, reveal) = (&mut *axes.epochs, &mut *axes.reveal);
     ui.horizontal(|ui| {
         ui.selectable_value(curve, Curve::Loss, "Loss");
         ui.selectable_value(curve, Curve::LearningRate, "Learning rate");
