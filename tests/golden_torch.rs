@@ -198,10 +198,19 @@ fn extra_optimizer_options_match_torch() {
 
 #[test]
 fn every_optimizer_kind_is_covered_by_a_golden_case() {
+    // The rest of torch.optim is checked by `golden_optimizers.rs`.
+    let rest = read_json(&golden_dir().join("optimizers/manifest.json"));
     let mut kinds: Vec<&str> = shared_cases()
         .iter()
         .chain(&extra_cases())
         .map(|c| c.optimizer.kind_name())
+        .chain(
+            rest["cases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| optimizer(c["optimizer"].as_str().unwrap(), &c["kwargs"]).kind_name()),
+        )
         .collect();
     kinds.sort_unstable();
     kinds.dedup();

@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adadelta, AdadeltaState, Adagrad, AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState,
-    Lion, LionState, NAdam, NAdamState, Optimizer, RmsProp, RmsPropState, Sgd, SgdState,
+    Adadelta, AdadeltaState, Adafactor, AdafactorState, Adagrad, AdagradState, Adam, AdamState,
+    AdamW, Adamax, AdamaxState, Asgd, AsgdState, Layout, Lion, LionState, NAdam, NAdamState,
+    Optimizer, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, Sgd, SgdState,
     StateVector,
 };
 use crate::support::validate::Checker;
@@ -32,6 +33,14 @@ pub enum OptimizerConfig {
     Adamax(Adamax),
     /// Lion (`lion_pytorch.Lion`).
     Lion(Lion),
+    /// `torch.optim.RAdam`.
+    RAdam(RAdam),
+    /// `torch.optim.Rprop`.
+    Rprop(Rprop),
+    /// `torch.optim.ASGD`.
+    Asgd(Asgd),
+    /// `torch.optim.Adafactor`.
+    Adafactor(Adafactor),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -53,11 +62,19 @@ pub enum OptimizerState {
     Adamax(AdamaxState),
     /// Lion's buffers.
     Lion(LionState),
+    /// `RAdam`'s buffers.
+    RAdam(RAdamState),
+    /// Rprop's buffers.
+    Rprop(RpropState),
+    /// ASGD's buffers.
+    Asgd(AsgdState),
+    /// Adafactor's buffers.
+    Adafactor(AdafactorState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 9] {
+    pub fn catalogue() -> [Self; 13] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -68,6 +85,10 @@ impl OptimizerConfig {
             Self::Adadelta(Adadelta::default()),
             Self::Adamax(Adamax::default()),
             Self::Lion(Lion::default()),
+            Self::RAdam(RAdam::default()),
+            Self::Rprop(Rprop::default()),
+            Self::Asgd(Asgd::default()),
+            Self::Adafactor(Adafactor::default()),
         ]
     }
 
@@ -83,6 +104,10 @@ impl OptimizerConfig {
             Self::Adadelta(_) => "Adadelta",
             Self::Adamax(_) => "Adamax",
             Self::Lion(_) => "Lion",
+            Self::RAdam(_) => "RAdam",
+            Self::Rprop(_) => "Rprop",
+            Self::Asgd(_) => "Asgd",
+            Self::Adafactor(_) => "Adafactor",
         }
     }
 
@@ -98,6 +123,10 @@ impl OptimizerConfig {
             Self::Adadelta(_) => "torch.optim.Adadelta",
             Self::Adamax(_) => "torch.optim.Adamax",
             Self::Lion(_) => "lion_pytorch.Lion",
+            Self::RAdam(_) => "torch.optim.RAdam",
+            Self::Rprop(_) => "torch.optim.Rprop",
+            Self::Asgd(_) => "torch.optim.ASGD",
+            Self::Adafactor(_) => "torch.optim.Adafactor",
         }
     }
 
@@ -128,6 +157,10 @@ impl OptimizerConfig {
             Self::Adadelta(c) => c.lr,
             Self::Adamax(c) => c.lr,
             Self::Lion(c) => c.lr,
+            Self::RAdam(c) => c.lr,
+            Self::Rprop(c) => c.lr,
+            Self::Asgd(c) => c.lr,
+            Self::Adafactor(c) => c.lr,
         }
     }
 
@@ -142,7 +175,12 @@ impl OptimizerConfig {
             Self::NAdam(c) => Some(c.betas.0),
             Self::Adamax(c) => Some(c.betas.0),
             Self::Lion(c) => Some(c.betas.0),
-            Self::Adagrad(_) | Self::Adadelta(_) => None,
+            Self::RAdam(c) => Some(c.betas.0),
+            Self::Adagrad(_)
+            | Self::Adadelta(_)
+            | Self::Rprop(_)
+            | Self::Asgd(_)
+            | Self::Adafactor(_) => None,
         }
     }
 
@@ -157,9 +195,20 @@ impl OptimizerConfig {
             Self::NAdam(c) => c.betas.0 = value,
             Self::Adamax(c) => c.betas.0 = value,
             Self::Lion(c) => c.betas.0 = value,
-            Self::Adagrad(_) | Self::Adadelta(_) => {}
+            Self::RAdam(c) => c.betas.0 = value,
+            Self::Adagrad(_)
+            | Self::Adadelta(_)
+            | Self::Rprop(_)
+            | Self::Asgd(_)
+            | Self::Adafactor(_) => {}
         }
         self
+    }
+
+    /// The name of a second point the optimizer keeps beside θ and means to
+    /// be evaluated (ASGD's average `ax`), drawn as its own path.
+    pub fn companion_name(&self) -> Option<&'static str> {
+        matches!(self, Self::Asgd(_)).then_some("ax")
     }
 
     /// Whether a step may take its gradient away from θ (look-ahead Nesterov).
@@ -180,21 +229,30 @@ impl OptimizerConfig {
             Self::Adadelta(o) => o.check(c),
             Self::Adamax(o) => o.check(c),
             Self::Lion(o) => o.check(c),
+            Self::RAdam(o) => o.check(c),
+            Self::Rprop(o) => o.check(c),
+            Self::Asgd(o) => o.check(c),
+            Self::Adafactor(o) => o.check(c),
         }
     }
 
-    /// Fresh buffers for `dim` parameters.
-    pub fn init(&self, dim: usize) -> OptimizerState {
+    /// Fresh buffers for parameters laid out as `layout`.
+    pub fn init(&self, layout: &Layout) -> OptimizerState {
+        let l = layout;
         match self {
-            Self::Sgd(o) => OptimizerState::Sgd(o.init(dim)),
-            Self::Adagrad(o) => OptimizerState::Adagrad(o.init(dim)),
-            Self::RmsProp(o) => OptimizerState::RmsProp(o.init(dim)),
-            Self::Adam(o) => OptimizerState::Adam(o.init(dim)),
-            Self::AdamW(o) => OptimizerState::Adam(o.as_adam().init(dim)),
-            Self::NAdam(o) => OptimizerState::NAdam(o.init(dim)),
-            Self::Adadelta(o) => OptimizerState::Adadelta(o.init(dim)),
-            Self::Adamax(o) => OptimizerState::Adamax(o.init(dim)),
-            Self::Lion(o) => OptimizerState::Lion(o.init(dim)),
+            Self::Sgd(o) => OptimizerState::Sgd(o.init_for(l)),
+            Self::Adagrad(o) => OptimizerState::Adagrad(o.init_for(l)),
+            Self::RmsProp(o) => OptimizerState::RmsProp(o.init_for(l)),
+            Self::Adam(o) => OptimizerState::Adam(o.init_for(l)),
+            Self::AdamW(o) => OptimizerState::Adam(o.as_adam().init_for(l)),
+            Self::NAdam(o) => OptimizerState::NAdam(o.init_for(l)),
+            Self::Adadelta(o) => OptimizerState::Adadelta(o.init_for(l)),
+            Self::Adamax(o) => OptimizerState::Adamax(o.init_for(l)),
+            Self::Lion(o) => OptimizerState::Lion(o.init_for(l)),
+            Self::RAdam(o) => OptimizerState::RAdam(o.init_for(l)),
+            Self::Rprop(o) => OptimizerState::Rprop(o.init_for(l)),
+            Self::Asgd(o) => OptimizerState::Asgd(o.init_for(l)),
+            Self::Adafactor(o) => OptimizerState::Adafactor(o.init_for(l)),
         }
     }
 
@@ -219,6 +277,10 @@ impl OptimizerConfig {
             (Self::Adadelta(o), S::Adadelta(s)) => o.step(params, grad, s, lr),
             (Self::Adamax(o), S::Adamax(s)) => o.step(params, grad, s, lr),
             (Self::Lion(o), S::Lion(s)) => o.step(params, grad, s, lr),
+            (Self::RAdam(o), S::RAdam(s)) => o.step(params, grad, s, lr),
+            (Self::Rprop(o), S::Rprop(s)) => o.step(params, grad, s, lr),
+            (Self::Asgd(o), S::Asgd(s)) => o.step(params, grad, s, lr),
+            (Self::Adafactor(o), S::Adafactor(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -236,6 +298,10 @@ impl OptimizerConfig {
             (Self::Adadelta(o), S::Adadelta(s)) => o.describe(s),
             (Self::Adamax(o), S::Adamax(s)) => o.describe(s),
             (Self::Lion(o), S::Lion(s)) => o.describe(s),
+            (Self::RAdam(o), S::RAdam(s)) => o.describe(s),
+            (Self::Rprop(o), S::Rprop(s)) => o.describe(s),
+            (Self::Asgd(o), S::Asgd(s)) => o.describe(s),
+            (Self::Adafactor(o), S::Adafactor(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -253,6 +319,10 @@ impl OptimizerState {
             Self::Adadelta(s) => s.step,
             Self::Adamax(s) => s.step,
             Self::Lion(s) => s.step,
+            Self::RAdam(s) => s.step,
+            Self::Rprop(s) => s.step,
+            Self::Asgd(s) => s.step,
+            Self::Adafactor(s) => s.step,
         }
     }
 }
@@ -262,17 +332,27 @@ impl OptimizerState {
 pub struct OptimizerInstance {
     config: OptimizerConfig,
     state: OptimizerState,
-    dim: usize,
+    layout: Layout,
 }
 
 impl OptimizerInstance {
-    /// A fresh optimizer for `dim` parameters.
+    /// A fresh optimizer for one vector of `dim` parameters.
     pub fn new(config: OptimizerConfig, dim: usize) -> Self {
+        Self::for_layout(config, Layout::vector(dim))
+    }
+
+    /// A fresh optimizer for parameters laid out as `layout`'s tensors.
+    pub fn for_layout(config: OptimizerConfig, layout: Layout) -> Self {
         Self {
-            state: config.init(dim),
+            state: config.init(&layout),
             config,
-            dim,
+            layout,
         }
+    }
+
+    /// The tensors the parameters form.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     /// The hyperparameters in force.
@@ -291,7 +371,7 @@ impl OptimizerInstance {
         let same_kind = std::mem::discriminant(&self.config) == std::mem::discriminant(&config);
         self.config = config;
         if !same_kind {
-            self.state = config.init(self.dim);
+            self.state = config.init(&self.layout);
         }
     }
 
@@ -326,7 +406,7 @@ impl OptimizerInstance {
         grad: &[f64],
         lr: f64,
     ) {
-        self.state = config.init(self.dim);
+        self.state = config.init(&self.layout);
         config.step_matching(params, grad, &mut self.state, lr);
     }
 
@@ -345,6 +425,15 @@ impl OptimizerInstance {
                 c.look_ahead_point(params, s, lr, out)
             }
             _ => false,
+        }
+    }
+
+    /// The companion point after the last step (see
+    /// [`OptimizerConfig::companion_name`]); `None` before the first step.
+    pub fn companion(&self) -> Option<&[f64]> {
+        match &self.state {
+            OptimizerState::Asgd(s) if s.step > 0 => Some(&s.ax),
+            _ => None,
         }
     }
 

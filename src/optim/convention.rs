@@ -82,7 +82,11 @@ impl Convention {
             OptimizerConfig::NAdam(_)
             | OptimizerConfig::Adadelta(_)
             | OptimizerConfig::Adamax(_)
-            | OptimizerConfig::Lion(_) => {}
+            | OptimizerConfig::Lion(_)
+            | OptimizerConfig::RAdam(_)
+            | OptimizerConfig::Rprop(_)
+            | OptimizerConfig::Asgd(_)
+            | OptimizerConfig::Adafactor(_) => {}
         }
         out
     }

@@ -93,6 +93,26 @@ impl OptimizerInstance {
                     ),
                 ]
             }
+            (OptimizerConfig::RAdam(c), OptimizerState::RAdam(_)) => {
+                let beta2_t = c.betas.1.powf(tf);
+                let (rho, rect) = super::rectification(c.betas.1, beta2_t, t);
+                let mut out = vec![
+                    named("bias_correction1", vec![1.0 - c.betas.0.powf(tf)]),
+                    named("bias_correction2", vec![1.0 - beta2_t]),
+                    named("rho_t", vec![rho]),
+                    named("rectified", vec![f64::from(u8::from(rect.is_some()))]),
+                ];
+                if let Some(r) = rect {
+                    out.push(named("rect", vec![r]));
+                }
+                out
+            }
+            (OptimizerConfig::Adafactor(c), OptimizerState::Adafactor(s)) => vec![
+                named("rho_t", vec![lr.min(1.0 / tf.sqrt())]),
+                named("one_minus_beta2_t", vec![tf.powf(c.beta2_decay)]),
+                named("second_moment_numbers", vec![s.stored_numbers() as f64]),
+                named("unfactored_numbers", vec![s.var_estimate.len() as f64]),
+            ],
             _ => Vec::new(),
         }
     }

@@ -6,32 +6,42 @@
 //! never allocate.
 
 mod adadelta;
+mod adafactor;
 mod adagrad;
 mod adam;
 mod adamax;
+mod asgd;
 mod config;
 mod convention;
 mod derived;
+mod layout;
 mod lion;
 mod nadam;
 mod param_tables;
 pub mod params;
 mod power;
+mod radam;
 mod rmsprop;
+mod rprop;
 pub mod schedule;
 mod sgd;
 
 pub use adadelta::{Adadelta, AdadeltaState};
+pub use adafactor::{Adafactor, AdafactorState};
 pub use adagrad::{Adagrad, AdagradState};
 pub use adam::{Adam, AdamState, AdamW};
 pub use adamax::{Adamax, AdamaxState};
+pub use asgd::{Asgd, AsgdState};
 pub use config::{OptimizerConfig, OptimizerInstance, OptimizerState};
 pub use convention::Convention;
 pub use derived::NamedVector;
+pub use layout::{Layout, Tensor};
 pub use lion::{Lion, LionState};
 pub use nadam::{NAdam, NAdamState};
 pub use power::PowerSeries;
+pub use radam::{RAdam, RAdamState, rectification};
 pub use rmsprop::{RmsProp, RmsPropState};
+pub use rprop::{Rprop, RpropState};
 pub use schedule::{Schedule, ScheduleState};
 pub use sgd::{Sgd, SgdState};
 
@@ -51,6 +61,12 @@ pub trait Optimizer {
 
     /// Fresh state for `dim` parameters, as torch builds it on the first step.
     fn init(&self, dim: usize) -> Self::State;
+
+    /// Fresh state for parameters laid out as `layout`'s tensors (only
+    /// optimizers that work per tensor need more than the dimension).
+    fn init_for(&self, layout: &Layout) -> Self::State {
+        self.init(layout.dim())
+    }
 
     /// One `optimizer.step()`: updates `params` in place from `grad`, with the
     /// current learning rate `lr`.
@@ -88,15 +104,18 @@ pub(crate) fn coupled_grad(grad: f64, param: f64, weight_decay: f64, maximize: b
     }
 }
 
-/// `torch.lerp(a, b, w)` as the CPU kernel computes it.
+/// `torch.lerp(a, b, w)` as the CPU kernel computes it (`ATen/native/Lerp.h`).
 ///
-/// For `|w| < 0.5` it is `a + w·(b − a)`, otherwise `b − (b − a)·(1 − w)`.
+/// For `|w| < 0.5` it is `fma(w, b − a, a)`, otherwise `fma(−(b − a), 1 − w, b)`:
+/// both fused, which matches torch 2.15 bit for bit where the unfused
+/// `a + w·(b − a)` differs in the last bit about one time in ten.
 #[inline]
 pub(crate) fn torch_lerp(a: f64, b: f64, w: f64) -> f64 {
+    let diff = b - a;
     if w.abs() < 0.5 {
-        a + w * (b - a)
+        w.mul_add(diff, a)
     } else {
-        b - (b - a) * (1.0 - w)
+        (-diff).mul_add(1.0 - w, b)
     }
 }
 
@@ -117,11 +136,24 @@ mod tests {
     use super::*;
 
     #[test]
+    #[expect(clippy::unreadable_literal, reason = "torch's printed values")]
     fn lerp_uses_torch_branches() {
         // With w = 1 − 0.9 the small-weight branch applies.
         let w = 1.0 - 0.9;
-        assert_eq!(torch_lerp(0.3, 0.7, w), 0.3 + w * (0.7 - 0.3));
-        assert_eq!(torch_lerp(0.3, 0.7, 0.75), 0.7 - (0.7 - 0.3) * (1.0 - 0.75));
+        assert_eq!(torch_lerp(0.3, 0.7, w), w.mul_add(0.7 - 0.3, 0.3));
+        assert_eq!(
+            torch_lerp(0.3, 0.7, 0.75),
+            (-(0.7 - 0.3_f64)).mul_add(1.0 - 0.75, 0.7)
+        );
+        // Cases where fusing changes the last bit, as torch 2.15 computed them.
+        assert_eq!(
+            torch_lerp(6.174525204661166, 1.2669923255026971, 0.1),
+            5.683771916745319
+        );
+        assert_eq!(
+            torch_lerp(1.8091948795104784, 9.551798995911664, 0.9),
+            8.777538584271545
+        );
     }
 
     #[test]

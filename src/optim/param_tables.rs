@@ -6,7 +6,10 @@ use super::schedule::{
     AnnealStrategy, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts, ExponentialLr,
     LinearLr, MultiStepLr, OneCycleLr, PolynomialLr, ReduceLrOnPlateau, Schedule, StepLr,
 };
-use super::{Adadelta, Adagrad, Adam, AdamW, Adamax, Lion, NAdam, OptimizerConfig, RmsProp, Sgd};
+use super::{
+    Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Asgd, Lion, NAdam, OptimizerConfig, RAdam,
+    RmsProp, Rprop, Sgd,
+};
 
 /// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
 macro_rules! number {
@@ -150,46 +153,70 @@ static LION: [Slot<Lion, Param>; 4] = [
     real!(WeightDecay, weight_decay),
 ];
 
+static RADAM: [Slot<RAdam, Param>; 7] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    flag!(DecoupledWeightDecay, decoupled_weight_decay),
+    flag!(Maximize, maximize),
+];
+
+static RPROP: [Slot<Rprop, Param>; 6] = [
+    real!(Lr, lr),
+    real!(Etaminus, etas.0),
+    real!(Etaplus, etas.1),
+    real!(StepSizeMin, step_sizes.0),
+    real!(StepSizeMax, step_sizes.1),
+    flag!(Maximize, maximize),
+];
+
+static ASGD: [Slot<Asgd, Param>; 6] = [
+    real!(Lr, lr),
+    real!(Lambd, lambd),
+    number!(Param::Alpha, (0.0, 2.0), Scale::Linear, alpha),
+    real!(T0, t0),
+    real!(WeightDecay, weight_decay),
+    flag!(Maximize, maximize),
+];
+
+static ADAFACTOR: [Slot<Adafactor, Param>; 7] = [
+    real!(Lr, lr),
+    real!(Beta2Decay, beta2_decay),
+    Slot {
+        param: Param::Eps1,
+        range: Param::Eps1.range(),
+        scale: Param::Eps1.scale(),
+        get: |c| Value::Real(c.eps1()),
+        set: |c, v| match v {
+            Value::Real(x) => {
+                c.eps.0 = Some(x);
+                true
+            }
+            Value::Flag(_) => false,
+        },
+    },
+    real!(Eps2, eps.1),
+    real!(D, d),
+    real!(WeightDecay, weight_decay),
+    flag!(Maximize, maximize),
+];
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
+        with_table!(@arms $self, $c, $t, $body;
+            Sgd SGD, Adagrad ADAGRAD, RmsProp RMSPROP, Adam ADAM, AdamW ADAMW, NAdam NADAM,
+            Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
+            Adafactor ADAFACTOR)
+    };
+    (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
-            OptimizerConfig::Sgd($c) => {
-                let $t = &SGD[..];
+            $(OptimizerConfig::$variant($c) => {
+                let $t = &$table[..];
                 $body
-            }
-            OptimizerConfig::Adagrad($c) => {
-                let $t = &ADAGRAD[..];
-                $body
-            }
-            OptimizerConfig::RmsProp($c) => {
-                let $t = &RMSPROP[..];
-                $body
-            }
-            OptimizerConfig::Adam($c) => {
-                let $t = &ADAM[..];
-                $body
-            }
-            OptimizerConfig::AdamW($c) => {
-                let $t = &ADAMW[..];
-                $body
-            }
-            OptimizerConfig::NAdam($c) => {
-                let $t = &NADAM[..];
-                $body
-            }
-            OptimizerConfig::Adadelta($c) => {
-                let $t = &ADADELTA[..];
-                $body
-            }
-            OptimizerConfig::Adamax($c) => {
-                let $t = &ADAMAX[..];
-                $body
-            }
-            OptimizerConfig::Lion($c) => {
-                let $t = &LION[..];
-                $body
-            }
+            })+
         }
     };
 }

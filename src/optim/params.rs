@@ -116,6 +116,26 @@ names! {
         MomentumDecay = "momentum_decay",
         /// Adadelta's decay.
         Rho = "rho",
+        /// Rprop's step-size factor on a sign flip (`etas[0]`).
+        Etaminus = "etaminus",
+        /// Rprop's step-size factor on a repeated sign (`etas[1]`).
+        Etaplus = "etaplus",
+        /// Rprop's smallest step size (`step_sizes[0]`).
+        StepSizeMin = "step_size_min",
+        /// Rprop's largest step size (`step_sizes[1]`).
+        StepSizeMax = "step_size_max",
+        /// ASGD's decay term.
+        Lambd = "lambd",
+        /// ASGD's step at which averaging starts.
+        T0 = "t0",
+        /// Adafactor's exponent of 1 − β₂.
+        Beta2Decay = "beta2_decay",
+        /// Adafactor's floor of the second moment (`eps[0]`).
+        Eps1 = "eps1",
+        /// Adafactor's floor of RMS(θ) (`eps[1]`).
+        Eps2 = "eps2",
+        /// Adafactor's clipping threshold.
+        D = "d",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -188,9 +208,18 @@ impl Param {
     pub const fn range(self) -> (f64, f64) {
         match self {
             Self::Lr => LR,
-            Self::Eps => EPS,
+            Self::Eps | Self::Eps2 => EPS,
+            Self::Eps1 => (1e-30, 1e-3),
             Self::Momentum | Self::Alpha | Self::Beta1 | Self::Beta2 | Self::Rho => BETA,
             Self::MomentumDecay => (0.0, 0.05),
+            Self::Etaminus => (0.01, 0.99),
+            Self::Etaplus => (1.01, 3.0),
+            Self::StepSizeMin => (1e-9, 1.0),
+            Self::StepSizeMax => (1e-3, 100.0),
+            Self::Lambd => (1e-6, 1.0),
+            Self::T0 => (1.0, 1e7),
+            Self::Beta2Decay => (-1.0, 0.0),
+            Self::D => (1.0, 10.0),
             _ => DECAY,
         }
     }
@@ -198,7 +227,14 @@ impl Param {
     /// How the slider maps to the value.
     pub const fn scale(self) -> Scale {
         match self {
-            Self::Lr | Self::Eps => Scale::Log,
+            Self::Lr
+            | Self::Eps
+            | Self::Eps1
+            | Self::Eps2
+            | Self::StepSizeMin
+            | Self::StepSizeMax
+            | Self::Lambd
+            | Self::T0 => Scale::Log,
             _ => Scale::Linear,
         }
     }
@@ -217,7 +253,9 @@ impl Param {
             Self::LrDecay => "lr shrinks as lr/(1 + (t − 1)·lr_decay)",
             Self::InitialAccumulatorValue => "what the sum of squared gradients starts from",
             Self::Eps => "keeps the division finite where the gradients are tiny",
-            Self::Alpha => "smoothing of RMSprop's running mean of squared gradients",
+            Self::Alpha => {
+                "RMSprop: smoothing of the mean of squared gradients; ASGD: power of the step-size decay"
+            }
             Self::Centered => "divide by the variance of the gradient instead of its second moment",
             Self::Beta1 => "decay of the running mean of gradients",
             Self::Beta2 => "decay of the running mean of squared gradients",
@@ -227,6 +265,22 @@ impl Param {
             }
             Self::MomentumDecay => "how fast NAdam's momentum schedule warms up",
             Self::Rho => "decay of the running means of squared gradients and updates",
+            Self::Etaminus => {
+                "Rprop shrinks a coordinate's step by this when its gradient flips sign"
+            }
+            Self::Etaplus => {
+                "Rprop grows a coordinate's step by this while its gradient keeps its sign"
+            }
+            Self::StepSizeMin => "the smallest step Rprop takes",
+            Self::StepSizeMax => "the largest step Rprop takes",
+            Self::Lambd => "ASGD's decay: the step size falls as lr/(1 + lambd·lr·t)^alpha",
+            Self::T0 => "ASGD starts averaging its iterates after this many steps",
+            Self::Beta2Decay => {
+                "Adafactor's 1 − β₂ = t^beta2_decay: the second moment forgets ever more slowly"
+            }
+            Self::Eps1 => "Adafactor's floor of the second-moment estimate (machine ε by default)",
+            Self::Eps2 => "Adafactor's floor of RMS(θ): even zero weights move",
+            Self::D => "Adafactor clips updates whose RMS exceeds d",
             Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
             Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
             Self::LookAhead => "take Nesterov's gradient at the look-ahead point",

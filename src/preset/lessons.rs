@@ -95,6 +95,22 @@ pub const LESSONS: &[(&str, &str)] = &[
         "batch-size.ron",
         include_str!("../../presets/batch-size.ron"),
     ),
+    (
+        "radam-warmup.ron",
+        include_str!("../../presets/radam-warmup.ron"),
+    ),
+    (
+        "rprop-sign-steps.ron",
+        include_str!("../../presets/rprop-sign-steps.ron"),
+    ),
+    (
+        "asgd-average.ron",
+        include_str!("../../presets/asgd-average.ron"),
+    ),
+    (
+        "adafactor-factored-memory.ron",
+        include_str!("../../presets/adafactor-factored-memory.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -1,6 +1,7 @@
 //! Linear regression y ≈ w·x + b with mean-squared error.
 
 use super::{Batch, LineData, Problem, ViewBox};
+use crate::optim::{Layout, Tensor};
 
 /// Linear regression on (w, b), loss `mean((w·x + b − y)²)`, as
 /// `torch.nn.functional.mse_loss` with mean reduction.
@@ -106,6 +107,13 @@ impl Problem for LinearRegression {
 
     fn param_names(&self) -> Vec<String> {
         vec!["w".into(), "b".into()]
+    }
+
+    fn tensors(&self) -> Layout {
+        Layout::new(vec![
+            Tensor::new("weight", &[1, 1]),
+            Tensor::new("bias", &[1]),
+        ])
     }
 
     fn name(&self) -> String {

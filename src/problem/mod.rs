@@ -28,6 +28,7 @@ pub use polynomial::PolynomialRegression;
 pub use samples::Samples;
 pub use surface::Surface;
 
+use crate::optim::Layout;
 use crate::support::validate::Checker;
 
 /// Which samples a gradient is computed on.
@@ -119,6 +120,12 @@ pub trait Problem: Send + Sync + fmt::Debug {
 
     /// One name per parameter: `x, y` or `w, b`.
     fn param_names(&self) -> Vec<String>;
+
+    /// The parameters as torch's named tensors, in the flat vector's order
+    /// (a surface is one tensor of shape `[2]`).
+    fn tensors(&self) -> Layout {
+        Layout::vector(self.dim())
+    }
 
     /// Short display name.
     fn name(&self) -> String;

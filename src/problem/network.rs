@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::classes::ClassData;
 use super::{Batch, Problem};
+use crate::optim::{Layout, Tensor};
 
 /// The hidden layers' nonlinearity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,6 +323,23 @@ impl Problem for Network {
             return vec!["w1".into(), "w2".into(), "b".into()];
         }
         (0..self.dim()).map(|i| format!("theta_{i}")).collect()
+    }
+
+    /// `nn.Sequential(Linear, activation, Linear, …)`: layer `k`'s tensors are
+    /// `{2k}.weight` `[out, in]` and `{2k}.bias` `[out]`.
+    fn tensors(&self) -> Layout {
+        Layout::new(
+            self.sizes
+                .windows(2)
+                .enumerate()
+                .flat_map(|(k, w)| {
+                    [
+                        Tensor::new(format!("{}.weight", 2 * k), &[w[1], w[0]]),
+                        Tensor::new(format!("{}.bias", 2 * k), &[w[1]]),
+                    ]
+                })
+                .collect(),
+        )
     }
 
     fn name(&self) -> String {

@@ -3,6 +3,7 @@
 
 use super::penalty::sign;
 use super::{Batch, LineData, Problem};
+use crate::optim::{Layout, Tensor};
 
 /// ŷ = Σₖ θₖ·x̃ᵏ with x̃ = (x − c)/h, the training inputs scaled to [−1, 1] so
 /// that high degrees stay trainable.
@@ -89,6 +90,14 @@ impl Problem for PolynomialRegression {
 
     fn param_names(&self) -> Vec<String> {
         (0..self.dim()).map(|k| format!("theta_{k}")).collect()
+    }
+
+    /// θ₀ is the intercept; θ₁… multiply x̃, x̃², … as one row of weights.
+    fn tensors(&self) -> Layout {
+        Layout::new(vec![
+            Tensor::new("bias", &[1]),
+            Tensor::new("weight", &[1, self.degree]),
+        ])
     }
 
     fn name(&self) -> String {

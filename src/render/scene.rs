@@ -29,6 +29,32 @@ pub struct SceneRun {
     pub val: Vec<f64>,
     /// "diverged at step k" and the like; `None` while running or at the horizon.
     pub status: Option<String>,
+    /// The optimizer's companion point (ASGD's average), drawn dashed.
+    pub companion: Option<SceneCompanion>,
+}
+
+/// A second point an optimizer keeps beside θ, as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneCompanion {
+    /// Legend label, e.g. `ASGD · ax`.
+    pub label: String,
+    /// Its first two coordinates at every row.
+    pub points: Vec<[f64; 2]>,
+    /// The full-data loss there.
+    pub losses: Vec<f64>,
+}
+
+/// The first two coordinates and the loss of every row of `rows`.
+fn plane_and_losses(rows: &crate::sim::Trajectory) -> (Vec<[f64; 2]>, Vec<f64>) {
+    rows.rows()
+        .map(|(p, loss)| {
+            let point = [
+                p.first().copied().unwrap_or(f64::NAN),
+                p.get(1).copied().unwrap_or(0.0),
+            ];
+            (point, loss)
+        })
+        .unzip()
 }
 
 /// Everything a surface or loss picture shows.
@@ -86,17 +112,17 @@ impl Scene {
             .enumerate()
             .filter(|(i, _)| preset.runs.get(*i).is_none_or(|r| r.enabled))
             .map(|(i, run)| {
-                let t = run.trajectory();
-                let mut points = Vec::with_capacity(t.len());
-                let mut losses = Vec::with_capacity(t.len());
-                for (p, loss) in t.rows() {
-                    points.push([
-                        p.first().copied().unwrap_or(f64::NAN),
-                        p.get(1).copied().unwrap_or(0.0),
-                    ]);
-                    losses.push(loss);
-                }
+                let (points, losses) = plane_and_losses(run.trajectory());
+                let companion = run.companion().map(|(name, rows)| {
+                    let (points, losses) = plane_and_losses(rows);
+                    SceneCompanion {
+                        label: format!("{} · {name}", run.setup().label),
+                        points,
+                        losses,
+                    }
+                });
                 SceneRun {
+                    companion,
                     label: run.setup().label.clone(),
                     color: palette::run_rgb(i, preset.runs.get(i).and_then(|r| r.color)),
                     points,

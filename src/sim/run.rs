@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::optim::{OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
+use crate::optim::{Layout, OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
 use crate::problem::{Batch, Penalty, Problem};
 
 use super::Trajectory;
@@ -11,6 +11,20 @@ use super::Trajectory;
 #[inline]
 fn all_finite(values: &[f64]) -> bool {
     values.iter().fold(true, |ok, v| ok & v.is_finite())
+}
+
+/// The full-data loss at `params` plus `penalty` on the `mask`ed weights.
+fn objective(
+    problem: &dyn Problem,
+    penalty: Option<&Penalty>,
+    mask: &[bool],
+    params: &[f64],
+) -> f64 {
+    let loss = problem.loss(params);
+    match penalty {
+        Some(p) => loss + p.value(params, mask),
+        None => loss,
+    }
 }
 
 /// Why a run stopped.
@@ -90,6 +104,9 @@ pub struct Run {
     schedule_state: ScheduleState,
     params: Vec<f64>,
     trajectory: Trajectory,
+    /// The optimizer's companion point per row (ASGD's `ax`; row 0 is the
+    /// start), or nothing for optimizers without one.
+    companion: Trajectory,
     /// The lr each step used: `lrs[k]` took row k to row k + 1.
     lrs: Vec<f64>,
     /// Scratch for the look-ahead point (look-ahead Nesterov only).
@@ -120,8 +137,15 @@ impl Run {
         let setup_has_penalty = setup.penalty.is_some_and(|p| !p.is_zero());
         let mut trajectory = Trajectory::with_capacity(start.len(), capacity);
         trajectory.push(start, f64::NAN);
+        let layout = Some(problem.tensors())
+            .filter(|l| l.dim() == start.len())
+            .unwrap_or_else(|| Layout::vector(start.len()));
+        let has_companion = setup.optimizer.companion_name().is_some();
+        let companion =
+            Trajectory::with_capacity(start.len(), if has_companion { capacity } else { 0 });
         let mut run = Self {
-            optimizer: OptimizerInstance::new(setup.optimizer, start.len()),
+            companion,
+            optimizer: OptimizerInstance::for_layout(setup.optimizer, layout),
             schedule_state: setup.schedule.start(setup.optimizer.lr()),
             setup,
             params: start.to_vec(),
@@ -144,6 +168,10 @@ impl Run {
             pending_loss: true,
             stopped: None,
         };
+        if has_companion {
+            let loss = run.objective(problem, start);
+            run.companion.push(start, loss);
+        }
         run.settle(problem);
         run
     }
@@ -166,6 +194,15 @@ impl Run {
     /// The recorded path.
     pub fn trajectory(&self) -> &Trajectory {
         &self.trajectory
+    }
+
+    /// The optimizer's companion path and its name (ASGD's `ax`), row for
+    /// row with [`Self::trajectory`].
+    pub fn companion(&self) -> Option<(&'static str, &Trajectory)> {
+        self.setup
+            .optimizer
+            .companion_name()
+            .map(|name| (name, &self.companion))
     }
 
     /// The validation loss of every settled row (empty without a split).
@@ -262,6 +299,11 @@ impl Run {
             .schedule
             .advance(&mut self.schedule_state, batch_loss);
         self.trajectory.push(&self.params, f64::NAN);
+        if let Some(point) = self.optimizer.companion() {
+            let penalty = self.setup.penalty.as_ref();
+            let loss = objective(problem, penalty, &self.penalty_mask, point);
+            self.companion.push(point, loss);
+        }
         self.pending_loss = true;
         if !all_finite(&self.params) {
             self.stop(Termination::Diverged { step: k + 1 });
@@ -270,11 +312,12 @@ impl Run {
 
     /// This run's loss at `params`: the problem's plus the run's penalty.
     pub fn objective(&self, problem: &dyn Problem, params: &[f64]) -> f64 {
-        let loss = problem.loss(params);
-        match &self.setup.penalty {
-            Some(p) => loss + p.value(params, &self.penalty_mask),
-            None => loss,
-        }
+        objective(
+            problem,
+            self.setup.penalty.as_ref(),
+            &self.penalty_mask,
+            params,
+        )
     }
 
     /// This run's loss and gradient on `batch` at `point`, penalty included.

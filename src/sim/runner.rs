@@ -65,6 +65,9 @@ pub struct RunRows {
     pub first_lr: usize,
     /// Validation losses from row `first_row` on (problems with a split only).
     pub val: Vec<f64>,
+    /// The optimizer's companion rows from `first_row` on, laid out as
+    /// `values` (ASGD's `ax`; empty for optimizers without one).
+    pub companion: Vec<f64>,
 }
 
 /// What the simulation thread reports.
@@ -306,6 +309,10 @@ fn execute(
                 let values = t.raw_rows(*sent..t.len()).to_vec();
                 let lrs = run.lrs().get(*sent_lrs..).unwrap_or_default().to_vec();
                 let val = run.val_losses().get(*sent..).unwrap_or_default().to_vec();
+                let companion = run
+                    .companion()
+                    .map(|(_, c)| c.raw_rows(*sent..c.len()).to_vec())
+                    .unwrap_or_default();
                 let rows = RunRows {
                     first_row: *sent,
                     values,
@@ -313,6 +320,7 @@ fn execute(
                     first_lr: *sent_lrs,
                     lrs,
                     val,
+                    companion,
                 };
                 *sent_lrs += rows.lrs.len();
                 *sent += rows.values.len() / stride;

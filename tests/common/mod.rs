@@ -151,7 +151,57 @@ pub fn optimizer(class: &str, kw: &Value) -> OptimizerConfig {
                 weight_decay: f(kw, "weight_decay", d.weight_decay),
             })
         }
-        other => panic!("no Descent optimizer for torch class {other}"),
+        other => from_kwargs(other, kw),
+    }
+}
+
+/// The optimizer whose torch class is `class`, written as preset RON from
+/// torch's kwargs: this also checks that the preset's field names are torch's.
+pub fn from_kwargs(class: &str, kw: &Value) -> OptimizerConfig {
+    let kind = OptimizerConfig::catalogue()
+        .into_iter()
+        .find(|c| c.short_name() == class)
+        .unwrap_or_else(|| panic!("no Descent optimizer for torch class {class}"))
+        .kind_name();
+    let fields: Vec<String> = kw
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| format!("{k}: {}", ron_value(kind, k, v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let text = format!(
+        "(problem: Surface(Rosenbrock), runs: [(optimizer: {kind}({}))])",
+        fields.join(", ")
+    );
+    let preset = descent::preset::Preset::from_ron_str(&text, class)
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    preset.runs[0].optimizer
+}
+
+/// A JSON kwarg as RON: lists become tuples, and Adafactor's optional
+/// `eps[0]` becomes `Some(…)` or `None`.
+fn ron_value(kind: &str, key: &str, v: &Value) -> String {
+    match v {
+        Value::Array(items) => {
+            let parts: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match item {
+                    Value::Null => "None".to_owned(),
+                    other if kind == "Adafactor" && key == "eps" && i == 0 => {
+                        format!("Some({})", ron_value(kind, key, other))
+                    }
+                    other => ron_value(kind, key, other),
+                })
+                .collect();
+            format!("({})", parts.join(", "))
+        }
+        Value::Number(n) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), |f| format!("{f:?}")),
+        other => other.to_string(),
     }
 }
 

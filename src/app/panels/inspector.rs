@@ -170,4 +170,53 @@ mod tests {
         h.run();
         assert!(h.query_by_label("Computing…").is_some());
     }
+
+    /// Every optimizer's rule, worked numbers and buffers draw with the
+    /// window's fonts (a missing glyph fails the harness), on a surface and
+    /// on a network whose weights are matrices.
+    #[test]
+    fn every_optimizer_kind_shows_its_rule_and_buffers() {
+        use crate::optim::OptimizerConfig;
+        let problems = [
+            "Surface(Rosenbrock)",
+            "Classification(data: Moons(n: 40, noise: 0.1, seed: 0), hidden: [3])",
+        ];
+        for problem in problems {
+            let runs: Vec<String> = OptimizerConfig::catalogue()
+                .iter()
+                .map(|c| {
+                    format!(
+                        "(label: \"{}\", optimizer: {}())",
+                        c.short_name(),
+                        c.kind_name()
+                    )
+                })
+                .collect();
+            let text = format!(
+                "(problem: {problem}, steps: 10, runs: [{}])",
+                runs.join(", ")
+            );
+            let preset = Preset::from_ron_str(&text, "every kind").unwrap();
+            let rows =
+                crate::analysis::inspect::inspect(&preset, std::path::Path::new("."), 7).unwrap();
+            let names: Vec<String> = (0..rows[0].params.len()).map(|i| format!("p{i}")).collect();
+            let mut h = Harness::new_ui(|ui| show(ui, &preset, Some((7, &rows)), &names, 7));
+            h.run();
+            for c in OptimizerConfig::catalogue() {
+                let title = format!("{} — step 7", c.short_name());
+                assert!(h.query_by_label(&title).is_some(), "{problem}: {title}");
+                let first_rule = &crate::analysis::formula::formula(&c).rule[0];
+                assert!(
+                    h.query_all_by_label(first_rule).next().is_some(),
+                    "{problem}: {first_rule}"
+                );
+            }
+            for buffer in ["rho_t", "step_size", "ax", "var_estimate"] {
+                assert!(
+                    h.query_all_by_label(buffer).next().is_some(),
+                    "{problem}: {buffer}"
+                );
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use eframe::egui;
 use egui_plot::{Line, Plot, PlotPoints, VLine};
 
-use crate::app::session::Track;
+use crate::app::session::{Track, decimated};
 use crate::app::theme;
 use crate::preset::Preset;
 
@@ -176,6 +176,22 @@ pub fn show(
                 theme::run_color(i, run.color),
             );
             validation_curve(plot_ui, run, i, track, x, value);
+            if let Some(what) = run.optimizer.companion_name() {
+                // ASGD's average: the loss at the point it means to return.
+                let points: Vec<[f64; 2]> = decimated(&track.companion, last, MAX_DRAWN_POINTS)
+                    .filter(|(_, _, l)| l.is_finite() && (!diverged || *l <= cap))
+                    .map(|(k, _, l)| [x.of_run(i, k as f64), value(l)])
+                    .collect();
+                plot_ui.line(
+                    Line::new(
+                        format!("{} · {what}", run.display_label()),
+                        PlotPoints::from(points),
+                    )
+                    .color(theme::run_color(i, run.color))
+                    .style(egui_plot::LineStyle::dotted_dense())
+                    .width(2.0),
+                );
+            }
             if let Some(crate::sim::Termination::EarlyStopped { best, .. }) = track.termination {
                 plot_ui.vline(
                     VLine::new(

@@ -7,10 +7,11 @@ use egui_plot::{
 };
 
 use crate::analysis::field::Isoline;
-use crate::app::session::Track;
+use crate::app::session::{Track, decimated};
 use crate::app::theme;
 use crate::preset::Preset;
 use crate::problem::{Minimum, ViewBox};
+use crate::sim::Trajectory;
 
 /// Points per path drawn; the full data stays in the tracks.
 const MAX_DRAWN_POINTS: usize = 4000;
@@ -90,13 +91,12 @@ pub fn legend_label(label: &str, track: Option<&Track>) -> String {
 
 /// The drawable part of a path: finite points up to `head`, cut where the
 /// run leaves a box 1000 times the view (divergence).
-fn path_points(track: &Track, head: usize, limit: ViewBox) -> Vec<[f64; 2]> {
+fn path_points(rows: &Trajectory, head: usize, limit: ViewBox) -> Vec<[f64; 2]> {
     let inside = |p: &[f64]| {
         matches!(p, [x, y, ..] if x.is_finite() && y.is_finite()
             && *x > limit.x.0 && *x < limit.x.1 && *y > limit.y.0 && *y < limit.y.1)
     };
-    track
-        .decimated(head, MAX_DRAWN_POINTS)
+    decimated(rows, head, MAX_DRAWN_POINTS)
         .map_while(|(_, p, _)| inside(p).then(|| [p[0], p[1]]))
         .collect()
 }
@@ -118,7 +118,7 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
         }
         let color = theme::run_color(i, run.color);
         let name = legend_label(run.display_label(), Some(track));
-        let points = path_points(track, input.head, limit);
+        let points = path_points(&track.rows, input.head, limit);
         // A dark outline keeps a yellow path visible on a yellow heat map.
         plot_ui.line(
             Line::new("", PlotPoints::from(points.clone()))
@@ -149,6 +149,50 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
                 .width(2.0),
         );
     }
+    // Over every path: a companion lies inside its own run's jitter.
+    for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+        if let Some(what) = run.optimizer.companion_name()
+            && run.enabled
+        {
+            let name = format!("{} · {what}", run.display_label());
+            let color = theme::run_color(i, run.color);
+            draw_companion(plot_ui, input, track, color, &name, limit);
+        }
+    }
+}
+
+/// The optimizer's companion path (ASGD's average `ax`): dashed, in the
+/// run's colour, with a hollow diamond where it is at the play head.
+fn draw_companion(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    input: &SurfaceInput<'_>,
+    track: &Track,
+    color: egui::Color32,
+    name: &str,
+    limit: ViewBox,
+) {
+    let points = path_points(&track.companion, input.head, limit);
+    plot_ui.line(
+        Line::new("", PlotPoints::from(points.clone()))
+            .color(theme::PATH_OUTLINE)
+            .width(3.5)
+            .allow_hover(false),
+    );
+    if let Some(&last) = points.last() {
+        plot_ui.points(
+            Points::new(name, vec![last])
+                .color(color)
+                .radius(6.5)
+                .shape(MarkerShape::Diamond)
+                .filled(false),
+        );
+    }
+    plot_ui.line(
+        Line::new(name, PlotPoints::from(points))
+            .color(color)
+            .width(2.0)
+            .style(egui_plot::LineStyle::dashed_dense()),
+    );
 }
 
 /// −∇f arrows, each run's next update and its preconditioner ellipse.

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use track::Track;
+pub use track::{Track, decimated};
 pub use wanted::Wanted;
 
 use crate::analysis::basins::{BasinMap, BasinRequest};
@@ -318,6 +318,9 @@ impl Session {
                     self.tracks.resize(runs.len(), Track::new(self.tracks_dim));
                 }
                 for (track, rows) in self.tracks.iter_mut().zip(runs) {
+                    if rows.first_row == track.companion.len() {
+                        track.companion.extend_raw(&rows.companion);
+                    }
                     if rows.first_row == track.len() {
                         track.rows.extend_raw(&rows.values);
                     }

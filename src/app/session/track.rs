@@ -13,6 +13,8 @@ pub struct Track {
     pub lrs: Vec<f64>,
     /// Validation loss per row (problems with a validation split only).
     pub val: Vec<f64>,
+    /// The optimizer's companion point per row (ASGD's `ax`), if it keeps one.
+    pub companion: Trajectory,
 }
 
 impl Track {
@@ -23,6 +25,7 @@ impl Track {
             termination: None,
             lrs: Vec::new(),
             val: Vec::new(),
+            companion: Trajectory::with_capacity(dim, 0),
         }
     }
 
@@ -48,11 +51,23 @@ impl Track {
         last: usize,
         max_points: usize,
     ) -> impl Iterator<Item = (usize, &[f64], f64)> {
-        let end = last.min(self.len().saturating_sub(1));
-        let stride = (end / max_points.max(1)).max(1);
-        (0..=end)
-            .step_by(stride)
-            .chain((!end.is_multiple_of(stride)).then_some(end))
-            .filter_map(move |k| self.row(k).map(|(p, l)| (k, p, l)))
+        decimated(&self.rows, last, max_points)
     }
+}
+
+/// Up to `max_points` rows of `rows` from 0 to `last` (inclusive), evenly
+/// thinned, always keeping the last one.
+pub fn decimated(
+    rows: &Trajectory,
+    last: usize,
+    max_points: usize,
+) -> impl Iterator<Item = (usize, &[f64], f64)> {
+    let end = last.min(rows.len().saturating_sub(1));
+    let stride = (end / max_points.max(1)).max(1);
+    let rows_exist = !rows.is_empty();
+    (0..=end)
+        .filter(move |_| rows_exist)
+        .step_by(stride)
+        .chain((rows_exist && !end.is_multiple_of(stride)).then_some(end))
+        .filter_map(move |k| rows.row(k).map(|(p, l)| (k, p, l)))
 }

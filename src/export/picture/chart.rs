@@ -4,6 +4,7 @@
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::{DrawResult, PictureOptions, font, rgb, text};
@@ -76,6 +77,29 @@ pub(super) fn curve<DB: DrawingBackend>(
             series
                 .label(text(name))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 22, y)], style));
+        }
+    }
+    Ok(())
+}
+
+/// One dashed curve (`dash` on, `gap` off) drawn as `pieces` in `style`; the
+/// first piece carries the legend entry `label` when there is one.
+pub(super) fn dashed_curve<DB: DrawingBackend>(
+    chart: &mut PlaneChart<'_, DB>,
+    pieces: impl IntoIterator<Item = Vec<(f64, f64)>>,
+    (dash, gap): (i32, i32),
+    style: ShapeStyle,
+    label: Option<&str>,
+) -> DrawResult<(), DB> {
+    let mut label = label;
+    for piece in pieces {
+        let series = chart.draw_series(std::iter::once(DashedPathElement::new(
+            piece, dash, gap, style,
+        )))?;
+        if let Some(name) = label.take() {
+            series.label(text(name)).legend(move |(x, y)| {
+                DashedPathElement::new(vec![(x, y), (x + 22, y)], dash.min(6), gap.min(4), style)
+            });
         }
     }
     Ok(())

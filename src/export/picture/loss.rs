@@ -2,7 +2,6 @@
 //! against step, on an axis fixed over the whole horizon.
 
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::super::clip::{clip_polyline, strokeable};
@@ -156,49 +155,35 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
         x_max / f64::from((px.end - px.start).max(1)),
         (hi - lo) / f64::from((py.end - py.start).max(1)),
     );
+    // A curve of losses, clipped to the axes and thinned to the pixel grid.
+    let pieces = |losses: &[f64]| -> Vec<Vec<(f64, f64)>> {
+        let points: Vec<[f64; 2]> = losses[..rows_shown(options, losses.len())]
+            .iter()
+            .enumerate()
+            .map(|(k, &l)| [k as f64, value(l)])
+            .collect();
+        clip_polyline(&points, bounds)
+            .iter()
+            .flat_map(|p| strokeable(p, pixel))
+            .collect()
+    };
     for run in &scene.runs {
-        let shown = rows_shown(options, run.losses.len());
-        let points: Vec<[f64; 2]> = run.losses[..shown]
-            .iter()
-            .enumerate()
-            .map(|(k, &l)| [k as f64, value(l)])
-            .collect();
         let style = rgb(paper.run(run.color)).stroke_width(width);
-        let val: Vec<[f64; 2]> = run.val[..rows_shown(options, run.val.len())]
-            .iter()
-            .enumerate()
-            .map(|(k, &l)| [k as f64, value(l)])
-            .collect();
         let dash = (6.0 * s).max(2.0) as i32;
         let dashed = rgb(paper.run(run.color)).stroke_width(width.div_ceil(2).max(1));
-        let mut first_val = legend;
-        for piece in clip_polyline(&val, bounds)
-            .iter()
-            .flat_map(|p| strokeable(p, pixel))
-        {
-            let series = chart.draw_series(std::iter::once(DashedPathElement::new(
-                piece, dash, dash, dashed,
-            )))?;
-            // The legend tells the held-out loss (dashed) from the training loss.
-            if first_val {
-                series
-                    .label(text(&format!("{} (validation)", run.label)))
-                    .legend(move |(x, y)| {
-                        DashedPathElement::new(vec![(x, y), (x + 22, y)], 4, 3, dashed)
-                    });
-                first_val = false;
-            }
+        // The legend tells the held-out loss (dashed) from the training loss.
+        let label = format!("{} (validation)", run.label);
+        let label = legend.then_some(label.as_str());
+        chart::dashed_curve(&mut chart, pieces(&run.val), (dash, dash), dashed, label)?;
+        if let Some(companion) = &run.companion {
+            // The companion (ASGD's average) is dotted: short dashes, wide gaps.
+            let dot = (3.0 * s).max(1.0) as i32;
+            let label = legend.then_some(companion.label.as_str());
+            let losses = pieces(&companion.losses);
+            chart::dashed_curve(&mut chart, losses, (dot * 2, dot), style, label)?;
         }
-        let pieces = clip_polyline(&points, bounds)
-            .iter()
-            .flat_map(|p| strokeable(p, pixel))
-            .collect::<Vec<_>>();
-        chart::curve(
-            &mut chart,
-            pieces,
-            style,
-            legend.then_some(run.label.as_str()),
-        )?;
+        let label = legend.then_some(run.label.as_str());
+        chart::curve(&mut chart, pieces(&run.losses), style, label)?;
     }
     if let Some(rows) = options.rows
         && rows < scene.rows()

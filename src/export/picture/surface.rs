@@ -107,6 +107,52 @@ fn draw_paths<DB: DrawingBackend>(
             chart.draw_series(std::iter::once(Circle::new((x, y), dot, color.filled())))?;
         }
     }
+    // Over every path: a companion lies inside its own run's jitter.
+    for run in &scene.runs {
+        if let Some(companion) = &run.companion {
+            let color = rgb(run.color);
+            draw_companion(chart, companion, options, (pixel, line_width), color, view)?;
+        }
+    }
+    Ok(())
+}
+
+/// An optimizer's companion path (ASGD's average): dashed, thinner, with a
+/// hollow square where it is at the last row shown.
+fn draw_companion<DB: DrawingBackend>(
+    chart: &mut SurfaceChart<'_, DB>,
+    companion: &crate::render::scene::SceneCompanion,
+    options: &PictureOptions,
+    (pixel, line_width): ((f64, f64), u32),
+    color: RGBColor,
+    view: ViewBox,
+) -> DrawResult<(), DB> {
+    let s = options.scale();
+    let shown = &companion.points[..rows_shown(options, companion.points.len())];
+    let pieces: Vec<_> = clip_polyline(shown, view)
+        .iter()
+        .flat_map(|piece| strokeable(piece, pixel))
+        .collect();
+    let dash = (5.0 * s).max(2.0) as i32;
+    // A dark outline under the dashes keeps them apart from the run's own path.
+    let outline = BLACK
+        .mix(0.65)
+        .stroke_width(line_width + (2.0 * s).round() as u32);
+    chart::curve(chart, pieces.clone(), outline, None)?;
+    let style = color.stroke_width(line_width);
+    chart::dashed_curve(chart, pieces, (dash, dash), style, Some(&companion.label))?;
+    if let Some(&[x, y]) = shown.last()
+        && inside(view, x, y)
+    {
+        let half = (5.0 * s).round() as i32;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, y))
+                + Rectangle::new(
+                    [(-half, -half), (half, half)],
+                    color.stroke_width((1.5 * s).round().max(1.0) as u32),
+                ),
+        ))?;
+    }
     Ok(())
 }
 

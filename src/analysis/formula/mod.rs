@@ -2,6 +2,8 @@
 //! the numbers of one coordinate at the inspected step substituted, plus a
 //! line on each point where torch differs from the textbook.
 
+mod rest_of_torch;
+
 use super::inspect::Inspection;
 use crate::optim::OptimizerConfig;
 use crate::support::format::compact;
@@ -190,6 +192,10 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
                 "Every coordinate moves by exactly lr (or 0): only the sign of the interpolation counts.",
             ],
         },
+        OptimizerConfig::RAdam(_)
+        | OptimizerConfig::Rprop(_)
+        | OptimizerConfig::Asgd(_)
+        | OptimizerConfig::Adafactor(_) => rest_of_torch::formula(config),
     }
 }
 
@@ -243,38 +249,8 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
         OptimizerConfig::AdamW(c) => {
             adam_lines(&mut lines, &c.as_adam(), lr, g, &before, &after, &derived);
         }
-        OptimizerConfig::Sgd(c) if c.momentum != 0.0 && c.lr_inside_momentum => {
-            let v0 = before("velocity");
-            let v1 = after("velocity");
-            if v0.is_nan() {
-                lines.push(format!("v = −lr·g = {}   (first step)", n(v1)));
-            } else {
-                lines.push(format!(
-                    "v = {}·{} − {}·{}·{} = {}",
-                    n(c.momentum),
-                    factor(v0),
-                    n(lr),
-                    n(1.0 - c.dampening),
-                    factor(g),
-                    n(v1)
-                ));
-            }
-        }
         OptimizerConfig::Sgd(c) if c.momentum != 0.0 => {
-            let b0 = before("momentum_buffer");
-            let b1 = after("momentum_buffer");
-            if b0.is_nan() {
-                lines.push(format!("b = g = {}   (first step)", n(b1)));
-            } else {
-                lines.push(format!(
-                    "b = {}·{} + {}·{} = {}",
-                    n(c.momentum),
-                    factor(b0),
-                    n(1.0 - c.dampening),
-                    factor(g),
-                    n(b1)
-                ));
-            }
+            lines.push(momentum_line(c, lr, g, &before, &after));
         }
         OptimizerConfig::RmsProp(c) => {
             lines.push(format!(
@@ -294,11 +270,65 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
                 n(after("sum"))
             ));
         }
+        OptimizerConfig::RAdam(_)
+        | OptimizerConfig::Rprop(_)
+        | OptimizerConfig::Asgd(_)
+        | OptimizerConfig::Adafactor(_) => {
+            let numbers = rest_of_torch::Numbers {
+                g,
+                lr,
+                before: &before,
+                after: &after,
+                derived: &derived,
+            };
+            rest_of_torch::worked(config, &numbers, &mut lines);
+        }
         _ => {}
     }
     lines.push(format!("lr = {}", n(lr)));
     lines.push(theta_line);
     lines
+}
+
+/// SGD's momentum buffer at the step: torch's `b` or the textbook's `v`.
+fn momentum_line(
+    c: &crate::optim::Sgd,
+    lr: f64,
+    g: f64,
+    before: &dyn Fn(&str) -> f64,
+    after: &dyn Fn(&str) -> f64,
+) -> String {
+    let n = compact;
+    if c.lr_inside_momentum {
+        let (v0, v1) = (before("velocity"), after("velocity"));
+        if v0.is_nan() {
+            format!("v = −lr·g = {}   (first step)", n(v1))
+        } else {
+            format!(
+                "v = {}·{} − {}·{}·{} = {}",
+                n(c.momentum),
+                factor(v0),
+                n(lr),
+                n(1.0 - c.dampening),
+                factor(g),
+                n(v1)
+            )
+        }
+    } else {
+        let (b0, b1) = (before("momentum_buffer"), after("momentum_buffer"));
+        if b0.is_nan() {
+            format!("b = g = {}   (first step)", n(b1))
+        } else {
+            format!(
+                "b = {}·{} + {}·{} = {}",
+                n(c.momentum),
+                factor(b0),
+                n(1.0 - c.dampening),
+                factor(g),
+                n(b1)
+            )
+        }
+    }
 }
 
 fn adam_lines(

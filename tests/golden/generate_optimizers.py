@@ -1,0 +1,236 @@
+"""Reference trajectories for the rest of torch.optim: RAdam, Rprop, ASGD, Adafactor.
+
+Run:  python3 -m venv v && v/bin/pip install torch numpy
+      v/bin/python generate_optimizers.py [OUTDIR]     (default: this folder)
+
+Writes OUTDIR/optimizers/:
+  <function>__<case>.csv   step,x,y,loss on the 2-D surfaces of generate.py
+  mlp_moons__<case>.csv    step,loss,theta_0..: an MLP 2-8-1 (tanh) on
+                           classifiers/moons.csv, full batch, BCE with logits.
+                           The parameters are torch tensors of their real
+                           shapes (weight [out, in], bias [out]), so optimizers
+                           that work per tensor (Adafactor) see matrices; the
+                           CSV flattens them in Descent's order.
+  manifest.json            every case: optimizer class, the kwargs given (the
+                           rest are torch's defaults, which Descent must share),
+                           scheduler, start and chaos horizon (the first row
+                           that moves by 1e-9 when the start is nudged by one ulp).
+Row k holds the parameters after k steps and the loss there, as in generate.py.
+"""
+import json
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(sys.argv[1] if len(sys.argv) > 1 else HERE, "optimizers")
+os.makedirs(OUT, exist_ok=True)
+N = 500
+
+
+def rosenbrock(p):
+    x, y = p[0], p[1]
+    return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+
+
+def beale(p):
+    x, y = p[0], p[1]
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
+
+
+def himmelblau(p):
+    x, y = p[0], p[1]
+    return (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2
+
+
+def quadratic(p):
+    return 0.5 * (p[0] ** 2 + 10 * p[1] ** 2)
+
+
+def saddle(p):
+    return 0.5 * p[0] ** 2 - 0.5 * p[1] ** 2 + 0.25 * p[1] ** 4
+
+
+SURFACES = {
+    "rosenbrock": (rosenbrock, [-1.5, 2.0]),
+    "beale": (beale, [1.0, 1.5]),
+    "himmelblau": (himmelblau, [-0.5, -0.5]),
+    "quadratic": (quadratic, [-4.0, 2.0]),
+    "saddle": (saddle, [2.0, 1e-3]),
+}
+ALL = list(SURFACES)
+
+O = torch.optim
+S = torch.optim.lr_scheduler
+# (case, class, kwargs, scheduler (class, kwargs) or None, surfaces)
+SURFACE_CASES = [
+    ("radam", O.RAdam, dict(lr=1e-2), None, ALL),
+    ("radam_l2", O.RAdam, dict(lr=1e-2, weight_decay=0.1), None, ["quadratic", "rosenbrock"]),
+    ("radam_decoupled", O.RAdam, dict(lr=1e-2, weight_decay=0.1, decoupled_weight_decay=True), None,
+     ["quadratic", "himmelblau"]),
+    ("radam_beta2_099", O.RAdam, dict(lr=5e-3, betas=(0.8, 0.99), eps=1e-6), None, ["rosenbrock"]),
+    ("radam_steplr", O.RAdam, dict(lr=2e-2), (S.StepLR, dict(step_size=100, gamma=0.5)), ["beale"]),
+    ("rprop", O.Rprop, dict(lr=1e-2), None, ALL),
+    ("rprop_etas", O.Rprop, dict(lr=1e-3, etas=(0.3, 1.5), step_sizes=(1e-4, 0.5)), None,
+     ["rosenbrock", "himmelblau"]),
+    ("rprop_maximize", O.Rprop, dict(lr=1e-2, maximize=True), None, ["saddle"]),
+    ("rprop_linearlr", O.Rprop, dict(lr=1e-2), (S.LinearLR, dict(start_factor=0.25, total_iters=50)),
+     ["quadratic"]),
+    ("asgd", O.ASGD, dict(lr=1e-3), None, ALL),
+    ("asgd_t0", O.ASGD, dict(lr=1e-2, lambd=1e-3, alpha=0.6, t0=100.0), None, ["quadratic", "himmelblau"]),
+    ("asgd_weight_decay", O.ASGD, dict(lr=1e-3, weight_decay=0.05, t0=20.0), None, ["rosenbrock"]),
+    ("asgd_exponentiallr", O.ASGD, dict(lr=2e-2, t0=50.0), (S.ExponentialLR, dict(gamma=0.995)),
+     ["quadratic"]),
+    ("adafactor", O.Adafactor, dict(lr=1e-2), None, ALL),
+    ("adafactor_options", O.Adafactor,
+     dict(lr=5e-2, beta2_decay=-0.5, eps=(1e-20, 1e-2), d=2.0, weight_decay=0.01), None,
+     ["rosenbrock", "beale"]),
+    ("adafactor_cosine", O.Adafactor, dict(lr=3e-2), (S.CosineAnnealingLR, dict(T_max=500)),
+     ["himmelblau"]),
+]
+MODEL_CASES = [
+    ("radam", O.RAdam, dict(lr=1e-2), None),
+    ("rprop", O.Rprop, dict(lr=1e-2), None),
+    ("asgd", O.ASGD, dict(lr=0.2, t0=50.0), None),
+    ("adafactor", O.Adafactor, dict(lr=1e-2), None),
+    ("adafactor_decay", O.Adafactor, dict(lr=2e-2, weight_decay=0.05), None),
+]
+MODEL_STEPS = 200
+HIDDEN = 8
+INIT_SEED = 11
+
+
+def jsonable(v):
+    if isinstance(v, tuple):
+        return [jsonable(u) for u in v]
+    return v
+
+
+def horizon(rows, nudged):
+    dev = [max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(r[1:], s[1:])) for r, s in zip(rows, nudged)]
+    return next((k for k, d in enumerate(dev) if not d <= 1e-9), None)
+
+
+def surface_run(f, start, cls, kw, sched):
+    p = torch.tensor(start, requires_grad=True)
+    opt = cls([p], **kw)
+    scheduler = sched[0](opt, **sched[1]) if sched else None
+    rows = []
+    for k in range(N):
+        opt.zero_grad()
+        loss = f(p)
+        rows.append([k, p[0].item(), p[1].item(), loss.item()])
+        loss.backward()
+        opt.step()
+        if scheduler is not None:
+            scheduler.step()
+    with torch.no_grad():
+        rows.append([N, p[0].item(), p[1].item(), f(p).item()])
+    return rows
+
+
+def moons():
+    data = np.loadtxt(os.path.join(HERE, "classifiers", "moons.csv"), delimiter=",", skiprows=1)
+    return torch.tensor(data[:, :2]), torch.tensor(data[:, 2])
+
+
+def model_start():
+    torch.manual_seed(INIT_SEED)
+    layers = [torch.nn.Linear(2, HIDDEN), torch.nn.Linear(HIDDEN, 1)]
+    flat = []
+    for layer in layers:
+        flat += layer.weight.detach().reshape(-1).tolist() + layer.bias.detach().tolist()
+    return flat
+
+
+def tensors_of(flat):
+    """weight [out, in] and bias [out] per layer, as leaf tensors."""
+    shapes = [(HIDDEN, 2), (HIDDEN,), (1, HIDDEN), (1,)]
+    out, at = [], 0
+    for shape in shapes:
+        n = math.prod(shape)
+        out.append(torch.tensor(flat[at:at + n]).reshape(shape).requires_grad_(True))
+        at += n
+    return out
+
+
+def model_loss(params, x, y):
+    w1, b1, w2, b2 = params
+    h = torch.tanh(x @ w1.T + b1)
+    return F.binary_cross_entropy_with_logits((h @ w2.T + b2)[:, 0], y)
+
+
+def model_run(start, cls, kw, sched, x, y):
+    params = tensors_of(start)
+    opt = cls(params, **kw)
+    scheduler = sched[0](opt, **sched[1]) if sched else None
+    flat = lambda: [v for p in params for v in p.detach().reshape(-1).tolist()]
+    rows = []
+    for k in range(MODEL_STEPS):
+        opt.zero_grad()
+        loss = model_loss(params, x, y)
+        rows.append([k, loss.item()] + flat())
+        loss.backward()
+        opt.step()
+        if scheduler is not None:
+            scheduler.step()
+    with torch.no_grad():
+        rows.append([MODEL_STEPS, model_loss(params, x, y).item()] + flat())
+    return rows
+
+
+def write(path, header, rows):
+    with open(path, "w") as fh:
+        fh.write(",".join(header) + "\n")
+        for r in rows:
+            fh.write(",".join([str(r[0])] + [repr(float(v)) for v in r[1:]]) + "\n")
+
+
+def scheduler_entry(sched):
+    if sched is None:
+        return None, None
+    return sched[0].__name__, {k: jsonable(v) for k, v in sched[1].items()}
+
+
+def main():
+    entries = []
+    for case, cls, kw, sched, surfaces in SURFACE_CASES:
+        for name in surfaces:
+            f, start = SURFACES[name]
+            rows = surface_run(f, start, cls, kw, sched)
+            nudged = surface_run(f, [math.nextafter(start[0], math.inf), start[1]], cls, kw, sched)
+            file = f"{name}__{case}.csv"
+            write(os.path.join(OUT, file), ["step", "x", "y", "loss"], rows)
+            sname, skw = scheduler_entry(sched)
+            entries.append({"file": file, "problem": name, "optimizer": cls.__name__,
+                            "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
+                            "scheduler_kwargs": skw, "N": N, "start": start,
+                            "chaos_horizon": horizon(rows, nudged)})
+            print(file, "final", rows[-1][1:], "horizon", entries[-1]["chaos_horizon"])
+    x, y = moons()
+    start = model_start()
+    for case, cls, kw, sched in MODEL_CASES:
+        rows = model_run(start, cls, kw, sched, x, y)
+        nudged_start = list(start)
+        nudged_start[0] = math.nextafter(nudged_start[0], math.inf)
+        nudged = model_run(nudged_start, cls, kw, sched, x, y)
+        file = f"mlp_moons__{case}.csv"
+        write(os.path.join(OUT, file), ["step", "loss"] + [f"theta_{i}" for i in range(len(start))], rows)
+        sname, skw = scheduler_entry(sched)
+        entries.append({"file": file, "problem": "mlp_moons", "data": "moons.csv", "hidden": [HIDDEN],
+                        "activation": "Tanh", "optimizer": cls.__name__,
+                        "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
+                        "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
+                        "chaos_horizon": horizon(rows, nudged)})
+        print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])
+    with open(os.path.join(OUT, "manifest.json"), "w") as fh:
+        json.dump({"torch_version": torch.__version__, "cases": entries}, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+//! The `RAdam`, `Rprop`, `ASGD` and `Adafactor` lessons show what their texts say.
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+use std::path::{Path, PathBuf};
+
+use descent::analysis::inspect::{Inspection, inspect};
+use descent::preset::Preset;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("presets")
+}
+
+fn lesson(name: &str) -> Preset {
+    Preset::load(&dir().join(name)).unwrap()
+}
+
+/// Run `run`'s numbers at row `step`.
+fn at(preset: &Preset, step: u64, run: usize) -> Inspection {
+    inspect(preset, &dir(), step).unwrap().remove(run)
+}
+
+fn value(ins: &Inspection, name: &str) -> Vec<f64> {
+    ins.state
+        .iter()
+        .chain(&ins.derived)
+        .find(|v| v.name == name)
+        .unwrap_or_else(|| panic!("no {name} at step {}", ins.step))
+        .values
+        .clone()
+}
+
+#[test]
+fn radam_switches_its_adaptive_step_on_at_step_six() {
+    let preset = lesson("radam-warmup.ron");
+    let radam = 1;
+    assert_eq!(value(&at(&preset, 5, radam), "rectified"), [0.0]);
+    let sixth = at(&preset, 6, radam);
+    assert_eq!(value(&sixth, "rectified"), [1.0]);
+    let r6 = value(&sixth, "rect")[0];
+    let r170 = value(&at(&preset, 170, radam), "rect")[0];
+    // The text quotes 0.08 at step 6 and 0.8 at step 170.
+    assert!((r6 - 0.08).abs() < 0.005, "{r6}");
+    assert!((r170 - 0.8).abs() < 0.02, "{r170}");
+}
+
+#[test]
+fn rprop_grows_the_shallow_step_and_shrinks_the_steep_one() {
+    let preset = lesson("rprop-sign-steps.ron");
+    let rprop = 1;
+    let sizes = value(&at(&preset, 25, rprop), "step_size");
+    assert!(sizes[0] > 0.7 && sizes[0] < 0.9, "{sizes:?}");
+    assert!(sizes[1] < 0.02, "{sizes:?}");
+    let end = value(&at(&preset, 200, rprop), "step_size");
+    assert_eq!(end, [1e-6, 1e-6]);
+}
+
+#[test]
+fn asgd_s_average_leaves_theta_after_t0_and_beats_its_jitter() {
+    let preset = lesson("asgd-average.ron");
+    let mut sim = preset.simulation(&dir()).unwrap();
+    sim.run_to_end();
+    let asgd = &sim.runs()[0];
+    let (name, ax) = asgd.companion().unwrap();
+    assert_eq!(name, "ax");
+    let theta = asgd.trajectory();
+    assert_eq!(ax.len(), theta.len());
+    // ax is θ through step t₀ + 2 = 22 and leaves it at 23, as the text says.
+    assert_eq!(ax.params(22), theta.params(22));
+    assert_ne!(ax.params(23), theta.params(23));
+    // Over the last 300 steps the average's loss is below θ's at every row
+    // but a handful, and below θ's mean by a clear margin.
+    let rows = theta.len();
+    let tail = rows - 300..rows;
+    let theta_mean: f64 = tail.clone().map(|k| theta.loss(k).unwrap()).sum::<f64>() / 300.0;
+    let ax_mean: f64 = tail.clone().map(|k| ax.loss(k).unwrap()).sum::<f64>() / 300.0;
+    assert!(ax_mean < theta_mean - 0.05, "ax {ax_mean}, θ {theta_mean}");
+    let above = tail
+        .filter(|&k| ax.loss(k).unwrap() > theta.loss(k).unwrap())
+        .count();
+    assert!(above < 15, "the average lost at {above} rows");
+}
+
+#[test]
+fn adafactor_stores_100_second_moment_numbers_for_337_weights() {
+    let preset = lesson("adafactor-factored-memory.ron");
+    let ins = at(&preset, 1, 1);
+    assert_eq!(value(&ins, "second_moment_numbers"), [100.0]);
+    assert_eq!(value(&ins, "unfactored_numbers"), [337.0]);
+    // 16 + 16 + 1 rows and 2 + 16 + 16 columns across the three matrices.
+    assert_eq!(value(&ins, "row_var").len(), 33);
+    assert_eq!(value(&ins, "col_var").len(), 34);
+}
