@@ -15,6 +15,13 @@ pub fn run_color(index: usize, chosen: Option<(u8, u8, u8)>) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+/// A companion path's colour: the run's, lightened (see
+/// [`palette::companion_rgb`]).
+pub fn companion_tint(color: Color32) -> Color32 {
+    let (r, g, b) = palette::companion_rgb((color.r(), color.g(), color.b()));
+    Color32::from_rgb(r, g, b)
+}
+
 /// Isolines over the heat map: light and thin, so paths stand out in
 /// narrow valleys where they crowd.
 pub const ISOLINE: Color32 = Color32::from_rgba_premultiplied(75, 75, 75, 75);

@@ -109,8 +109,25 @@ impl Convention {
             .collect()
     }
 
+    /// Whether the switch knows how optax and the textbook read `config`'s
+    /// kind (SGD, Adagrad, RMSprop, Adam, AdamW); of the others only torch's
+    /// reading is claimed.
+    pub fn covers(config: &OptimizerConfig) -> bool {
+        matches!(
+            config,
+            OptimizerConfig::Sgd(_)
+                | OptimizerConfig::Adagrad(_)
+                | OptimizerConfig::RmsProp(_)
+                | OptimizerConfig::Adam(_)
+                | OptimizerConfig::AdamW(_)
+        )
+    }
+
     /// "torch", "torch = optax", or "custom".
     pub fn describe(config: &OptimizerConfig) -> String {
+        if !Self::covers(config) {
+            return Self::Torch.name().to_owned();
+        }
         let followed = Self::followed_by(config);
         if followed.is_empty() {
             "custom".to_owned()
@@ -179,6 +196,20 @@ mod tests {
         assert_eq!(
             Convention::describe(&OptimizerConfig::Adam(Adam::default())),
             "torch = optax = textbook"
+        );
+    }
+
+    #[test]
+    fn kinds_the_switch_does_not_cover_claim_only_torch() {
+        use crate::optim::{NAdam, RAdam};
+        // optax's nadam has no momentum schedule: "torch = optax" would be false.
+        assert_eq!(
+            Convention::describe(&OptimizerConfig::NAdam(NAdam::default())),
+            "torch"
+        );
+        assert_eq!(
+            Convention::describe(&OptimizerConfig::RAdam(RAdam::default())),
+            "torch"
         );
     }
 

@@ -22,6 +22,13 @@ pub fn run_rgb(index: usize, chosen: Option<Rgb>) -> Rgb {
     chosen.unwrap_or(RUNS[index % RUNS.len()])
 }
 
+/// A companion path's colour (ASGD's average): the run's, 60 % of the way to
+/// white, so it stands out of the run's own path.
+pub fn companion_rgb((r, g, b): Rgb) -> Rgb {
+    let lighten = |c: u8| (f64::from(c) + 0.6 * (255.0 - f64::from(c))).round() as u8;
+    (lighten(r), lighten(g), lighten(b))
+}
+
 /// Dark for screens (egui's dark panels), light for slides.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Theme {

@@ -187,7 +187,7 @@ pub fn show(
                         format!("{} · {what}", run.display_label()),
                         PlotPoints::from(points),
                     )
-                    .color(theme::run_color(i, run.color))
+                    .color(theme::companion_tint(theme::run_color(i, run.color)))
                     .style(egui_plot::LineStyle::dotted_dense())
                     .width(2.0),
                 );

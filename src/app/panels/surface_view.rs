@@ -161,8 +161,9 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
     }
 }
 
-/// The optimizer's companion path (ASGD's average `ax`): dashed, in the
-/// run's colour, with a hollow diamond where it is at the play head.
+/// The optimizer's companion path (ASGD's average `ax`): dashed over a dark
+/// outline in a light tint of the run's colour, so it stands out of the
+/// run's own jitter, with a diamond where it is at the play head.
 fn draw_companion(
     plot_ui: &mut egui_plot::PlotUi<'_>,
     input: &SurfaceInput<'_>,
@@ -171,28 +172,37 @@ fn draw_companion(
     name: &str,
     limit: ViewBox,
 ) {
+    let tint = theme::companion_tint(color);
     let points = path_points(&track.companion, input.head, limit);
     plot_ui.line(
         Line::new("", PlotPoints::from(points.clone()))
             .color(theme::PATH_OUTLINE)
-            .width(3.5)
+            .width(4.5)
             .allow_hover(false),
     );
-    if let Some(&last) = points.last() {
-        plot_ui.points(
-            Points::new(name, vec![last])
-                .color(color)
-                .radius(6.5)
-                .shape(MarkerShape::Diamond)
-                .filled(false),
-        );
-    }
     plot_ui.line(
-        Line::new(name, PlotPoints::from(points))
-            .color(color)
+        Line::new(name, PlotPoints::from(points.clone()))
+            .color(tint)
             .width(2.0)
             .style(egui_plot::LineStyle::dashed_dense()),
     );
+    if let Some(&last) = points.last() {
+        plot_ui.points(
+            Points::new("", vec![last])
+                .color(theme::PATH_OUTLINE)
+                .radius(8.5)
+                .shape(MarkerShape::Diamond)
+                .filled(true)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new(name, vec![last])
+                .color(tint)
+                .radius(6.5)
+                .shape(MarkerShape::Diamond)
+                .filled(true),
+        );
+    }
 }
 
 /// −∇f arrows, each run's next update and its preconditioner ellipse.

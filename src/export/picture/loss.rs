@@ -8,6 +8,7 @@ use super::super::clip::{clip_polyline, strokeable};
 use super::chart;
 use super::{DrawResult, PictureOptions, font, rgb, rows_shown, text, tick};
 use crate::problem::ViewBox;
+use crate::render::palette;
 use crate::render::scene::Scene;
 
 /// Whether the loss axis is log10, and its range: fixed over the whole
@@ -180,7 +181,9 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
             let dot = (3.0 * s).max(1.0) as i32;
             let label = legend.then_some(companion.label.as_str());
             let losses = pieces(&companion.losses);
-            chart::dashed_curve(&mut chart, losses, (dot * 2, dot), style, label)?;
+            let tint = palette::companion_rgb(paper.run(run.color));
+            let tinted = rgb(tint).stroke_width(width);
+            chart::dashed_curve(&mut chart, losses, (dot * 2, dot), tinted, label)?;
         }
         let label = legend.then_some(run.label.as_str());
         chart::curve(&mut chart, pieces(&run.losses), style, label)?;

@@ -110,15 +110,15 @@ fn draw_paths<DB: DrawingBackend>(
     // Over every path: a companion lies inside its own run's jitter.
     for run in &scene.runs {
         if let Some(companion) = &run.companion {
-            let color = rgb(run.color);
+            let color = rgb(palette::companion_rgb(run.color));
             draw_companion(chart, companion, options, (pixel, line_width), color, view)?;
         }
     }
     Ok(())
 }
 
-/// An optimizer's companion path (ASGD's average): dashed, thinner, with a
-/// hollow square where it is at the last row shown.
+/// An optimizer's companion path (ASGD's average): dashed over a dark
+/// outline, with a diamond where it is at the last row shown.
 fn draw_companion<DB: DrawingBackend>(
     chart: &mut SurfaceChart<'_, DB>,
     companion: &crate::render::scene::SceneCompanion,
@@ -144,13 +144,13 @@ fn draw_companion<DB: DrawingBackend>(
     if let Some(&[x, y]) = shown.last()
         && inside(view, x, y)
     {
-        let half = (5.0 * s).round() as i32;
+        let diamond = |r: i32| vec![(0, -r), (r, 0), (0, r), (-r, 0)];
+        let (outer, inner) = ((7.0 * s).round() as i32, (5.0 * s).round() as i32);
         chart.draw_series(std::iter::once(
-            EmptyElement::at((x, y))
-                + Rectangle::new(
-                    [(-half, -half), (half, half)],
-                    color.stroke_width((1.5 * s).round().max(1.0) as u32),
-                ),
+            EmptyElement::at((x, y)) + Polygon::new(diamond(outer), BLACK.mix(0.65).filled()),
+        ))?;
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x, y)) + Polygon::new(diamond(inner), color.filled()),
         ))?;
     }
     Ok(())
