@@ -154,7 +154,7 @@ fn radam_rprop_asgd_and_adafactor_match_torch() {
 #[test]
 fn each_optimizer_has_three_problems_one_of_them_a_model() {
     let cases = cases();
-    for class in ["RAdam", "Rprop", "ASGD", "Adafactor"] {
+    for class in ["RAdam", "Rprop", "ASGD", "Adafactor", "Prodigy"] {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();
         let mut problems: Vec<&str> = mine
             .iter()

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::reduce::{torch_column_norm, torch_norm, torch_sum};
 use super::{Layout, Optimizer, StateVector, torch_lerp};
 use crate::support::validate::Checker;
 
@@ -113,57 +114,6 @@ impl AdafactorState {
                 .map(|b| b.len)
                 .sum::<usize>()
     }
-}
-
-/// `torch.linalg.vector_norm` of a contiguous f64 tensor, summed in the
-/// order of torch's AVX2 CPU kernel: four lanes of `x·x + acc`, the lanes
-/// added in order, then the tail fused (`fma`). Found by matching torch 2.15
-/// bit for bit; a plain sum differs in the last bit about one time in twelve.
-fn torch_norm(xs: &[f64]) -> f64 {
-    let mut lanes = [0.0; 4];
-    let chunks = xs.chunks_exact(4);
-    let tail = chunks.remainder();
-    for chunk in chunks {
-        for (lane, &x) in lanes.iter_mut().zip(chunk) {
-            *lane += x * x;
-        }
-    }
-    let mut sum = lanes[0] + lanes[1] + lanes[2] + lanes[3];
-    for &x in tail {
-        sum = x.mul_add(x, sum);
-    }
-    sum.sqrt()
-}
-
-/// `torch.linalg.vector_norm(g, dim=-2)` of column `j`: a strided reduction,
-/// which torch sums row by row without fusing.
-fn torch_column_norm(grad: &[f64], cols: usize, j: usize) -> f64 {
-    grad.iter()
-        .skip(j)
-        .step_by(cols)
-        .fold(0.0, |sum, &x| x * x + sum)
-        .sqrt()
-}
-
-/// `torch.sum` of a short contiguous f64 tensor, in torch's order: four
-/// lanes, then the tail, then the lanes (exact for up to 32 entries).
-fn torch_sum(xs: &[f64]) -> f64 {
-    let mut lanes = [0.0; 4];
-    let chunks = xs.chunks_exact(4);
-    let tail = chunks.remainder();
-    for chunk in chunks {
-        for (lane, &x) in lanes.iter_mut().zip(chunk) {
-            *lane += x;
-        }
-    }
-    let mut sum = 0.0;
-    for &x in tail {
-        sum += x;
-    }
-    for lane in lanes {
-        sum += lane;
-    }
-    sum
 }
 
 /// `torch.clamp(x, min=low)` with NaN kept.

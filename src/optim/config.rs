@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     Adadelta, AdadeltaState, Adafactor, AdafactorState, Adagrad, AdagradState, Adam, AdamState,
     AdamW, Adamax, AdamaxState, Asgd, AsgdState, Layout, Lion, LionState, NAdam, NAdamState,
-    Optimizer, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, Sgd, SgdState,
-    StateVector,
+    Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState,
+    Sgd, SgdState, StateVector,
 };
 use crate::support::validate::Checker;
 
@@ -41,6 +41,8 @@ pub enum OptimizerConfig {
     Asgd(Asgd),
     /// `torch.optim.Adafactor`.
     Adafactor(Adafactor),
+    /// `prodigyopt.Prodigy`.
+    Prodigy(Prodigy),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -70,11 +72,13 @@ pub enum OptimizerState {
     Asgd(AsgdState),
     /// Adafactor's buffers.
     Adafactor(AdafactorState),
+    /// Prodigy's buffers.
+    Prodigy(ProdigyState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 13] {
+    pub fn catalogue() -> [Self; 14] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -89,6 +93,7 @@ impl OptimizerConfig {
             Self::Rprop(Rprop::default()),
             Self::Asgd(Asgd::default()),
             Self::Adafactor(Adafactor::default()),
+            Self::Prodigy(Prodigy::default()),
         ]
     }
 
@@ -108,6 +113,7 @@ impl OptimizerConfig {
             Self::Rprop(_) => "Rprop",
             Self::Asgd(_) => "Asgd",
             Self::Adafactor(_) => "Adafactor",
+            Self::Prodigy(_) => "Prodigy",
         }
     }
 
@@ -127,6 +133,7 @@ impl OptimizerConfig {
             Self::Rprop(_) => "torch.optim.Rprop",
             Self::Asgd(_) => "torch.optim.ASGD",
             Self::Adafactor(_) => "torch.optim.Adafactor",
+            Self::Prodigy(_) => "prodigyopt.Prodigy",
         }
     }
 
@@ -161,6 +168,7 @@ impl OptimizerConfig {
             Self::Rprop(c) => c.lr,
             Self::Asgd(c) => c.lr,
             Self::Adafactor(c) => c.lr,
+            Self::Prodigy(c) => c.lr,
         }
     }
 
@@ -176,6 +184,7 @@ impl OptimizerConfig {
             Self::Adamax(c) => Some(c.betas.0),
             Self::Lion(c) => Some(c.betas.0),
             Self::RAdam(c) => Some(c.betas.0),
+            Self::Prodigy(c) => Some(c.betas.0),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -196,6 +205,7 @@ impl OptimizerConfig {
             Self::Adamax(c) => c.betas.0 = value,
             Self::Lion(c) => c.betas.0 = value,
             Self::RAdam(c) => c.betas.0 = value,
+            Self::Prodigy(c) => c.betas.0 = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -233,6 +243,7 @@ impl OptimizerConfig {
             Self::Rprop(o) => o.check(c),
             Self::Asgd(o) => o.check(c),
             Self::Adafactor(o) => o.check(c),
+            Self::Prodigy(o) => o.check(c),
         }
     }
 
@@ -253,6 +264,7 @@ impl OptimizerConfig {
             Self::Rprop(o) => OptimizerState::Rprop(o.init_for(l)),
             Self::Asgd(o) => OptimizerState::Asgd(o.init_for(l)),
             Self::Adafactor(o) => OptimizerState::Adafactor(o.init_for(l)),
+            Self::Prodigy(o) => OptimizerState::Prodigy(o.init_for(l)),
         }
     }
 
@@ -281,6 +293,7 @@ impl OptimizerConfig {
             (Self::Rprop(o), S::Rprop(s)) => o.step(params, grad, s, lr),
             (Self::Asgd(o), S::Asgd(s)) => o.step(params, grad, s, lr),
             (Self::Adafactor(o), S::Adafactor(s)) => o.step(params, grad, s, lr),
+            (Self::Prodigy(o), S::Prodigy(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -302,6 +315,7 @@ impl OptimizerConfig {
             (Self::Rprop(o), S::Rprop(s)) => o.describe(s),
             (Self::Asgd(o), S::Asgd(s)) => o.describe(s),
             (Self::Adafactor(o), S::Adafactor(s)) => o.describe(s),
+            (Self::Prodigy(o), S::Prodigy(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -323,6 +337,7 @@ impl OptimizerState {
             Self::Rprop(s) => s.step,
             Self::Asgd(s) => s.step,
             Self::Adafactor(s) => s.step,
+            Self::Prodigy(s) => s.step,
         }
     }
 }
@@ -433,6 +448,15 @@ impl OptimizerInstance {
     pub fn companion(&self) -> Option<&[f64]> {
         match &self.state {
             OptimizerState::Asgd(s) if s.step > 0 => Some(&s.ax),
+            _ => None,
+        }
+    }
+
+    /// The step size the last step really took when the optimizer sets it
+    /// itself (Prodigy's d·lr), for the learning-rate view.
+    pub fn effective_lr(&self) -> Option<f64> {
+        match &self.state {
+            OptimizerState::Prodigy(s) if s.step > 0 || s.dlr == 0.0 => Some(s.dlr),
             _ => None,
         }
     }

@@ -86,7 +86,8 @@ impl Convention {
             | OptimizerConfig::RAdam(_)
             | OptimizerConfig::Rprop(_)
             | OptimizerConfig::Asgd(_)
-            | OptimizerConfig::Adafactor(_) => {}
+            | OptimizerConfig::Adafactor(_)
+            | OptimizerConfig::Prodigy(_) => {}
         }
         out
     }

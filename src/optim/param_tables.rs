@@ -7,8 +7,8 @@ use super::schedule::{
     LinearLr, MultiStepLr, OneCycleLr, PolynomialLr, ReduceLrOnPlateau, Schedule, StepLr,
 };
 use super::{
-    Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Asgd, Lion, NAdam, OptimizerConfig, RAdam,
-    RmsProp, Rprop, Sgd,
+    Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Asgd, Lion, NAdam, OptimizerConfig, Prodigy,
+    RAdam, RmsProp, Rprop, Sgd,
 };
 
 /// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
@@ -203,13 +203,40 @@ static ADAFACTOR: [Slot<Adafactor, Param>; 7] = [
     flag!(Maximize, maximize),
 ];
 
+static PRODIGY: [Slot<Prodigy, Param>; 12] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    Slot {
+        param: Param::Beta3,
+        range: Param::Beta3.range(),
+        scale: Param::Beta3.scale(),
+        get: |c| Value::Real(c.beta3()),
+        set: |c, v| match v {
+            Value::Real(x) => {
+                c.beta3 = Some(x);
+                true
+            }
+            Value::Flag(_) => false,
+        },
+    },
+    real!(Eps, eps),
+    real!(WeightDecay, weight_decay),
+    flag!(Decouple, decouple),
+    flag!(UseBiasCorrection, use_bias_correction),
+    flag!(SafeguardWarmup, safeguard_warmup),
+    real!(D0, d0),
+    real!(DCoef, d_coef),
+    real!(GrowthRate, growth_rate),
+];
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
         with_table!(@arms $self, $c, $t, $body;
             Sgd SGD, Adagrad ADAGRAD, RmsProp RMSPROP, Adam ADAM, AdamW ADAMW, NAdam NADAM,
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
-            Adafactor ADAFACTOR)
+            Adafactor ADAFACTOR, Prodigy PRODIGY)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {

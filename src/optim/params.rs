@@ -136,6 +136,20 @@ names! {
         Eps2 = "eps2",
         /// Adafactor's clipping threshold.
         D = "d",
+        /// Prodigy's decay of r and s.
+        Beta3 = "beta3",
+        /// Prodigy's decoupled weight decay.
+        Decouple = "decouple",
+        /// Prodigy scales its step by Adam's bias corrections.
+        UseBiasCorrection = "use_bias_correction",
+        /// Prodigy leaves lr out of s.
+        SafeguardWarmup = "safeguard_warmup",
+        /// Prodigy's first step-size estimate.
+        D0 = "d0",
+        /// Prodigy's multiplier of the estimate.
+        DCoef = "d_coef",
+        /// Prodigy's largest growth of d per step.
+        GrowthRate = "growth_rate",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -210,7 +224,12 @@ impl Param {
             Self::Lr => LR,
             Self::Eps | Self::Eps2 => EPS,
             Self::Eps1 => (1e-30, 1e-3),
-            Self::Momentum | Self::Alpha | Self::Beta1 | Self::Beta2 | Self::Rho => BETA,
+            Self::Momentum | Self::Alpha | Self::Beta1 | Self::Beta2 | Self::Beta3 | Self::Rho => {
+                BETA
+            }
+            Self::D0 => (1e-9, 1e-1),
+            Self::DCoef => (0.01, 10.0),
+            Self::GrowthRate => (1.0, 100.0),
             Self::MomentumDecay => (0.0, 0.05),
             Self::Etaminus => (0.01, 0.99),
             Self::Etaplus => (1.01, 3.0),
@@ -234,7 +253,10 @@ impl Param {
             | Self::StepSizeMin
             | Self::StepSizeMax
             | Self::Lambd
-            | Self::T0 => Scale::Log,
+            | Self::T0
+            | Self::D0
+            | Self::DCoef
+            | Self::GrowthRate => Scale::Log,
             _ => Scale::Linear,
         }
     }
@@ -260,7 +282,7 @@ impl Param {
             Self::Beta1 => "decay of the running mean of gradients",
             Self::Beta2 => "decay of the running mean of squared gradients",
             Self::Amsgrad => "divide by the largest second moment seen so far",
-            Self::DecoupledWeightDecay => {
+            Self::DecoupledWeightDecay | Self::Decouple => {
                 "decay the weights directly, as AdamW, not through the gradient"
             }
             Self::MomentumDecay => "how fast NAdam's momentum schedule warms up",
@@ -281,6 +303,12 @@ impl Param {
             Self::Eps1 => "Adafactor's floor of the second-moment estimate (machine ε by default)",
             Self::Eps2 => "Adafactor's floor of RMS(θ): even zero weights move",
             Self::D => "Adafactor clips updates whose RMS exceeds d",
+            Self::Beta3 => "Prodigy's decay of its distance and gradient sums (√β₂ by default)",
+            Self::UseBiasCorrection => "scale Prodigy's step by Adam's bias corrections",
+            Self::SafeguardWarmup => "keep lr out of Prodigy's gradient sum, so d grows less early",
+            Self::D0 => "Prodigy's first guess of the step size; it only grows from here",
+            Self::DCoef => "multiplies Prodigy's estimate of the step size",
+            Self::GrowthRate => "the most Prodigy's d may grow per step (inf: no limit)",
             Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
             Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
             Self::LookAhead => "take Nesterov's gradient at the look-ahead point",

@@ -111,6 +111,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "adafactor-factored-memory.ron",
         include_str!("../../presets/adafactor-factored-memory.ron"),
     ),
+    (
+        "prodigy-finds-its-step-size.ron",
+        include_str!("../../presets/prodigy-finds-its-step-size.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -109,6 +109,9 @@ pub struct Run {
     companion: Trajectory,
     /// The lr each step used: `lrs[k]` took row k to row k + 1.
     lrs: Vec<f64>,
+    /// The step size each step really took, for optimizers that set it
+    /// themselves (Prodigy's d·lr); empty for the others.
+    effective_lrs: Vec<f64>,
     /// Scratch for the look-ahead point (look-ahead Nesterov only).
     probe: Vec<f64>,
     /// The validation loss of every row whose loss is settled (problems
@@ -141,6 +144,7 @@ impl Run {
             .filter(|l| l.dim() == start.len())
             .unwrap_or_else(|| Layout::vector(start.len()));
         let has_companion = setup.optimizer.companion_name().is_some();
+        let sets_own_step_size = matches!(setup.optimizer, OptimizerConfig::Prodigy(_));
         let companion =
             Trajectory::with_capacity(start.len(), if has_companion { capacity } else { 0 });
         let mut run = Self {
@@ -151,6 +155,7 @@ impl Run {
             params: start.to_vec(),
             trajectory,
             lrs: Vec::with_capacity(capacity),
+            effective_lrs: Vec::with_capacity(if sets_own_step_size { capacity } else { 0 }),
             probe: vec![0.0; start.len()],
             val: Vec::with_capacity(if problem.validation_loss(start).is_some() {
                 capacity
@@ -208,6 +213,12 @@ impl Run {
     /// The validation loss of every settled row (empty without a split).
     pub fn val_losses(&self) -> &[f64] {
         &self.val
+    }
+
+    /// The step size every step really took (Prodigy's d·lr), in step with
+    /// [`Self::lrs`]; empty for optimizers that take lr as it is.
+    pub fn effective_lrs(&self) -> &[f64] {
+        &self.effective_lrs
     }
 
     /// The lr of every step taken: `lrs()[k]` moved row k to row k + 1.
@@ -299,6 +310,9 @@ impl Run {
             .schedule
             .advance(&mut self.schedule_state, batch_loss);
         self.trajectory.push(&self.params, f64::NAN);
+        if let Some(step_size) = self.optimizer.effective_lr() {
+            self.effective_lrs.push(step_size);
+        }
         if let Some(point) = self.optimizer.companion() {
             let penalty = self.setup.penalty.as_ref();
             let loss = objective(problem, penalty, &self.penalty_mask, point);

@@ -65,9 +65,33 @@ pub struct RunRows {
     pub first_lr: usize,
     /// Validation losses from row `first_row` on (problems with a split only).
     pub val: Vec<f64>,
+    /// The step sizes the optimizer set itself from `first_lr` on (Prodigy's
+    /// d·lr; empty for the others).
+    pub effective_lrs: Vec<f64>,
     /// The optimizer's companion rows from `first_row` on, laid out as
     /// `values` (ASGD's `ax`; empty for optimizers without one).
     pub companion: Vec<f64>,
+}
+
+impl RunRows {
+    /// `run`'s rows from row `first_row` and its lrs from step `first_lr` on.
+    fn since(run: &super::Run, first_row: usize, first_lr: usize) -> Self {
+        let t = run.trajectory();
+        let tail = |values: &[f64], from: usize| values.get(from..).unwrap_or_default().to_vec();
+        Self {
+            first_row,
+            values: t.raw_rows(first_row..t.len()).to_vec(),
+            termination: run.termination(),
+            first_lr,
+            lrs: tail(run.lrs(), first_lr),
+            effective_lrs: tail(run.effective_lrs(), first_lr),
+            val: tail(run.val_losses(), first_row),
+            companion: run
+                .companion()
+                .map(|(_, c)| c.raw_rows(first_row..c.len()).to_vec())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// What the simulation thread reports.
@@ -304,26 +328,9 @@ fn execute(
             .iter()
             .zip(sent.iter_mut().zip(&mut sent_lrs))
             .map(|(run, (sent, sent_lrs))| {
-                let t = run.trajectory();
-                let stride = t.dim() + 1;
-                let values = t.raw_rows(*sent..t.len()).to_vec();
-                let lrs = run.lrs().get(*sent_lrs..).unwrap_or_default().to_vec();
-                let val = run.val_losses().get(*sent..).unwrap_or_default().to_vec();
-                let companion = run
-                    .companion()
-                    .map(|(_, c)| c.raw_rows(*sent..c.len()).to_vec())
-                    .unwrap_or_default();
-                let rows = RunRows {
-                    first_row: *sent,
-                    values,
-                    termination: run.termination(),
-                    first_lr: *sent_lrs,
-                    lrs,
-                    val,
-                    companion,
-                };
+                let rows = RunRows::since(run, *sent, *sent_lrs);
                 *sent_lrs += rows.lrs.len();
-                *sent += rows.values.len() / stride;
+                *sent += rows.values.len() / (run.trajectory().dim() + 1);
                 rows
             })
             .collect();

@@ -180,8 +180,8 @@ pub fn from_kwargs(class: &str, kw: &Value) -> OptimizerConfig {
     preset.runs[0].optimizer
 }
 
-/// A JSON kwarg as RON: lists become tuples, and Adafactor's optional
-/// `eps[0]` becomes `Some(…)` or `None`.
+/// A JSON kwarg as RON: lists become tuples, and the optional ones
+/// (Adafactor's `eps[0]`, Prodigy's `beta3`) become `Some(…)` or `None`.
 fn ron_value(kind: &str, key: &str, v: &Value) -> String {
     match v {
         Value::Array(items) => {
@@ -197,6 +197,9 @@ fn ron_value(kind: &str, key: &str, v: &Value) -> String {
                 })
                 .collect();
             format!("({})", parts.join(", "))
+        }
+        Value::Number(n) if kind == "Prodigy" && key == "beta3" => {
+            format!("Some({:?})", n.as_f64().unwrap_or(f64::NAN))
         }
         Value::Number(n) => n
             .as_f64()

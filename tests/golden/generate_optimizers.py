@@ -1,6 +1,8 @@
-"""Reference trajectories for the rest of torch.optim: RAdam, Rprop, ASGD, Adafactor.
+"""Reference trajectories for the optimizers added after the first nine: the rest
+of torch.optim (RAdam, Rprop, ASGD, Adafactor) and the research optimizers from
+their own packages (prodigyopt.Prodigy).
 
-Run:  python3 -m venv v && v/bin/pip install torch numpy
+Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2
       v/bin/python generate_optimizers.py [OUTDIR]     (default: this folder)
 
 Writes OUTDIR/optimizers/:
@@ -17,12 +19,14 @@ Writes OUTDIR/optimizers/:
                            that moves by 1e-9 when the start is nudged by one ulp).
 Row k holds the parameters after k steps and the loss there, as in generate.py.
 """
+import importlib.metadata
 import json
 import math
 import os
 import sys
 
 import numpy as np
+import prodigyopt
 import torch
 import torch.nn.functional as F
 
@@ -67,6 +71,7 @@ ALL = list(SURFACES)
 
 O = torch.optim
 S = torch.optim.lr_scheduler
+P = prodigyopt.Prodigy
 # (case, class, kwargs, scheduler (class, kwargs) or None, surfaces)
 SURFACE_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None, ALL),
@@ -92,6 +97,14 @@ SURFACE_CASES = [
      ["rosenbrock", "beale"]),
     ("adafactor_cosine", O.Adafactor, dict(lr=3e-2), (S.CosineAnnealingLR, dict(T_max=500)),
      ["himmelblau"]),
+    ("prodigy", P, dict(), None, ALL),
+    ("prodigy_decay", P, dict(weight_decay=0.01), None, ["rosenbrock", "quadratic"]),
+    ("prodigy_coupled", P, dict(weight_decay=0.01, decouple=False), None, ["himmelblau"]),
+    ("prodigy_options", P, dict(lr=0.5, betas=(0.8, 0.99), beta3=0.95, use_bias_correction=True,
+                                safeguard_warmup=True, d0=1e-5, d_coef=0.5, growth_rate=1.05), None,
+     ["rosenbrock", "beale"]),
+    ("prodigy_no_momentum", P, dict(betas=(0.0, 0.999)), None, ["quadratic"]),
+    ("prodigy_cosine", P, dict(), (S.CosineAnnealingLR, dict(T_max=500)), ["beale"]),
 ]
 MODEL_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None),
@@ -99,6 +112,7 @@ MODEL_CASES = [
     ("asgd", O.ASGD, dict(lr=0.2, t0=50.0), None),
     ("adafactor", O.Adafactor, dict(lr=1e-2), None),
     ("adafactor_decay", O.Adafactor, dict(lr=2e-2, weight_decay=0.05), None),
+    ("prodigy", P, dict(lr=0.5), None),
 ]
 MODEL_STEPS = 200
 HIDDEN = 8
@@ -229,7 +243,9 @@ def main():
                         "chaos_horizon": horizon(rows, nudged)})
         print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])
     with open(os.path.join(OUT, "manifest.json"), "w") as fh:
-        json.dump({"torch_version": torch.__version__, "cases": entries}, fh, indent=1)
+        json.dump({"torch_version": torch.__version__,
+                   "prodigyopt_version": importlib.metadata.version("prodigyopt"),
+                   "cases": entries}, fh, indent=1)
 
 
 if __name__ == "__main__":

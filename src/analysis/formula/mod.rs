@@ -2,6 +2,7 @@
 //! the numbers of one coordinate at the inspected step substituted, plus a
 //! line on each point where torch differs from the textbook.
 
+mod research;
 mod rest_of_torch;
 
 use super::inspect::Inspection;
@@ -196,6 +197,7 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
         | OptimizerConfig::Rprop(_)
         | OptimizerConfig::Asgd(_)
         | OptimizerConfig::Adafactor(_) => rest_of_torch::formula(config),
+        OptimizerConfig::Prodigy(_) => research::formula(config),
     }
 }
 
@@ -273,7 +275,8 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
         OptimizerConfig::RAdam(_)
         | OptimizerConfig::Rprop(_)
         | OptimizerConfig::Asgd(_)
-        | OptimizerConfig::Adafactor(_) => {
+        | OptimizerConfig::Adafactor(_)
+        | OptimizerConfig::Prodigy(_) => {
             let numbers = rest_of_torch::Numbers {
                 g,
                 lr,
@@ -282,6 +285,7 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
                 derived: &derived,
             };
             rest_of_torch::worked(config, &numbers, &mut lines);
+            research::worked(config, &numbers, &mut lines);
         }
         _ => {}
     }

@@ -245,6 +245,27 @@ fn lr_plot(
                 .collect();
             let name = format!("{} ({})", run.display_label(), run.schedule.name());
             run_curve(plot_ui, name, points, theme::run_color(i, run.color));
+            // Prodigy sets its own step size d·lr: dashed beside the lr.
+            let shown =
+                &track.effective_lrs[..track.effective_lrs.len().min(x.shown_to.saturating_add(1))];
+            if !shown.is_empty() {
+                let points: Vec<[f64; 2]> = shown
+                    .iter()
+                    .enumerate()
+                    .step_by(stride)
+                    .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
+                    .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
+                    .collect();
+                plot_ui.line(
+                    Line::new(
+                        format!("{} · d·lr", run.display_label()),
+                        PlotPoints::from(points),
+                    )
+                    .color(theme::companion_tint(theme::run_color(i, run.color)))
+                    .style(egui_plot::LineStyle::dashed_dense())
+                    .width(2.0),
+                );
+            }
         }
         play_head(plot_ui, x.head(head as f64));
     });
@@ -510,6 +531,38 @@ mod tests {
         h.run();
         assert_eq!(h.state().0, Curve::LearningRate);
         assert!(h.query_by_label("Adam (Constant)").is_some());
+    }
+
+    /// Prodigy sets its own step size: the lr view draws d·lr beside the lr
+    /// for it, and for no other run.
+    #[test]
+    fn an_optimizer_s_own_step_size_has_its_own_curve() {
+        let mut preset = lesson();
+        preset.runs[0].optimizer =
+            crate::optim::OptimizerConfig::Prodigy(crate::optim::Prodigy::default());
+        preset.runs[1].optimizer =
+            crate::optim::OptimizerConfig::Asgd(crate::optim::Asgd::default());
+        let mut tracks = tracks();
+        tracks[0].effective_lrs = vec![1e-6, 1e-4];
+        tracks[1].companion = tracks[1].rows.clone();
+        let name = |i: usize| preset.runs[i].display_label().to_owned();
+        let mut h = Harness::new_ui_state(
+            |ui, (curve, log, epochs, reveal): &mut (Curve, bool, bool, bool)| {
+                let axes = Axes {
+                    curve,
+                    log,
+                    epochs,
+                    reveal,
+                };
+                show(ui, &preset, &tracks, 2, axes, None, None);
+            },
+            (Curve::Loss, true, false, true),
+        );
+        h.get_by_label("Learning rate").click();
+        h.run();
+        h.run();
+        assert!(h.query_by_label(&format!("{} · d·lr", name(0))).is_some());
+        assert!(h.query_by_label(&format!("{} · d·lr", name(1))).is_none());
     }
 
     /// A diverged run's 1e300 set the loss axis and flattened every curve.

@@ -460,4 +460,53 @@ mod tests {
         assert_eq!(clicks.len(), 1, "{clicks:?}");
         assert!(clicks[0][0] > -2.0 && clicks[0][0] < 2.0, "{clicks:?}");
     }
+    /// ASGD's average is listed and drawn beside its run; runs of other
+    /// optimizers have no such entry.
+    #[test]
+    fn an_average_has_its_own_legend_entry() {
+        let mut preset = lesson();
+        preset.runs[0].optimizer =
+            crate::optim::OptimizerConfig::Asgd(crate::optim::Asgd::default());
+        let mut tracks = tracks();
+        tracks[0].companion = tracks[0].rows.clone();
+        let view = ViewBox {
+            x: (-2.0, 2.0),
+            y: (-1.0, 3.0),
+        };
+        let mut h = Harness::builder().with_size([600.0, 400.0]).build_ui(|ui| {
+            show(
+                ui,
+                &SurfaceInput {
+                    plot_id: "test_map",
+                    heat_map: None,
+                    overlay: None,
+                    isolines: &[],
+                    batch_isolines: &[],
+                    tracks: &tracks,
+                    preset: &preset,
+                    head: 2,
+                    starts: vec![[-1.5, 2.0]],
+                    minima: &[],
+                    reset_view: Some(view),
+                    axis_names: ["x", "y"],
+                    quiver: None,
+                    update_arrows: false,
+                    ellipses: &[],
+                },
+            );
+        });
+        h.run();
+        let checkbox = |label: &str| {
+            h.query_by_role_and_label(egui::accesskit::Role::CheckBox, label)
+                .is_some()
+        };
+        assert!(checkbox(&format!(
+            "{} · ax",
+            preset.runs[0].display_label()
+        )));
+        assert!(!checkbox(&format!(
+            "{} · ax",
+            preset.runs[1].display_label()
+        )));
+    }
 }

@@ -324,6 +324,9 @@ impl Session {
                     if rows.first_row == track.len() {
                         track.rows.extend_raw(&rows.values);
                     }
+                    if rows.first_lr == track.effective_lrs.len() {
+                        track.effective_lrs.extend_from_slice(&rows.effective_lrs);
+                    }
                     if rows.first_lr == track.lrs.len() {
                         track.lrs.extend_from_slice(&rows.lrs);
                     }

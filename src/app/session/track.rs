@@ -11,6 +11,9 @@ pub struct Track {
     pub termination: Option<Termination>,
     /// The lr of each step.
     pub lrs: Vec<f64>,
+    /// The step size each step really took, when the optimizer sets it
+    /// (Prodigy's d·lr); empty otherwise.
+    pub effective_lrs: Vec<f64>,
     /// Validation loss per row (problems with a validation split only).
     pub val: Vec<f64>,
     /// The optimizer's companion point per row (ASGD's `ax`), if it keeps one.
@@ -24,6 +27,7 @@ impl Track {
             rows: Trajectory::with_capacity(dim, 0),
             termination: None,
             lrs: Vec::new(),
+            effective_lrs: Vec::new(),
             val: Vec::new(),
             companion: Trajectory::with_capacity(dim, 0),
         }

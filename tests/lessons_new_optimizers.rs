@@ -1,4 +1,5 @@
-//! The `RAdam`, `Rprop`, `ASGD` and `Adafactor` lessons show what their texts say.
+//! The lessons of the optimizers added after the first nine (`RAdam`,
+//! `Rprop`, `ASGD`, `Adafactor`, `Prodigy`) show what their texts say.
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
@@ -90,4 +91,32 @@ fn adafactor_stores_100_second_moment_numbers_for_337_weights() {
     // 16 + 16 + 1 rows and 2 + 16 + 16 columns across the three matrices.
     assert_eq!(value(&ins, "row_var").len(), 33);
     assert_eq!(value(&ins, "col_var").len(), 34);
+}
+
+#[test]
+fn prodigy_grows_its_step_size_from_d0_and_never_shrinks_it() {
+    let preset = lesson("prodigy-finds-its-step-size.ron");
+    let mut sim = preset.simulation(&dir()).unwrap();
+    sim.run_to_end();
+    let prodigy = &sim.runs()[0];
+    let step_sizes = prodigy.effective_lrs();
+    assert_eq!(step_sizes.len(), 500);
+    // d·lr with lr = 1: 1e-6 at the first step, never falling.
+    assert_eq!(step_sizes[0], 1e-6);
+    assert!(step_sizes.windows(2).all(|w| w[1] >= w[0]));
+    // About 0.025 by step 20, and the tenfold jump to 0.27 near step 96.
+    assert!((step_sizes[20] - 0.0248).abs() < 1e-3, "{}", step_sizes[20]);
+    let jump = step_sizes.iter().position(|&d| d > 0.2).unwrap();
+    assert!((90..105).contains(&jump), "jumped at {jump}");
+    let (end, _) = prodigy.trajectory().last().unwrap();
+    assert!(
+        (end[0] - 0.99).abs() < 0.01 && (end[1] - 0.98).abs() < 0.01,
+        "{end:?}"
+    );
+    // Adam lr 0.1 ends near (0.90, 0.82), as the text says.
+    let (adam, _) = sim.runs()[2].trajectory().last().unwrap();
+    assert!(
+        (adam[0] - 0.90).abs() < 0.01 && (adam[1] - 0.82).abs() < 0.01,
+        "{adam:?}"
+    );
 }
