@@ -122,6 +122,31 @@ fn check(case: &Value) -> (Vec<String>, f64) {
             break;
         }
     }
+    // Schedule-Free's x, the point to evaluate, against torch's eval().
+    let sidecar = dir().join(name.replace(".csv", ".x.csv"));
+    if sidecar.exists() {
+        let x = sim.runs()[0]
+            .companions()
+            .find(|(what, _)| *what == "x")
+            .map(|(_, path)| path.clone());
+        match x {
+            None => problems.push(format!("{name}: no x path")),
+            Some(path) => {
+                for (k, t) in read_rows(&sidecar).iter().take(horizon).enumerate() {
+                    let ours = path.params(k).unwrap_or_default();
+                    for (i, (a, b)) in ours.iter().zip(&t[1..]).enumerate() {
+                        worst = worst.max(deviation(*a, *b));
+                        if !close(*a, *b, TOLERANCE) {
+                            problems.push(format!("{name} row {k}: x_{i} = {a:e}, torch {b:e}"));
+                        }
+                    }
+                    if ours.len() + 1 != t.len() {
+                        problems.push(format!("{name} row {k}: x has {} values", ours.len()));
+                    }
+                }
+            }
+        }
+    }
     (problems, worst)
 }
 
@@ -133,7 +158,7 @@ fn cases() -> Vec<Value> {
 }
 
 #[test]
-fn radam_rprop_asgd_and_adafactor_match_torch() {
+fn every_new_optimizer_matches_its_reference() {
     let cases = cases();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
     let mut failures = Vec::new();
@@ -154,7 +179,16 @@ fn radam_rprop_asgd_and_adafactor_match_torch() {
 #[test]
 fn each_optimizer_has_three_problems_one_of_them_a_model() {
     let cases = cases();
-    for class in ["RAdam", "Rprop", "ASGD", "Adafactor", "Prodigy"] {
+    let classes = [
+        "RAdam",
+        "Rprop",
+        "ASGD",
+        "Adafactor",
+        "Prodigy",
+        "AdamWScheduleFree",
+        "SGDScheduleFree",
+    ];
+    for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();
         let mut problems: Vec<&str> = mine
             .iter()

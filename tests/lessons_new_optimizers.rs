@@ -1,5 +1,6 @@
 //! The lessons of the optimizers added after the first nine (`RAdam`,
-//! `Rprop`, `ASGD`, `Adafactor`, `Prodigy`) show what their texts say.
+//! `Rprop`, `ASGD`, `Adafactor`, `Prodigy`, Schedule-Free) show what their
+//! texts say.
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
@@ -62,7 +63,7 @@ fn asgd_s_average_leaves_theta_after_t0_and_beats_its_jitter() {
     let mut sim = preset.simulation(&dir()).unwrap();
     sim.run_to_end();
     let asgd = &sim.runs()[0];
-    let (name, ax) = asgd.companion().unwrap();
+    let (name, ax) = asgd.companions().next().unwrap();
     assert_eq!(name, "ax");
     let theta = asgd.trajectory();
     assert_eq!(ax.len(), theta.len());
@@ -119,4 +120,48 @@ fn prodigy_grows_its_step_size_from_d0_and_never_shrinks_it() {
         (adam[0] - 0.90).abs() < 0.01 && (adam[1] - 0.82).abs() < 0.01,
         "{adam:?}"
     );
+}
+
+/// The spread of `losses[range]` (standard deviation).
+fn spread(losses: impl Iterator<Item = f64> + Clone) -> f64 {
+    let n = losses.clone().count() as f64;
+    let mean = losses.clone().sum::<f64>() / n;
+    (losses.map(|l| (l - mean) * (l - mean)).sum::<f64>() / n).sqrt()
+}
+
+#[test]
+fn schedule_free_s_x_ends_calmer_than_constant_adamw_and_y_lies_between() {
+    let preset = lesson("schedule-free-x-y-z.ron");
+    let mut sim = preset.simulation(&dir()).unwrap();
+    sim.run_to_end();
+    let runs = sim.runs();
+    let sf = &runs[2];
+    let paths: Vec<_> = sf.companions().collect();
+    let names: Vec<&str> = paths.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, ["x", "z"]);
+    let (x, z) = (paths[0].1, paths[1].1);
+    let last = 500..601;
+    let of = |t: &descent::sim::Trajectory| {
+        let t = t.clone();
+        spread(last.clone().map(move |k| t.loss(k).unwrap()))
+    };
+    let (x_spread, z_spread) = (of(x), of(z));
+    let adamw = of(runs[0].trajectory());
+    assert!(x_spread < adamw / 2.0, "x {x_spread:e}, AdamW {adamw:e}");
+    assert!(z_spread > adamw, "z {z_spread:e}, AdamW {adamw:e}");
+    // y = (1 − β₁)·z + β₁·x at every row.
+    let y = sf.trajectory();
+    for k in [1, 100, 600] {
+        for i in 0..2 {
+            let (xi, zi, yi) = (
+                x.params(k).unwrap()[i],
+                z.params(k).unwrap()[i],
+                y.params(k).unwrap()[i],
+            );
+            assert!(
+                (yi - (0.1 * zi + 0.9 * xi)).abs() < 1e-12,
+                "row {k}: {yi} vs {xi}, {zi}"
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@ use super::{
     Adadelta, AdadeltaState, Adafactor, AdafactorState, Adagrad, AdagradState, Adam, AdamState,
     AdamW, Adamax, AdamaxState, Asgd, AsgdState, Layout, Lion, LionState, NAdam, NAdamState,
     Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState,
-    Sgd, SgdState, StateVector,
+    ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector,
 };
 use crate::support::validate::Checker;
 
@@ -43,6 +43,10 @@ pub enum OptimizerConfig {
     Adafactor(Adafactor),
     /// `prodigyopt.Prodigy`.
     Prodigy(Prodigy),
+    /// `schedulefree.AdamWScheduleFree`.
+    ScheduleFreeAdamW(ScheduleFreeAdamW),
+    /// `schedulefree.SGDScheduleFree`.
+    ScheduleFreeSgd(ScheduleFreeSgd),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -74,11 +78,13 @@ pub enum OptimizerState {
     Adafactor(AdafactorState),
     /// Prodigy's buffers.
     Prodigy(ProdigyState),
+    /// The buffers of both Schedule-Free optimizers.
+    ScheduleFree(ScheduleFreeState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 14] {
+    pub fn catalogue() -> [Self; 16] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -94,6 +100,8 @@ impl OptimizerConfig {
             Self::Asgd(Asgd::default()),
             Self::Adafactor(Adafactor::default()),
             Self::Prodigy(Prodigy::default()),
+            Self::ScheduleFreeAdamW(ScheduleFreeAdamW::default()),
+            Self::ScheduleFreeSgd(ScheduleFreeSgd::default()),
         ]
     }
 
@@ -114,6 +122,8 @@ impl OptimizerConfig {
             Self::Asgd(_) => "Asgd",
             Self::Adafactor(_) => "Adafactor",
             Self::Prodigy(_) => "Prodigy",
+            Self::ScheduleFreeAdamW(_) => "ScheduleFreeAdamW",
+            Self::ScheduleFreeSgd(_) => "ScheduleFreeSgd",
         }
     }
 
@@ -134,6 +144,8 @@ impl OptimizerConfig {
             Self::Asgd(_) => "torch.optim.ASGD",
             Self::Adafactor(_) => "torch.optim.Adafactor",
             Self::Prodigy(_) => "prodigyopt.Prodigy",
+            Self::ScheduleFreeAdamW(_) => "schedulefree.AdamWScheduleFree",
+            Self::ScheduleFreeSgd(_) => "schedulefree.SGDScheduleFree",
         }
     }
 
@@ -169,6 +181,8 @@ impl OptimizerConfig {
             Self::Asgd(c) => c.lr,
             Self::Adafactor(c) => c.lr,
             Self::Prodigy(c) => c.lr,
+            Self::ScheduleFreeAdamW(c) => c.lr,
+            Self::ScheduleFreeSgd(c) => c.lr,
         }
     }
 
@@ -189,7 +203,9 @@ impl OptimizerConfig {
             | Self::Adadelta(_)
             | Self::Rprop(_)
             | Self::Asgd(_)
-            | Self::Adafactor(_) => None,
+            | Self::Adafactor(_)
+            | Self::ScheduleFreeAdamW(_)
+            | Self::ScheduleFreeSgd(_) => None,
         }
     }
 
@@ -210,15 +226,21 @@ impl OptimizerConfig {
             | Self::Adadelta(_)
             | Self::Rprop(_)
             | Self::Asgd(_)
-            | Self::Adafactor(_) => {}
+            | Self::Adafactor(_)
+            | Self::ScheduleFreeAdamW(_)
+            | Self::ScheduleFreeSgd(_) => {}
         }
         self
     }
 
-    /// The name of a second point the optimizer keeps beside θ and means to
-    /// be evaluated (ASGD's average `ax`), drawn as its own path.
-    pub fn companion_name(&self) -> Option<&'static str> {
-        matches!(self, Self::Asgd(_)).then_some("ax")
+    /// The points the optimizer keeps beside θ, drawn as their own paths:
+    /// ASGD's average `ax`, Schedule-Free's `x` (the point to evaluate) and `z`.
+    pub fn companion_names(&self) -> &'static [&'static str] {
+        match self {
+            Self::Asgd(_) => &["ax"],
+            Self::ScheduleFreeAdamW(_) | Self::ScheduleFreeSgd(_) => &["x", "z"],
+            _ => &[],
+        }
     }
 
     /// Whether a step may take its gradient away from θ (look-ahead Nesterov).
@@ -244,6 +266,8 @@ impl OptimizerConfig {
             Self::Asgd(o) => o.check(c),
             Self::Adafactor(o) => o.check(c),
             Self::Prodigy(o) => o.check(c),
+            Self::ScheduleFreeAdamW(o) => o.check(c),
+            Self::ScheduleFreeSgd(o) => o.check(c),
         }
     }
 
@@ -265,13 +289,15 @@ impl OptimizerConfig {
             Self::Asgd(o) => OptimizerState::Asgd(o.init_for(l)),
             Self::Adafactor(o) => OptimizerState::Adafactor(o.init_for(l)),
             Self::Prodigy(o) => OptimizerState::Prodigy(o.init_for(l)),
+            Self::ScheduleFreeAdamW(o) => OptimizerState::ScheduleFree(o.init_for(l)),
+            Self::ScheduleFreeSgd(o) => OptimizerState::ScheduleFree(o.init_for(l)),
         }
     }
 
     /// Steps with a state of the matching kind; returns false (and does nothing)
     /// on a mismatch.
     #[inline]
-    fn step_matching(
+    pub(super) fn step_matching(
         &self,
         params: &mut [f64],
         grad: &[f64],
@@ -294,12 +320,19 @@ impl OptimizerConfig {
             (Self::Asgd(o), S::Asgd(s)) => o.step(params, grad, s, lr),
             (Self::Adafactor(o), S::Adafactor(s)) => o.step(params, grad, s, lr),
             (Self::Prodigy(o), S::Prodigy(s)) => o.step(params, grad, s, lr),
+            // The two share a state type: a switch between them must re-init.
+            (Self::ScheduleFreeAdamW(o), S::ScheduleFree(s)) if !s.exp_avg_sq.is_empty() => {
+                o.step(params, grad, s, lr);
+            }
+            (Self::ScheduleFreeSgd(o), S::ScheduleFree(s)) if s.exp_avg_sq.is_empty() => {
+                o.step(params, grad, s, lr);
+            }
             _ => return false,
         }
         true
     }
 
-    fn describe<'a>(&self, state: &'a OptimizerState) -> Vec<StateVector<'a>> {
+    pub(super) fn describe<'a>(&self, state: &'a OptimizerState) -> Vec<StateVector<'a>> {
         use OptimizerState as S;
         match (self, state) {
             (Self::Sgd(o), S::Sgd(s)) => o.describe(s),
@@ -316,6 +349,8 @@ impl OptimizerConfig {
             (Self::Asgd(o), S::Asgd(s)) => o.describe(s),
             (Self::Adafactor(o), S::Adafactor(s)) => o.describe(s),
             (Self::Prodigy(o), S::Prodigy(s)) => o.describe(s),
+            (Self::ScheduleFreeAdamW(o), S::ScheduleFree(s)) => o.describe(s),
+            (Self::ScheduleFreeSgd(o), S::ScheduleFree(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -338,138 +373,15 @@ impl OptimizerState {
             Self::Asgd(s) => s.step,
             Self::Adafactor(s) => s.step,
             Self::Prodigy(s) => s.step,
+            Self::ScheduleFree(s) => s.step,
         }
-    }
-}
-
-/// An optimizer config together with its state, always of the same kind.
-#[derive(Clone, Debug, PartialEq)]
-pub struct OptimizerInstance {
-    config: OptimizerConfig,
-    state: OptimizerState,
-    layout: Layout,
-}
-
-impl OptimizerInstance {
-    /// A fresh optimizer for one vector of `dim` parameters.
-    pub fn new(config: OptimizerConfig, dim: usize) -> Self {
-        Self::for_layout(config, Layout::vector(dim))
-    }
-
-    /// A fresh optimizer for parameters laid out as `layout`'s tensors.
-    pub fn for_layout(config: OptimizerConfig, layout: Layout) -> Self {
-        Self {
-            state: config.init(&layout),
-            config,
-            layout,
-        }
-    }
-
-    /// The tensors the parameters form.
-    pub fn layout(&self) -> &Layout {
-        &self.layout
-    }
-
-    /// The hyperparameters in force.
-    pub fn config(&self) -> &OptimizerConfig {
-        &self.config
-    }
-
-    /// The buffers.
-    pub fn state(&self) -> &OptimizerState {
-        &self.state
-    }
-
-    /// Swaps the hyperparameters. The state is kept when the kind stays the same
-    /// (optax's `inject_hyperparams`) and re-initialised otherwise.
-    pub fn set_config(&mut self, config: OptimizerConfig) {
-        let same_kind = std::mem::discriminant(&self.config) == std::mem::discriminant(&config);
-        self.config = config;
-        if !same_kind {
-            self.state = config.init(&self.layout);
-        }
-    }
-
-    /// One step with learning rate `lr`, in place.
-    #[inline]
-    pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
-        if !self.config.step_matching(params, grad, &mut self.state, lr) {
-            self.reinit_and_step(self.config, params, grad, lr);
-        }
-    }
-
-    /// One step with a temporarily changed config (a schedule's momentum).
-    #[inline]
-    pub fn step_with(
-        &mut self,
-        config: &OptimizerConfig,
-        params: &mut [f64],
-        grad: &[f64],
-        lr: f64,
-    ) {
-        if !config.step_matching(params, grad, &mut self.state, lr) {
-            self.reinit_and_step(*config, params, grad, lr);
-        }
-    }
-
-    /// Only reachable if a caller swapped kinds without `set_config`.
-    #[cold]
-    fn reinit_and_step(
-        &mut self,
-        config: OptimizerConfig,
-        params: &mut [f64],
-        grad: &[f64],
-        lr: f64,
-    ) {
-        self.state = config.init(&self.layout);
-        config.step_matching(params, grad, &mut self.state, lr);
-    }
-
-    /// Where this step's gradient must be taken when it is not θ itself
-    /// (look-ahead Nesterov): writes the point into `out` and returns true.
-    #[inline]
-    pub fn look_ahead_point(
-        &self,
-        config: &OptimizerConfig,
-        params: &[f64],
-        lr: f64,
-        out: &mut [f64],
-    ) -> bool {
-        match (config, &self.state) {
-            (OptimizerConfig::Sgd(c), OptimizerState::Sgd(s)) => {
-                c.look_ahead_point(params, s, lr, out)
-            }
-            _ => false,
-        }
-    }
-
-    /// The companion point after the last step (see
-    /// [`OptimizerConfig::companion_name`]); `None` before the first step.
-    pub fn companion(&self) -> Option<&[f64]> {
-        match &self.state {
-            OptimizerState::Asgd(s) if s.step > 0 => Some(&s.ax),
-            _ => None,
-        }
-    }
-
-    /// The step size the last step really took when the optimizer sets it
-    /// itself (Prodigy's d·lr), for the learning-rate view.
-    pub fn effective_lr(&self) -> Option<f64> {
-        match &self.state {
-            OptimizerState::Prodigy(s) if s.step > 0 || s.dlr == 0.0 => Some(s.dlr),
-            _ => None,
-        }
-    }
-
-    /// Named state vectors for the step inspector.
-    pub fn state_vectors(&self) -> Vec<StateVector<'_>> {
-        self.config.describe(&self.state)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::optim::OptimizerInstance;
 
     #[test]
     fn set_config_keeps_state_for_the_same_kind() {

@@ -87,7 +87,9 @@ impl Convention {
             | OptimizerConfig::Rprop(_)
             | OptimizerConfig::Asgd(_)
             | OptimizerConfig::Adafactor(_)
-            | OptimizerConfig::Prodigy(_) => {}
+            | OptimizerConfig::Prodigy(_)
+            | OptimizerConfig::ScheduleFreeAdamW(_)
+            | OptimizerConfig::ScheduleFreeSgd(_) => {}
         }
         out
     }

@@ -14,6 +14,7 @@ mod asgd;
 mod config;
 mod convention;
 mod derived;
+mod instance;
 mod layout;
 mod lion;
 mod nadam;
@@ -26,6 +27,7 @@ mod reduce;
 mod rmsprop;
 mod rprop;
 pub mod schedule;
+mod schedule_free;
 mod sgd;
 
 pub use adadelta::{Adadelta, AdadeltaState};
@@ -34,9 +36,10 @@ pub use adagrad::{Adagrad, AdagradState};
 pub use adam::{Adam, AdamState, AdamW};
 pub use adamax::{Adamax, AdamaxState};
 pub use asgd::{Asgd, AsgdState};
-pub use config::{OptimizerConfig, OptimizerInstance, OptimizerState};
+pub use config::{OptimizerConfig, OptimizerState};
 pub use convention::Convention;
 pub use derived::NamedVector;
+pub use instance::OptimizerInstance;
 pub use layout::{Layout, Tensor};
 pub use lion::{Lion, LionState};
 pub use nadam::{NAdam, NAdamState};
@@ -46,6 +49,7 @@ pub use radam::{RAdam, RAdamState, rectification};
 pub use rmsprop::{RmsProp, RmsPropState};
 pub use rprop::{Rprop, RpropState};
 pub use schedule::{Schedule, ScheduleState};
+pub use schedule_free::{ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState};
 pub use sgd::{Sgd, SgdState};
 
 /// One named state vector of an optimizer, for the step inspector.

@@ -150,6 +150,12 @@ names! {
         DCoef = "d_coef",
         /// Prodigy's largest growth of d per step.
         GrowthRate = "growth_rate",
+        /// Schedule-Free's built-in linear warm-up, in steps.
+        WarmupSteps = "warmup_steps",
+        /// Schedule-Free's power of the step in its averaging weights.
+        R = "r",
+        /// Schedule-Free's power of the largest lr in its averaging weights.
+        WeightLrPower = "weight_lr_power",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -230,6 +236,8 @@ impl Param {
             Self::D0 => (1e-9, 1e-1),
             Self::DCoef => (0.01, 10.0),
             Self::GrowthRate => (1.0, 100.0),
+            Self::WarmupSteps => (0.0, 1000.0),
+            Self::R | Self::WeightLrPower => (0.0, 4.0),
             Self::MomentumDecay => (0.0, 0.05),
             Self::Etaminus => (0.01, 0.99),
             Self::Etaplus => (1.01, 3.0),
@@ -246,6 +254,7 @@ impl Param {
     /// How the slider maps to the value.
     pub const fn scale(self) -> Scale {
         match self {
+            Self::WarmupSteps => Scale::Integer,
             Self::Lr
             | Self::Eps
             | Self::Eps1
@@ -309,6 +318,11 @@ impl Param {
             Self::D0 => "Prodigy's first guess of the step size; it only grows from here",
             Self::DCoef => "multiplies Prodigy's estimate of the step size",
             Self::GrowthRate => "the most Prodigy's d may grow per step (inf: no limit)",
+            Self::WarmupSteps => "Schedule-Free ramps lr up linearly over this many steps",
+            Self::R => "later z's weigh more in Schedule-Free's average as (k + 1)^r",
+            Self::WeightLrPower => {
+                "steps taken at a larger lr weigh more in the average, as lr_max^power"
+            }
             Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
             Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
             Self::LookAhead => "take Nesterov's gradient at the look-ahead point",

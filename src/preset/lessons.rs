@@ -115,6 +115,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "prodigy-finds-its-step-size.ron",
         include_str!("../../presets/prodigy-finds-its-step-size.ron"),
     ),
+    (
+        "schedule-free-x-y-z.ron",
+        include_str!("../../presets/schedule-free-x-y-z.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -29,8 +29,9 @@ pub struct SceneRun {
     pub val: Vec<f64>,
     /// "diverged at step k" and the like; `None` while running or at the horizon.
     pub status: Option<String>,
-    /// The optimizer's companion point (ASGD's average), drawn dashed.
-    pub companion: Option<SceneCompanion>,
+    /// The optimizer's companion paths (ASGD's average, Schedule-Free's x
+    /// and z), drawn dashed.
+    pub companions: Vec<SceneCompanion>,
 }
 
 /// A second point an optimizer keeps beside θ, as drawn.
@@ -113,16 +114,19 @@ impl Scene {
             .filter(|(i, _)| preset.runs.get(*i).is_none_or(|r| r.enabled))
             .map(|(i, run)| {
                 let (points, losses) = plane_and_losses(run.trajectory());
-                let companion = run.companion().map(|(name, rows)| {
-                    let (points, losses) = plane_and_losses(rows);
-                    SceneCompanion {
-                        label: format!("{} · {name}", run.setup().label),
-                        points,
-                        losses,
-                    }
-                });
+                let companions = run
+                    .companions()
+                    .map(|(name, rows)| {
+                        let (points, losses) = plane_and_losses(rows);
+                        SceneCompanion {
+                            label: format!("{} · {name}", run.setup().label),
+                            points,
+                            losses,
+                        }
+                    })
+                    .collect();
                 SceneRun {
-                    companion,
+                    companions,
                     label: run.setup().label.clone(),
                     color: palette::run_rgb(i, preset.runs.get(i).and_then(|r| r.color)),
                     points,

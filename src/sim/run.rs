@@ -104,9 +104,11 @@ pub struct Run {
     schedule_state: ScheduleState,
     params: Vec<f64>,
     trajectory: Trajectory,
-    /// The optimizer's companion point per row (ASGD's `ax`; row 0 is the
-    /// start), or nothing for optimizers without one.
-    companion: Trajectory,
+    /// The optimizer's companion points per row (ASGD's `ax`, Schedule-Free's
+    /// `x` and `z`; row 0 is the start), one path each.
+    companions: Vec<Trajectory>,
+    /// Scratch for a companion point.
+    companion_point: Vec<f64>,
     /// The lr each step used: `lrs[k]` took row k to row k + 1.
     lrs: Vec<f64>,
     /// The step size each step really took, for optimizers that set it
@@ -143,12 +145,14 @@ impl Run {
         let layout = Some(problem.tensors())
             .filter(|l| l.dim() == start.len())
             .unwrap_or_else(|| Layout::vector(start.len()));
-        let has_companion = setup.optimizer.companion_name().is_some();
+        let companion_count = setup.optimizer.companion_names().len();
         let sets_own_step_size = matches!(setup.optimizer, OptimizerConfig::Prodigy(_));
-        let companion =
-            Trajectory::with_capacity(start.len(), if has_companion { capacity } else { 0 });
+        let companions = (0..companion_count)
+            .map(|_| Trajectory::with_capacity(start.len(), capacity))
+            .collect();
         let mut run = Self {
-            companion,
+            companions,
+            companion_point: vec![0.0; start.len()],
             optimizer: OptimizerInstance::for_layout(setup.optimizer, layout),
             schedule_state: setup.schedule.start(setup.optimizer.lr()),
             setup,
@@ -173,9 +177,11 @@ impl Run {
             pending_loss: true,
             stopped: None,
         };
-        if has_companion {
+        if companion_count > 0 {
             let loss = run.objective(problem, start);
-            run.companion.push(start, loss);
+            for path in &mut run.companions {
+                path.push(start, loss);
+            }
         }
         run.settle(problem);
         run
@@ -201,13 +207,15 @@ impl Run {
         &self.trajectory
     }
 
-    /// The optimizer's companion path and its name (ASGD's `ax`), row for
-    /// row with [`Self::trajectory`].
-    pub fn companion(&self) -> Option<(&'static str, &Trajectory)> {
+    /// The optimizer's companion paths with their names (ASGD's `ax`,
+    /// Schedule-Free's `x` and `z`), row for row with [`Self::trajectory`].
+    pub fn companions(&self) -> impl Iterator<Item = (&'static str, &Trajectory)> {
         self.setup
             .optimizer
-            .companion_name()
-            .map(|name| (name, &self.companion))
+            .companion_names()
+            .iter()
+            .copied()
+            .zip(&self.companions)
     }
 
     /// The validation loss of every settled row (empty without a split).
@@ -313,10 +321,13 @@ impl Run {
         if let Some(step_size) = self.optimizer.effective_lr() {
             self.effective_lrs.push(step_size);
         }
-        if let Some(point) = self.optimizer.companion() {
-            let penalty = self.setup.penalty.as_ref();
-            let loss = objective(problem, penalty, &self.penalty_mask, point);
-            self.companion.push(point, loss);
+        for (k, path) in self.companions.iter_mut().enumerate() {
+            let point = &mut self.companion_point;
+            if self.optimizer.companion_into(k, &self.params, point) {
+                let penalty = self.setup.penalty.as_ref();
+                let loss = objective(problem, penalty, &self.penalty_mask, point);
+                path.push(point, loss);
+            }
         }
         self.pending_loss = true;
         if !all_finite(&self.params) {

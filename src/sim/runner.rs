@@ -68,9 +68,9 @@ pub struct RunRows {
     /// The step sizes the optimizer set itself from `first_lr` on (Prodigy's
     /// d·lr; empty for the others).
     pub effective_lrs: Vec<f64>,
-    /// The optimizer's companion rows from `first_row` on, laid out as
-    /// `values` (ASGD's `ax`; empty for optimizers without one).
-    pub companion: Vec<f64>,
+    /// Each companion path's rows from `first_row` on, laid out as `values`
+    /// (ASGD's `ax`, Schedule-Free's `x` and `z`; none for the others).
+    pub companions: Vec<Vec<f64>>,
 }
 
 impl RunRows {
@@ -86,10 +86,10 @@ impl RunRows {
             lrs: tail(run.lrs(), first_lr),
             effective_lrs: tail(run.effective_lrs(), first_lr),
             val: tail(run.val_losses(), first_row),
-            companion: run
-                .companion()
+            companions: run
+                .companions()
                 .map(|(_, c)| c.raw_rows(first_row..c.len()).to_vec())
-                .unwrap_or_default(),
+                .collect(),
         }
     }
 }

@@ -201,6 +201,8 @@ fn ron_value(kind: &str, key: &str, v: &Value) -> String {
         Value::Number(n) if kind == "Prodigy" && key == "beta3" => {
             format!("Some({:?})", n.as_f64().unwrap_or(f64::NAN))
         }
+        // Python writes ints without a point (`warmup_steps: 50`) and floats with one.
+        Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => n
             .as_f64()
             .map_or_else(|| n.to_string(), |f| format!("{f:?}")),

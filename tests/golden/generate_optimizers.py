@@ -1,8 +1,10 @@
 """Reference trajectories for the optimizers added after the first nine: the rest
 of torch.optim (RAdam, Rprop, ASGD, Adafactor) and the research optimizers from
-their own packages (prodigyopt.Prodigy).
+their own packages (prodigyopt.Prodigy; schedulefree.AdamWScheduleFree and
+SGDScheduleFree, in train mode, so the parameter holds y; their x, the point to
+evaluate, goes to a sidecar <case>.x.csv, computed as eval() does).
 
-Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2
+Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2 schedulefree==1.4.1
       v/bin/python generate_optimizers.py [OUTDIR]     (default: this folder)
 
 Writes OUTDIR/optimizers/:
@@ -27,6 +29,7 @@ import sys
 
 import numpy as np
 import prodigyopt
+import schedulefree
 import torch
 import torch.nn.functional as F
 
@@ -72,6 +75,8 @@ ALL = list(SURFACES)
 O = torch.optim
 S = torch.optim.lr_scheduler
 P = prodigyopt.Prodigy
+SFA = schedulefree.AdamWScheduleFree
+SFS = schedulefree.SGDScheduleFree
 # (case, class, kwargs, scheduler (class, kwargs) or None, surfaces)
 SURFACE_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None, ALL),
@@ -105,6 +110,14 @@ SURFACE_CASES = [
      ["rosenbrock", "beale"]),
     ("prodigy_no_momentum", P, dict(betas=(0.0, 0.999)), None, ["quadratic"]),
     ("prodigy_cosine", P, dict(), (S.CosineAnnealingLR, dict(T_max=500)), ["beale"]),
+    ("sf_adamw", SFA, dict(lr=0.05), None, ALL),
+    ("sf_adamw_options", SFA, dict(lr=0.02, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.01,
+                                   warmup_steps=50, r=1.0, weight_lr_power=1.0), None,
+     ["rosenbrock", "himmelblau"]),
+    ("sf_sgd", SFS, dict(lr=1e-2), None, ["himmelblau", "quadratic", "saddle"]),
+    ("sf_sgd_slow", SFS, dict(lr=1e-3), None, ["rosenbrock", "beale"]),
+    ("sf_sgd_options", SFS, dict(lr=5e-3, momentum=0.8, weight_decay=0.01, warmup_steps=20, r=0.5),
+     None, ["quadratic"]),
 ]
 MODEL_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None),
@@ -113,6 +126,8 @@ MODEL_CASES = [
     ("adafactor", O.Adafactor, dict(lr=1e-2), None),
     ("adafactor_decay", O.Adafactor, dict(lr=2e-2, weight_decay=0.05), None),
     ("prodigy", P, dict(lr=0.5), None),
+    ("sf_adamw", SFA, dict(lr=0.02), None),
+    ("sf_sgd", SFS, dict(lr=0.5), None),
 ]
 MODEL_STEPS = 200
 HIDDEN = 8
@@ -130,21 +145,36 @@ def horizon(rows, nudged):
     return next((k for k, d in enumerate(dev) if not d <= 1e-9), None)
 
 
-def surface_run(f, start, cls, kw, sched):
+def eval_point(opt, p):
+    """Schedule-Free's x, as opt.eval() computes it, without leaving train mode."""
+    state = opt.state[p]
+    if "z" not in state:
+        return p.detach().clone()
+    beta = opt.param_groups[0]["betas"][0] if "betas" in opt.param_groups[0] else opt.param_groups[0]["momentum"]
+    return torch.lerp(p.detach(), state["z"], 1 - 1 / beta)
+
+
+def surface_run(f, start, cls, kw, sched, xs=None):
     p = torch.tensor(start, requires_grad=True)
     opt = cls([p], **kw)
+    if hasattr(opt, "train"):
+        opt.train()
     scheduler = sched[0](opt, **sched[1]) if sched else None
     rows = []
     for k in range(N):
         opt.zero_grad()
         loss = f(p)
         rows.append([k, p[0].item(), p[1].item(), loss.item()])
+        if xs is not None:
+            xs.append([k] + eval_point(opt, p).tolist())
         loss.backward()
         opt.step()
         if scheduler is not None:
             scheduler.step()
     with torch.no_grad():
         rows.append([N, p[0].item(), p[1].item(), f(p).item()])
+    if xs is not None:
+        xs.append([N] + eval_point(opt, p).tolist())
     return rows
 
 
@@ -182,6 +212,8 @@ def model_loss(params, x, y):
 def model_run(start, cls, kw, sched, x, y):
     params = tensors_of(start)
     opt = cls(params, **kw)
+    if hasattr(opt, "train"):
+        opt.train()
     scheduler = sched[0](opt, **sched[1]) if sched else None
     flat = lambda: [v for p in params for v in p.detach().reshape(-1).tolist()]
     rows = []
@@ -216,10 +248,13 @@ def main():
     for case, cls, kw, sched, surfaces in SURFACE_CASES:
         for name in surfaces:
             f, start = SURFACES[name]
-            rows = surface_run(f, start, cls, kw, sched)
+            xs = [] if cls in (SFA, SFS) else None
+            rows = surface_run(f, start, cls, kw, sched, xs)
             nudged = surface_run(f, [math.nextafter(start[0], math.inf), start[1]], cls, kw, sched)
             file = f"{name}__{case}.csv"
             write(os.path.join(OUT, file), ["step", "x", "y", "loss"], rows)
+            if xs is not None:
+                write(os.path.join(OUT, file.replace(".csv", ".x.csv")), ["step", "x", "y"], xs)
             sname, skw = scheduler_entry(sched)
             entries.append({"file": file, "problem": name, "optimizer": cls.__name__,
                             "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,

@@ -197,7 +197,9 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
         | OptimizerConfig::Rprop(_)
         | OptimizerConfig::Asgd(_)
         | OptimizerConfig::Adafactor(_) => rest_of_torch::formula(config),
-        OptimizerConfig::Prodigy(_) => research::formula(config),
+        OptimizerConfig::Prodigy(_)
+        | OptimizerConfig::ScheduleFreeAdamW(_)
+        | OptimizerConfig::ScheduleFreeSgd(_) => research::formula(config),
     }
 }
 
@@ -276,7 +278,9 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
         | OptimizerConfig::Rprop(_)
         | OptimizerConfig::Asgd(_)
         | OptimizerConfig::Adafactor(_)
-        | OptimizerConfig::Prodigy(_) => {
+        | OptimizerConfig::Prodigy(_)
+        | OptimizerConfig::ScheduleFreeAdamW(_)
+        | OptimizerConfig::ScheduleFreeSgd(_) => {
             let numbers = rest_of_torch::Numbers {
                 g,
                 lr,

@@ -22,6 +22,23 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
                 "prodigyopt 1.1 reproduced: d is the running maximum of d̂, so it never shrinks; the step uses the d of the step before, and ε is scaled by d.",
             ],
         },
+        OptimizerConfig::ScheduleFreeAdamW(_) => Formula {
+            rule: vec![
+                l("c = w/Σw,  w = (k + 1)^r · lr_max^weight_lr_power"),
+                l("v ← β₂·v + (1 − β₂)·g²;   u = g/(√(v/(1 − β₂^(k+1))) + ε) + λ·y"),
+                l("y ← lerp(y, z, c) + lr·(β₁·(1 − c) − 1)·u;   z ← z − lr·u"),
+                l("x = lerp(y, z, 1 − 1/β₁)      (the point to evaluate)"),
+            ],
+            notes: SCHEDULE_FREE_NOTES.to_vec(),
+        },
+        OptimizerConfig::ScheduleFreeSgd(_) => Formula {
+            rule: vec![
+                l("c = w/Σw,  w = (k + 1)^r · lr_max^weight_lr_power;   u = g + λ·y"),
+                l("y ← lerp(y, z, c) + lr·(μ·(1 − c) − 1)·u;   z ← z − lr·u"),
+                l("x = lerp(y, z, 1 − 1/μ)       (the point to evaluate)"),
+            ],
+            notes: SCHEDULE_FREE_NOTES.to_vec(),
+        },
         _ => Formula {
             rule: Vec::new(),
             notes: Vec::new(),
@@ -29,9 +46,23 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
     }
 }
 
+/// What the Schedule-Free rules share.
+const SCHEDULE_FREE_NOTES: [&str; 2] = [
+    "θ is y, where the gradient is taken (what torch's parameter holds in train mode); x, the average of the z's, is the point to evaluate (after optimizer.eval()). Both are drawn beside θ.",
+    "schedulefree 1.4's AdamWScheduleFree and SGDScheduleFree are reproduced. With a constant lr, c = 1/(k + 1) and x is the plain mean of the z's: no schedule is needed.",
+];
+
 /// Appends coordinate lines of the step.
 pub(super) fn worked(config: &OptimizerConfig, x: &Numbers<'_>, lines: &mut Vec<String>) {
     let n = compact;
+    if let OptimizerConfig::ScheduleFreeAdamW(_) | OptimizerConfig::ScheduleFreeSgd(_) = config {
+        lines.push(format!(
+            "c = {},  z: {} -> {}",
+            n((x.after)("ckp1")),
+            n((x.before)("z")),
+            n((x.after)("z"))
+        ));
+    }
     if let OptimizerConfig::Prodigy(_) = config {
         let d0 = (x.before)("d");
         let d1 = (x.after)("d");

@@ -176,9 +176,12 @@ pub fn show(
                 theme::run_color(i, run.color),
             );
             validation_curve(plot_ui, run, i, track, x, value);
-            if let Some(what) = run.optimizer.companion_name() {
-                // ASGD's average: the loss at the point it means to return.
-                let points: Vec<[f64; 2]> = decimated(&track.companion, last, MAX_DRAWN_POINTS)
+            if let (Some(what), Some(path)) = (
+                run.optimizer.companion_names().first(),
+                track.companions.first(),
+            ) {
+                // ASGD's average, Schedule-Free's x: the loss at the point to return.
+                let points: Vec<[f64; 2]> = decimated(path, last, MAX_DRAWN_POINTS)
                     .filter(|(_, _, l)| l.is_finite() && (!diverged || *l <= cap))
                     .map(|(k, _, l)| [x.of_run(i, k as f64), value(l)])
                     .collect();
@@ -188,8 +191,8 @@ pub fn show(
                         PlotPoints::from(points),
                     )
                     .color(theme::companion_tint(theme::run_color(i, run.color)))
-                    .style(egui_plot::LineStyle::dotted_dense())
-                    .width(2.0),
+                    .style(egui_plot::LineStyle::dashed_loose())
+                    .width(1.5),
                 );
             }
             if let Some(crate::sim::Termination::EarlyStopped { best, .. }) = track.termination {
@@ -544,7 +547,7 @@ mod tests {
             crate::optim::OptimizerConfig::Asgd(crate::optim::Asgd::default());
         let mut tracks = tracks();
         tracks[0].effective_lrs = vec![1e-6, 1e-4];
-        tracks[1].companion = tracks[1].rows.clone();
+        tracks[1].companions = vec![tracks[1].rows.clone()];
         let name = |i: usize| preset.runs[i].display_label().to_owned();
         let mut h = Harness::new_ui_state(
             |ui, (curve, log, epochs, reveal): &mut (Curve, bool, bool, bool)| {

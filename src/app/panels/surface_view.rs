@@ -151,47 +151,60 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
     }
     // Over every path: a companion lies inside its own run's jitter.
     for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
-        if let Some(what) = run.optimizer.companion_name()
-            && run.enabled
-        {
+        let names = run.optimizer.companion_names();
+        if !run.enabled {
+            continue;
+        }
+        for (k, (what, path)) in names.iter().zip(&track.companions).enumerate() {
             let name = format!("{} · {what}", run.display_label());
             let color = theme::run_color(i, run.color);
-            draw_companion(plot_ui, input, track, color, &name, limit);
+            draw_companion(plot_ui, input, (path, k), color, &name, limit);
         }
     }
 }
 
-/// The optimizer's companion path (ASGD's average `ax`): dashed over a dark
-/// outline in a light tint of the run's colour, so it stands out of the
-/// run's own jitter, with a diamond where it is at the play head.
+/// An optimizer's companion path over a dark outline in a light tint of the
+/// run's colour, so it stands out of the run's own jitter: the first
+/// (ASGD's `ax`, Schedule-Free's `x`) dashed with a diamond at the play head,
+/// a second (Schedule-Free's `z`) dotted with a square.
 fn draw_companion(
     plot_ui: &mut egui_plot::PlotUi<'_>,
     input: &SurfaceInput<'_>,
-    track: &Track,
+    (path, index): (&Trajectory, usize),
     color: egui::Color32,
     name: &str,
     limit: ViewBox,
 ) {
     let tint = theme::companion_tint(color);
-    let points = path_points(&track.companion, input.head, limit);
+    let (style, width, marker) = if index == 0 {
+        (
+            egui_plot::LineStyle::dashed_dense(),
+            2.0,
+            MarkerShape::Diamond,
+        )
+    } else {
+        let dots = egui_plot::LineStyle::Dotted { spacing: 6.0 };
+        (dots, 1.0, MarkerShape::Square)
+    };
+    let points = path_points(path, input.head, limit);
     plot_ui.line(
         Line::new("", PlotPoints::from(points.clone()))
             .color(theme::PATH_OUTLINE)
-            .width(4.5)
+            .width(width + 2.5)
             .allow_hover(false),
     );
     plot_ui.line(
         Line::new(name, PlotPoints::from(points.clone()))
             .color(tint)
-            .width(2.0)
-            .style(egui_plot::LineStyle::dashed_dense()),
+            .width(width)
+            .style(style),
     );
     if let Some(&last) = points.last() {
         plot_ui.points(
             Points::new("", vec![last])
                 .color(theme::PATH_OUTLINE)
                 .radius(8.5)
-                .shape(MarkerShape::Diamond)
+                .shape(marker)
                 .filled(true)
                 .allow_hover(false),
         );
@@ -199,7 +212,7 @@ fn draw_companion(
             Points::new(name, vec![last])
                 .color(tint)
                 .radius(6.5)
-                .shape(MarkerShape::Diamond)
+                .shape(marker)
                 .filled(true),
         );
     }
@@ -468,7 +481,7 @@ mod tests {
         preset.runs[0].optimizer =
             crate::optim::OptimizerConfig::Asgd(crate::optim::Asgd::default());
         let mut tracks = tracks();
-        tracks[0].companion = tracks[0].rows.clone();
+        tracks[0].companions = vec![tracks[0].rows.clone()];
         let view = ViewBox {
             x: (-2.0, 2.0),
             y: (-1.0, 3.0),

@@ -318,8 +318,17 @@ impl Session {
                     self.tracks.resize(runs.len(), Track::new(self.tracks_dim));
                 }
                 for (track, rows) in self.tracks.iter_mut().zip(runs) {
-                    if rows.first_row == track.companion.len() {
-                        track.companion.extend_raw(&rows.companion);
+                    if track.companions.len() < rows.companions.len() {
+                        let dim = self.tracks_dim;
+                        let missing = rows.companions.len() - track.companions.len();
+                        track.companions.extend(
+                            (0..missing).map(|_| crate::sim::Trajectory::with_capacity(dim, 0)),
+                        );
+                    }
+                    for (path, new) in track.companions.iter_mut().zip(&rows.companions) {
+                        if rows.first_row == path.len() {
+                            path.extend_raw(new);
+                        }
                     }
                     if rows.first_row == track.len() {
                         track.rows.extend_raw(&rows.values);

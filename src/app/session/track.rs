@@ -16,8 +16,9 @@ pub struct Track {
     pub effective_lrs: Vec<f64>,
     /// Validation loss per row (problems with a validation split only).
     pub val: Vec<f64>,
-    /// The optimizer's companion point per row (ASGD's `ax`), if it keeps one.
-    pub companion: Trajectory,
+    /// The optimizer's companion paths (ASGD's `ax`, Schedule-Free's `x`
+    /// and `z`), row for row with `rows`.
+    pub companions: Vec<Trajectory>,
 }
 
 impl Track {
@@ -29,7 +30,7 @@ impl Track {
             lrs: Vec::new(),
             effective_lrs: Vec::new(),
             val: Vec::new(),
-            companion: Trajectory::with_capacity(dim, 0),
+            companions: Vec::new(),
         }
     }
 

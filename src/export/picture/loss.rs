@@ -176,7 +176,7 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
         let label = format!("{} (validation)", run.label);
         let label = legend.then_some(label.as_str());
         chart::dashed_curve(&mut chart, pieces(&run.val), (dash, dash), dashed, label)?;
-        if let Some(companion) = &run.companion {
+        if let Some(companion) = run.companions.first() {
             // The companion (ASGD's average) is dotted: short dashes, wide gaps.
             let dot = (3.0 * s).max(1.0) as i32;
             let label = legend.then_some(companion.label.as_str());

@@ -109,9 +109,10 @@ fn draw_paths<DB: DrawingBackend>(
     }
     // Over every path: a companion lies inside its own run's jitter.
     for run in &scene.runs {
-        if let Some(companion) = &run.companion {
+        for (k, companion) in run.companions.iter().enumerate() {
             let color = rgb(palette::companion_rgb(run.color));
-            draw_companion(chart, companion, options, (pixel, line_width), color, view)?;
+            let line = (pixel, line_width, k);
+            draw_companion(chart, companion, options, line, color, view)?;
         }
     }
     Ok(())
@@ -123,7 +124,7 @@ fn draw_companion<DB: DrawingBackend>(
     chart: &mut SurfaceChart<'_, DB>,
     companion: &crate::render::scene::SceneCompanion,
     options: &PictureOptions,
-    (pixel, line_width): ((f64, f64), u32),
+    (pixel, line_width, index): ((f64, f64), u32, usize),
     color: RGBColor,
     view: ViewBox,
 ) -> DrawResult<(), DB> {
@@ -133,14 +134,20 @@ fn draw_companion<DB: DrawingBackend>(
         .iter()
         .flat_map(|piece| strokeable(piece, pixel))
         .collect();
+    // The first companion dashed, a second (Schedule-Free's z) dotted.
     let dash = (5.0 * s).max(2.0) as i32;
+    let gaps = if index == 0 {
+        (dash, dash)
+    } else {
+        (dash / 2, dash)
+    };
     // A dark outline under the dashes keeps them apart from the run's own path.
     let outline = BLACK
         .mix(0.65)
         .stroke_width(line_width + (2.0 * s).round() as u32);
     chart::curve(chart, pieces.clone(), outline, None)?;
     let style = color.stroke_width(line_width);
-    chart::dashed_curve(chart, pieces, (dash, dash), style, Some(&companion.label))?;
+    chart::dashed_curve(chart, pieces, gaps, style, Some(&companion.label))?;
     if let Some(&[x, y]) = shown.last()
         && inside(view, x, y)
     {

@@ -1,0 +1,140 @@
+//! An optimizer's config and state together: stepping, swapping
+//! hyperparameters, and what the inspector and the paths read from it.
+
+use super::{Layout, OptimizerConfig, OptimizerState, StateVector};
+
+/// An optimizer config together with its state, always of the same kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptimizerInstance {
+    config: OptimizerConfig,
+    state: OptimizerState,
+    layout: Layout,
+}
+
+impl OptimizerInstance {
+    /// A fresh optimizer for one vector of `dim` parameters.
+    pub fn new(config: OptimizerConfig, dim: usize) -> Self {
+        Self::for_layout(config, Layout::vector(dim))
+    }
+
+    /// A fresh optimizer for parameters laid out as `layout`'s tensors.
+    pub fn for_layout(config: OptimizerConfig, layout: Layout) -> Self {
+        Self {
+            state: config.init(&layout),
+            config,
+            layout,
+        }
+    }
+
+    /// The tensors the parameters form.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The hyperparameters in force.
+    pub fn config(&self) -> &OptimizerConfig {
+        &self.config
+    }
+
+    /// The buffers.
+    pub fn state(&self) -> &OptimizerState {
+        &self.state
+    }
+
+    /// Swaps the hyperparameters. The state is kept when the kind stays the same
+    /// (optax's `inject_hyperparams`) and re-initialised otherwise.
+    pub fn set_config(&mut self, config: OptimizerConfig) {
+        let same_kind = std::mem::discriminant(&self.config) == std::mem::discriminant(&config);
+        self.config = config;
+        if !same_kind {
+            self.state = config.init(&self.layout);
+        }
+    }
+
+    /// One step with learning rate `lr`, in place.
+    #[inline]
+    pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        if !self.config.step_matching(params, grad, &mut self.state, lr) {
+            self.reinit_and_step(self.config, params, grad, lr);
+        }
+    }
+
+    /// One step with a temporarily changed config (a schedule's momentum).
+    #[inline]
+    pub fn step_with(
+        &mut self,
+        config: &OptimizerConfig,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: f64,
+    ) {
+        if !config.step_matching(params, grad, &mut self.state, lr) {
+            self.reinit_and_step(*config, params, grad, lr);
+        }
+    }
+
+    /// Only reachable if a caller swapped kinds without `set_config`.
+    #[cold]
+    fn reinit_and_step(
+        &mut self,
+        config: OptimizerConfig,
+        params: &mut [f64],
+        grad: &[f64],
+        lr: f64,
+    ) {
+        self.state = config.init(&self.layout);
+        config.step_matching(params, grad, &mut self.state, lr);
+    }
+
+    /// Where this step's gradient must be taken when it is not θ itself
+    /// (look-ahead Nesterov): writes the point into `out` and returns true.
+    #[inline]
+    pub fn look_ahead_point(
+        &self,
+        config: &OptimizerConfig,
+        params: &[f64],
+        lr: f64,
+        out: &mut [f64],
+    ) -> bool {
+        match (config, &self.state) {
+            (OptimizerConfig::Sgd(c), OptimizerState::Sgd(s)) => {
+                c.look_ahead_point(params, s, lr, out)
+            }
+            _ => false,
+        }
+    }
+
+    /// Companion point `index` (see [`OptimizerConfig::companion_names`])
+    /// after the last step, with θ = `params`, written into `out`; false
+    /// for an index the optimizer does not have.
+    pub fn companion_into(&self, index: usize, params: &[f64], out: &mut [f64]) -> bool {
+        match (&self.config, &self.state, index) {
+            (OptimizerConfig::Asgd(_), OptimizerState::Asgd(s), 0) => out.copy_from_slice(&s.ax),
+            (OptimizerConfig::ScheduleFreeAdamW(c), OptimizerState::ScheduleFree(s), 0) => {
+                s.x_into(params, c.betas.0, out);
+            }
+            (OptimizerConfig::ScheduleFreeSgd(c), OptimizerState::ScheduleFree(s), 0) => {
+                s.x_into(params, c.momentum, out);
+            }
+            (_, OptimizerState::ScheduleFree(s), 1) if s.z.len() == out.len() => {
+                out.copy_from_slice(&s.z);
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The step size the last step really took when the optimizer sets it
+    /// itself (Prodigy's d·lr), for the learning-rate view.
+    pub fn effective_lr(&self) -> Option<f64> {
+        match &self.state {
+            OptimizerState::Prodigy(s) if s.step > 0 || s.dlr == 0.0 => Some(s.dlr),
+            _ => None,
+        }
+    }
+
+    /// Named state vectors for the step inspector.
+    pub fn state_vectors(&self) -> Vec<StateVector<'_>> {
+        self.config.describe(&self.state)
+    }
+}
