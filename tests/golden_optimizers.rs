@@ -187,6 +187,10 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "Prodigy",
         "AdamWScheduleFree",
         "SGDScheduleFree",
+        "ADOPT",
+        "AdaBelief",
+        "Yogi",
+        "MADGRAD",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

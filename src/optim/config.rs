@@ -3,10 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Adadelta, AdadeltaState, Adafactor, AdafactorState, Adagrad, AdagradState, Adam, AdamState,
-    AdamW, Adamax, AdamaxState, Asgd, AsgdState, Layout, Lion, LionState, NAdam, NAdamState,
-    Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState,
-    ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector,
+    AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor, AdafactorState, Adagrad,
+    AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adopt, AdoptState, Asgd, AsgdState,
+    Layout, Lion, LionState, Madgrad, MadgradState, NAdam, NAdamState, Optimizer, Prodigy,
+    ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW,
+    ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
 };
 use crate::support::validate::Checker;
 
@@ -47,6 +48,14 @@ pub enum OptimizerConfig {
     ScheduleFreeAdamW(ScheduleFreeAdamW),
     /// `schedulefree.SGDScheduleFree`.
     ScheduleFreeSgd(ScheduleFreeSgd),
+    /// `pytorch_optimizer.ADOPT`.
+    Adopt(Adopt),
+    /// `pytorch_optimizer.AdaBelief`.
+    AdaBelief(AdaBelief),
+    /// `pytorch_optimizer.Yogi`.
+    Yogi(Yogi),
+    /// `pytorch_optimizer.MADGRAD`.
+    Madgrad(Madgrad),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -80,11 +89,19 @@ pub enum OptimizerState {
     Prodigy(ProdigyState),
     /// The buffers of both Schedule-Free optimizers.
     ScheduleFree(ScheduleFreeState),
+    /// Adopt's buffers.
+    Adopt(AdoptState),
+    /// `AdaBelief`'s buffers.
+    AdaBelief(AdaBeliefState),
+    /// Yogi's buffers.
+    Yogi(YogiState),
+    /// Madgrad's buffers.
+    Madgrad(MadgradState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 16] {
+    pub fn catalogue() -> [Self; 20] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -102,6 +119,10 @@ impl OptimizerConfig {
             Self::Prodigy(Prodigy::default()),
             Self::ScheduleFreeAdamW(ScheduleFreeAdamW::default()),
             Self::ScheduleFreeSgd(ScheduleFreeSgd::default()),
+            Self::Adopt(Adopt::default()),
+            Self::AdaBelief(AdaBelief::default()),
+            Self::Yogi(Yogi::default()),
+            Self::Madgrad(Madgrad::default()),
         ]
     }
 
@@ -124,6 +145,10 @@ impl OptimizerConfig {
             Self::Prodigy(_) => "Prodigy",
             Self::ScheduleFreeAdamW(_) => "ScheduleFreeAdamW",
             Self::ScheduleFreeSgd(_) => "ScheduleFreeSgd",
+            Self::Adopt(_) => "Adopt",
+            Self::AdaBelief(_) => "AdaBelief",
+            Self::Yogi(_) => "Yogi",
+            Self::Madgrad(_) => "Madgrad",
         }
     }
 
@@ -146,6 +171,10 @@ impl OptimizerConfig {
             Self::Prodigy(_) => "prodigyopt.Prodigy",
             Self::ScheduleFreeAdamW(_) => "schedulefree.AdamWScheduleFree",
             Self::ScheduleFreeSgd(_) => "schedulefree.SGDScheduleFree",
+            Self::Adopt(_) => "pytorch_optimizer.ADOPT",
+            Self::AdaBelief(_) => "pytorch_optimizer.AdaBelief",
+            Self::Yogi(_) => "pytorch_optimizer.Yogi",
+            Self::Madgrad(_) => "pytorch_optimizer.MADGRAD",
         }
     }
 
@@ -183,6 +212,10 @@ impl OptimizerConfig {
             Self::Prodigy(c) => c.lr,
             Self::ScheduleFreeAdamW(c) => c.lr,
             Self::ScheduleFreeSgd(c) => c.lr,
+            Self::Adopt(c) => c.lr,
+            Self::AdaBelief(c) => c.lr,
+            Self::Yogi(c) => c.lr,
+            Self::Madgrad(c) => c.lr,
         }
     }
 
@@ -199,6 +232,10 @@ impl OptimizerConfig {
             Self::Lion(c) => Some(c.betas.0),
             Self::RAdam(c) => Some(c.betas.0),
             Self::Prodigy(c) => Some(c.betas.0),
+            Self::Adopt(c) => Some(c.betas.0),
+            Self::AdaBelief(c) => Some(c.betas.0),
+            Self::Yogi(c) => Some(c.betas.0),
+            Self::Madgrad(c) => Some(c.momentum),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -222,6 +259,10 @@ impl OptimizerConfig {
             Self::Lion(c) => c.betas.0 = value,
             Self::RAdam(c) => c.betas.0 = value,
             Self::Prodigy(c) => c.betas.0 = value,
+            Self::Adopt(c) => c.betas.0 = value,
+            Self::AdaBelief(c) => c.betas.0 = value,
+            Self::Yogi(c) => c.betas.0 = value,
+            Self::Madgrad(c) => c.momentum = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -268,6 +309,10 @@ impl OptimizerConfig {
             Self::Prodigy(o) => o.check(c),
             Self::ScheduleFreeAdamW(o) => o.check(c),
             Self::ScheduleFreeSgd(o) => o.check(c),
+            Self::Adopt(o) => o.check(c),
+            Self::AdaBelief(o) => o.check(c),
+            Self::Yogi(o) => o.check(c),
+            Self::Madgrad(o) => o.check(c),
         }
     }
 
@@ -291,6 +336,10 @@ impl OptimizerConfig {
             Self::Prodigy(o) => OptimizerState::Prodigy(o.init_for(l)),
             Self::ScheduleFreeAdamW(o) => OptimizerState::ScheduleFree(o.init_for(l)),
             Self::ScheduleFreeSgd(o) => OptimizerState::ScheduleFree(o.init_for(l)),
+            Self::Adopt(o) => OptimizerState::Adopt(o.init_for(l)),
+            Self::AdaBelief(o) => OptimizerState::AdaBelief(o.init_for(l)),
+            Self::Yogi(o) => OptimizerState::Yogi(o.init_for(l)),
+            Self::Madgrad(o) => OptimizerState::Madgrad(o.init_for(l)),
         }
     }
 
@@ -327,6 +376,10 @@ impl OptimizerConfig {
             (Self::ScheduleFreeSgd(o), S::ScheduleFree(s)) if s.exp_avg_sq.is_empty() => {
                 o.step(params, grad, s, lr);
             }
+            (Self::Adopt(o), S::Adopt(s)) => o.step(params, grad, s, lr),
+            (Self::AdaBelief(o), S::AdaBelief(s)) => o.step(params, grad, s, lr),
+            (Self::Yogi(o), S::Yogi(s)) => o.step(params, grad, s, lr),
+            (Self::Madgrad(o), S::Madgrad(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -351,6 +404,10 @@ impl OptimizerConfig {
             (Self::Prodigy(o), S::Prodigy(s)) => o.describe(s),
             (Self::ScheduleFreeAdamW(o), S::ScheduleFree(s)) => o.describe(s),
             (Self::ScheduleFreeSgd(o), S::ScheduleFree(s)) => o.describe(s),
+            (Self::Adopt(o), S::Adopt(s)) => o.describe(s),
+            (Self::AdaBelief(o), S::AdaBelief(s)) => o.describe(s),
+            (Self::Yogi(o), S::Yogi(s)) => o.describe(s),
+            (Self::Madgrad(o), S::Madgrad(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -374,6 +431,10 @@ impl OptimizerState {
             Self::Adafactor(s) => s.step,
             Self::Prodigy(s) => s.step,
             Self::ScheduleFree(s) => s.step,
+            Self::Adopt(s) => s.step,
+            Self::AdaBelief(s) => s.step,
+            Self::Yogi(s) => s.step,
+            Self::Madgrad(s) => s.step,
         }
     }
 }

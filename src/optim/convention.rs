@@ -89,7 +89,11 @@ impl Convention {
             | OptimizerConfig::Adafactor(_)
             | OptimizerConfig::Prodigy(_)
             | OptimizerConfig::ScheduleFreeAdamW(_)
-            | OptimizerConfig::ScheduleFreeSgd(_) => {}
+            | OptimizerConfig::ScheduleFreeSgd(_)
+            | OptimizerConfig::Adopt(_)
+            | OptimizerConfig::AdaBelief(_)
+            | OptimizerConfig::Yogi(_)
+            | OptimizerConfig::Madgrad(_) => {}
         }
         out
     }

@@ -5,11 +5,13 @@
 //! schedulers change `group["lr"]` outside the buffers. Steps work in place and
 //! never allocate.
 
+mod adabelief;
 mod adadelta;
 mod adafactor;
 mod adagrad;
 mod adam;
 mod adamax;
+mod adopt;
 mod asgd;
 mod config;
 mod convention;
@@ -17,7 +19,9 @@ mod derived;
 mod instance;
 mod layout;
 mod lion;
+mod madgrad;
 mod nadam;
+mod param_help;
 mod param_tables;
 pub mod params;
 mod power;
@@ -29,12 +33,15 @@ mod rprop;
 pub mod schedule;
 mod schedule_free;
 mod sgd;
+mod yogi;
 
+pub use adabelief::{AdaBelief, AdaBeliefState};
 pub use adadelta::{Adadelta, AdadeltaState};
 pub use adafactor::{Adafactor, AdafactorState};
 pub use adagrad::{Adagrad, AdagradState};
 pub use adam::{Adam, AdamState, AdamW};
 pub use adamax::{Adamax, AdamaxState};
+pub use adopt::{Adopt, AdoptState};
 pub use asgd::{Asgd, AsgdState};
 pub use config::{OptimizerConfig, OptimizerState};
 pub use convention::Convention;
@@ -42,6 +49,7 @@ pub use derived::NamedVector;
 pub use instance::OptimizerInstance;
 pub use layout::{Layout, Tensor};
 pub use lion::{Lion, LionState};
+pub use madgrad::{Madgrad, MadgradState};
 pub use nadam::{NAdam, NAdamState};
 pub use power::PowerSeries;
 pub use prodigy::{Prodigy, ProdigyState};
@@ -51,6 +59,7 @@ pub use rprop::{Rprop, RpropState};
 pub use schedule::{Schedule, ScheduleState};
 pub use schedule_free::{ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState};
 pub use sgd::{Sgd, SgdState};
+pub use yogi::{Yogi, YogiState};
 
 /// One named state vector of an optimizer, for the step inspector.
 #[derive(Clone, Copy, Debug, PartialEq)]

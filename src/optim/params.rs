@@ -156,6 +156,22 @@ names! {
         R = "r",
         /// Schedule-Free's power of the largest lr in its averaging weights.
         WeightLrPower = "weight_lr_power",
+        /// ADOPT clips its normalised gradient to ±t to this power (∞: no clipping).
+        ClipLambda = "clip_lambda",
+        /// `pytorch_optimizer`'s decoupled weight decay.
+        WeightDecouple = "weight_decouple",
+        /// Decoupled weight decay without the lr factor.
+        FixedDecay = "fixed_decay",
+        /// `RAdam`'s rectification inside another optimizer.
+        Rectify = "rectify",
+        /// The ρₜ below which a rectified step is not adaptive.
+        NSmaThreshold = "n_sma_threshold",
+        /// Below the threshold take an SGD step instead of none.
+        DegeneratedToSgd = "degenerated_to_sgd",
+        /// Divide by the running maximum of the second moment.
+        AmsBound = "ams_bound",
+        /// What the moments start from.
+        InitialAccumulator = "initial_accumulator",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -238,10 +254,12 @@ impl Param {
             Self::GrowthRate => (1.0, 100.0),
             Self::WarmupSteps => (0.0, 1000.0),
             Self::R | Self::WeightLrPower => (0.0, 4.0),
+            Self::ClipLambda => (0.0, 1.0),
+            Self::NSmaThreshold => (0.0, 10.0),
             Self::MomentumDecay => (0.0, 0.05),
             Self::Etaminus => (0.01, 0.99),
             Self::Etaplus => (1.01, 3.0),
-            Self::StepSizeMin => (1e-9, 1.0),
+            Self::StepSizeMin | Self::InitialAccumulator => (1e-9, 1.0),
             Self::StepSizeMax => (1e-3, 100.0),
             Self::Lambd => (1e-6, 1.0),
             Self::T0 => (1.0, 1e7),
@@ -254,8 +272,9 @@ impl Param {
     /// How the slider maps to the value.
     pub const fn scale(self) -> Scale {
         match self {
-            Self::WarmupSteps => Scale::Integer,
+            Self::WarmupSteps | Self::NSmaThreshold => Scale::Integer,
             Self::Lr
+            | Self::InitialAccumulator
             | Self::Eps
             | Self::Eps1
             | Self::Eps2
@@ -267,65 +286,6 @@ impl Param {
             | Self::DCoef
             | Self::GrowthRate => Scale::Log,
             _ => Scale::Linear,
-        }
-    }
-
-    /// What the parameter does, in a line.
-    pub const fn help(self) -> &'static str {
-        match self {
-            Self::Lr => "step size: how far each update moves θ",
-            Self::Momentum => "how much of the previous update carries into the next",
-            Self::Dampening => {
-                "how much of each new gradient is held back from the momentum buffer"
-            }
-            Self::WeightDecay => "pull of every weight towards zero",
-            Self::Nesterov => "take the momentum step first and correct with the gradient there",
-            Self::Maximize => "climb the loss instead of descending it",
-            Self::LrDecay => "lr shrinks as lr/(1 + (t − 1)·lr_decay)",
-            Self::InitialAccumulatorValue => "what the sum of squared gradients starts from",
-            Self::Eps => "keeps the division finite where the gradients are tiny",
-            Self::Alpha => {
-                "RMSprop: smoothing of the mean of squared gradients; ASGD: power of the step-size decay"
-            }
-            Self::Centered => "divide by the variance of the gradient instead of its second moment",
-            Self::Beta1 => "decay of the running mean of gradients",
-            Self::Beta2 => "decay of the running mean of squared gradients",
-            Self::Amsgrad => "divide by the largest second moment seen so far",
-            Self::DecoupledWeightDecay | Self::Decouple => {
-                "decay the weights directly, as AdamW, not through the gradient"
-            }
-            Self::MomentumDecay => "how fast NAdam's momentum schedule warms up",
-            Self::Rho => "decay of the running means of squared gradients and updates",
-            Self::Etaminus => {
-                "Rprop shrinks a coordinate's step by this when its gradient flips sign"
-            }
-            Self::Etaplus => {
-                "Rprop grows a coordinate's step by this while its gradient keeps its sign"
-            }
-            Self::StepSizeMin => "the smallest step Rprop takes",
-            Self::StepSizeMax => "the largest step Rprop takes",
-            Self::Lambd => "ASGD's decay: the step size falls as lr/(1 + lambd·lr·t)^alpha",
-            Self::T0 => "ASGD starts averaging its iterates after this many steps",
-            Self::Beta2Decay => {
-                "Adafactor's 1 − β₂ = t^beta2_decay: the second moment forgets ever more slowly"
-            }
-            Self::Eps1 => "Adafactor's floor of the second-moment estimate (machine ε by default)",
-            Self::Eps2 => "Adafactor's floor of RMS(θ): even zero weights move",
-            Self::D => "Adafactor clips updates whose RMS exceeds d",
-            Self::Beta3 => "Prodigy's decay of its distance and gradient sums (√β₂ by default)",
-            Self::UseBiasCorrection => "scale Prodigy's step by Adam's bias corrections",
-            Self::SafeguardWarmup => "keep lr out of Prodigy's gradient sum, so d grows less early",
-            Self::D0 => "Prodigy's first guess of the step size; it only grows from here",
-            Self::DCoef => "multiplies Prodigy's estimate of the step size",
-            Self::GrowthRate => "the most Prodigy's d may grow per step (inf: no limit)",
-            Self::WarmupSteps => "Schedule-Free ramps lr up linearly over this many steps",
-            Self::R => "later z's weigh more in Schedule-Free's average as (k + 1)^r",
-            Self::WeightLrPower => {
-                "steps taken at a larger lr weigh more in the average, as lr_max^power"
-            }
-            Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
-            Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
-            Self::LookAhead => "take Nesterov's gradient at the look-ahead point",
         }
     }
 

@@ -2,9 +2,12 @@
 of torch.optim (RAdam, Rprop, ASGD, Adafactor) and the research optimizers from
 their own packages (prodigyopt.Prodigy; schedulefree.AdamWScheduleFree and
 SGDScheduleFree, in train mode, so the parameter holds y; their x, the point to
-evaluate, goes to a sidecar <case>.x.csv, computed as eval() does).
+evaluate, goes to a sidecar <case>.x.csv, computed as eval() does;
+pytorch_optimizer's ADOPT, AdaBelief, Yogi and MADGRAD with foreach=False, the
+per-parameter path, after checking that the default foreach path agrees).
 
-Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2 schedulefree==1.4.1
+Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2 \
+          schedulefree==1.4.1 pytorch-optimizer==4.1.0
       v/bin/python generate_optimizers.py [OUTDIR]     (default: this folder)
 
 Writes OUTDIR/optimizers/:
@@ -29,6 +32,7 @@ import sys
 
 import numpy as np
 import prodigyopt
+import pytorch_optimizer
 import schedulefree
 import torch
 import torch.nn.functional as F
@@ -77,6 +81,22 @@ S = torch.optim.lr_scheduler
 P = prodigyopt.Prodigy
 SFA = schedulefree.AdamWScheduleFree
 SFS = schedulefree.SGDScheduleFree
+
+
+def per_param(cls):
+    """A pytorch_optimizer class pinned to its per-parameter path (foreach=False)."""
+    class PerParam(cls):
+        def __init__(self, params, **kw):
+            super().__init__(params, foreach=False, **kw)
+    PerParam.__name__ = cls.__name__
+    PerParam.foreach_twin = cls
+    return PerParam
+
+
+ADOPT = per_param(pytorch_optimizer.ADOPT)
+ADABELIEF = per_param(pytorch_optimizer.AdaBelief)
+YOGI = per_param(pytorch_optimizer.Yogi)
+MADGRAD = per_param(pytorch_optimizer.MADGRAD)
 # (case, class, kwargs, scheduler (class, kwargs) or None, surfaces)
 SURFACE_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None, ALL),
@@ -118,6 +138,23 @@ SURFACE_CASES = [
     ("sf_sgd_slow", SFS, dict(lr=1e-3), None, ["rosenbrock", "beale"]),
     ("sf_sgd_options", SFS, dict(lr=5e-3, momentum=0.8, weight_decay=0.01, warmup_steps=20, r=0.5),
      None, ["quadratic"]),
+    ("adopt", ADOPT, dict(lr=1e-2), None, ALL),
+    ("adopt_options", ADOPT, dict(lr=2e-2, betas=(0.8, 0.99), weight_decay=0.01, eps=1e-4), None,
+     ["rosenbrock", "himmelblau"]),
+    ("adopt_coupled_decay", ADOPT, dict(lr=1e-2, weight_decay=0.05, weight_decouple=False), None,
+     ["quadratic"]),
+    ("adabelief", ADABELIEF, dict(lr=1e-2), None, ALL),
+    ("adabelief_rectify", ADABELIEF, dict(lr=1e-2, rectify=True), None, ["rosenbrock", "beale"]),
+    ("adabelief_ams", ADABELIEF, dict(lr=1e-2, ams_bound=True, weight_decay=0.01), None, ["himmelblau"]),
+    ("adabelief_no_sgd", ADABELIEF, dict(lr=1e-2, rectify=True, degenerated_to_sgd=False), None,
+     ["quadratic"]),
+    ("yogi", YOGI, dict(), None, ALL),
+    ("yogi_options", YOGI, dict(lr=5e-2, betas=(0.8, 0.99), initial_accumulator=1e-3, weight_decay=0.01,
+                                fixed_decay=True, eps=1e-4), None, ["rosenbrock", "beale"]),
+    ("madgrad", MADGRAD, dict(lr=1e-2), None, ALL),
+    ("madgrad_no_momentum", MADGRAD, dict(lr=1e-2, momentum=0.0), None, ["quadratic", "himmelblau"]),
+    ("madgrad_decay", MADGRAD, dict(lr=1e-2, weight_decay=0.01), None, ["rosenbrock"]),
+    ("madgrad_decoupled", MADGRAD, dict(lr=1e-2, weight_decay=0.01, weight_decouple=True), None, ["beale"]),
 ]
 MODEL_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None),
@@ -128,6 +165,10 @@ MODEL_CASES = [
     ("prodigy", P, dict(lr=0.5), None),
     ("sf_adamw", SFA, dict(lr=0.02), None),
     ("sf_sgd", SFS, dict(lr=0.5), None),
+    ("adopt", ADOPT, dict(lr=1e-2), None),
+    ("adabelief", ADABELIEF, dict(lr=1e-2), None),
+    ("yogi", YOGI, dict(lr=1e-2), None),
+    ("madgrad", MADGRAD, dict(lr=1e-2), None),
 ]
 MODEL_STEPS = 200
 HIDDEN = 8
@@ -243,7 +284,25 @@ def scheduler_entry(sched):
     return sched[0].__name__, {k: jsonable(v) for k, v in sched[1].items()}
 
 
+def foreach_agreement():
+    """The default (foreach) path of each pytorch_optimizer class against the
+    per-parameter one we reproduce: the largest relative gap on every surface."""
+    worst = {}
+    for case, cls, kw, sched, surfaces in SURFACE_CASES:
+        twin = getattr(cls, "foreach_twin", None)
+        if twin is None:
+            continue
+        for name in surfaces:
+            f, start = SURFACES[name]
+            a = surface_run(f, start, cls, kw, sched)
+            b = surface_run(f, start, twin, kw, sched)
+            gap = max(abs(x - y) / max(1.0, abs(y)) for r, q in zip(a, b) for x, y in zip(r[1:], q[1:]))
+            worst[cls.__name__] = max(worst.get(cls.__name__, 0.0), gap)
+    return worst
+
+
 def main():
+    print("foreach path vs per-parameter path, max relative gap:", foreach_agreement())
     entries = []
     for case, cls, kw, sched, surfaces in SURFACE_CASES:
         for name in surfaces:
@@ -280,6 +339,8 @@ def main():
     with open(os.path.join(OUT, "manifest.json"), "w") as fh:
         json.dump({"torch_version": torch.__version__,
                    "prodigyopt_version": importlib.metadata.version("prodigyopt"),
+                   "schedulefree_version": importlib.metadata.version("schedulefree"),
+                   "pytorch_optimizer_version": importlib.metadata.version("pytorch-optimizer"),
                    "cases": entries}, fh, indent=1)
 
 

@@ -199,7 +199,11 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
         | OptimizerConfig::Adafactor(_) => rest_of_torch::formula(config),
         OptimizerConfig::Prodigy(_)
         | OptimizerConfig::ScheduleFreeAdamW(_)
-        | OptimizerConfig::ScheduleFreeSgd(_) => research::formula(config),
+        | OptimizerConfig::ScheduleFreeSgd(_)
+        | OptimizerConfig::Adopt(_)
+        | OptimizerConfig::AdaBelief(_)
+        | OptimizerConfig::Yogi(_)
+        | OptimizerConfig::Madgrad(_) => research::formula(config),
     }
 }
 
@@ -280,7 +284,11 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
         | OptimizerConfig::Adafactor(_)
         | OptimizerConfig::Prodigy(_)
         | OptimizerConfig::ScheduleFreeAdamW(_)
-        | OptimizerConfig::ScheduleFreeSgd(_) => {
+        | OptimizerConfig::ScheduleFreeSgd(_)
+        | OptimizerConfig::Adopt(_)
+        | OptimizerConfig::AdaBelief(_)
+        | OptimizerConfig::Yogi(_)
+        | OptimizerConfig::Madgrad(_) => {
             let numbers = rest_of_torch::Numbers {
                 g,
                 lr,

@@ -39,6 +39,51 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
             ],
             notes: SCHEDULE_FREE_NOTES.to_vec(),
         },
+        OptimizerConfig::Adopt(_) => Formula {
+            rule: vec![
+                l("t = 1:  v ← g², no step"),
+                l("n = clamp(g/max(√v, ε), −t^c, t^c)     (v from the steps before)"),
+                l("m ← β₁·m + (1 − β₁)·n;   θ ← θ − lr·m"),
+                l("v ← β₂·v + (1 − β₂)·g²"),
+            ],
+            notes: vec![
+                "Adam divides by a v that contains this step's g, which breaks its convergence proof for small β₂; ADOPT divides by the v of the steps before and normalises before the momentum.",
+                "pytorch_optimizer 4.1 reproduced; its default clips n to ±t^0.25, which the paper added for stability.",
+            ],
+        },
+        OptimizerConfig::AdaBelief(_) => Formula {
+            rule: vec![
+                l("m ← β₁·m + (1 − β₁)·g"),
+                l("s ← β₂·s + (1 − β₂)·(g − m)² + ε"),
+                l("θ ← θ − lr/(1 − β₁^t) · m/(√s/√(1 − β₂^t) + ε)"),
+            ],
+            notes: vec![
+                "The denominator is the spread of g around its running mean, not its size: a steady gradient, however large, gets a large step.",
+                "pytorch_optimizer 4.1 reproduced: ε is added inside s at every step and again outside; weight decay is decoupled by default.",
+            ],
+        },
+        OptimizerConfig::Yogi(_) => Formula {
+            rule: vec![
+                l("m ← β₁·m + (1 − β₁)·g"),
+                l("v ← v − (1 − β₂)·sign(v − g²)·g²"),
+                l("θ ← θ − lr/(1 − β₁^t) · m/(√v/√(1 − β₂^t) + ε)"),
+            ],
+            notes: vec![
+                "Adam's update of v, a step of (1 − β₂)(g² − v), can forget a large v quickly; Yogi's additive update moves v by at most (1 − β₂)·g² per step.",
+                "pytorch_optimizer 4.1 reproduced: m and v start at initial_accumulator = 1e-6 and ε = 1e-3.",
+            ],
+        },
+        OptimizerConfig::Madgrad(_) => Formula {
+            rule: vec![
+                l("λ_k = (lr + ε)·√(k + 1);   S ← S + λ_k·g²;   s ← s + λ_k·g"),
+                l("z = x₀ − s/(S^(1/3) + ε)"),
+                l("θ ← (1 − c)·θ + c·z,   c = 1 − momentum"),
+            ],
+            notes: vec![
+                "Dual averaging: z is computed from the start x₀ and the whole weighted sum of gradients, not from the last θ.",
+                "The cube root, not Adagrad's square root, keeps the step from shrinking as fast.",
+            ],
+        },
         _ => Formula {
             rule: Vec::new(),
             notes: Vec::new(),

@@ -3,8 +3,9 @@
 
 use super::params::{self, Param, ParamError, Scale, Setting, Slot, Value};
 use super::{
-    Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Asgd, Lion, NAdam, OptimizerConfig, Prodigy,
-    RAdam, RmsProp, Rprop, ScheduleFreeAdamW, ScheduleFreeSgd, Sgd,
+    AdaBelief, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Adopt, Asgd, Lion, Madgrad,
+    NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp, Rprop, ScheduleFreeAdamW, ScheduleFreeSgd,
+    Sgd, Yogi,
 };
 
 /// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
@@ -267,6 +268,66 @@ static SCHEDULE_FREE_SGD: [Slot<ScheduleFreeSgd, Param>; 6] = [
     real!(WeightLrPower, weight_lr_power),
 ];
 
+static ADOPT: [Slot<Adopt, Param>; 9] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    Slot {
+        param: Param::ClipLambda,
+        range: Param::ClipLambda.range(),
+        scale: Param::ClipLambda.scale(),
+        get: |c| Value::Real(c.clip_lambda.unwrap_or(f64::INFINITY)),
+        set: |c, v| match v {
+            Value::Real(x) => {
+                c.clip_lambda = (x != f64::INFINITY).then_some(x);
+                true
+            }
+            Value::Flag(_) => false,
+        },
+    },
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    flag!(FixedDecay, fixed_decay),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
+static ADABELIEF: [Slot<AdaBelief, Param>; 12] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    flag!(FixedDecay, fixed_decay),
+    flag!(Rectify, rectify),
+    count!(NSmaThreshold, n_sma_threshold),
+    flag!(DegeneratedToSgd, degenerated_to_sgd),
+    flag!(AmsBound, ams_bound),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
+static YOGI: [Slot<Yogi, Param>; 9] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(InitialAccumulator, initial_accumulator),
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    flag!(FixedDecay, fixed_decay),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
+static MADGRAD: [Slot<Madgrad, Param>; 6] = [
+    real!(Lr, lr),
+    real!(Momentum, momentum),
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
@@ -274,7 +335,8 @@ macro_rules! with_table {
             Sgd SGD, Adagrad ADAGRAD, RmsProp RMSPROP, Adam ADAM, AdamW ADAMW, NAdam NADAM,
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
-            ScheduleFreeSgd SCHEDULE_FREE_SGD)
+            ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
+            Madgrad MADGRAD)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
