@@ -191,6 +191,8 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "AdaBelief",
         "Yogi",
         "MADGRAD",
+        "Adan",
+        "AdEMAMix",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

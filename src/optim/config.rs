@@ -3,11 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor, AdafactorState, Adagrad,
-    AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adopt, AdoptState, Asgd, AsgdState,
-    Layout, Lion, LionState, Madgrad, MadgradState, NAdam, NAdamState, Optimizer, Prodigy,
-    ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW,
-    ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
+    AdEMAMix, AdEMAMixState, AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor,
+    AdafactorState, Adagrad, AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adan,
+    AdanState, Adopt, AdoptState, Asgd, AsgdState, Layout, Lion, LionState, Madgrad, MadgradState,
+    NAdam, NAdamState, Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState,
+    Rprop, RpropState, ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState,
+    StateVector, Yogi, YogiState,
 };
 use crate::support::validate::Checker;
 
@@ -56,6 +57,10 @@ pub enum OptimizerConfig {
     Yogi(Yogi),
     /// `pytorch_optimizer.MADGRAD`.
     Madgrad(Madgrad),
+    /// `pytorch_optimizer.Adan`.
+    Adan(Adan),
+    /// `pytorch_optimizer.AdEMAMix`.
+    AdEMAMix(AdEMAMix),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -97,11 +102,15 @@ pub enum OptimizerState {
     Yogi(YogiState),
     /// Madgrad's buffers.
     Madgrad(MadgradState),
+    /// Adan's buffers.
+    Adan(AdanState),
+    /// `AdEMAMix`'s buffers.
+    AdEMAMix(AdEMAMixState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 20] {
+    pub fn catalogue() -> [Self; 22] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -123,6 +132,8 @@ impl OptimizerConfig {
             Self::AdaBelief(AdaBelief::default()),
             Self::Yogi(Yogi::default()),
             Self::Madgrad(Madgrad::default()),
+            Self::Adan(Adan::default()),
+            Self::AdEMAMix(AdEMAMix::default()),
         ]
     }
 
@@ -149,6 +160,8 @@ impl OptimizerConfig {
             Self::AdaBelief(_) => "AdaBelief",
             Self::Yogi(_) => "Yogi",
             Self::Madgrad(_) => "Madgrad",
+            Self::Adan(_) => "Adan",
+            Self::AdEMAMix(_) => "AdEMAMix",
         }
     }
 
@@ -175,6 +188,8 @@ impl OptimizerConfig {
             Self::AdaBelief(_) => "pytorch_optimizer.AdaBelief",
             Self::Yogi(_) => "pytorch_optimizer.Yogi",
             Self::Madgrad(_) => "pytorch_optimizer.MADGRAD",
+            Self::Adan(_) => "pytorch_optimizer.Adan",
+            Self::AdEMAMix(_) => "pytorch_optimizer.AdEMAMix",
         }
     }
 
@@ -216,6 +231,8 @@ impl OptimizerConfig {
             Self::AdaBelief(c) => c.lr,
             Self::Yogi(c) => c.lr,
             Self::Madgrad(c) => c.lr,
+            Self::Adan(c) => c.lr,
+            Self::AdEMAMix(c) => c.lr,
         }
     }
 
@@ -236,6 +253,8 @@ impl OptimizerConfig {
             Self::AdaBelief(c) => Some(c.betas.0),
             Self::Yogi(c) => Some(c.betas.0),
             Self::Madgrad(c) => Some(c.momentum),
+            Self::Adan(c) => Some(c.betas.0),
+            Self::AdEMAMix(c) => Some(c.betas.0),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -263,6 +282,8 @@ impl OptimizerConfig {
             Self::AdaBelief(c) => c.betas.0 = value,
             Self::Yogi(c) => c.betas.0 = value,
             Self::Madgrad(c) => c.momentum = value,
+            Self::Adan(c) => c.betas.0 = value,
+            Self::AdEMAMix(c) => c.betas.0 = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -313,6 +334,8 @@ impl OptimizerConfig {
             Self::AdaBelief(o) => o.check(c),
             Self::Yogi(o) => o.check(c),
             Self::Madgrad(o) => o.check(c),
+            Self::Adan(o) => o.check(c),
+            Self::AdEMAMix(o) => o.check(c),
         }
     }
 
@@ -340,6 +363,8 @@ impl OptimizerConfig {
             Self::AdaBelief(o) => OptimizerState::AdaBelief(o.init_for(l)),
             Self::Yogi(o) => OptimizerState::Yogi(o.init_for(l)),
             Self::Madgrad(o) => OptimizerState::Madgrad(o.init_for(l)),
+            Self::Adan(o) => OptimizerState::Adan(o.init_for(l)),
+            Self::AdEMAMix(o) => OptimizerState::AdEMAMix(o.init_for(l)),
         }
     }
 
@@ -380,6 +405,8 @@ impl OptimizerConfig {
             (Self::AdaBelief(o), S::AdaBelief(s)) => o.step(params, grad, s, lr),
             (Self::Yogi(o), S::Yogi(s)) => o.step(params, grad, s, lr),
             (Self::Madgrad(o), S::Madgrad(s)) => o.step(params, grad, s, lr),
+            (Self::Adan(o), S::Adan(s)) => o.step(params, grad, s, lr),
+            (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -408,6 +435,8 @@ impl OptimizerConfig {
             (Self::AdaBelief(o), S::AdaBelief(s)) => o.describe(s),
             (Self::Yogi(o), S::Yogi(s)) => o.describe(s),
             (Self::Madgrad(o), S::Madgrad(s)) => o.describe(s),
+            (Self::Adan(o), S::Adan(s)) => o.describe(s),
+            (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -435,6 +464,8 @@ impl OptimizerState {
             Self::AdaBelief(s) => s.step,
             Self::Yogi(s) => s.step,
             Self::Madgrad(s) => s.step,
+            Self::Adan(s) => s.step,
+            Self::AdEMAMix(s) => s.step,
         }
     }
 }

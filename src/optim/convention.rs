@@ -93,7 +93,9 @@ impl Convention {
             | OptimizerConfig::Adopt(_)
             | OptimizerConfig::AdaBelief(_)
             | OptimizerConfig::Yogi(_)
-            | OptimizerConfig::Madgrad(_) => {}
+            | OptimizerConfig::Madgrad(_)
+            | OptimizerConfig::Adan(_)
+            | OptimizerConfig::AdEMAMix(_) => {}
         }
         out
     }

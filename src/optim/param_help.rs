@@ -65,6 +65,7 @@ impl Param {
                 "below the threshold, take a momentum-SGD step instead of none"
             }
             Self::InitialAccumulator => "what the moments start from instead of zero",
+            Self::TAlphaBeta3 => "AdEMAMix warms α and β₃ up over this many steps (0: none)",
             Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
             Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
             Self::LookAhead => "take Nesterov's gradient at the look-ahead point",

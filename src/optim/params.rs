@@ -172,6 +172,8 @@ names! {
         AmsBound = "ams_bound",
         /// What the moments start from.
         InitialAccumulator = "initial_accumulator",
+        /// `AdEMAMix`'s warm-up of α and β₃, in steps (0: none).
+        TAlphaBeta3 = "t_alpha_beta3",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -255,6 +257,7 @@ impl Param {
             Self::WarmupSteps => (0.0, 1000.0),
             Self::R | Self::WeightLrPower => (0.0, 4.0),
             Self::ClipLambda => (0.0, 1.0),
+            Self::TAlphaBeta3 => (0.0, 100_000.0),
             Self::NSmaThreshold => (0.0, 10.0),
             Self::MomentumDecay => (0.0, 0.05),
             Self::Etaminus => (0.01, 0.99),

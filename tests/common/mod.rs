@@ -180,8 +180,15 @@ pub fn from_kwargs(class: &str, kw: &Value) -> OptimizerConfig {
     preset.runs[0].optimizer
 }
 
+/// Optional number fields: `Some(x)` or `None` in RON.
+const OPTIONAL: [(&str, &str); 3] = [
+    ("Prodigy", "beta3"),
+    ("AdEMAMix", "t_alpha_beta3"),
+    ("Adopt", "clip_lambda"),
+];
+
 /// A JSON kwarg as RON: lists become tuples, and the optional ones
-/// (Adafactor's `eps[0]`, Prodigy's `beta3`) become `Some(…)` or `None`.
+/// (Adafactor's `eps[0]`, [`OPTIONAL`]) become `Some(…)` or `None`.
 fn ron_value(kind: &str, key: &str, v: &Value) -> String {
     match v {
         Value::Array(items) => {
@@ -198,9 +205,10 @@ fn ron_value(kind: &str, key: &str, v: &Value) -> String {
                 .collect();
             format!("({})", parts.join(", "))
         }
-        Value::Number(n) if kind == "Prodigy" && key == "beta3" => {
+        Value::Number(n) if OPTIONAL.contains(&(kind, key)) => {
             format!("Some({:?})", n.as_f64().unwrap_or(f64::NAN))
         }
+        Value::Null if OPTIONAL.contains(&(kind, key)) => "None".to_owned(),
         // Python writes ints without a point (`warmup_steps: 50`) and floats with one.
         Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => n

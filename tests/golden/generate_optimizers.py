@@ -3,7 +3,7 @@ of torch.optim (RAdam, Rprop, ASGD, Adafactor) and the research optimizers from
 their own packages (prodigyopt.Prodigy; schedulefree.AdamWScheduleFree and
 SGDScheduleFree, in train mode, so the parameter holds y; their x, the point to
 evaluate, goes to a sidecar <case>.x.csv, computed as eval() does;
-pytorch_optimizer's ADOPT, AdaBelief, Yogi and MADGRAD with foreach=False, the
+pytorch_optimizer's ADOPT, AdaBelief, Yogi, MADGRAD, Adan and AdEMAMix with foreach=False, the
 per-parameter path, after checking that the default foreach path agrees).
 
 Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2 \
@@ -97,6 +97,8 @@ ADOPT = per_param(pytorch_optimizer.ADOPT)
 ADABELIEF = per_param(pytorch_optimizer.AdaBelief)
 YOGI = per_param(pytorch_optimizer.Yogi)
 MADGRAD = per_param(pytorch_optimizer.MADGRAD)
+ADAN = per_param(pytorch_optimizer.Adan)
+ADEMAMIX = per_param(pytorch_optimizer.AdEMAMix)
 # (case, class, kwargs, scheduler (class, kwargs) or None, surfaces)
 SURFACE_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None, ALL),
@@ -155,6 +157,14 @@ SURFACE_CASES = [
     ("madgrad_no_momentum", MADGRAD, dict(lr=1e-2, momentum=0.0), None, ["quadratic", "himmelblau"]),
     ("madgrad_decay", MADGRAD, dict(lr=1e-2, weight_decay=0.01), None, ["rosenbrock"]),
     ("madgrad_decoupled", MADGRAD, dict(lr=1e-2, weight_decay=0.01, weight_decouple=True), None, ["beale"]),
+    ("adan", ADAN, dict(lr=1e-2), None, ALL),
+    ("adan_decay", ADAN, dict(lr=1e-2, weight_decay=0.02), None, ["rosenbrock", "quadratic"]),
+    ("adan_decoupled", ADAN, dict(lr=1e-2, betas=(0.9, 0.9, 0.999), weight_decay=0.02, weight_decouple=True),
+     None, ["himmelblau"]),
+    ("ademamix", ADEMAMIX, dict(lr=1e-2), None, ALL),
+    ("ademamix_warmup", ADEMAMIX, dict(lr=1e-2, alpha=8.0, betas=(0.9, 0.999, 0.999), t_alpha_beta3=200.0),
+     None, ["rosenbrock", "beale"]),
+    ("ademamix_decay", ADEMAMIX, dict(lr=1e-2, weight_decay=0.01, weight_decouple=True), None, ["quadratic"]),
 ]
 MODEL_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None),
@@ -169,6 +179,8 @@ MODEL_CASES = [
     ("adabelief", ADABELIEF, dict(lr=1e-2), None),
     ("yogi", YOGI, dict(lr=1e-2), None),
     ("madgrad", MADGRAD, dict(lr=1e-2), None),
+    ("adan", ADAN, dict(lr=1e-2), None),
+    ("ademamix", ADEMAMIX, dict(lr=1e-2), None),
 ]
 MODEL_STEPS = 200
 HIDDEN = 8

@@ -203,7 +203,9 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
         | OptimizerConfig::Adopt(_)
         | OptimizerConfig::AdaBelief(_)
         | OptimizerConfig::Yogi(_)
-        | OptimizerConfig::Madgrad(_) => research::formula(config),
+        | OptimizerConfig::Madgrad(_)
+        | OptimizerConfig::Adan(_)
+        | OptimizerConfig::AdEMAMix(_) => research::formula(config),
     }
 }
 
@@ -288,7 +290,9 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
         | OptimizerConfig::Adopt(_)
         | OptimizerConfig::AdaBelief(_)
         | OptimizerConfig::Yogi(_)
-        | OptimizerConfig::Madgrad(_) => {
+        | OptimizerConfig::Madgrad(_)
+        | OptimizerConfig::Adan(_)
+        | OptimizerConfig::AdEMAMix(_) => {
             let numbers = rest_of_torch::Numbers {
                 g,
                 lr,

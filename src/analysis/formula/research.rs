@@ -6,6 +6,7 @@ use crate::optim::OptimizerConfig;
 use crate::support::format::compact;
 
 /// The symbolic rule.
+#[expect(clippy::too_many_lines, reason = "one arm of text per optimizer")]
 pub(super) fn formula(config: &OptimizerConfig) -> Formula {
     let l = |s: &str| s.to_owned();
     match config {
@@ -82,6 +83,27 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
             notes: vec![
                 "Dual averaging: z is computed from the start x₀ and the whole weighted sum of gradients, not from the last θ.",
                 "The cube root, not Adagrad's square root, keeps the step from shrinking as fast.",
+            ],
+        },
+        OptimizerConfig::Adan(_) => Formula {
+            rule: vec![
+                l("Δ = g − g_prev;   m ← lerp(m, g, 1 − β₁);   n ← lerp(n, Δ, 1 − β₂)"),
+                l("v ← β₃·v + (1 − β₃)·(g + β₂·Δ)²;   d = √v/√(1 − β₃^t) + ε"),
+                l("θ ← θ − lr/(1 − β₁^t)·m/d − lr·β₂/(1 − β₂^t)·n/d"),
+            ],
+            notes: vec![
+                "g + β₂·Δ extrapolates the gradient one step ahead: Nesterov momentum without a second gradient evaluation.",
+                "pytorch_optimizer 4.1 reproduced; its first step takes g_prev = g, so Δ = 0 there. max_grad_norm is not offered (the package computes it in float32).",
+            ],
+        },
+        OptimizerConfig::AdEMAMix(_) => Formula {
+            rule: vec![
+                l("m₁ ← lerp(m₁, g, 1 − β₁);   m₂ ← lerp(m₂, g, 1 − β₃);   v ← β₂·v + (1 − β₂)·g²"),
+                l("θ ← θ − lr·(m₁/(1 − β₁^t) + α·m₂)/(√v/√(1 − β₂^t) + ε)"),
+            ],
+            notes: vec![
+                "m₂ averages about 1/(1 − β₃) = 10 000 gradients and is never bias-corrected, so it only matters in long runs; t_alpha_beta3 warms α and β₃ up.",
+                "pytorch_optimizer 4.1 reproduced.",
             ],
         },
         _ => Formula {

@@ -3,9 +3,9 @@
 
 use super::params::{self, Param, ParamError, Scale, Setting, Slot, Value};
 use super::{
-    AdaBelief, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Adopt, Asgd, Lion, Madgrad,
-    NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp, Rprop, ScheduleFreeAdamW, ScheduleFreeSgd,
-    Sgd, Yogi,
+    AdEMAMix, AdaBelief, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Adan, Adopt, Asgd,
+    Lion, Madgrad, NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp, Rprop, ScheduleFreeAdamW,
+    ScheduleFreeSgd, Sgd, Yogi,
 };
 
 /// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
@@ -328,6 +328,43 @@ static MADGRAD: [Slot<Madgrad, Param>; 6] = [
     flag!(Maximize, maximize),
 ];
 
+static ADAN: [Slot<Adan, Param>; 8] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Beta3, betas.2),
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
+static ADEMAMIX: [Slot<AdEMAMix, Param>; 11] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Beta3, betas.2),
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    flag!(FixedDecay, fixed_decay),
+    number!(Param::Alpha, (0.0, 20.0), Scale::Linear, alpha),
+    Slot {
+        param: Param::TAlphaBeta3,
+        range: Param::TAlphaBeta3.range(),
+        scale: Param::TAlphaBeta3.scale(),
+        get: |c| Value::Real(c.t_alpha_beta3.unwrap_or(0.0)),
+        set: |c, v| match v {
+            Value::Real(x) => {
+                c.t_alpha_beta3 = (x > 0.0).then_some(x);
+                true
+            }
+            Value::Flag(_) => false,
+        },
+    },
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
@@ -336,7 +373,7 @@ macro_rules! with_table {
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
             ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
-            Madgrad MADGRAD)
+            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
