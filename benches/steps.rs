@@ -1,4 +1,4 @@
-//! Steps per second with trajectory recording, for every optimizer on
+//! Steps per second with trajectory recording, for every optimizer (all 22) on
 //! Rosenbrock and on mini-batch linear regression (100 points, batch 10),
 //! and Adam on an MLP 2-16-16-1 with 1 000 moons points (batch 32).
 //!
@@ -54,6 +54,14 @@ fn tame(config: OptimizerConfig) -> OptimizerConfig {
         O::Adadelta(mut c) => {
             c.lr = 0.1;
             O::Adadelta(c)
+        }
+        O::ScheduleFreeSgd(mut c) => {
+            c.lr = 1e-4;
+            O::ScheduleFreeSgd(c)
+        }
+        O::Asgd(mut c) => {
+            c.lr = 1e-4;
+            O::Asgd(c)
         }
         other => other,
     }

@@ -9,7 +9,7 @@ use descent::app::DescentApp;
 use descent::problem::ViewBox;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use window::{harness, lessons, open_lesson, settle, started, wait_until};
 
 fn width(v: ViewBox) -> f64 {
@@ -670,4 +670,52 @@ fn the_loss_axes_stand_still_while_the_curves_are_revealed() {
             "{at_start:?} {at_end:?}"
         );
     }
+}
+
+/// Lesson A then lesson B: an ASGD average, then Schedule-Free's x and z,
+/// then a lesson without companions. Each lesson's extra paths come and go
+/// with it, in the legend and in the rows the window holds.
+#[test]
+fn companion_paths_come_and_go_with_their_lesson() {
+    let companion_entries = |h: &Harness<'static, DescentApp>| -> Vec<String> {
+        h.query_all_by_role(Role::CheckBox)
+            .filter_map(|n| n.accesskit_node().label())
+            .filter(|l| l.contains(" · "))
+            .collect()
+    };
+    let mut h = harness("asgd-average.ron");
+    let asgd = companion_entries(&h);
+    assert_eq!(asgd, ["ASGD lr 0.3, t₀ = 20 · ax"], "{asgd:?}");
+    let title = |file: &str| {
+        lessons()
+            .into_iter()
+            .find(|p| p.title.starts_with(file))
+            .unwrap()
+            .title
+    };
+    open_lesson(&mut h, &title("Schedule-Free"));
+    settle(&mut h);
+    let sf = companion_entries(&h);
+    assert_eq!(
+        sf,
+        [
+            "Schedule-Free AdamW lr 0.05 · x",
+            "Schedule-Free AdamW lr 0.05 · z"
+        ],
+        "{sf:?}"
+    );
+    open_lesson(&mut h, &title("Adam vs SGD"));
+    settle(&mut h);
+    assert!(
+        companion_entries(&h).is_empty(),
+        "{:?}",
+        companion_entries(&h)
+    );
+    assert!(
+        h.state()
+            .session()
+            .tracks
+            .iter()
+            .all(|t| t.companions.is_empty())
+    );
 }
