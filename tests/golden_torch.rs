@@ -140,6 +140,10 @@ fn simulate(case: &Case) -> Simulation {
 }
 
 /// Runs a case and returns a description of every mismatch.
+#[expect(
+    clippy::print_stdout,
+    reason = "the deviations, shown with --no-capture"
+)]
 fn check(case: &Case) -> Vec<String> {
     let sim = simulate(case);
     let ours = sim.runs()[0].trajectory();
@@ -155,9 +159,11 @@ fn check(case: &Case) -> Vec<String> {
         ));
         return problems;
     }
+    let mut worst = 0.0_f64;
     for (k, t) in theirs.iter().take(rows).enumerate() {
         let (p, loss) = ours.row(k).unwrap();
         for (name, a, b) in [("x", p[0], t[1]), ("y", p[1], t[2]), ("loss", loss, t[3])] {
+            worst = worst.max((a - b).abs() / b.abs().max(1.0));
             if !close(a, b, TOLERANCE) {
                 problems.push(format!(
                     "{} row {k}: {name} = {a:e}, torch {b:e}",
@@ -169,6 +175,8 @@ fn check(case: &Case) -> Vec<String> {
             break;
         }
     }
+    // Shown with --no-capture: how close each case is.
+    println!("{}: max relative deviation {worst:.1e}", case.name);
     problems
 }
 

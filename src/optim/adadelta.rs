@@ -81,11 +81,12 @@ impl Optimizer for Adadelta {
             .zip(state.square_avg.iter_mut().zip(&mut state.acc_delta))
         {
             let g = coupled_grad(g, *p, self.weight_decay, self.maximize);
-            *v = *v * rho + (1.0 - rho) * g * g;
+            // The addcmuls and param.add_(Δ, alpha=−lr) are fused on torch's CPU.
+            *v = ((1.0 - rho) * g).mul_add(g, *v * rho);
             let std = (*v + self.eps).sqrt();
             let delta = (*u + self.eps).sqrt() / std * g;
-            *u = *u * rho + (1.0 - rho) * delta * delta;
-            *p += -lr * delta;
+            *u = ((1.0 - rho) * delta).mul_add(delta, *u * rho);
+            *p = (-lr).mul_add(delta, *p);
         }
     }
 

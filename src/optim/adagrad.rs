@@ -81,7 +81,8 @@ impl Optimizer for Adagrad {
         let clr = lr / (1.0 + (state.step as f64 - 1.0) * self.lr_decay);
         for ((p, &g), s) in params.iter_mut().zip(grad).zip(&mut state.sum) {
             let g = coupled_grad(g, *p, self.weight_decay, self.maximize);
-            *s += g * g;
+            // state_sum.addcmul_(g, g, value=1), fused.
+            *s = g.mul_add(g, *s);
             let std = if self.eps_in_sqrt {
                 (*s + self.eps).sqrt()
             } else {

@@ -175,7 +175,8 @@ impl Optimizer for Adam {
             }
             let g = coupled_grad(g, *p, l2, self.maximize);
             *m = torch_lerp(*m, g, 1.0 - beta1);
-            *v = *v * beta2 + (1.0 - beta2) * g * g;
+            // exp_avg_sq.mul_(β₂).addcmul_(g, g, value=1 − β₂), fused.
+            *v = ((1.0 - beta2) * g).mul_add(g, *v * beta2);
             let second = if self.amsgrad {
                 *v_max = v_max.max(*v);
                 *v_max

@@ -67,9 +67,10 @@ impl Optimizer for Lion {
         let decay = 1.0 - lr * self.weight_decay;
         for ((p, &g), m) in params.iter_mut().zip(grad).zip(&mut state.exp_avg) {
             *p *= decay;
-            let update = torch_sign(*m * beta1 + (1.0 - beta1) * g);
+            // lion-pytorch's add(g, alpha=1 − β) calls are fused on torch's CPU.
+            let update = torch_sign((1.0 - beta1).mul_add(g, *m * beta1));
             *p += -lr * update;
-            *m = *m * beta2 + (1.0 - beta2) * g;
+            *m = (1.0 - beta2).mul_add(g, *m * beta2);
         }
     }
 

@@ -113,14 +113,15 @@ pub(crate) fn check_adam_like(
 }
 
 /// The gradient torch feeds into the moments: sign flipped for `maximize`,
-/// then L2-coupled weight decay `g + λθ`.
+/// then L2-coupled weight decay `grad.add(param, alpha=λ)`, which torch's
+/// CPU kernel fuses: `fma(λ, θ, g)`.
 #[inline]
 pub(crate) fn coupled_grad(grad: f64, param: f64, weight_decay: f64, maximize: bool) -> f64 {
     let g = if maximize { -grad } else { grad };
     if weight_decay == 0.0 {
         g
     } else {
-        g + weight_decay * param
+        weight_decay.mul_add(param, g)
     }
 }
 
@@ -186,7 +187,10 @@ mod tests {
 
     #[test]
     fn coupled_grad_applies_maximize_before_decay() {
-        assert_eq!(coupled_grad(2.0, 10.0, 0.1, true), -2.0 + 0.1 * 10.0);
+        assert_eq!(
+            coupled_grad(2.0, 10.0, 0.1, true),
+            0.1_f64.mul_add(10.0, -2.0)
+        );
         assert_eq!(coupled_grad(2.0, 10.0, 0.0, false), 2.0);
     }
 }

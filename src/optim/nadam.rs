@@ -123,7 +123,7 @@ impl Optimizer for NAdam {
             }
             let g = coupled_grad(g, *p, l2, self.maximize);
             *m = torch_lerp(*m, g, 1.0 - beta1);
-            *v = *v * beta2 + (1.0 - beta2) * g * g;
+            *v = ((1.0 - beta2) * g).mul_add(g, *v * beta2);
             let denom = (*v / bias_correction2).sqrt() + self.eps;
             *p += (grad_coef * g) / denom;
             *p += (avg_coef * *m) / denom;

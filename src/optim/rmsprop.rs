@@ -98,10 +98,11 @@ impl Optimizer for RmsProp {
             .zip(&mut state.momentum_buffer);
         for ((p, &g), ((v, ga), b)) in params.iter_mut().zip(grad).zip(buffers) {
             let g = coupled_grad(g, *p, self.weight_decay, self.maximize);
-            *v = *v * alpha + (1.0 - alpha) * g * g;
+            // square_avg.mul_(α).addcmul_(g, g, value=1 − α), fused.
+            *v = ((1.0 - alpha) * g).mul_add(g, *v * alpha);
             let second = if self.centered {
                 *ga = torch_lerp(*ga, g, 1.0 - alpha);
-                *v + -(*ga * *ga)
+                (-*ga).mul_add(*ga, *v)
             } else {
                 *v
             };
@@ -112,7 +113,7 @@ impl Optimizer for RmsProp {
             };
             if self.momentum > 0.0 {
                 *b = *b * self.momentum + g / avg;
-                *p += -lr * *b;
+                *p = (-lr).mul_add(*b, *p);
             } else {
                 *p += (-lr * g) / avg;
             }

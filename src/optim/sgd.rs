@@ -155,18 +155,20 @@ impl Optimizer for Sgd {
                 continue;
             }
             if use_momentum {
+                // buf.mul_(μ).add_(g, alpha=1 − τ), grad.add(buf, alpha=μ) and
+                // param.add_(g, alpha=−lr) are fused on torch's CPU.
                 *b = if first {
                     g
                 } else {
-                    self.momentum * *b + (1.0 - self.dampening) * g
+                    (1.0 - self.dampening).mul_add(g, *b * self.momentum)
                 };
                 g = if extra_nesterov_term {
-                    g + self.momentum * *b
+                    self.momentum.mul_add(*b, g)
                 } else {
                     *b
                 };
             }
-            *p += -lr * g;
+            *p = (-lr).mul_add(g, *p);
         }
         if use_momentum {
             state.buffer_ready = true;

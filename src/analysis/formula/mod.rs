@@ -193,19 +193,8 @@ pub fn formula(config: &OptimizerConfig) -> Formula {
                 "Every coordinate moves by exactly lr (or 0): only the sign of the interpolation counts.",
             ],
         },
-        OptimizerConfig::RAdam(_)
-        | OptimizerConfig::Rprop(_)
-        | OptimizerConfig::Asgd(_)
-        | OptimizerConfig::Adafactor(_) => rest_of_torch::formula(config),
-        OptimizerConfig::Prodigy(_)
-        | OptimizerConfig::ScheduleFreeAdamW(_)
-        | OptimizerConfig::ScheduleFreeSgd(_)
-        | OptimizerConfig::Adopt(_)
-        | OptimizerConfig::AdaBelief(_)
-        | OptimizerConfig::Yogi(_)
-        | OptimizerConfig::Madgrad(_)
-        | OptimizerConfig::Adan(_)
-        | OptimizerConfig::AdEMAMix(_) => research::formula(config),
+        // The rules added after the first nine live beside this file.
+        _ => rest_of_torch::formula(config).unwrap_or_else(|| research::formula(config)),
     }
 }
 
@@ -280,19 +269,7 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
                 n(after("sum"))
             ));
         }
-        OptimizerConfig::RAdam(_)
-        | OptimizerConfig::Rprop(_)
-        | OptimizerConfig::Asgd(_)
-        | OptimizerConfig::Adafactor(_)
-        | OptimizerConfig::Prodigy(_)
-        | OptimizerConfig::ScheduleFreeAdamW(_)
-        | OptimizerConfig::ScheduleFreeSgd(_)
-        | OptimizerConfig::Adopt(_)
-        | OptimizerConfig::AdaBelief(_)
-        | OptimizerConfig::Yogi(_)
-        | OptimizerConfig::Madgrad(_)
-        | OptimizerConfig::Adan(_)
-        | OptimizerConfig::AdEMAMix(_) => {
+        _ => {
             let numbers = rest_of_torch::Numbers {
                 g,
                 lr,
@@ -303,7 +280,6 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
             rest_of_torch::worked(config, &numbers, &mut lines);
             research::worked(config, &numbers, &mut lines);
         }
-        _ => {}
     }
     lines.push(format!("lr = {}", n(lr)));
     lines.push(theta_line);

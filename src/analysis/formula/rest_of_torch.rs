@@ -18,10 +18,10 @@ pub(super) struct Numbers<'a> {
     pub derived: &'a dyn Fn(&str) -> f64,
 }
 
-/// The symbolic rule.
-pub(super) fn formula(config: &OptimizerConfig) -> Formula {
+/// The symbolic rule of `RAdam`, `Rprop`, `ASGD` or `Adafactor`; `None` for others.
+pub(super) fn formula(config: &OptimizerConfig) -> Option<Formula> {
     let l = |s: &str| s.to_owned();
-    match config {
+    Some(match config {
         OptimizerConfig::RAdam(_) => Formula {
             rule: vec![
                 l("m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²"),
@@ -71,11 +71,8 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
                 "torch's Adafactor has no first moment (β₁) and steps relative to RMS(θ); lr only caps ρ_t.",
             ],
         },
-        _ => Formula {
-            rule: Vec::new(),
-            notes: Vec::new(),
-        },
-    }
+        _ => return None,
+    })
 }
 
 /// Appends coordinate lines of the step.

@@ -421,35 +421,36 @@ mod tests {
     use super::*;
     use crate::app::panels::test_support::{lesson, tracks};
 
+    /// The map of `tracks` at row 2 over x ∈ (−2, 2), y ∈ (−1, 3), nothing else on.
+    fn test_input<'a>(preset: &'a Preset, tracks: &'a [Track]) -> SurfaceInput<'a> {
+        SurfaceInput {
+            plot_id: "test_map",
+            heat_map: None,
+            overlay: None,
+            isolines: &[],
+            batch_isolines: &[],
+            tracks,
+            preset,
+            head: 2,
+            starts: vec![[-1.5, 2.0]],
+            minima: &[],
+            reset_view: Some(ViewBox {
+                x: (-2.0, 2.0),
+                y: (-1.0, 3.0),
+            }),
+            axis_names: ["x", "y"],
+            quiver: None,
+            update_arrows: false,
+            ellipses: &[],
+        }
+    }
+
     #[test]
     fn every_run_is_in_the_legend_and_a_click_sets_the_start() {
         let (preset, tracks) = (lesson(), tracks());
-        let view = ViewBox {
-            x: (-2.0, 2.0),
-            y: (-1.0, 3.0),
-        };
         let mut h = Harness::builder().with_size([600.0, 400.0]).build_ui_state(
             |ui, clicks: &mut Vec<[f64; 2]>| {
-                let output = show(
-                    ui,
-                    &SurfaceInput {
-                        plot_id: "test_map",
-                        heat_map: None,
-                        overlay: None,
-                        isolines: &[],
-                        batch_isolines: &[],
-                        tracks: &tracks,
-                        preset: &preset,
-                        head: 2,
-                        starts: vec![[-1.5, 2.0]],
-                        minima: &[],
-                        reset_view: Some(view),
-                        axis_names: ["x", "y"],
-                        quiver: None,
-                        update_arrows: false,
-                        ellipses: &[],
-                    },
-                );
+                let output = show(ui, &test_input(&preset, &tracks));
                 clicks.extend(output.clicked_at);
             },
             Vec::new(),
@@ -473,6 +474,7 @@ mod tests {
         assert_eq!(clicks.len(), 1, "{clicks:?}");
         assert!(clicks[0][0] > -2.0 && clicks[0][0] < 2.0, "{clicks:?}");
     }
+
     /// ASGD's average is listed and drawn beside its run; runs of other
     /// optimizers have no such entry.
     #[test]
@@ -482,31 +484,8 @@ mod tests {
             crate::optim::OptimizerConfig::Asgd(crate::optim::Asgd::default());
         let mut tracks = tracks();
         tracks[0].companions = vec![tracks[0].rows.clone()];
-        let view = ViewBox {
-            x: (-2.0, 2.0),
-            y: (-1.0, 3.0),
-        };
         let mut h = Harness::builder().with_size([600.0, 400.0]).build_ui(|ui| {
-            show(
-                ui,
-                &SurfaceInput {
-                    plot_id: "test_map",
-                    heat_map: None,
-                    overlay: None,
-                    isolines: &[],
-                    batch_isolines: &[],
-                    tracks: &tracks,
-                    preset: &preset,
-                    head: 2,
-                    starts: vec![[-1.5, 2.0]],
-                    minima: &[],
-                    reset_view: Some(view),
-                    axis_names: ["x", "y"],
-                    quiver: None,
-                    update_arrows: false,
-                    ellipses: &[],
-                },
-            );
+            show(ui, &test_input(&preset, &tracks));
         });
         h.run();
         let checkbox = |label: &str| {
