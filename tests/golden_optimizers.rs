@@ -193,6 +193,7 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "MADGRAD",
         "Adan",
         "AdEMAMix",
+        "Lamb",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

@@ -62,7 +62,7 @@ pub fn listing() -> String {
     );
     let _ = writeln!(
         s,
-        "  torch.optim.LBFGS, torch.optim.Muon, SOAP, MARS, LAMB: not yet in Descent"
+        "  torch.optim.LBFGS, torch.optim.Muon, SOAP, MARS: not yet in Descent"
     );
     let _ = writeln!(s, "\nSchedules (schedule: ...):");
     for sched in Schedule::catalogue() {

@@ -83,33 +83,37 @@ impl AdaBelief {
     pub(crate) fn check(&self, c: &mut Checker) {
         super::check_adam_like(c, self.lr, self.betas, self.eps, self.weight_decay);
     }
+}
 
-    /// The step size and ρₜ, as the package's `get_rectify_step_size` and
-    /// `apply_adam_debias` give them.
-    fn step_size(&self, t: u64) -> (f64, f64) {
-        let (beta1, beta2) = self.betas;
-        let tf = t as f64;
-        let bias_correction1 = 1.0 - beta1.powf(tf);
-        let mut step_size = self.lr;
-        let mut n_sma = 0.0;
-        if self.rectify {
-            let n_sma_max = 2.0 / (1.0 - beta2) - 1.0;
-            let beta2_t = beta2.powf(tf);
-            n_sma = n_sma_max - 2.0 * tf * beta2_t / (1.0 - beta2_t);
-            let rt = if n_sma >= self.n_sma_threshold as f64 {
-                ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma
-                    * n_sma_max
-                    / (n_sma_max - 2.0))
-                    .sqrt()
-            } else if self.degenerated_to_sgd {
-                1.0
-            } else {
-                -1.0
-            };
-            step_size *= rt;
-        }
-        (step_size / bias_correction1, n_sma)
+/// The step size and ρₜ at step `t`, as `pytorch_optimizer`'s
+/// `get_rectify_step_size` and `apply_adam_debias` give them.
+pub(crate) fn rectified_step_size(
+    (lr, (beta1, beta2), t): (f64, (f64, f64), u64),
+    rectify: bool,
+    n_sma_threshold: u64,
+    degenerated_to_sgd: bool,
+) -> (f64, f64) {
+    let tf = t as f64;
+    let bias_correction1 = 1.0 - beta1.powf(tf);
+    let mut step_size = lr;
+    let mut n_sma = 0.0;
+    if rectify {
+        let n_sma_max = 2.0 / (1.0 - beta2) - 1.0;
+        let beta2_t = beta2.powf(tf);
+        n_sma = n_sma_max - 2.0 * tf * beta2_t / (1.0 - beta2_t);
+        let rt = if n_sma >= n_sma_threshold as f64 {
+            ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma
+                * n_sma_max
+                / (n_sma_max - 2.0))
+                .sqrt()
+        } else if degenerated_to_sgd {
+            1.0
+        } else {
+            -1.0
+        };
+        step_size *= rt;
     }
+    (step_size / bias_correction1, n_sma)
 }
 
 impl Optimizer for AdaBelief {
@@ -127,8 +131,12 @@ impl Optimizer for AdaBelief {
     fn step(&self, params: &mut [f64], grad: &[f64], state: &mut AdaBeliefState, lr: f64) {
         state.step += 1;
         let (beta1, beta2) = self.betas;
-        let config = Self { lr, ..*self };
-        let (step_size, n_sma) = config.step_size(state.step);
+        let (step_size, n_sma) = rectified_step_size(
+            (lr, self.betas, state.step),
+            self.rectify,
+            self.n_sma_threshold,
+            self.degenerated_to_sgd,
+        );
         let bias_correction2_sq = (1.0 - beta2.powf(state.step as f64)).sqrt();
         let decay = (self.weight_decay, self.weight_decouple, self.fixed_decay);
         if self.ams_bound && state.max_exp_avg_var.len() != params.len() {

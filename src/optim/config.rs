@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use super::{
     AdEMAMix, AdEMAMixState, AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor,
     AdafactorState, Adagrad, AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adan,
-    AdanState, Adopt, AdoptState, Asgd, AsgdState, Layout, Lion, LionState, Madgrad, MadgradState,
-    NAdam, NAdamState, Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState,
-    Rprop, RpropState, ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState,
-    StateVector, Yogi, YogiState,
+    AdanState, Adopt, AdoptState, Asgd, AsgdState, Lamb, LambState, Layout, Lion, LionState,
+    Madgrad, MadgradState, NAdam, NAdamState, Optimizer, Prodigy, ProdigyState, RAdam, RAdamState,
+    RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW, ScheduleFreeSgd,
+    ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
 };
 use crate::support::validate::Checker;
 
@@ -61,6 +61,8 @@ pub enum OptimizerConfig {
     Adan(Adan),
     /// `pytorch_optimizer.AdEMAMix`.
     AdEMAMix(AdEMAMix),
+    /// `pytorch_optimizer.Lamb`.
+    Lamb(Lamb),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -106,11 +108,13 @@ pub enum OptimizerState {
     Adan(AdanState),
     /// `AdEMAMix`'s buffers.
     AdEMAMix(AdEMAMixState),
+    /// Lamb's buffers.
+    Lamb(LambState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 22] {
+    pub fn catalogue() -> [Self; 23] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -134,6 +138,7 @@ impl OptimizerConfig {
             Self::Madgrad(Madgrad::default()),
             Self::Adan(Adan::default()),
             Self::AdEMAMix(AdEMAMix::default()),
+            Self::Lamb(Lamb::default()),
         ]
     }
 
@@ -162,6 +167,7 @@ impl OptimizerConfig {
             Self::Madgrad(_) => "Madgrad",
             Self::Adan(_) => "Adan",
             Self::AdEMAMix(_) => "AdEMAMix",
+            Self::Lamb(_) => "Lamb",
         }
     }
 
@@ -190,6 +196,7 @@ impl OptimizerConfig {
             Self::Madgrad(_) => "pytorch_optimizer.MADGRAD",
             Self::Adan(_) => "pytorch_optimizer.Adan",
             Self::AdEMAMix(_) => "pytorch_optimizer.AdEMAMix",
+            Self::Lamb(_) => "pytorch_optimizer.Lamb",
         }
     }
 
@@ -233,6 +240,7 @@ impl OptimizerConfig {
             Self::Madgrad(c) => c.lr,
             Self::Adan(c) => c.lr,
             Self::AdEMAMix(c) => c.lr,
+            Self::Lamb(c) => c.lr,
         }
     }
 
@@ -255,6 +263,7 @@ impl OptimizerConfig {
             Self::Madgrad(c) => Some(c.momentum),
             Self::Adan(c) => Some(c.betas.0),
             Self::AdEMAMix(c) => Some(c.betas.0),
+            Self::Lamb(c) => Some(c.betas.0),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -284,6 +293,7 @@ impl OptimizerConfig {
             Self::Madgrad(c) => c.momentum = value,
             Self::Adan(c) => c.betas.0 = value,
             Self::AdEMAMix(c) => c.betas.0 = value,
+            Self::Lamb(c) => c.betas.0 = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -336,6 +346,7 @@ impl OptimizerConfig {
             Self::Madgrad(o) => o.check(c),
             Self::Adan(o) => o.check(c),
             Self::AdEMAMix(o) => o.check(c),
+            Self::Lamb(o) => o.check(c),
         }
     }
 
@@ -365,6 +376,7 @@ impl OptimizerConfig {
             Self::Madgrad(o) => OptimizerState::Madgrad(o.init_for(l)),
             Self::Adan(o) => OptimizerState::Adan(o.init_for(l)),
             Self::AdEMAMix(o) => OptimizerState::AdEMAMix(o.init_for(l)),
+            Self::Lamb(o) => OptimizerState::Lamb(o.init_for(l)),
         }
     }
 
@@ -407,6 +419,7 @@ impl OptimizerConfig {
             (Self::Madgrad(o), S::Madgrad(s)) => o.step(params, grad, s, lr),
             (Self::Adan(o), S::Adan(s)) => o.step(params, grad, s, lr),
             (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.step(params, grad, s, lr),
+            (Self::Lamb(o), S::Lamb(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -437,6 +450,7 @@ impl OptimizerConfig {
             (Self::Madgrad(o), S::Madgrad(s)) => o.describe(s),
             (Self::Adan(o), S::Adan(s)) => o.describe(s),
             (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.describe(s),
+            (Self::Lamb(o), S::Lamb(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -466,6 +480,7 @@ impl OptimizerState {
             Self::Madgrad(s) => s.step,
             Self::Adan(s) => s.step,
             Self::AdEMAMix(s) => s.step,
+            Self::Lamb(s) => s.step,
         }
     }
 }

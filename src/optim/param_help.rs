@@ -66,6 +66,10 @@ impl Param {
             }
             Self::InitialAccumulator => "what the moments start from instead of zero",
             Self::TAlphaBeta3 => "AdEMAMix warms α and β₃ up over this many steps (0: none)",
+            Self::GradAveraging => {
+                "LAMB's m averages the gradients (1 − β₁)·g instead of adding them"
+            }
+            Self::AdamMode => "LAMB with the trust ratio fixed at 1",
             Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
             Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
             Self::LookAhead => "take Nesterov's gradient at the look-ahead point",

@@ -174,6 +174,10 @@ names! {
         InitialAccumulator = "initial_accumulator",
         /// `AdEMAMix`'s warm-up of α and β₃, in steps (0: none).
         TAlphaBeta3 = "t_alpha_beta3",
+        /// LAMB's averaging of the gradient into m.
+        GradAveraging = "grad_averaging",
+        /// LAMB without its trust ratio.
+        AdamMode = "adam",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).

@@ -106,6 +106,17 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
                 "pytorch_optimizer 4.1 reproduced.",
             ],
         },
+        OptimizerConfig::Lamb(_) => Formula {
+            rule: vec![
+                l("m ← β₁·m + (1 − β₁)·g;   v ← β₂·v + (1 − β₂)·g²;   u = m/(√v + ε)"),
+                l("per tensor:  r = min(‖θ‖, 10)/(‖u‖ + ε)"),
+                l("θ ← θ − lr/(1 − β₁^t) · r · u"),
+            ],
+            notes: vec![
+                "The trust ratio r makes each tensor's step proportional to its own size, so large and small layers learn at the same relative speed.",
+                "pytorch_optimizer 4.1 reproduced: v is not bias-corrected and weight decay is decoupled by default; on a surface (one tensor) r rescales the whole step.",
+            ],
+        },
         _ => Formula {
             rule: Vec::new(),
             notes: Vec::new(),

@@ -4,7 +4,7 @@
 use super::params::{self, Param, ParamError, Scale, Setting, Slot, Value};
 use super::{
     AdEMAMix, AdaBelief, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Adan, Adopt, Asgd,
-    Lion, Madgrad, NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp, Rprop, ScheduleFreeAdamW,
+    Lamb, Lion, Madgrad, NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp, Rprop, ScheduleFreeAdamW,
     ScheduleFreeSgd, Sgd, Yogi,
 };
 
@@ -365,6 +365,22 @@ static ADEMAMIX: [Slot<AdEMAMix, Param>; 11] = [
     flag!(Maximize, maximize),
 ];
 
+static LAMB: [Slot<Lamb, Param>; 13] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(WeightDecay, weight_decay),
+    flag!(WeightDecouple, weight_decouple),
+    flag!(FixedDecay, fixed_decay),
+    flag!(Rectify, rectify),
+    flag!(DegeneratedToSgd, degenerated_to_sgd),
+    count!(NSmaThreshold, n_sma_threshold),
+    flag!(GradAveraging, grad_averaging),
+    flag!(AdamMode, adam),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
@@ -373,7 +389,7 @@ macro_rules! with_table {
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
             ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
-            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX)
+            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
