@@ -425,6 +425,33 @@ mod tests {
     }
 
     #[test]
+    fn the_research_rules_show_their_buffers_before_and_after() {
+        let p = Preset::from_ron_str(
+            "(problem: Surface(Rosenbrock), steps: 10, runs: [(optimizer: AdEMAMix(lr: 0.01)), (optimizer: Lamb(lr: 0.01))])",
+            "t",
+        )
+        .unwrap();
+        let rows = inspect(&p, Path::new("."), 3).unwrap();
+        let ademamix = worked(&p.runs[0].optimizer, &rows[0], 0);
+        let slow = ademamix.iter().find(|l| l.starts_with("m₂: ")).unwrap();
+        let after: f64 = slow.rsplit("-> ").next().unwrap().parse().unwrap();
+        let state = rows[0]
+            .state
+            .iter()
+            .find(|v| v.name == "exp_avg_slow")
+            .unwrap();
+        assert!(
+            (after - state.values[0]).abs() <= 1e-6 * state.values[0].abs(),
+            "{slow}"
+        );
+        let lamb = worked(&p.runs[1].optimizer, &rows[1], 0);
+        assert!(
+            lamb.iter().any(|l| l.starts_with("trust ratio")),
+            "{lamb:?}"
+        );
+    }
+
+    #[test]
     fn every_kind_has_a_rule_and_notes_follow_the_flags() {
         for c in OptimizerConfig::catalogue() {
             assert!(!formula(&c).rule.is_empty(), "{}", c.kind_name());

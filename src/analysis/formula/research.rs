@@ -141,6 +141,33 @@ pub(super) fn worked(config: &OptimizerConfig, x: &Numbers<'_>, lines: &mut Vec<
             n((x.after)("z"))
         ));
     }
+    // The buffers each rule updates, before -> after, for this coordinate.
+    let buffers: &[(&str, &str)] = match config {
+        OptimizerConfig::Adopt(_) => &[("m", "exp_avg"), ("v", "exp_avg_sq")],
+        OptimizerConfig::AdaBelief(_) => &[("m", "exp_avg"), ("s", "exp_avg_var")],
+        OptimizerConfig::Yogi(_) | OptimizerConfig::Lamb(_) => {
+            &[("m", "exp_avg"), ("v", "exp_avg_sq")]
+        }
+        OptimizerConfig::Madgrad(_) => &[("S", "grad_sum_sq"), ("s", "s")],
+        OptimizerConfig::Adan(_) => &[("m", "exp_avg"), ("n", "exp_avg_diff"), ("v", "exp_avg_sq")],
+        OptimizerConfig::AdEMAMix(_) => &[
+            ("m₁", "exp_avg"),
+            ("m₂", "exp_avg_slow"),
+            ("v", "exp_avg_sq"),
+        ],
+        _ => &[],
+    };
+    for (symbol, name) in buffers {
+        let before = (x.before)(name);
+        let before = if before.is_nan() { 0.0 } else { before };
+        lines.push(format!("{symbol}: {} -> {}", n(before), n((x.after)(name))));
+    }
+    if let OptimizerConfig::Lamb(_) = config {
+        lines.push(format!(
+            "trust ratio of this tensor: {}",
+            n((x.after)("trust_ratio"))
+        ));
+    }
     if let OptimizerConfig::Prodigy(_) = config {
         let d0 = (x.before)("d");
         let d1 = (x.after)("d");
