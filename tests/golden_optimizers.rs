@@ -122,6 +122,20 @@ fn check(case: &Value) -> (Vec<String>, f64) {
             break;
         }
     }
+    // L-BFGS's evaluations per step against torch's func_evals.
+    let evals = dir().join(name.replace(".csv", ".evals.csv"));
+    if evals.exists() {
+        let ours = sim.runs()[0].evaluations();
+        let theirs: Vec<u64> = read_rows(&evals).iter().map(|r| r[1] as u64).collect();
+        let rows = theirs.len().min(horizon.saturating_sub(1));
+        if ours.get(..rows) != theirs.get(..rows) {
+            problems.push(format!(
+                "{name}: evaluations {:?}…, torch {:?}…",
+                &ours[..ours.len().min(8)],
+                &theirs[..theirs.len().min(8)]
+            ));
+        }
+    }
     // Schedule-Free's x, the point to evaluate, against torch's eval().
     let sidecar = dir().join(name.replace(".csv", ".x.csv"));
     if sidecar.exists() {
@@ -194,6 +208,7 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "Adan",
         "AdEMAMix",
         "Lamb",
+        "LBFGS",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

@@ -165,3 +165,28 @@ fn schedule_free_s_x_ends_calmer_than_constant_adamw_and_y_lies_between() {
         }
     }
 }
+
+#[test]
+fn lbfgs_beats_adam_even_counted_in_evaluations() {
+    let preset = lesson("lbfgs-vs-adam-evaluations.ron");
+    let mut sim = preset.simulation(&dir()).unwrap();
+    sim.run_to_end();
+    // The evaluations a run has made to reach its first row below 1e-9 (its
+    // x on the evaluations axis).
+    let evaluations_to = |run: usize| {
+        let r = &sim.runs()[run];
+        let t = r.trajectory();
+        let row = (0..t.len()).find(|&k| t.loss(k).unwrap() < 1e-9)?;
+        Some(r.evaluations()[..row].iter().sum::<u64>())
+    };
+    // As the text says: 3 steps and 53 evaluations with the line search,
+    // 72 steps and 337 without.
+    assert_eq!(evaluations_to(0), Some(53));
+    assert_eq!(evaluations_to(1), Some(337));
+    let adam = sim.runs()[2].trajectory().last().unwrap().1;
+    assert!((adam - 0.4).abs() < 0.01, "{adam}");
+    assert!(
+        sim.runs()[2].evaluations().is_empty(),
+        "Adam evaluates once a step"
+    );
+}

@@ -157,6 +157,7 @@ impl DescentApp {
                     curve: &mut self.state.curve,
                     log: &mut self.state.log_loss,
                     epochs: &mut self.state.epochs_axis,
+                    evaluations: &mut self.state.evaluations_axis,
                     reveal: &mut self.state.reveal,
                 },
                 classifier.then_some(self.session.accuracy()),

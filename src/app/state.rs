@@ -29,6 +29,9 @@ pub struct AppState {
     pub basin_run: usize,
     /// The loss plot's horizontal axis counts epochs, not steps.
     pub epochs_axis: bool,
+    /// The loss plot's horizontal axis counts loss and gradient evaluations
+    /// (L-BFGS makes several per step), not steps.
+    pub evaluations_axis: bool,
     /// Playback speed in steps per second.
     pub speed: f64,
     /// The step inspector is open.
@@ -88,6 +91,7 @@ impl Default for AppState {
             show_basins: false,
             basin_run: 0,
             epochs_axis: false,
+            evaluations_axis: false,
             speed: 200.0,
             show_inspector: false,
             presenting: false,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adopt::package_weight_decay;
-use super::{Optimizer, StateVector, torch_lerp};
+use super::{Optimizer, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// `AdaBelief`, as `pytorch_optimizer.AdaBelief` 4.1 (its per-parameter path).
@@ -176,16 +176,10 @@ impl Optimizer for AdaBelief {
     }
 
     fn describe<'a>(&self, state: &'a AdaBeliefState) -> Vec<StateVector<'a>> {
-        let mut out = vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_var",
-                values: &state.exp_avg_var,
-            },
-        ];
+        let mut out = state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_var", &state.exp_avg_var),
+        ]);
         if self.ams_bound {
             out.push(StateVector {
                 name: "max_exp_avg_var",

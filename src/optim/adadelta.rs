@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, coupled_grad};
+use super::{Optimizer, StateVector, coupled_grad, state_vectors};
 use crate::support::validate::Checker;
 
 /// Adadelta, as `torch.optim.Adadelta`.
@@ -91,16 +91,10 @@ impl Optimizer for Adadelta {
     }
 
     fn describe<'a>(&self, state: &'a AdadeltaState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "square_avg",
-                values: &state.square_avg,
-            },
-            StateVector {
-                name: "acc_delta",
-                values: &state.acc_delta,
-            },
-        ]
+        state_vectors(&[
+            ("square_avg", &state.square_avg),
+            ("acc_delta", &state.acc_delta),
+        ])
     }
 }
 

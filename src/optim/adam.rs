@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, coupled_grad, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// Adam, as `torch.optim.Adam`.
@@ -193,16 +193,10 @@ impl Optimizer for Adam {
     }
 
     fn describe<'a>(&self, state: &'a AdamState) -> Vec<StateVector<'a>> {
-        let mut out = vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-        ];
+        let mut out = state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ]);
         if self.amsgrad {
             out.push(StateVector {
                 name: "max_exp_avg_sq",

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, coupled_grad, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// Adamax, as `torch.optim.Adamax`.
@@ -95,16 +95,7 @@ impl Optimizer for Adamax {
     }
 
     fn describe<'a>(&self, state: &'a AdamaxState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_inf",
-                values: &state.exp_inf,
-            },
-        ]
+        state_vectors(&[("exp_avg", &state.exp_avg), ("exp_inf", &state.exp_inf)])
     }
 }
 

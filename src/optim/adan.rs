@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, torch_lerp};
+use super::{Optimizer, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// Adan, as `pytorch_optimizer.Adan` 4.1 (its per-parameter path, without
@@ -122,20 +122,11 @@ impl Optimizer for Adan {
     }
 
     fn describe<'a>(&self, state: &'a AdanState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_diff",
-                values: &state.exp_avg_diff,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_diff", &state.exp_avg_diff),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ])
     }
 }
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adopt::package_weight_decay;
-use super::{Optimizer, StateVector, torch_lerp};
+use super::{Optimizer, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// `AdEMAMix`, as `pytorch_optimizer.AdEMAMix` 4.1 (its per-parameter path).
@@ -138,20 +138,11 @@ impl Optimizer for AdEMAMix {
     }
 
     fn describe<'a>(&self, state: &'a AdEMAMixState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-            StateVector {
-                name: "exp_avg_slow",
-                values: &state.exp_avg_slow,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+            ("exp_avg_slow", &state.exp_avg_slow),
+        ])
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, torch_lerp};
+use super::{Optimizer, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// ADOPT, as `pytorch_optimizer.ADOPT` 4.1 (its per-parameter path).
@@ -141,16 +141,10 @@ impl Optimizer for Adopt {
     }
 
     fn describe<'a>(&self, state: &'a AdoptState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ])
     }
 }
 

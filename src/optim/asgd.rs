@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector};
+use super::{Optimizer, StateVector, state_vectors};
 use crate::support::validate::Checker;
 
 /// Averaged SGD, as `torch.optim.ASGD`.
@@ -114,20 +114,7 @@ impl Optimizer for Asgd {
     }
 
     fn describe<'a>(&self, state: &'a AsgdState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "eta",
-                values: &state.eta,
-            },
-            StateVector {
-                name: "mu",
-                values: &state.mu,
-            },
-            StateVector {
-                name: "ax",
-                values: &state.ax,
-            },
-        ]
+        state_vectors(&[("eta", &state.eta), ("mu", &state.mu), ("ax", &state.ax)])
     }
 }
 

@@ -5,10 +5,10 @@ use serde::{Deserialize, Serialize};
 use super::{
     AdEMAMix, AdEMAMixState, AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor,
     AdafactorState, Adagrad, AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adan,
-    AdanState, Adopt, AdoptState, Asgd, AsgdState, Lamb, LambState, Layout, Lion, LionState,
-    Madgrad, MadgradState, NAdam, NAdamState, Optimizer, Prodigy, ProdigyState, RAdam, RAdamState,
-    RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW, ScheduleFreeSgd,
-    ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
+    AdanState, Adopt, AdoptState, Asgd, AsgdState, Lamb, LambState, Layout, Lbfgs, LbfgsState,
+    Lion, LionState, Madgrad, MadgradState, NAdam, NAdamState, Optimizer, Prodigy, ProdigyState,
+    RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW,
+    ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
 };
 use crate::support::validate::Checker;
 
@@ -63,6 +63,8 @@ pub enum OptimizerConfig {
     AdEMAMix(AdEMAMix),
     /// `pytorch_optimizer.Lamb`.
     Lamb(Lamb),
+    /// `torch.optim.LBFGS`.
+    Lbfgs(Lbfgs),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -110,11 +112,13 @@ pub enum OptimizerState {
     AdEMAMix(AdEMAMixState),
     /// Lamb's buffers.
     Lamb(LambState),
+    /// L-BFGS's buffers.
+    Lbfgs(LbfgsState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 23] {
+    pub fn catalogue() -> [Self; 24] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -139,65 +143,8 @@ impl OptimizerConfig {
             Self::Adan(Adan::default()),
             Self::AdEMAMix(AdEMAMix::default()),
             Self::Lamb(Lamb::default()),
+            Self::Lbfgs(Lbfgs::default()),
         ]
-    }
-
-    /// The preset name of this kind, e.g. `Adam`.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Self::Sgd(_) => "Sgd",
-            Self::Adagrad(_) => "Adagrad",
-            Self::RmsProp(_) => "RmsProp",
-            Self::Adam(_) => "Adam",
-            Self::AdamW(_) => "AdamW",
-            Self::NAdam(_) => "NAdam",
-            Self::Adadelta(_) => "Adadelta",
-            Self::Adamax(_) => "Adamax",
-            Self::Lion(_) => "Lion",
-            Self::RAdam(_) => "RAdam",
-            Self::Rprop(_) => "Rprop",
-            Self::Asgd(_) => "Asgd",
-            Self::Adafactor(_) => "Adafactor",
-            Self::Prodigy(_) => "Prodigy",
-            Self::ScheduleFreeAdamW(_) => "ScheduleFreeAdamW",
-            Self::ScheduleFreeSgd(_) => "ScheduleFreeSgd",
-            Self::Adopt(_) => "Adopt",
-            Self::AdaBelief(_) => "AdaBelief",
-            Self::Yogi(_) => "Yogi",
-            Self::Madgrad(_) => "Madgrad",
-            Self::Adan(_) => "Adan",
-            Self::AdEMAMix(_) => "AdEMAMix",
-            Self::Lamb(_) => "Lamb",
-        }
-    }
-
-    /// The torch class this kind reproduces.
-    pub fn torch_name(&self) -> &'static str {
-        match self {
-            Self::Sgd(_) => "torch.optim.SGD",
-            Self::Adagrad(_) => "torch.optim.Adagrad",
-            Self::RmsProp(_) => "torch.optim.RMSprop",
-            Self::Adam(_) => "torch.optim.Adam",
-            Self::AdamW(_) => "torch.optim.AdamW",
-            Self::NAdam(_) => "torch.optim.NAdam",
-            Self::Adadelta(_) => "torch.optim.Adadelta",
-            Self::Adamax(_) => "torch.optim.Adamax",
-            Self::Lion(_) => "lion_pytorch.Lion",
-            Self::RAdam(_) => "torch.optim.RAdam",
-            Self::Rprop(_) => "torch.optim.Rprop",
-            Self::Asgd(_) => "torch.optim.ASGD",
-            Self::Adafactor(_) => "torch.optim.Adafactor",
-            Self::Prodigy(_) => "prodigyopt.Prodigy",
-            Self::ScheduleFreeAdamW(_) => "schedulefree.AdamWScheduleFree",
-            Self::ScheduleFreeSgd(_) => "schedulefree.SGDScheduleFree",
-            Self::Adopt(_) => "pytorch_optimizer.ADOPT",
-            Self::AdaBelief(_) => "pytorch_optimizer.AdaBelief",
-            Self::Yogi(_) => "pytorch_optimizer.Yogi",
-            Self::Madgrad(_) => "pytorch_optimizer.MADGRAD",
-            Self::Adan(_) => "pytorch_optimizer.Adan",
-            Self::AdEMAMix(_) => "pytorch_optimizer.AdEMAMix",
-            Self::Lamb(_) => "pytorch_optimizer.Lamb",
-        }
     }
 
     /// This kind with torch's defaults.
@@ -241,6 +188,7 @@ impl OptimizerConfig {
             Self::Adan(c) => c.lr,
             Self::AdEMAMix(c) => c.lr,
             Self::Lamb(c) => c.lr,
+            Self::Lbfgs(c) => c.lr,
         }
     }
 
@@ -270,7 +218,8 @@ impl OptimizerConfig {
             | Self::Asgd(_)
             | Self::Adafactor(_)
             | Self::ScheduleFreeAdamW(_)
-            | Self::ScheduleFreeSgd(_) => None,
+            | Self::ScheduleFreeSgd(_)
+            | Self::Lbfgs(_) => None,
         }
     }
 
@@ -300,7 +249,8 @@ impl OptimizerConfig {
             | Self::Asgd(_)
             | Self::Adafactor(_)
             | Self::ScheduleFreeAdamW(_)
-            | Self::ScheduleFreeSgd(_) => {}
+            | Self::ScheduleFreeSgd(_)
+            | Self::Lbfgs(_) => {}
         }
         self
     }
@@ -347,6 +297,7 @@ impl OptimizerConfig {
             Self::Adan(o) => o.check(c),
             Self::AdEMAMix(o) => o.check(c),
             Self::Lamb(o) => o.check(c),
+            Self::Lbfgs(o) => o.check(c),
         }
     }
 
@@ -377,6 +328,7 @@ impl OptimizerConfig {
             Self::Adan(o) => OptimizerState::Adan(o.init_for(l)),
             Self::AdEMAMix(o) => OptimizerState::AdEMAMix(o.init_for(l)),
             Self::Lamb(o) => OptimizerState::Lamb(o.init_for(l)),
+            Self::Lbfgs(o) => OptimizerState::Lbfgs(o.init_for(l)),
         }
     }
 
@@ -420,6 +372,7 @@ impl OptimizerConfig {
             (Self::Adan(o), S::Adan(s)) => o.step(params, grad, s, lr),
             (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.step(params, grad, s, lr),
             (Self::Lamb(o), S::Lamb(s)) => o.step(params, grad, s, lr),
+            (Self::Lbfgs(o), S::Lbfgs(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -451,6 +404,7 @@ impl OptimizerConfig {
             (Self::Adan(o), S::Adan(s)) => o.describe(s),
             (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.describe(s),
             (Self::Lamb(o), S::Lamb(s)) => o.describe(s),
+            (Self::Lbfgs(o), S::Lbfgs(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -481,6 +435,7 @@ impl OptimizerState {
             Self::Adan(s) => s.step,
             Self::AdEMAMix(s) => s.step,
             Self::Lamb(s) => s.step,
+            Self::Lbfgs(s) => s.step,
         }
     }
 }

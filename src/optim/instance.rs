@@ -73,6 +73,25 @@ impl OptimizerInstance {
         }
     }
 
+    /// One step that may evaluate the loss and gradient again through `f`
+    /// (L-BFGS's `step(closure)`); `grad` and `loss` are the evaluation at
+    /// `params` the step starts from. Returns the evaluations made, that
+    /// first one included (1 for every optimizer that takes the gradient it is given).
+    pub fn step_closure(
+        &mut self,
+        config: &OptimizerConfig,
+        params: &mut [f64],
+        (grad, loss): (&[f64], f64),
+        lr: f64,
+        f: &mut super::Closure<'_>,
+    ) -> u64 {
+        if let (OptimizerConfig::Lbfgs(c), OptimizerState::Lbfgs(s)) = (config, &mut self.state) {
+            return c.step_closure(params, grad, loss, s, lr, f);
+        }
+        self.step_with(config, params, grad, lr);
+        1
+    }
+
     /// Only reachable if a caller swapped kinds without `set_config`.
     #[cold]
     fn reinit_and_step(

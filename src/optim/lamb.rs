@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::adabelief::rectified_step_size;
 use super::reduce::torch_norm;
-use super::{Layout, Optimizer, StateVector};
+use super::{Layout, Optimizer, StateVector, state_vectors};
 use crate::support::validate::Checker;
 
 /// The most ‖θ‖ counts for in the trust ratio (the package's `clamp`).
@@ -212,20 +212,11 @@ impl Optimizer for Lamb {
     }
 
     fn describe<'a>(&self, state: &'a LambState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-            StateVector {
-                name: "trust_ratio",
-                values: &state.trust_ratio,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+            ("trust_ratio", &state.trust_ratio),
+        ])
     }
 }
 

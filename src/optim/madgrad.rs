@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, torch_lerp};
+use super::{Optimizer, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// MADGRAD, as `pytorch_optimizer.MADGRAD` 4.1 (dense, per-parameter path).
@@ -117,16 +117,7 @@ impl Optimizer for Madgrad {
     }
 
     fn describe<'a>(&self, state: &'a MadgradState) -> Vec<StateVector<'a>> {
-        let mut out = vec![
-            StateVector {
-                name: "grad_sum_sq",
-                values: &state.grad_sum_sq,
-            },
-            StateVector {
-                name: "s",
-                values: &state.s,
-            },
-        ];
+        let mut out = state_vectors(&[("grad_sum_sq", &state.grad_sum_sq), ("s", &state.s)]);
         if !state.x0.is_empty() {
             out.push(StateVector {
                 name: "x0",

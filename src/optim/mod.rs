@@ -21,9 +21,11 @@ mod derived;
 mod instance;
 mod lamb;
 mod layout;
+mod lbfgs;
 mod lion;
 mod madgrad;
 mod nadam;
+mod names;
 mod param_help;
 mod param_tables;
 pub mod params;
@@ -36,6 +38,7 @@ mod rprop;
 pub mod schedule;
 mod schedule_free;
 mod sgd;
+mod strong_wolfe;
 mod yogi;
 
 pub use adabelief::{AdaBelief, AdaBeliefState};
@@ -54,6 +57,7 @@ pub use derived::NamedVector;
 pub use instance::OptimizerInstance;
 pub use lamb::{Lamb, LambState};
 pub use layout::{Layout, Tensor};
+pub use lbfgs::{Closure, Lbfgs, LbfgsState, LineSearchFn};
 pub use lion::{Lion, LionState};
 pub use madgrad::{Madgrad, MadgradState};
 pub use nadam::{NAdam, NAdamState};
@@ -74,6 +78,14 @@ pub struct StateVector<'a> {
     pub name: &'static str,
     /// One value per parameter.
     pub values: &'a [f64],
+}
+
+/// The named vectors `pairs`, as [`Optimizer::describe`] lists them.
+pub(crate) fn state_vectors<'a>(pairs: &[(&'static str, &'a [f64])]) -> Vec<StateVector<'a>> {
+    pairs
+        .iter()
+        .map(|&(name, values)| StateVector { name, values })
+        .collect()
 }
 
 /// A `torch.optim` update rule.

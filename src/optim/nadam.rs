@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, PowerSeries, StateVector, coupled_grad, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, coupled_grad, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// NAdam, as `torch.optim.NAdam`.
@@ -131,16 +131,10 @@ impl Optimizer for NAdam {
     }
 
     fn describe<'a>(&self, state: &'a NAdamState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ])
     }
 }
 

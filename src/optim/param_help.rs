@@ -70,6 +70,14 @@ impl Param {
                 "LAMB's m averages the gradients (1 − β₁)·g instead of adding them"
             }
             Self::AdamMode => "LAMB with the trust ratio fixed at 1",
+            Self::MaxIter => "L-BFGS iterations inside one step",
+            Self::MaxEval => "the most loss and gradient evaluations one L-BFGS step may make",
+            Self::ToleranceGrad => "L-BFGS ends a step once every |g| is at most this",
+            Self::ToleranceChange => "L-BFGS ends a step once θ or the loss changes less than this",
+            Self::HistorySize => "how many past steps L-BFGS remembers for its Hessian estimate",
+            Self::LineSearchFn => {
+                "search along each direction for a step meeting the strong Wolfe conditions"
+            }
             Self::EpsInSqrt => "put ε inside the square root, as optax's eps_root",
             Self::LrInsideMomentum => "multiply the gradient by lr before it enters the buffer",
             Self::LookAhead => "take Nesterov's gradient at the look-ahead point",

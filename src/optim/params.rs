@@ -178,6 +178,18 @@ names! {
         GradAveraging = "grad_averaging",
         /// LAMB without its trust ratio.
         AdamMode = "adam",
+        /// L-BFGS's inner iterations per step.
+        MaxIter = "max_iter",
+        /// L-BFGS's evaluations per step.
+        MaxEval = "max_eval",
+        /// L-BFGS stops when ‖g‖∞ falls to this.
+        ToleranceGrad = "tolerance_grad",
+        /// L-BFGS stops when a step or the loss changes less than this.
+        ToleranceChange = "tolerance_change",
+        /// L-BFGS's pairs (s, y) kept.
+        HistorySize = "history_size",
+        /// L-BFGS's strong-Wolfe line search (on) or fixed step lr (off).
+        LineSearchFn = "line_search_fn",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -257,11 +269,13 @@ impl Param {
             }
             Self::D0 => (1e-9, 1e-1),
             Self::DCoef => (0.01, 10.0),
-            Self::GrowthRate => (1.0, 100.0),
+            Self::GrowthRate | Self::MaxIter | Self::MaxEval => (1.0, 100.0),
             Self::WarmupSteps => (0.0, 1000.0),
             Self::R | Self::WeightLrPower => (0.0, 4.0),
             Self::ClipLambda => (0.0, 1.0),
             Self::TAlphaBeta3 => (0.0, 100_000.0),
+            Self::HistorySize => (1.0, 200.0),
+            Self::ToleranceGrad | Self::ToleranceChange => (1e-15, 1e-3),
             Self::NSmaThreshold => (0.0, 10.0),
             Self::MomentumDecay => (0.0, 0.05),
             Self::Etaminus => (0.01, 0.99),
@@ -279,8 +293,14 @@ impl Param {
     /// How the slider maps to the value.
     pub const fn scale(self) -> Scale {
         match self {
-            Self::WarmupSteps | Self::NSmaThreshold => Scale::Integer,
+            Self::WarmupSteps
+            | Self::NSmaThreshold
+            | Self::MaxIter
+            | Self::MaxEval
+            | Self::HistorySize => Scale::Integer,
             Self::Lr
+            | Self::ToleranceGrad
+            | Self::ToleranceChange
             | Self::InitialAccumulator
             | Self::Eps
             | Self::Eps1

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::reduce::torch_sum_abs;
-use super::{Layout, Optimizer, StateVector};
+use super::{Layout, Optimizer, StateVector, state_vectors};
 use crate::support::validate::Checker;
 
 /// Prodigy, as `prodigyopt.Prodigy` (Mishchenko & Defazio, 2024), one group.
@@ -235,32 +235,14 @@ impl Optimizer for Prodigy {
     }
 
     fn describe<'a>(&self, state: &'a ProdigyState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "d",
-                values: &state.d,
-            },
-            StateVector {
-                name: "d_hat",
-                values: &state.d_hat,
-            },
-            StateVector {
-                name: "d_max",
-                values: &state.d_max,
-            },
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-            StateVector {
-                name: "s",
-                values: &state.s,
-            },
-        ]
+        state_vectors(&[
+            ("d", &state.d),
+            ("d_hat", &state.d_hat),
+            ("d_max", &state.d_max),
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+            ("s", &state.s),
+        ])
     }
 }
 

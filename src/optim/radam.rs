@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, PowerSeries, StateVector, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// Rectified Adam, as `torch.optim.RAdam`.
@@ -128,16 +128,10 @@ impl Optimizer for RAdam {
     }
 
     fn describe<'a>(&self, state: &'a RAdamState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ])
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, StateVector, torch_sign};
+use super::{Optimizer, StateVector, state_vectors, torch_sign};
 use crate::support::validate::Checker;
 
 /// Resilient backpropagation, as `torch.optim.Rprop`.
@@ -124,16 +124,7 @@ impl Optimizer for Rprop {
     }
 
     fn describe<'a>(&self, state: &'a RpropState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "prev",
-                values: &state.prev,
-            },
-            StateVector {
-                name: "step_size",
-                values: &state.step_size,
-            },
-        ]
+        state_vectors(&[("prev", &state.prev), ("step_size", &state.step_size)])
     }
 }
 

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Optimizer, PowerSeries, StateVector, torch_lerp};
+use super::{Optimizer, PowerSeries, StateVector, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// Schedule-Free AdamW, as `schedulefree.AdamWScheduleFree` (the
@@ -194,16 +194,7 @@ impl ScheduleFreeSgd {
 }
 
 fn describe(state: &ScheduleFreeState) -> Vec<StateVector<'_>> {
-    let mut out = vec![
-        StateVector {
-            name: "z",
-            values: &state.z,
-        },
-        StateVector {
-            name: "ckp1",
-            values: &state.ckp1,
-        },
-    ];
+    let mut out = state_vectors(&[("z", &state.z), ("ckp1", &state.ckp1)]);
     if !state.exp_avg_sq.is_empty() {
         out.push(StateVector {
             name: "exp_avg_sq",

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adopt::package_weight_decay;
-use super::{Optimizer, StateVector, torch_lerp, torch_sign};
+use super::{Optimizer, StateVector, state_vectors, torch_lerp, torch_sign};
 use crate::support::validate::Checker;
 
 /// Yogi, as `pytorch_optimizer.Yogi` 4.1 (its per-parameter path).
@@ -105,16 +105,10 @@ impl Optimizer for Yogi {
     }
 
     fn describe<'a>(&self, state: &'a YogiState) -> Vec<StateVector<'a>> {
-        vec![
-            StateVector {
-                name: "exp_avg",
-                values: &state.exp_avg,
-            },
-            StateVector {
-                name: "exp_avg_sq",
-                values: &state.exp_avg_sq,
-            },
-        ]
+        state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ])
     }
 }
 

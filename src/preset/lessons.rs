@@ -119,6 +119,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         "schedule-free-x-y-z.ron",
         include_str!("../../presets/schedule-free-x-y-z.ron"),
     ),
+    (
+        "lbfgs-vs-adam-evaluations.ron",
+        include_str!("../../presets/lbfgs-vs-adam-evaluations.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

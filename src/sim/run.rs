@@ -111,6 +111,10 @@ pub struct Run {
     companion_point: Vec<f64>,
     /// The lr each step used: `lrs[k]` took row k to row k + 1.
     lrs: Vec<f64>,
+    /// Loss and gradient evaluations of each step, for optimizers that make
+    /// more than one (L-BFGS); empty for the others, which make one each.
+    evaluations: Vec<u64>,
+    counts_evaluations: bool,
     /// The step size each step really took, for optimizers that set it
     /// themselves (Prodigy's d·lr); empty for the others.
     effective_lrs: Vec<f64>,
@@ -147,6 +151,7 @@ impl Run {
             .unwrap_or_else(|| Layout::vector(start.len()));
         let companion_count = setup.optimizer.companion_names().len();
         let sets_own_step_size = matches!(setup.optimizer, OptimizerConfig::Prodigy(_));
+        let evaluates_often = matches!(setup.optimizer, OptimizerConfig::Lbfgs(_));
         let companions = (0..companion_count)
             .map(|_| Trajectory::with_capacity(start.len(), capacity))
             .collect();
@@ -159,6 +164,8 @@ impl Run {
             params: start.to_vec(),
             trajectory,
             lrs: Vec::with_capacity(capacity),
+            evaluations: Vec::with_capacity(if evaluates_often { capacity } else { 0 }),
+            counts_evaluations: evaluates_often,
             effective_lrs: Vec::with_capacity(if sets_own_step_size { capacity } else { 0 }),
             probe: vec![0.0; start.len()],
             val: Vec::with_capacity(if problem.validation_loss(start).is_some() {
@@ -227,6 +234,13 @@ impl Run {
     /// [`Self::lrs`]; empty for optimizers that take lr as it is.
     pub fn effective_lrs(&self) -> &[f64] {
         &self.effective_lrs
+    }
+
+    /// Loss and gradient evaluations of every step, in step with
+    /// [`Self::lrs`], for optimizers that evaluate more than once a step
+    /// (L-BFGS); empty for the others, which evaluate once.
+    pub fn evaluations(&self) -> &[u64] {
+        &self.evaluations
     }
 
     /// The lr of every step taken: `lrs()[k]` moved row k to row k + 1.
@@ -313,7 +327,22 @@ impl Run {
             return;
         }
         self.lrs.push(lr);
-        self.optimizer.step_with(config, &mut self.params, grad, lr);
+        // The step's closure (L-BFGS evaluates again): the same batch and penalty.
+        let (penalty, mask) = (self.setup.penalty.as_ref(), &self.penalty_mask);
+        let mut closure = |p: &[f64], g: &mut [f64]| {
+            let loss = problem.loss_grad(p, batch, g);
+            penalty.map_or(loss, |pen| loss + pen.add_to(p, mask, g))
+        };
+        let evaluations = self.optimizer.step_closure(
+            config,
+            &mut self.params,
+            (grad, batch_loss),
+            lr,
+            &mut closure,
+        );
+        if self.counts_evaluations {
+            self.evaluations.push(evaluations);
+        }
         self.setup
             .schedule
             .advance(&mut self.schedule_state, batch_loss);

@@ -68,6 +68,9 @@ pub struct RunRows {
     /// The step sizes the optimizer set itself from `first_lr` on (Prodigy's
     /// d·lr; empty for the others).
     pub effective_lrs: Vec<f64>,
+    /// Loss and gradient evaluations of each step from `first_lr` on
+    /// (L-BFGS; empty for optimizers that make one per step).
+    pub evaluations: Vec<u64>,
     /// Each companion path's rows from `first_row` on, laid out as `values`
     /// (ASGD's `ax`, Schedule-Free's `x` and `z`; none for the others).
     pub companions: Vec<Vec<f64>>,
@@ -85,6 +88,11 @@ impl RunRows {
             first_lr,
             lrs: tail(run.lrs(), first_lr),
             effective_lrs: tail(run.effective_lrs(), first_lr),
+            evaluations: run
+                .evaluations()
+                .get(first_lr..)
+                .unwrap_or_default()
+                .to_vec(),
             val: tail(run.val_losses(), first_row),
             companions: run
                 .companions()

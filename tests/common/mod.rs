@@ -181,7 +181,8 @@ pub fn from_kwargs(class: &str, kw: &Value) -> OptimizerConfig {
 }
 
 /// Optional number fields: `Some(x)` or `None` in RON.
-const OPTIONAL: [(&str, &str); 3] = [
+const OPTIONAL: [(&str, &str); 4] = [
+    ("Lbfgs", "max_eval"),
     ("Prodigy", "beta3"),
     ("AdEMAMix", "t_alpha_beta3"),
     ("Adopt", "clip_lambda"),
@@ -209,6 +210,8 @@ fn ron_value(kind: &str, key: &str, v: &Value) -> String {
             format!("Some({:?})", n.as_f64().unwrap_or(f64::NAN))
         }
         Value::Null if OPTIONAL.contains(&(kind, key)) => "None".to_owned(),
+        // torch's line_search_fn="strong_wolfe" is an optional unit variant.
+        Value::String(name) if key == "line_search_fn" => format!("Some({name})"),
         // Python writes ints without a point (`warmup_steps: 50`) and floats with one.
         Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => n

@@ -170,6 +170,10 @@ SURFACE_CASES = [
     ("lamb_coupled", LAMB, dict(lr=1e-2, weight_decay=0.01, weight_decouple=False), None, ["rosenbrock"]),
     ("lamb_rectify", LAMB, dict(lr=1e-2, rectify=True, degenerated_to_sgd=True), None, ["beale", "himmelblau"]),
     ("lamb_adam_sum", LAMB, dict(lr=1e-3, adam=True, grad_averaging=False), None, ["quadratic"]),
+    ("lbfgs", O.LBFGS, dict(lr=1e-2, max_iter=5), None, ALL),
+    ("lbfgs_wolfe", O.LBFGS, dict(line_search_fn="strong_wolfe"), None, ALL),
+    ("lbfgs_history", O.LBFGS, dict(lr=0.5, max_iter=3, history_size=2, line_search_fn="strong_wolfe"),
+     None, ["rosenbrock", "beale"]),
 ]
 MODEL_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None),
@@ -187,6 +191,7 @@ MODEL_CASES = [
     ("adan", ADAN, dict(lr=1e-2), None),
     ("ademamix", ADEMAMIX, dict(lr=1e-2), None),
     ("lamb", LAMB, dict(lr=1e-2), None),
+    ("lbfgs", O.LBFGS, dict(line_search_fn="strong_wolfe", max_iter=4), None),
 ]
 MODEL_STEPS = 200
 HIDDEN = 8
@@ -213,7 +218,17 @@ def eval_point(opt, p):
     return torch.lerp(p.detach(), state["z"], 1 - 1 / beta)
 
 
-def surface_run(f, start, cls, kw, sched, xs=None):
+def closure_for(opt, loss_of):
+    """torch's usual L-BFGS closure: zero the gradient, evaluate, backward."""
+    def closure():
+        opt.zero_grad()
+        loss = loss_of()
+        loss.backward()
+        return loss
+    return closure
+
+
+def surface_run(f, start, cls, kw, sched, xs=None, evals=None):
     p = torch.tensor(start, requires_grad=True)
     opt = cls([p], **kw)
     if hasattr(opt, "train"):
@@ -227,7 +242,13 @@ def surface_run(f, start, cls, kw, sched, xs=None):
         if xs is not None:
             xs.append([k] + eval_point(opt, p).tolist())
         loss.backward()
-        opt.step()
+        if cls is O.LBFGS:
+            before = opt.state[p].get("func_evals", 0)
+            opt.step(closure_for(opt, lambda: f(p)))
+            if evals is not None:
+                evals.append([k, opt.state[p]["func_evals"] - before])
+        else:
+            opt.step()
         if scheduler is not None:
             scheduler.step()
     with torch.no_grad():
@@ -281,7 +302,10 @@ def model_run(start, cls, kw, sched, x, y):
         loss = model_loss(params, x, y)
         rows.append([k, loss.item()] + flat())
         loss.backward()
-        opt.step()
+        if cls is O.LBFGS:
+            opt.step(closure_for(opt, lambda: model_loss(params, x, y)))
+        else:
+            opt.step()
         if scheduler is not None:
             scheduler.step()
     with torch.no_grad():
@@ -328,12 +352,16 @@ def main():
         for name in surfaces:
             f, start = SURFACES[name]
             xs = [] if cls in (SFA, SFS) else None
-            rows = surface_run(f, start, cls, kw, sched, xs)
+            evals = [] if cls is O.LBFGS else None
+            rows = surface_run(f, start, cls, kw, sched, xs, evals)
             nudged = surface_run(f, [math.nextafter(start[0], math.inf), start[1]], cls, kw, sched)
             file = f"{name}__{case}.csv"
             write(os.path.join(OUT, file), ["step", "x", "y", "loss"], rows)
             if xs is not None:
                 write(os.path.join(OUT, file.replace(".csv", ".x.csv")), ["step", "x", "y"], xs)
+            if evals is not None:
+                with open(os.path.join(OUT, file.replace(".csv", ".evals.csv")), "w") as fh:
+                    fh.write("step,func_evals\n" + "".join(f"{k},{e}\n" for k, e in evals))
             sname, skw = scheduler_entry(sched)
             entries.append({"file": file, "problem": name, "optimizer": cls.__name__,
                             "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,

@@ -71,6 +71,18 @@ pub(super) fn formula(config: &OptimizerConfig) -> Option<Formula> {
                 "torch's Adafactor has no first moment (β₁) and steps relative to RMS(θ); lr only caps ρ_t.",
             ],
         },
+        OptimizerConfig::Lbfgs(_) => Formula {
+            rule: vec![
+                l("y = g − g_prev;  s = t·d;  keep (s, y) while s·y > 1e-10"),
+                l("d = −H·g   (two-loop recursion, H₀ = s·y/y·y)"),
+                l("θ ← θ + t·d,  t = lr or the strong-Wolfe step"),
+                l("repeat up to max_iter times within one step"),
+            ],
+            notes: vec![
+                "One step is one optimizer.step(closure): it may evaluate the loss and gradient many times (func_evals counts them), so compare it with first-order methods by evaluations, not steps.",
+                "Without a line search torch takes t = lr, except min(1, 1/sum|g|)·lr on the very first iteration.",
+            ],
+        },
         _ => return None,
     })
 }

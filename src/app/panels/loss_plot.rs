@@ -7,6 +7,9 @@ use crate::app::session::{Track, decimated};
 use crate::app::theme;
 use crate::preset::Preset;
 
+pub use super::plot_axis::EpochScale;
+use super::plot_axis::{XAxis, cumulative_evaluations};
+
 /// Points per curve drawn.
 const MAX_DRAWN_POINTS: usize = 3000;
 
@@ -31,66 +34,11 @@ pub struct Axes<'a> {
     pub log: &'a mut bool,
     /// Epochs instead of steps on the horizontal axis.
     pub epochs: &'a mut bool,
+    /// Loss and gradient evaluations instead of steps on the horizontal axis.
+    pub evaluations: &'a mut bool,
     /// Draw the curves only up to the play head (the axes still span them
     /// all), so "which arrives first" is not given away at step 0.
     pub reveal: &'a mut bool,
-}
-
-/// Steps per epoch of each run and of the preset's own batch size (for the
-/// play head), on problems with data.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct EpochScale {
-    /// Per run.
-    pub runs: Vec<f64>,
-    /// At the preset's batch size.
-    pub preset: f64,
-}
-
-impl EpochScale {
-    /// The scale for `preset` on `samples` training points.
-    pub fn new(preset: &Preset, samples: usize) -> Self {
-        let per_epoch = |batch: Option<usize>| {
-            let batch = batch.unwrap_or(samples).clamp(1, samples.max(1));
-            samples.max(1).div_ceil(batch) as f64
-        };
-        Self {
-            runs: preset
-                .runs
-                .iter()
-                .map(|r| per_epoch(r.batch_size.or(preset.batch_size)))
-                .collect(),
-            preset: per_epoch(preset.batch_size),
-        }
-    }
-}
-
-/// Maps a row index to the horizontal axis, and says how far curves go.
-#[derive(Clone, Copy)]
-struct XAxis<'a> {
-    epochs: Option<&'a EpochScale>,
-    /// The last row drawn (the play head when revealing).
-    shown_to: usize,
-}
-
-impl XAxis<'_> {
-    fn of_run(self, run: usize, step: f64) -> f64 {
-        match self.epochs {
-            Some(e) => step / e.runs.get(run).copied().unwrap_or(1.0),
-            None => step,
-        }
-    }
-
-    fn head(self, step: f64) -> f64 {
-        self.epochs.map_or(step, |e| step / e.preset)
-    }
-
-    fn label(self) -> &'static str {
-        if self.epochs.is_some() {
-            "epoch"
-        } else {
-            "step"
-        }
-    }
 }
 
 /// Draws the plot; `epochs` is `None` for surfaces, which have no epochs.
@@ -104,15 +52,21 @@ pub fn show(
     epochs: Option<&EpochScale>,
 ) {
     let (shift, floor) = log_shift(tracks);
-    header(ui, &mut axes, (accuracy.is_some(), epochs.is_some()), shift);
+    let counts_evaluations = tracks.iter().any(|t| !t.evaluations.is_empty());
+    let has = (accuracy.is_some(), epochs.is_some(), counts_evaluations);
+    header(ui, &mut axes, has, shift);
     let Axes {
         curve,
         log,
         epochs: per_epoch,
+        evaluations: by_evaluations,
         reveal,
     } = axes;
+    let cumulative =
+        (counts_evaluations && *by_evaluations).then(|| cumulative_evaluations(tracks));
     let x = XAxis {
         epochs: epochs.filter(|_| *per_epoch),
+        evaluations: cumulative.as_deref(),
         shown_to: if *reveal { head } else { usize::MAX },
     };
     if *curve == Curve::LearningRate {
@@ -176,25 +130,9 @@ pub fn show(
                 theme::run_color(i, run.color),
             );
             validation_curve(plot_ui, run, i, track, x, value);
-            if let (Some(what), Some(path)) = (
-                run.optimizer.companion_names().first(),
-                track.companions.first(),
-            ) {
-                // ASGD's average, Schedule-Free's x: the loss at the point to return.
-                let points: Vec<[f64; 2]> = decimated(path, last, MAX_DRAWN_POINTS)
-                    .filter(|(_, _, l)| l.is_finite() && (!diverged || *l <= cap))
-                    .map(|(k, _, l)| [x.of_run(i, k as f64), value(l)])
-                    .collect();
-                plot_ui.line(
-                    Line::new(
-                        format!("{} · {what}", run.display_label()),
-                        PlotPoints::from(points),
-                    )
-                    .color(theme::companion_tint(theme::run_color(i, run.color)))
-                    .style(egui_plot::LineStyle::dashed_loose())
-                    .width(1.5),
-                );
-            }
+            // ASGD's average, Schedule-Free's x: the loss at the point to return.
+            let cut = |l: f64| l.is_finite() && (!diverged || l <= cap);
+            companion_curve(plot_ui, (run, i), track, (last, x), &value, &cut);
             if let Some(crate::sim::Termination::EarlyStopped { best, .. }) = track.termination {
                 plot_ui.vline(
                     VLine::new(
@@ -292,6 +230,37 @@ fn run_curve(
 fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: f64) {
     let colour = theme::play_head(&plot_ui.ctx().global_style().visuals);
     plot_ui.vline(VLine::new("", head).color(colour).width(1.0));
+}
+
+/// The loss at a run's first companion point (ASGD's `ax`, Schedule-Free's
+/// `x`), dashed in the companion's tint; `keep` drops what is not drawn.
+fn companion_curve(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    (run, index): (&crate::preset::RunSpec, usize),
+    track: &Track,
+    (last, x): (usize, XAxis<'_>),
+    value: &dyn Fn(f64) -> f64,
+    keep: &dyn Fn(f64) -> bool,
+) {
+    let (Some(what), Some(path)) = (
+        run.optimizer.companion_names().first(),
+        track.companions.first(),
+    ) else {
+        return;
+    };
+    let points: Vec<[f64; 2]> = decimated(path, last, MAX_DRAWN_POINTS)
+        .filter(|(_, _, l)| keep(*l))
+        .map(|(k, _, l)| [x.of_run(index, k as f64), value(l)])
+        .collect();
+    plot_ui.line(
+        Line::new(
+            format!("{} · {what}", run.display_label()),
+            PlotPoints::from(points),
+        )
+        .color(theme::companion_tint(theme::run_color(index, run.color)))
+        .style(egui_plot::LineStyle::dashed_loose())
+        .width(1.5),
+    );
 }
 
 /// A run's validation loss, dashed in its colour.
@@ -402,9 +371,10 @@ fn extent(
 
 /// The row above the plot: which curve, its scale, its axis and how far
 /// it is drawn; `has` says whether accuracy and epochs apply.
-fn header(ui: &mut egui::Ui, axes: &mut Axes<'_>, has: (bool, bool), shift: f64) {
+fn header(ui: &mut egui::Ui, axes: &mut Axes<'_>, has: (bool, bool, bool), shift: f64) {
     let (curve, log) = (&mut *axes.curve, &mut *axes.log);
     let (per_epoch, reveal) = (&mut *axes.epochs, &mut *axes.reveal);
+    let by_evaluations = &mut *axes.evaluations;
     ui.horizontal(|ui| {
         ui.selectable_value(curve, Curve::Loss, "Loss");
         ui.selectable_value(curve, Curve::LearningRate, "Learning rate");
@@ -418,6 +388,10 @@ fn header(ui: &mut egui::Ui, axes: &mut Axes<'_>, has: (bool, bool), shift: f64)
         if has.1 {
             ui.checkbox(per_epoch, "Epochs")
                 .on_hover_text("Put epochs (passes over the training data) on the horizontal axis instead of steps");
+        }
+        if has.2 && *curve == Curve::Loss {
+            ui.checkbox(by_evaluations, "Gradient evaluations")
+                .on_hover_text("Count loss and gradient evaluations on the horizontal axis: L-BFGS makes several per step, first-order methods one");
         }
         ui.checkbox(reveal, "Up to the play head")
             .on_hover_text("Draw the curves only as far as the play head, as the map draws the paths");
@@ -513,6 +487,7 @@ mod tests {
                         curve,
                         log,
                         epochs,
+                        evaluations: &mut false,
                         reveal,
                     },
                     None,
@@ -555,6 +530,7 @@ mod tests {
                     curve,
                     log,
                     epochs,
+                    evaluations: &mut false,
                     reveal,
                 };
                 show(ui, &preset, &tracks, 2, axes, None, None);
@@ -587,10 +563,50 @@ mod tests {
         );
         let x = XAxis {
             epochs: None,
+            evaluations: None,
             shown_to: usize::MAX,
         };
         let (lo, hi, end) = extent(&preset, &tracks, cap, &f64::log10, x);
         assert!(hi < 2.2 && lo >= 0.0, "the axis spans {lo}..{hi}");
         assert_eq!(end, 2.0);
+    }
+
+    /// L-BFGS makes several evaluations a step: on the evaluations axis its
+    /// curve ends at their total, a first-order run's at its steps.
+    #[test]
+    fn the_evaluations_axis_counts_what_each_run_spent() {
+        let preset = lesson();
+        let mut tracks = tracks();
+        tracks[0].evaluations = vec![5, 7];
+        let cumulative = cumulative_evaluations(&tracks);
+        assert_eq!(cumulative[0], [0.0, 5.0, 12.0]);
+        assert!(cumulative[1].is_empty());
+        let x = XAxis {
+            epochs: None,
+            evaluations: Some(&cumulative),
+            shown_to: usize::MAX,
+        };
+        assert_eq!(x.of_run(0, 2.0), 12.0);
+        assert_eq!(x.of_run(1, 2.0), 2.0);
+        let (_, _, end) = extent(&preset, &tracks, f64::INFINITY, &|l| l, x);
+        assert_eq!(end, 12.0);
+        assert_eq!(x.label(), "loss and gradient evaluations");
+        // The switch shows only when a run counts evaluations.
+        let mut h = Harness::new_ui_state(
+            |ui, on: &mut bool| {
+                let axes = Axes {
+                    curve: &mut Curve::Loss,
+                    log: &mut true,
+                    epochs: &mut false,
+                    evaluations: on,
+                    reveal: &mut false,
+                };
+                show(ui, &preset, &tracks, 2, axes, None, None);
+            },
+            false,
+        );
+        h.get_by_label("Gradient evaluations").click();
+        h.run();
+        assert!(*h.state());
     }
 }

@@ -13,6 +13,7 @@ pub mod loss_plot;
 pub mod menu_bar;
 pub mod optimizer_editor;
 pub mod param_widget;
+mod plot_axis;
 pub mod problem_editor;
 pub mod problem_picker;
 pub mod run_editor;

@@ -336,6 +336,9 @@ impl Session {
                     if rows.first_lr == track.effective_lrs.len() {
                         track.effective_lrs.extend_from_slice(&rows.effective_lrs);
                     }
+                    if rows.first_lr == track.evaluations.len() {
+                        track.evaluations.extend_from_slice(&rows.evaluations);
+                    }
                     if rows.first_lr == track.lrs.len() {
                         track.lrs.extend_from_slice(&rows.lrs);
                     }

@@ -14,6 +14,9 @@ pub struct Track {
     /// The step size each step really took, when the optimizer sets it
     /// (Prodigy's d·lr); empty otherwise.
     pub effective_lrs: Vec<f64>,
+    /// Loss and gradient evaluations of each step (L-BFGS); empty for
+    /// optimizers that make one per step.
+    pub evaluations: Vec<u64>,
     /// Validation loss per row (problems with a validation split only).
     pub val: Vec<f64>,
     /// The optimizer's companion paths (ASGD's `ax`, Schedule-Free's `x`
@@ -29,6 +32,7 @@ impl Track {
             termination: None,
             lrs: Vec::new(),
             effective_lrs: Vec::new(),
+            evaluations: Vec::new(),
             val: Vec::new(),
             companions: Vec::new(),
         }

@@ -4,8 +4,8 @@
 use super::params::{self, Param, ParamError, Scale, Setting, Slot, Value};
 use super::{
     AdEMAMix, AdaBelief, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Adan, Adopt, Asgd,
-    Lamb, Lion, Madgrad, NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp, Rprop, ScheduleFreeAdamW,
-    ScheduleFreeSgd, Sgd, Yogi,
+    Lamb, Lbfgs, LineSearchFn, Lion, Madgrad, NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp,
+    Rprop, ScheduleFreeAdamW, ScheduleFreeSgd, Sgd, Yogi,
 };
 
 /// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
@@ -381,6 +381,41 @@ static LAMB: [Slot<Lamb, Param>; 13] = [
     flag!(Maximize, maximize),
 ];
 
+static LBFGS: [Slot<Lbfgs, Param>; 8] = [
+    real!(Lr, lr),
+    count!(MaxIter, max_iter),
+    Slot {
+        param: Param::MaxEval,
+        range: Param::MaxEval.range(),
+        scale: Param::MaxEval.scale(),
+        get: |c| Value::Real(c.max_evals() as f64),
+        set: |c, v| match v {
+            Value::Real(x) if x >= 1.0 && x.fract() == 0.0 => {
+                c.max_eval = Some(x as u64);
+                true
+            }
+            _ => false,
+        },
+    },
+    real!(ToleranceGrad, tolerance_grad),
+    real!(ToleranceChange, tolerance_change),
+    count!(HistorySize, history_size),
+    Slot {
+        param: Param::LineSearchFn,
+        range: (0.0, 1.0),
+        scale: Scale::Linear,
+        get: |c| Value::Flag(c.line_search_fn.is_some()),
+        set: |c, v| match v {
+            Value::Flag(on) => {
+                c.line_search_fn = on.then_some(LineSearchFn::StrongWolfe);
+                true
+            }
+            Value::Real(_) => false,
+        },
+    },
+    flag!(Maximize, maximize),
+];
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
@@ -389,7 +424,7 @@ macro_rules! with_table {
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
             ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
-            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB)
+            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB, Lbfgs LBFGS)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
