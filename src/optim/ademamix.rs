@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::adopt::package_weight_decay;
-use super::{Optimizer, StateVector, state_vectors, torch_lerp};
+use super::{Optimizer, StateVector, py_min, state_vectors, torch_lerp};
 use crate::support::validate::Checker;
 
 /// `AdEMAMix`, as `pytorch_optimizer.AdEMAMix` 4.1 (its per-parameter path).
@@ -67,11 +67,6 @@ pub struct AdEMAMixState {
     pub exp_avg_sq: Vec<f64>,
     /// `exp_avg_slow`: the slow momentum m₂.
     pub exp_avg_slow: Vec<f64>,
-}
-
-/// Python's `min(a, b)`: `b` only if it is smaller.
-fn py_min(a: f64, b: f64) -> f64 {
-    if b < a { b } else { a }
 }
 
 impl AdEMAMix {

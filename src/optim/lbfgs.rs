@@ -6,8 +6,9 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::reduce::torch_sum_abs;
-use super::strong_wolfe::{abs_max, dot, py_max, py_min, strong_wolfe};
+use super::strong_wolfe::{abs_max, dot, strong_wolfe};
 use super::{Optimizer, StateVector, state_vectors};
+use super::{py_max, py_min};
 use crate::support::validate::Checker;
 
 /// The loss and gradient at a point: the step's closure.

@@ -154,6 +154,19 @@ pub(crate) fn torch_lerp(a: f64, b: f64, w: f64) -> f64 {
     }
 }
 
+/// Python's `max(a, b)`: `b` only if it is strictly larger (a NaN `b` loses),
+/// as the reference packages' scalar code computes it.
+#[inline]
+pub(crate) fn py_max(a: f64, b: f64) -> f64 {
+    if b > a { b } else { a }
+}
+
+/// Python's `min(a, b)`: `b` only if it is strictly smaller.
+#[inline]
+pub(crate) fn py_min(a: f64, b: f64) -> f64 {
+    if b < a { b } else { a }
+}
+
 /// `torch.sign`: −1, 0 or +1 (0 for ±0; NaN stays NaN).
 #[inline]
 pub(crate) fn torch_sign(x: f64) -> f64 {

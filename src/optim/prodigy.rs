@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::reduce::torch_sum_abs;
-use super::{Layout, Optimizer, StateVector, state_vectors};
+use super::{Layout, Optimizer, StateVector, py_max, py_min, state_vectors};
 use crate::support::validate::Checker;
 
 /// Prodigy, as `prodigyopt.Prodigy` (Mishchenko & Defazio, 2024), one group.
@@ -115,16 +115,6 @@ pub struct ProdigyState {
     tensors: Vec<std::ops::Range<usize>>,
     /// The step-size lr·d this step used, for the lr view.
     pub dlr: f64,
-}
-
-/// Python's `max(a, b)`: `b` only if it is larger (a NaN `b` loses).
-fn py_max(a: f64, b: f64) -> f64 {
-    if b > a { b } else { a }
-}
-
-/// Python's `min(a, b)`: `b` only if it is smaller.
-fn py_min(a: f64, b: f64) -> f64 {
-    if b < a { b } else { a }
 }
 
 impl Optimizer for Prodigy {

@@ -1,6 +1,8 @@
 //! torch's strong-Wolfe line search for L-BFGS (`torch/optim/lbfgs.py`'s
 //! `_strong_wolfe` and `_cubic_interpolate`), in its order of operations.
 
+use super::{py_max, py_min};
+
 /// torch's `_cubic_interpolate` of two points with values and slopes.
 pub(super) fn cubic_interpolate(
     (x1, f1, g1): (f64, f64, f64),
@@ -191,12 +193,4 @@ pub(super) fn abs_max(a: &[f64]) -> f64 {
             m.max(x.abs())
         }
     })
-}
-
-/// Python's `max(a, b)` and `min(a, b)`: the second only if strictly greater (smaller).
-pub(super) fn py_max(a: f64, b: f64) -> f64 {
-    if b > a { b } else { a }
-}
-pub(super) fn py_min(a: f64, b: f64) -> f64 {
-    if b < a { b } else { a }
 }
