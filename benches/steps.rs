@@ -1,4 +1,4 @@
-//! Steps per second with trajectory recording, for every optimizer (all 22) on
+//! Steps per second with trajectory recording, for every optimizer (all 25) on
 //! Rosenbrock and on mini-batch linear regression (100 points, batch 10),
 //! and Adam on an MLP 2-16-16-1 with 1 000 moons points (batch 32).
 //!

@@ -1,4 +1,4 @@
-//! `RAdam`, `Rprop`, `ASGD` and `Adafactor` against torch 2.15
+//! The optimizers after the first nine against torch 2.15 and their packages
 //! (`tests/golden/generate_optimizers.py`): on five surfaces and on an MLP
 //! whose weights are real matrices, every row's parameters and loss must
 //! match within 1e-9 · max(1, |torch|) up to the case's chaos horizon.
@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{close, golden_dir, optimizer, read_json, read_rows, schedule};
-use descent::optim::Schedule;
+use descent::optim::{Convention, Schedule};
 use descent::preset::{Point, Preset, RunSpec};
 use descent::problem::{Activation, ClassDataSource, ClassificationConfig, ProblemConfig, Surface};
 use serde_json::Value;
@@ -62,10 +62,13 @@ fn preset(case: &Value) -> Preset {
         .collect();
     preset.start = Some(Point(start));
     preset.steps = case["N"].as_u64().unwrap();
-    let mut run = RunSpec::new(
-        name,
-        optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]),
-    );
+    let torch = optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]);
+    // Muon's "textbook" cases are torch's Muon with Newton–Schulz in float64.
+    let reading = match case["convention"].as_str() {
+        Some("textbook") => Convention::Textbook,
+        _ => Convention::Torch,
+    };
+    let mut run = RunSpec::new(name, reading.applied_to(&torch));
     run.schedule = case["scheduler"].as_str().map_or(Schedule::Constant, |s| {
         schedule(s, &case["scheduler_kwargs"])
     });
@@ -209,6 +212,7 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "AdEMAMix",
         "Lamb",
         "LBFGS",
+        "Muon",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

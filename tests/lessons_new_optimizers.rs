@@ -1,5 +1,5 @@
 //! The lessons of the optimizers added after the first nine (`RAdam`,
-//! `Rprop`, `ASGD`, `Adafactor`, `Prodigy`, Schedule-Free) show what their
+//! `Rprop`, `ASGD`, `Adafactor`, `Prodigy`, Schedule-Free, L-BFGS, Muon) show what their
 //! texts say.
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
@@ -188,5 +188,73 @@ fn lbfgs_beats_adam_even_counted_in_evaluations() {
     assert!(
         sim.runs()[2].evaluations().is_empty(),
         "Adam evaluates once a step"
+    );
+}
+
+/// The distance run `run` moves at each step.
+fn step_lengths(sim: &descent::sim::Simulation, run: usize) -> Vec<f64> {
+    let t = sim.runs()[run].trajectory();
+    (1..t.len())
+        .map(|k| {
+            let (a, b) = (t.params(k - 1).unwrap(), t.params(k).unwrap());
+            (a[0] - b[0]).hypot(a[1] - b[1])
+        })
+        .collect()
+}
+
+#[test]
+fn muon_moves_a_fixed_distance_on_a_surface_and_cosine_lands_it() {
+    use descent::optim::Convention;
+    let mut preset = lesson("muon-fixed-step.ron");
+    let mut sim = preset.simulation(&dir()).unwrap();
+    sim.run_to_end();
+    // torch's bfloat16 reading: 0.68–0.72 of lr at every step, as the text says.
+    let lengths = step_lengths(&sim, 0);
+    assert_eq!(lengths.len(), 600);
+    for (k, l) in lengths.iter().enumerate() {
+        assert!((0.68 * 0.02..0.72 * 0.02).contains(l), "step {k}: {l}");
+    }
+    let sigma = value(&at(&preset, 300, 0), "σ_max(O) params")[0];
+    assert!((0.68..0.72).contains(&sigma), "{sigma}");
+    let loss = |run: usize| sim.runs()[run].trajectory().last().unwrap().1;
+    assert!((0.01..0.1).contains(&loss(0)), "{}", loss(0));
+    assert!(loss(1) < 1e-6, "{}", loss(1));
+    assert!(loss(2) > 0.01, "Adam is still in the valley: {}", loss(2));
+    // The textbook reading, exact f64: one length at every step.
+    preset.runs[0].optimizer = Convention::Textbook.applied_to(&preset.runs[0].optimizer);
+    let mut exact = preset.simulation(&dir()).unwrap();
+    exact.run_to_end();
+    let lengths = step_lengths(&exact, 0);
+    for l in &lengths {
+        assert!((l - lengths[0]).abs() < 1e-12, "{l} vs {}", lengths[0]);
+    }
+    assert!((lengths[0] / 0.02 - 0.7).abs() < 0.02, "{}", lengths[0]);
+}
+
+#[test]
+fn muon_keeps_each_layer_s_largest_update_direction_near_one() {
+    let preset = lesson("muon-orthogonal-updates.ron");
+    let layers = [
+        "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias",
+    ];
+    let mut weakest_hidden = f64::INFINITY;
+    for step in [1, 50, 200, 400, 600] {
+        let muon = at(&preset, step, 0);
+        for layer in layers {
+            let top = value(&muon, &format!("σ_max(O) {layer}"))[0];
+            assert!((0.68..1.21).contains(&top), "step {step} {layer}: {top}");
+        }
+        weakest_hidden = weakest_hidden.min(value(&muon, "σ_min(O) 2.weight")[0]);
+    }
+    assert!(weakest_hidden < 0.1, "{weakest_hidden}");
+    let mut sim = preset.simulation(&dir()).unwrap();
+    sim.run_to_end();
+    let loss = |run: usize| sim.runs()[run].trajectory().last().unwrap().1;
+    assert!(loss(0) < 0.025, "Muon {}", loss(0));
+    assert!(
+        loss(1) > 0.028 && loss(2) > 0.028,
+        "{} {}",
+        loss(1),
+        loss(2)
     );
 }

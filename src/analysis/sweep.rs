@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use crate::optim::params::{Param, Value};
+use crate::optim::params::{Param, Scale, Value};
 use crate::preset::Preset;
 use crate::sim::{SimError, Simulation};
 use crate::support::job::Job;
@@ -287,7 +287,7 @@ pub fn sweepable(optimizer: &crate::optim::OptimizerConfig) -> Vec<Param> {
     optimizer
         .params()
         .iter()
-        .filter(|p| matches!(p.value, Value::Real(_)))
+        .filter(|p| matches!(p.value, Value::Real(_)) && !matches!(p.scale, Scale::Choice(_)))
         .map(|p| p.param)
         .collect()
 }

@@ -6,8 +6,8 @@ use super::{
     AdEMAMix, AdEMAMixState, AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor,
     AdafactorState, Adagrad, AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adan,
     AdanState, Adopt, AdoptState, Asgd, AsgdState, Lamb, LambState, Layout, Lbfgs, LbfgsState,
-    Lion, LionState, Madgrad, MadgradState, NAdam, NAdamState, Optimizer, Prodigy, ProdigyState,
-    RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW,
+    Lion, LionState, Madgrad, MadgradState, Muon, MuonState, NAdam, NAdamState, Optimizer, Prodigy,
+    ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW,
     ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
 };
 use crate::support::validate::Checker;
@@ -65,6 +65,8 @@ pub enum OptimizerConfig {
     Lamb(Lamb),
     /// `torch.optim.LBFGS`.
     Lbfgs(Lbfgs),
+    /// `torch.optim.Muon`.
+    Muon(Muon),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -114,11 +116,13 @@ pub enum OptimizerState {
     Lamb(LambState),
     /// L-BFGS's buffers.
     Lbfgs(LbfgsState),
+    /// Muon's buffers.
+    Muon(MuonState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 24] {
+    pub fn catalogue() -> [Self; 25] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -144,6 +148,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(AdEMAMix::default()),
             Self::Lamb(Lamb::default()),
             Self::Lbfgs(Lbfgs::default()),
+            Self::Muon(Muon::default()),
         ]
     }
 
@@ -189,6 +194,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(c) => c.lr,
             Self::Lamb(c) => c.lr,
             Self::Lbfgs(c) => c.lr,
+            Self::Muon(c) => c.lr,
         }
     }
 
@@ -212,6 +218,7 @@ impl OptimizerConfig {
             Self::Adan(c) => Some(c.betas.0),
             Self::AdEMAMix(c) => Some(c.betas.0),
             Self::Lamb(c) => Some(c.betas.0),
+            Self::Muon(c) => Some(c.momentum),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -243,6 +250,7 @@ impl OptimizerConfig {
             Self::Adan(c) => c.betas.0 = value,
             Self::AdEMAMix(c) => c.betas.0 = value,
             Self::Lamb(c) => c.betas.0 = value,
+            Self::Muon(c) => c.momentum = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -298,6 +306,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(o) => o.check(c),
             Self::Lamb(o) => o.check(c),
             Self::Lbfgs(o) => o.check(c),
+            Self::Muon(o) => o.check(c),
         }
     }
 
@@ -329,6 +338,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(o) => OptimizerState::AdEMAMix(o.init_for(l)),
             Self::Lamb(o) => OptimizerState::Lamb(o.init_for(l)),
             Self::Lbfgs(o) => OptimizerState::Lbfgs(o.init_for(l)),
+            Self::Muon(o) => OptimizerState::Muon(o.init_for(l)),
         }
     }
 
@@ -373,6 +383,7 @@ impl OptimizerConfig {
             (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.step(params, grad, s, lr),
             (Self::Lamb(o), S::Lamb(s)) => o.step(params, grad, s, lr),
             (Self::Lbfgs(o), S::Lbfgs(s)) => o.step(params, grad, s, lr),
+            (Self::Muon(o), S::Muon(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -405,6 +416,7 @@ impl OptimizerConfig {
             (Self::AdEMAMix(o), S::AdEMAMix(s)) => o.describe(s),
             (Self::Lamb(o), S::Lamb(s)) => o.describe(s),
             (Self::Lbfgs(o), S::Lbfgs(s)) => o.describe(s),
+            (Self::Muon(o), S::Muon(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -436,6 +448,7 @@ impl OptimizerState {
             Self::AdEMAMix(s) => s.step,
             Self::Lamb(s) => s.step,
             Self::Lbfgs(s) => s.step,
+            Self::Muon(s) => s.step,
         }
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! torch is the default. The other readings change only the fields listed in
 //! [`Convention::applied_to`]: ε placement, Adagrad's starting accumulator,
-//! RMSprop's decay and ε, lr inside the momentum buffer and look-ahead Nesterov.
+//! RMSprop's decay and ε, lr inside the momentum buffer, look-ahead Nesterov,
+//! and Muon's Newton–Schulz in bfloat16 (torch) or exact f64 (textbook).
 
 use super::OptimizerConfig;
 
@@ -40,14 +41,17 @@ impl Convention {
                 "optax defaults: adagrad starts at 0.1 with eps 1e-7 inside the sqrt; rmsprop decay 0.9, eps inside the sqrt"
             }
             Self::Textbook => {
-                "Goodfellow et al. ch. 8 and Sutskever et al. 2013: v = mu*v - lr*g, Nesterov looks ahead; RMSprop rho 0.9, eps 1e-6 inside the sqrt"
+                "Goodfellow et al. ch. 8 and Sutskever et al. 2013: v = mu*v - lr*g, Nesterov looks ahead; RMSprop rho 0.9, eps 1e-6 inside the sqrt; Muon's Newton-Schulz in exact f64"
             }
         }
     }
 
     /// Whether any two conventions read `config`'s kind differently.
     pub fn matters_for(config: &OptimizerConfig) -> bool {
-        let readings = Self::ALL.map(|c| c.applied_to(config));
+        let readings: Vec<_> = Self::readings_of(config)
+            .iter()
+            .map(|c| c.applied_to(config))
+            .collect();
         readings.iter().any(|r| *r != readings[0])
     }
 
@@ -79,6 +83,10 @@ impl Convention {
             // Kingma & Ba, optax and torch agree on Adam, eps included.
             OptimizerConfig::Adam(c) => c.eps_in_sqrt = false,
             OptimizerConfig::AdamW(c) => c.eps_in_sqrt = false,
+            // optax's contrib muon is not claimed (see `readings_of`).
+            OptimizerConfig::Muon(c) if self != Self::Optax => {
+                c.newton_schulz_f64 = self == Self::Textbook;
+            }
             // Every other kind has one reading, torch's (see `covers`).
             _ => {}
         }
@@ -97,24 +105,31 @@ impl Convention {
             other => other,
         };
         let own = normalise(*config);
-        Self::ALL
-            .into_iter()
+        Self::readings_of(config)
+            .iter()
+            .copied()
             .filter(|c| normalise(c.applied_to(config)) == own)
             .collect()
     }
 
-    /// Whether the switch knows how optax and the textbook read `config`'s
-    /// kind (SGD, Adagrad, RMSprop, Adam, AdamW); of the others only torch's
-    /// reading is claimed.
-    pub fn covers(config: &OptimizerConfig) -> bool {
-        matches!(
-            config,
+    /// The conventions whose reading of `config`'s kind Descent knows: all
+    /// three for SGD, Adagrad, RMSprop, Adam and AdamW; torch's bfloat16 and
+    /// the textbook's exact f64 for Muon; torch's alone for the rest.
+    pub fn readings_of(config: &OptimizerConfig) -> &'static [Self] {
+        match config {
             OptimizerConfig::Sgd(_)
-                | OptimizerConfig::Adagrad(_)
-                | OptimizerConfig::RmsProp(_)
-                | OptimizerConfig::Adam(_)
-                | OptimizerConfig::AdamW(_)
-        )
+            | OptimizerConfig::Adagrad(_)
+            | OptimizerConfig::RmsProp(_)
+            | OptimizerConfig::Adam(_)
+            | OptimizerConfig::AdamW(_) => &Self::ALL,
+            OptimizerConfig::Muon(_) => &[Self::Torch, Self::Textbook],
+            _ => &[Self::Torch],
+        }
+    }
+
+    /// Whether the switch knows more than torch's reading of `config`'s kind.
+    pub fn covers(config: &OptimizerConfig) -> bool {
+        Self::readings_of(config).len() > 1
     }
 
     /// "torch", "torch = optax", or "custom".
@@ -154,7 +169,7 @@ mod tests {
     #[test]
     fn applying_a_convention_round_trips_through_detection() {
         for c in OptimizerConfig::catalogue() {
-            for conv in Convention::ALL {
+            for &conv in Convention::readings_of(&c) {
                 let read = conv.applied_to(&c);
                 assert!(
                     Convention::followed_by(&read).contains(&conv),
@@ -204,6 +219,26 @@ mod tests {
         assert_eq!(
             Convention::describe(&OptimizerConfig::RAdam(RAdam::default())),
             "torch"
+        );
+    }
+
+    #[test]
+    fn muon_reads_bfloat16_in_torch_and_exact_f64_in_the_textbook() {
+        use crate::optim::Muon;
+        let muon = OptimizerConfig::Muon(Muon::default());
+        assert_eq!(Convention::describe(&muon), "torch");
+        let OptimizerConfig::Muon(book) = Convention::Textbook.applied_to(&muon) else {
+            unreachable!()
+        };
+        assert!(book.newton_schulz_f64);
+        assert_eq!(
+            Convention::describe(&OptimizerConfig::Muon(book)),
+            "textbook"
+        );
+        // optax's reading is not claimed: the menu leaves Muon as it is.
+        assert_eq!(
+            Convention::Optax.applied_to(&OptimizerConfig::Muon(book)),
+            OptimizerConfig::Muon(book)
         );
     }
 

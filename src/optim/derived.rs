@@ -113,6 +113,19 @@ impl OptimizerInstance {
                 named("second_moment_numbers", vec![s.stored_numbers() as f64]),
                 named("unfactored_numbers", vec![s.var_estimate.len() as f64]),
             ],
+            (OptimizerConfig::Muon(_), OptimizerState::Muon(s)) => {
+                let tensors = self.layout().tensors();
+                s.update_singular_values()
+                    .into_iter()
+                    .flat_map(|(i, lo, hi)| {
+                        let name = tensors.get(i).map_or("params", |t| t.name.as_str());
+                        [
+                            named(&format!("σ_min(O) {name}"), vec![lo]),
+                            named(&format!("σ_max(O) {name}"), vec![hi]),
+                        ]
+                    })
+                    .collect()
+            }
             _ => Vec::new(),
         }
     }

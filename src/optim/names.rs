@@ -30,6 +30,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(_) => "AdEMAMix",
             Self::Lamb(_) => "Lamb",
             Self::Lbfgs(_) => "Lbfgs",
+            Self::Muon(_) => "Muon",
         }
     }
 
@@ -60,6 +61,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(_) => "pytorch_optimizer.AdEMAMix",
             Self::Lamb(_) => "pytorch_optimizer.Lamb",
             Self::Lbfgs(_) => "torch.optim.LBFGS",
+            Self::Muon(_) => "torch.optim.Muon",
         }
     }
 }

@@ -74,6 +74,16 @@ impl Param {
             Self::MaxEval => "the most loss and gradient evaluations one L-BFGS step may make",
             Self::ToleranceGrad => "L-BFGS ends a step once every |g| is at most this",
             Self::ToleranceChange => "L-BFGS ends a step once θ or the loss changes less than this",
+            Self::NsA | Self::NsB | Self::NsC => {
+                "Muon's quintic a·X + b·(X·X^T)·X + c·(X·X^T)²·X, applied ns_steps times"
+            }
+            Self::NsSteps => "how many Newton–Schulz iterations orthogonalise each update",
+            Self::AdjustLrFn => {
+                "how Muon scales lr by the matrix's shape [A, B]: √max(1, A/B), 0.2·√max(A, B) or √(A/B)"
+            }
+            Self::NewtonSchulzF64 => {
+                "run the Newton–Schulz iteration in exact f64 instead of torch's bfloat16"
+            }
             Self::HistorySize => "how many past steps L-BFGS remembers for its Hessian estimate",
             Self::LineSearchFn => {
                 "search along each direction for a step meeting the strong Wolfe conditions"

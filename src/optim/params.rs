@@ -15,6 +15,8 @@ pub enum Scale {
     Linear,
     /// Whole numbers (step counts).
     Integer,
+    /// One of these names, held as its index (a menu, never swept).
+    Choice(&'static [&'static str]),
 }
 
 /// A hyperparameter's current value.
@@ -190,6 +192,18 @@ names! {
         HistorySize = "history_size",
         /// L-BFGS's strong-Wolfe line search (on) or fixed step lr (off).
         LineSearchFn = "line_search_fn",
+        /// Muon's Newton–Schulz coefficient a (`ns_coefficients[0]`).
+        NsA = "ns_a",
+        /// Muon's Newton–Schulz coefficient b (`ns_coefficients[1]`).
+        NsB = "ns_b",
+        /// Muon's Newton–Schulz coefficient c (`ns_coefficients[2]`).
+        NsC = "ns_c",
+        /// Muon's Newton–Schulz iterations.
+        NsSteps = "ns_steps",
+        /// Muon's lr scaling by the matrix's shape.
+        AdjustLrFn = "adjust_lr_fn",
+        /// Convention flag: Muon's Newton–Schulz in exact f64 (torch: bfloat16).
+        NewtonSchulzF64 = "newton_schulz_f64",
         /// Convention flag: ε inside the square root (optax).
         EpsInSqrt = "eps_in_sqrt",
         /// Convention flag: lr inside the momentum buffer (textbook).
@@ -251,6 +265,9 @@ names! {
     }
 }
 
+/// `adjust_lr_fn`'s choices, in [`super::AdjustLrFn::ALL`]'s order.
+const ADJUST_LR_FN_NAMES: [&str; 3] = ["original", "match_rms_adamw", "spectral_unclamped"];
+
 /// Slider ranges shared by the optimizers' tables.
 pub(super) const LR: (f64, f64) = (1e-6, 10.0);
 const EPS: (f64, f64) = (1e-12, 1e-1);
@@ -271,7 +288,7 @@ impl Param {
             Self::DCoef => (0.01, 10.0),
             Self::GrowthRate | Self::MaxIter | Self::MaxEval => (1.0, 100.0),
             Self::WarmupSteps => (0.0, 1000.0),
-            Self::R | Self::WeightLrPower => (0.0, 4.0),
+            Self::R | Self::WeightLrPower | Self::NsC => (0.0, 4.0),
             Self::ClipLambda => (0.0, 1.0),
             Self::TAlphaBeta3 => (0.0, 100_000.0),
             Self::HistorySize => (1.0, 200.0),
@@ -286,6 +303,10 @@ impl Param {
             Self::T0 => (1.0, 1e7),
             Self::Beta2Decay => (-1.0, 0.0),
             Self::D => (1.0, 10.0),
+            Self::NsA => (0.0, 5.0),
+            Self::NsB => (-6.0, 0.0),
+            Self::NsSteps => (1.0, 20.0),
+            Self::AdjustLrFn => (0.0, 2.0),
             _ => DECAY,
         }
     }
@@ -297,7 +318,9 @@ impl Param {
             | Self::NSmaThreshold
             | Self::MaxIter
             | Self::MaxEval
-            | Self::HistorySize => Scale::Integer,
+            | Self::HistorySize
+            | Self::NsSteps => Scale::Integer,
+            Self::AdjustLrFn => Scale::Choice(&ADJUST_LR_FN_NAMES),
             Self::Lr
             | Self::ToleranceGrad
             | Self::ToleranceChange
@@ -321,7 +344,7 @@ impl Param {
     pub const fn is_convention(self) -> bool {
         matches!(
             self,
-            Self::EpsInSqrt | Self::LrInsideMomentum | Self::LookAhead
+            Self::EpsInSqrt | Self::LrInsideMomentum | Self::LookAhead | Self::NewtonSchulzF64
         )
     }
 }

@@ -123,6 +123,14 @@ pub const LESSONS: &[(&str, &str)] = &[
         "lbfgs-vs-adam-evaluations.ron",
         include_str!("../../presets/lbfgs-vs-adam-evaluations.ron"),
     ),
+    (
+        "muon-fixed-step.ron",
+        include_str!("../../presets/muon-fixed-step.ron"),
+    ),
+    (
+        "muon-orthogonal-updates.ron",
+        include_str!("../../presets/muon-orthogonal-updates.ron"),
+    ),
 ];
 
 /// Where lessons' relative data paths resolve: `presets/` beside the

@@ -210,8 +210,9 @@ fn ron_value(kind: &str, key: &str, v: &Value) -> String {
             format!("Some({:?})", n.as_f64().unwrap_or(f64::NAN))
         }
         Value::Null if OPTIONAL.contains(&(kind, key)) => "None".to_owned(),
-        // torch's line_search_fn="strong_wolfe" is an optional unit variant.
-        Value::String(name) if key == "line_search_fn" => format!("Some({name})"),
+        // torch's string options (line_search_fn="strong_wolfe",
+        // adjust_lr_fn="match_rms_adamw") are optional unit variants.
+        Value::String(name) => format!("Some({name})"),
         // Python writes ints without a point (`warmup_steps: 50`) and floats with one.
         Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => n

@@ -4,7 +4,10 @@ their own packages (prodigyopt.Prodigy; schedulefree.AdamWScheduleFree and
 SGDScheduleFree, in train mode, so the parameter holds y; their x, the point to
 evaluate, goes to a sidecar <case>.x.csv, computed as eval() does;
 pytorch_optimizer's ADOPT, AdaBelief, Yogi, MADGRAD, Adan, AdEMAMix and Lamb with foreach=False, the
-per-parameter path, after checking that the default foreach path agrees).
+per-parameter path, after checking that the default foreach path agrees; torch.optim.Muon, which
+takes only matrices: a surface's point is a [1, 2] tensor and the MLP's biases are [1, out] rows,
+as Descent reads vectors for Muon, and its cases marked "convention": "textbook" run torch's Muon
+with the Newton-Schulz iteration in float64 instead of bfloat16).
 
 Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2 \
           schedulefree==1.4.1 pytorch-optimizer==4.1.0
@@ -36,6 +39,7 @@ import pytorch_optimizer
 import schedulefree
 import torch
 import torch.nn.functional as F
+import torch.optim._muon as muon_module
 
 torch.set_default_dtype(torch.float64)
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -100,6 +104,37 @@ MADGRAD = per_param(pytorch_optimizer.MADGRAD)
 ADAN = per_param(pytorch_optimizer.Adan)
 ADEMAMIX = per_param(pytorch_optimizer.AdEMAMix)
 LAMB = per_param(pytorch_optimizer.Lamb)
+
+
+def newton_schulz_f64(grad, ns_coefficients, ns_steps, eps):
+    """torch's _zeropower_via_newtonschulz with float64 in place of bfloat16."""
+    a, b, c = ns_coefficients
+    x = grad.to(dtype=torch.float64, copy=True)
+    tall = grad.size(0) > grad.size(1)
+    if tall:
+        x = x.T
+    x.div_(x.norm().clamp(min=eps))
+    for _ in range(ns_steps):
+        gram = x @ x.T
+        x = torch.addmm(x, torch.addmm(gram, gram, gram, beta=b, alpha=c), x, beta=a)
+    return x.T if tall else x
+
+
+class MuonF64(O.Muon):
+    """torch.optim.Muon stepping with newton_schulz_f64 (Descent's textbook reading)."""
+    convention = "textbook"
+
+    def step(self, closure=None):
+        saved = muon_module._zeropower_via_newtonschulz
+        muon_module._zeropower_via_newtonschulz = newton_schulz_f64
+        try:
+            return super().step(closure)
+        finally:
+            muon_module._zeropower_via_newtonschulz = saved
+
+
+MuonF64.__name__ = "Muon"
+MATRIX_ONLY = (O.Muon, MuonF64)
 # (case, class, kwargs, scheduler (class, kwargs) or None, surfaces)
 SURFACE_CASES = [
     ("radam", O.RAdam, dict(lr=1e-2), None, ALL),
@@ -172,6 +207,13 @@ SURFACE_CASES = [
     ("lamb_adam_sum", LAMB, dict(lr=1e-3, adam=True, grad_averaging=False), None, ["quadratic"]),
     ("lbfgs", O.LBFGS, dict(lr=1e-2, max_iter=5), None, ALL),
     ("lbfgs_wolfe", O.LBFGS, dict(line_search_fn="strong_wolfe"), None, ALL),
+    ("muon", O.Muon, dict(lr=1e-2), None, ALL),
+    ("muon_heavy_ball", O.Muon, dict(lr=2e-2, nesterov=False, momentum=0.9, weight_decay=0.0), None,
+     ["rosenbrock", "quadratic"]),
+    ("muon_rms", O.Muon, dict(lr=1e-2, adjust_lr_fn="match_rms_adamw", ns_steps=3), None, ["beale"]),
+    ("muon_f64", MuonF64, dict(lr=1e-2), None, ALL),
+    ("muon_f64_cosine", MuonF64, dict(lr=5e-2, weight_decay=0.0),
+     (S.CosineAnnealingLR, dict(T_max=500)), ["himmelblau"]),
     ("lbfgs_history", O.LBFGS, dict(lr=0.5, max_iter=3, history_size=2, line_search_fn="strong_wolfe"),
      None, ["rosenbrock", "beale"]),
 ]
@@ -192,6 +234,8 @@ MODEL_CASES = [
     ("ademamix", ADEMAMIX, dict(lr=1e-2), None),
     ("lamb", LAMB, dict(lr=1e-2), None),
     ("lbfgs", O.LBFGS, dict(line_search_fn="strong_wolfe", max_iter=4), None),
+    ("muon", O.Muon, dict(lr=2e-2), None),
+    ("muon_f64", MuonF64, dict(lr=2e-2), None),
 ]
 MODEL_STEPS = 200
 HIDDEN = 8
@@ -229,7 +273,9 @@ def closure_for(opt, loss_of):
 
 
 def surface_run(f, start, cls, kw, sched, xs=None, evals=None):
-    p = torch.tensor(start, requires_grad=True)
+    matrix = cls in MATRIX_ONLY
+    p = torch.tensor([start] if matrix else start, requires_grad=True)
+    at = (lambda: p[0]) if matrix else (lambda: p)
     opt = cls([p], **kw)
     if hasattr(opt, "train"):
         opt.train()
@@ -237,14 +283,14 @@ def surface_run(f, start, cls, kw, sched, xs=None, evals=None):
     rows = []
     for k in range(N):
         opt.zero_grad()
-        loss = f(p)
-        rows.append([k, p[0].item(), p[1].item(), loss.item()])
+        loss = f(at())
+        rows.append([k, at()[0].item(), at()[1].item(), loss.item()])
         if xs is not None:
             xs.append([k] + eval_point(opt, p).tolist())
         loss.backward()
         if cls is O.LBFGS:
             before = opt.state[p].get("func_evals", 0)
-            opt.step(closure_for(opt, lambda: f(p)))
+            opt.step(closure_for(opt, lambda: f(at())))
             if evals is not None:
                 evals.append([k, opt.state[p]["func_evals"] - before])
         else:
@@ -252,7 +298,7 @@ def surface_run(f, start, cls, kw, sched, xs=None, evals=None):
         if scheduler is not None:
             scheduler.step()
     with torch.no_grad():
-        rows.append([N, p[0].item(), p[1].item(), f(p).item()])
+        rows.append([N, at()[0].item(), at()[1].item(), f(at()).item()])
     if xs is not None:
         xs.append([N] + eval_point(opt, p).tolist())
     return rows
@@ -272,9 +318,9 @@ def model_start():
     return flat
 
 
-def tensors_of(flat):
-    """weight [out, in] and bias [out] per layer, as leaf tensors."""
-    shapes = [(HIDDEN, 2), (HIDDEN,), (1, HIDDEN), (1,)]
+def tensors_of(flat, bias_rows=False):
+    """weight [out, in] and bias [out] (or [1, out] rows) per layer, as leaf tensors."""
+    shapes = [(HIDDEN, 2), (1, HIDDEN) if bias_rows else (HIDDEN,), (1, HIDDEN), (1, 1) if bias_rows else (1,)]
     out, at = [], 0
     for shape in shapes:
         n = math.prod(shape)
@@ -290,7 +336,7 @@ def model_loss(params, x, y):
 
 
 def model_run(start, cls, kw, sched, x, y):
-    params = tensors_of(start)
+    params = tensors_of(start, bias_rows=cls in MATRIX_ONLY)
     opt = cls(params, **kw)
     if hasattr(opt, "train"):
         opt.train()
@@ -365,6 +411,7 @@ def main():
             sname, skw = scheduler_entry(sched)
             entries.append({"file": file, "problem": name, "optimizer": cls.__name__,
                             "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
+                            "convention": getattr(cls, "convention", "torch"),
                             "scheduler_kwargs": skw, "N": N, "start": start,
                             "chaos_horizon": horizon(rows, nudged)})
             print(file, "final", rows[-1][1:], "horizon", entries[-1]["chaos_horizon"])
@@ -381,6 +428,7 @@ def main():
         entries.append({"file": file, "problem": "mlp_moons", "data": "moons.csv", "hidden": [HIDDEN],
                         "activation": "Tanh", "optimizer": cls.__name__,
                         "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
+                        "convention": getattr(cls, "convention", "torch"),
                         "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
                         "chaos_horizon": horizon(rows, nudged)})
         print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])

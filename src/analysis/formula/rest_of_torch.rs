@@ -83,6 +83,17 @@ pub(super) fn formula(config: &OptimizerConfig) -> Option<Formula> {
                 "Without a line search torch takes t = lr, except min(1, 1/sum|g|)·lr on the very first iteration.",
             ],
         },
+        OptimizerConfig::Muon(_) => Formula {
+            rule: vec![
+                l("B ← lerp(B, g, 1 − μ);   U = lerp(g, B, μ) if nesterov, else B"),
+                l("X ← U/max(‖U‖_F, ε);   ns_steps times:  A = X·X^T;  X ← a·X + (b·A + c·A·A)·X"),
+                l("O = X;   θ ← θ·(1 − lr·λ) − adjust(lr, [rows, cols])·O"),
+            ],
+            notes: vec![
+                "Per matrix, the update's singular values are all pushed near 1 whatever the gradient's scale: Muon keeps the direction and lr sets the distance. A surface's (x, y) is one 1×2 row, so every step has the same length.",
+                "torch runs the iteration in bfloat16, about three significant digits; the textbook convention runs it in exact f64. torch accepts only matrices; Descent reads a vector as one row.",
+            ],
+        },
         _ => return None,
     })
 }
@@ -161,6 +172,19 @@ pub(super) fn worked(config: &OptimizerConfig, x: &Numbers<'_>, lines: &mut Vec<
                 "ax: {} -> {}",
                 n(zero_if_nan((x.before)("ax"))),
                 n((x.after)("ax"))
+            ));
+        }
+        OptimizerConfig::Muon(c) => {
+            lines.push(format!(
+                "B = lerp({}, g, {}) = {}",
+                n(zero_if_nan((x.before)("momentum_buffer"))),
+                n(1.0 - c.momentum),
+                n((x.after)("momentum_buffer"))
+            ));
+            lines.push(format!(
+                "O = {},   lr adjusted = {}",
+                n((x.after)("orthogonal_update")),
+                n((x.after)("adjusted_lr"))
             ));
         }
         OptimizerConfig::Adafactor(_) => {

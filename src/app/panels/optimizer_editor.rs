@@ -78,7 +78,7 @@ fn conventions(ui: &mut egui::Ui, run: usize, optimizer: &OptimizerConfig, out: 
         .selected_text(Convention::describe(optimizer))
         .show_ui(ui, |ui| {
             let followed = Convention::followed_by(optimizer);
-            for convention in Convention::ALL {
+            for &convention in Convention::readings_of(optimizer) {
                 let selected = followed.contains(&convention);
                 if ui
                     .selectable_label(selected, convention.name())
@@ -153,6 +153,51 @@ mod tests {
             Some(&Edit::SetOptimizerKind {
                 run: 1,
                 kind: OptimizerConfig::Sgd(Sgd::default())
+            })
+        );
+    }
+
+    #[test]
+    fn muon_offers_its_lr_adjustment_menu_and_only_the_readings_it_has() {
+        use crate::optim::Muon;
+        use crate::optim::params::Param;
+        let muon = OptimizerConfig::Muon(Muon::default());
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Commands| show(ui, 0, &muon, AtHead::Computing, out),
+            Commands::default(),
+        );
+        assert!(
+            h.query_by_role_and_label(Role::CheckBox, "Newton–Schulz in f64")
+                .is_some()
+        );
+        h.get_by_role_and_label(Role::ComboBox, "lr adjustment")
+            .click();
+        h.run();
+        h.get_by_label("match_rms_adamw").click();
+        h.run();
+        assert_eq!(
+            h.state().edits().last(),
+            Some(&Edit::SetParam {
+                run: 0,
+                param: Param::AdjustLrFn,
+                value: Value::Real(1.0)
+            })
+        );
+        h.get_by_role_and_label(Role::ComboBox, "Convention")
+            .click();
+        h.run();
+        assert!(h.query_by_label("textbook").is_some());
+        assert!(
+            h.query_by_label("optax").is_none(),
+            "optax's reading of Muon is not claimed"
+        );
+        h.get_by_label("textbook").click();
+        h.run();
+        assert_eq!(
+            h.state().edits().last(),
+            Some(&Edit::SetConvention {
+                run: 0,
+                convention: Convention::Textbook
             })
         );
     }

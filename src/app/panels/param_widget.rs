@@ -22,6 +22,9 @@ pub fn display_name(name: &str) -> &str {
         "eps_in_sqrt" => "ε inside the sqrt",
         "lr_inside_momentum" => "lr inside momentum",
         "look_ahead" => "look-ahead gradient",
+        "newton_schulz_f64" => "Newton–Schulz in f64",
+        "adjust_lr_fn" => "lr adjustment",
+        "ns_steps" => "Newton–Schulz steps",
         other => other,
     }
 }
@@ -32,6 +35,13 @@ pub fn help(setting: &Setting<Param>, defaults: &OptimizerConfig) -> String {
     let param = setting.param;
     let default = match defaults.get(param) {
         _ if param.is_convention() => "not torch's: off in torch".to_owned(),
+        Some(Value::Real(v)) if matches!(setting.scale, Scale::Choice(_)) => match setting.scale {
+            Scale::Choice(names) => format!(
+                "torch default {}",
+                names.get(v as usize).copied().unwrap_or("?")
+            ),
+            _ => String::new(),
+        },
         Some(Value::Real(v)) if v != 0.0 && !(1e-3..1e5).contains(&v.abs()) => {
             format!("torch default {v:e}")
         }
@@ -66,6 +76,9 @@ pub fn show_with_help<P: Copy + Into<&'static str>>(
             (r.changed().then_some(Value::Flag(v)), r)
         }
         Value::Real(x) => {
+            if let Scale::Choice(names) = setting.scale {
+                return choice(ui, label, names, x, help);
+            }
             let mut v = x;
             let (lo, hi) = setting.range;
             let slider = inputs::slider(&mut v, lo..=hi).text(label);
@@ -76,12 +89,37 @@ pub fn show_with_help<P: Copy + Into<&'static str>>(
                 Scale::Integer => slider.integer().logarithmic(hi > 1000.0),
                 // Shown to 4 decimals but not rounded: `max_decimals` would
                 // silently round a preset's or a sweep's 0.50769 to 0.5077.
-                Scale::Linear => slider.custom_formatter(|v, _| format!("{v:.4}")),
+                Scale::Linear | Scale::Choice(_) => {
+                    slider.custom_formatter(|v, _| format!("{v:.4}"))
+                }
             };
             let r = ui.add(slider).on_hover_text(help);
             (r.changed().then_some(Value::Real(v)), r)
         }
     }
+}
+
+/// A menu of `names` with the one at index `at` picked.
+fn choice(
+    ui: &mut egui::Ui,
+    label: &str,
+    names: &[&str],
+    at: f64,
+    help: &str,
+) -> (Option<Value>, egui::Response) {
+    let mut picked = at as usize;
+    let inner = egui::ComboBox::from_label(label)
+        .selected_text(names.get(picked).copied().unwrap_or("?"))
+        .show_ui(ui, |ui| {
+            let mut changed = false;
+            for (i, name) in names.iter().enumerate() {
+                changed |= ui.selectable_value(&mut picked, i, *name).changed();
+            }
+            changed
+        });
+    let changed = inner.inner.unwrap_or(false);
+    let r = inner.response.on_hover_text(help);
+    (changed.then_some(Value::Real(picked as f64)), r)
 }
 
 #[cfg(test)]

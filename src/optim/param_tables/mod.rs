@@ -3,9 +3,8 @@
 
 use super::params::{self, Param, ParamError, Scale, Setting, Slot, Value};
 use super::{
-    AdEMAMix, AdaBelief, Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, Adan, Adopt, Asgd,
-    Lamb, Lbfgs, LineSearchFn, Lion, Madgrad, NAdam, OptimizerConfig, Prodigy, RAdam, RmsProp,
-    Rprop, ScheduleFreeAdamW, ScheduleFreeSgd, Sgd, Yogi,
+    Adadelta, Adafactor, Adagrad, Adam, AdamW, Adamax, AdjustLrFn, Asgd, Lbfgs, LineSearchFn, Lion,
+    Muon, NAdam, OptimizerConfig, RAdam, RmsProp, Rprop, Sgd,
 };
 
 /// A number slot of parameter `$p` on a slider over `$range` with `$scale`.
@@ -60,6 +59,25 @@ macro_rules! flag {
     };
 }
 
+macro_rules! count {
+    ($p:ident, $($field:tt)+) => {
+        Slot {
+            param: Param::$p,
+            range: Param::$p.range(),
+            scale: Param::$p.scale(),
+            get: |c| Value::Real(c.$($field)+ as f64),
+            set: |c, v| match v {
+                Value::Real(x) if x >= 0.0 && x.fract() == 0.0 => {
+                    c.$($field)+ = x as u64;
+                    true
+                }
+                _ => false,
+            },
+        }
+    };
+}
+
+mod research;
 mod schedules;
 
 static SGD: [Slot<Sgd, Param>; 8] = [
@@ -202,185 +220,6 @@ static ADAFACTOR: [Slot<Adafactor, Param>; 7] = [
     flag!(Maximize, maximize),
 ];
 
-static PRODIGY: [Slot<Prodigy, Param>; 12] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    Slot {
-        param: Param::Beta3,
-        range: Param::Beta3.range(),
-        scale: Param::Beta3.scale(),
-        get: |c| Value::Real(c.beta3()),
-        set: |c, v| match v {
-            Value::Real(x) => {
-                c.beta3 = Some(x);
-                true
-            }
-            Value::Flag(_) => false,
-        },
-    },
-    real!(Eps, eps),
-    real!(WeightDecay, weight_decay),
-    flag!(Decouple, decouple),
-    flag!(UseBiasCorrection, use_bias_correction),
-    flag!(SafeguardWarmup, safeguard_warmup),
-    real!(D0, d0),
-    real!(DCoef, d_coef),
-    real!(GrowthRate, growth_rate),
-];
-
-/// A whole-number optimizer parameter stored as `u64`.
-macro_rules! count {
-    ($p:ident, $($field:tt)+) => {
-        Slot {
-            param: Param::$p,
-            range: Param::$p.range(),
-            scale: Param::$p.scale(),
-            get: |c| Value::Real(c.$($field)+ as f64),
-            set: |c, v| match v {
-                Value::Real(x) if x >= 0.0 && x.fract() == 0.0 => {
-                    c.$($field)+ = x as u64;
-                    true
-                }
-                _ => false,
-            },
-        }
-    };
-}
-
-static SCHEDULE_FREE_ADAMW: [Slot<ScheduleFreeAdamW, Param>; 8] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    real!(Eps, eps),
-    real!(WeightDecay, weight_decay),
-    count!(WarmupSteps, warmup_steps),
-    real!(R, r),
-    real!(WeightLrPower, weight_lr_power),
-];
-
-static SCHEDULE_FREE_SGD: [Slot<ScheduleFreeSgd, Param>; 6] = [
-    real!(Lr, lr),
-    number!(Param::Momentum, (0.01, 0.99), Scale::Linear, momentum),
-    real!(WeightDecay, weight_decay),
-    count!(WarmupSteps, warmup_steps),
-    real!(R, r),
-    real!(WeightLrPower, weight_lr_power),
-];
-
-static ADOPT: [Slot<Adopt, Param>; 9] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    Slot {
-        param: Param::ClipLambda,
-        range: Param::ClipLambda.range(),
-        scale: Param::ClipLambda.scale(),
-        get: |c| Value::Real(c.clip_lambda.unwrap_or(f64::INFINITY)),
-        set: |c, v| match v {
-            Value::Real(x) => {
-                c.clip_lambda = (x != f64::INFINITY).then_some(x);
-                true
-            }
-            Value::Flag(_) => false,
-        },
-    },
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    flag!(FixedDecay, fixed_decay),
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
-static ADABELIEF: [Slot<AdaBelief, Param>; 12] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    flag!(FixedDecay, fixed_decay),
-    flag!(Rectify, rectify),
-    count!(NSmaThreshold, n_sma_threshold),
-    flag!(DegeneratedToSgd, degenerated_to_sgd),
-    flag!(AmsBound, ams_bound),
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
-static YOGI: [Slot<Yogi, Param>; 9] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    real!(InitialAccumulator, initial_accumulator),
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    flag!(FixedDecay, fixed_decay),
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
-static MADGRAD: [Slot<Madgrad, Param>; 6] = [
-    real!(Lr, lr),
-    real!(Momentum, momentum),
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
-static ADAN: [Slot<Adan, Param>; 8] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    real!(Beta3, betas.2),
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
-static ADEMAMIX: [Slot<AdEMAMix, Param>; 11] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    real!(Beta3, betas.2),
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    flag!(FixedDecay, fixed_decay),
-    number!(Param::Alpha, (0.0, 20.0), Scale::Linear, alpha),
-    Slot {
-        param: Param::TAlphaBeta3,
-        range: Param::TAlphaBeta3.range(),
-        scale: Param::TAlphaBeta3.scale(),
-        get: |c| Value::Real(c.t_alpha_beta3.unwrap_or(0.0)),
-        set: |c, v| match v {
-            Value::Real(x) => {
-                c.t_alpha_beta3 = (x > 0.0).then_some(x);
-                true
-            }
-            Value::Flag(_) => false,
-        },
-    },
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
-static LAMB: [Slot<Lamb, Param>; 13] = [
-    real!(Lr, lr),
-    real!(Beta1, betas.0),
-    real!(Beta2, betas.1),
-    real!(WeightDecay, weight_decay),
-    flag!(WeightDecouple, weight_decouple),
-    flag!(FixedDecay, fixed_decay),
-    flag!(Rectify, rectify),
-    flag!(DegeneratedToSgd, degenerated_to_sgd),
-    count!(NSmaThreshold, n_sma_threshold),
-    flag!(GradAveraging, grad_averaging),
-    flag!(AdamMode, adam),
-    real!(Eps, eps),
-    flag!(Maximize, maximize),
-];
-
 static LBFGS: [Slot<Lbfgs, Param>; 8] = [
     real!(Lr, lr),
     count!(MaxIter, max_iter),
@@ -416,6 +255,46 @@ static LBFGS: [Slot<Lbfgs, Param>; 8] = [
     flag!(Maximize, maximize),
 ];
 
+static MUON: [Slot<Muon, Param>; 11] = [
+    real!(Lr, lr),
+    real!(WeightDecay, weight_decay),
+    real!(Momentum, momentum),
+    flag!(Nesterov, nesterov),
+    real!(NsA, ns_coefficients.0),
+    real!(NsB, ns_coefficients.1),
+    real!(NsC, ns_coefficients.2),
+    real!(Eps, eps),
+    count!(NsSteps, ns_steps),
+    Slot {
+        param: Param::AdjustLrFn,
+        range: Param::AdjustLrFn.range(),
+        scale: Param::AdjustLrFn.scale(),
+        get: |c| {
+            let at = AdjustLrFn::ALL.iter().position(|f| *f == c.adjust());
+            Value::Real(at.unwrap_or(0) as f64)
+        },
+        set: |c, v| match v {
+            Value::Real(x) if x >= 0.0 && x.fract() == 0.0 => {
+                match AdjustLrFn::ALL.get(x as usize) {
+                    Some(f) => {
+                        // torch's None is "original".
+                        c.adjust_lr_fn = (*f != AdjustLrFn::Original).then_some(*f);
+                        true
+                    }
+                    None => false,
+                }
+            }
+            _ => false,
+        },
+    },
+    flag!(NewtonSchulzF64, newton_schulz_f64),
+];
+
+use research::{
+    ADABELIEF, ADAN, ADEMAMIX, ADOPT, LAMB, MADGRAD, PRODIGY, SCHEDULE_FREE_ADAMW,
+    SCHEDULE_FREE_SGD, YOGI,
+};
+
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
 macro_rules! with_table {
     ($self:expr, $c:ident, $t:ident => $body:expr) => {
@@ -424,7 +303,7 @@ macro_rules! with_table {
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
             ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
-            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB, Lbfgs LBFGS)
+            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB, Lbfgs LBFGS, Muon MUON)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
