@@ -38,6 +38,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
                 early_stopping: None,
                 batch_size: None,
                 penalty: None,
+                groups: Vec::new(),
             })
             .collect(),
     }

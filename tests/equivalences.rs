@@ -30,6 +30,7 @@ fn trajectory(
             early_stopping: None,
             batch_size: None,
             penalty: None,
+            groups: Vec::new(),
         }],
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
@@ -208,6 +209,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
             early_stopping: None,
             batch_size: None,
             penalty: None,
+            groups: Vec::new(),
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

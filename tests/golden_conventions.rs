@@ -84,6 +84,7 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
             early_stopping: None,
             batch_size: None,
             penalty: None,
+            groups: Vec::new(),
         }],
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

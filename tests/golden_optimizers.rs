@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{close, golden_dir, optimizer, read_json, read_rows, schedule};
-use descent::optim::{Convention, Schedule};
+use descent::optim::{Convention, ParamGroup, Schedule, TensorSelector};
 use descent::preset::{Point, Preset, RunSpec};
 use descent::problem::{Activation, ClassDataSource, ClassificationConfig, ProblemConfig, Surface};
 use serde_json::Value;
@@ -69,6 +69,18 @@ fn preset(case: &Value) -> Preset {
         _ => Convention::Torch,
     };
     let mut run = RunSpec::new(name, reading.applied_to(&torch));
+    // Parameter groups: one torch optimizer per group, stepped together.
+    for g in case["groups"].as_array().into_iter().flatten() {
+        let params = match g["params"].as_str().unwrap() {
+            "Matrices" => TensorSelector::Matrices,
+            "Biases" => TensorSelector::Biases,
+            other => panic!("unknown selector {other}"),
+        };
+        run.groups.push(ParamGroup {
+            params,
+            optimizer: optimizer(g["optimizer"].as_str().unwrap(), &g["kwargs"]),
+        });
+    }
     run.schedule = case["scheduler"].as_str().map_or(Schedule::Constant, |s| {
         schedule(s, &case["scheduler_kwargs"])
     });

@@ -132,6 +132,7 @@ fn simulate(case: &Case) -> Simulation {
             early_stopping: None,
             batch_size: None,
             penalty: None,
+            groups: Vec::new(),
         }],
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();

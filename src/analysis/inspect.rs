@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::optim::NamedVector;
+use crate::optim::{NamedVector, OptimizerConfig, OptimizerInstance};
 use crate::preset::Preset;
 use crate::problem::{Batch, Problem};
 use crate::sim::{SimError, SimSetup, Simulation};
@@ -35,6 +35,39 @@ pub struct Inspection {
     pub params_before: Option<Vec<f64>>,
     /// Bias corrections, corrected moments and effective step sizes.
     pub derived: Vec<NamedVector>,
+    /// The run's tensors, each with the part (0: the run's own optimizer,
+    /// k: group k) that steps it.
+    pub tensors: Vec<InspectedTensor>,
+}
+
+/// One tensor of an inspected run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InspectedTensor {
+    /// `name [shape]`, e.g. `2.weight [16, 16]`.
+    pub name: String,
+    /// Its entries in the flat vector.
+    pub range: std::ops::Range<usize>,
+    /// 0 for the run's own optimizer, k for group k.
+    pub part: usize,
+    /// The optimizer that steps it.
+    pub optimizer: OptimizerConfig,
+}
+
+/// The tensors of `optimizer`'s run with the part stepping each.
+fn tensors_of(optimizer: &OptimizerInstance) -> Vec<InspectedTensor> {
+    optimizer
+        .layout()
+        .ranges()
+        .map(|(t, range)| {
+            let (part, config) = optimizer.part_of(range.start);
+            InspectedTensor {
+                name: t.describe(),
+                range,
+                part,
+                optimizer: config,
+            }
+        })
+        .collect()
 }
 
 impl Inspection {
@@ -169,6 +202,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 grad: if stepped { grad } else { None },
                 lr,
                 update,
+                tensors: tensors_of(run.optimizer()),
             }
         })
         .collect()
@@ -190,6 +224,7 @@ fn at_start(sim: &Simulation, run: &crate::sim::Run) -> Inspection {
         state_before: Vec::new(),
         params_before: None,
         derived: Vec::new(),
+        tensors: tensors_of(run.optimizer()),
     }
 }
 

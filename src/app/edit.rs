@@ -43,6 +43,35 @@ pub enum Edit {
         /// The reading.
         convention: Convention,
     },
+    /// A hyperparameter of parameter group `group` of run `run`.
+    SetGroupParam {
+        /// The run.
+        run: usize,
+        /// The group.
+        group: usize,
+        /// Which.
+        param: Param,
+        /// The new value.
+        value: Value,
+    },
+    /// Another optimizer kind for a parameter group.
+    SetGroupKind {
+        /// The run.
+        run: usize,
+        /// The group.
+        group: usize,
+        /// The kind, with torch's defaults.
+        kind: OptimizerConfig,
+    },
+    /// A parameter group's optimizer read in another convention.
+    SetGroupConvention {
+        /// The run.
+        run: usize,
+        /// The group.
+        group: usize,
+        /// The reading.
+        convention: Convention,
+    },
     /// Another schedule for run `run`, at its defaults.
     SetSchedule {
         /// The run.
@@ -126,6 +155,9 @@ pub enum EditError {
     /// No such run.
     #[error("there is no run {0}")]
     NoRun(usize),
+    /// No such parameter group.
+    #[error("run {0} has no parameter group {1}")]
+    NoGroup(usize, usize),
     /// A hyperparameter the run's optimizer or schedule does not have.
     #[error(transparent)]
     Param(#[from] ParamError),
@@ -155,6 +187,24 @@ impl Edit {
             Self::SetConvention { run, convention } => {
                 let r = run_mut(preset, run)?;
                 r.optimizer = convention.applied_to(&r.optimizer);
+            }
+            Self::SetGroupParam {
+                run,
+                group,
+                param,
+                value,
+            } => group_mut(preset, run, group)?.optimizer.set(param, value)?,
+            Self::SetGroupKind { run, group, kind } => {
+                let g = group_mut(preset, run, group)?;
+                g.optimizer = g.optimizer.converted_to(&kind);
+            }
+            Self::SetGroupConvention {
+                run,
+                group,
+                convention,
+            } => {
+                let g = group_mut(preset, run, group)?;
+                g.optimizer = convention.applied_to(&g.optimizer);
             }
             Self::SetSchedule { run, schedule } => run_mut(preset, run)?.schedule = schedule,
             Self::SetMilestones { run, milestones } => {
@@ -194,6 +244,39 @@ impl Edit {
 
 fn run_mut(preset: &mut Preset, run: usize) -> Result<&mut RunSpec, EditError> {
     preset.runs.get_mut(run).ok_or(EditError::NoRun(run))
+}
+
+fn group_mut(
+    preset: &mut Preset,
+    run: usize,
+    group: usize,
+) -> Result<&mut crate::optim::ParamGroup, EditError> {
+    run_mut(preset, run)?
+        .groups
+        .get_mut(group)
+        .ok_or(EditError::NoGroup(run, group))
+}
+
+impl Edit {
+    /// The same change aimed at parameter group `group` of the run instead
+    /// of the run's own optimizer; `None` for edits that are not the optimizer's.
+    pub fn for_group(self, group: usize) -> Option<Self> {
+        Some(match self {
+            Self::SetParam { run, param, value } => Self::SetGroupParam {
+                run,
+                group,
+                param,
+                value,
+            },
+            Self::SetOptimizerKind { run, kind } => Self::SetGroupKind { run, group, kind },
+            Self::SetConvention { run, convention } => Self::SetGroupConvention {
+                run,
+                group,
+                convention,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// The preset's checks refuse more than [`MAX_RUNS`] runs, and say so.
@@ -366,5 +449,29 @@ mod tests {
             .apply(&mut p)
             .unwrap();
         assert_eq!(p.runs[0].label, "SGD");
+    }
+
+    #[test]
+    fn a_group_s_slider_edits_that_group_only() {
+        let text = "(problem: Surface(Rosenbrock), runs: [(optimizer: AdamW(lr: 0.01), \
+            groups: [(params: Vectors, optimizer: Muon(lr: 0.02))])])";
+        let mut p = Preset::from_ron_str(text, "p").unwrap();
+        let edit = Edit::SetParam {
+            run: 0,
+            param: Param::Lr,
+            value: Value::Real(0.5),
+        }
+        .for_group(0)
+        .unwrap();
+        edit.apply(&mut p).unwrap();
+        assert_eq!(p.runs[0].groups[0].optimizer.lr(), 0.5);
+        assert_eq!(p.runs[0].optimizer.lr(), 0.01);
+        let missing = Edit::SetGroupKind {
+            run: 0,
+            group: 3,
+            kind: OptimizerConfig::catalogue()[0],
+        };
+        assert_eq!(missing.apply(&mut p), Err(EditError::NoGroup(0, 3)));
+        assert_eq!(Edit::AddRun.for_group(0), None);
     }
 }

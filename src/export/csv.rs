@@ -115,6 +115,7 @@ mod tests {
                 early_stopping: None,
                 batch_size: None,
                 penalty: None,
+                groups: Vec::new(),
             }],
         };
         let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

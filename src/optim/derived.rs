@@ -22,6 +22,9 @@ fn named(name: &str, values: Vec<f64>) -> NamedVector {
 impl OptimizerInstance {
     /// The buffers as owned, named vectors.
     pub fn named_state(&self) -> Vec<NamedVector> {
+        if self.is_grouped() {
+            return self.grouped_state();
+        }
         self.state_vectors()
             .into_iter()
             .map(|StateVector { name, values }| named(name, values.to_vec()))
@@ -31,6 +34,9 @@ impl OptimizerInstance {
     /// Quantities derived from the state after `t = step_count` steps with
     /// learning rate `lr`, in torch's formulas.
     pub fn derived(&self, lr: f64) -> Vec<NamedVector> {
+        if self.is_grouped() {
+            return self.grouped_derived(lr);
+        }
         let t = self.state().step_count();
         if t == 0 {
             return Vec::new();

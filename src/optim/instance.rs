@@ -1,6 +1,7 @@
 //! An optimizer's config and state together: stepping, swapping
 //! hyperparameters, and what the inspector and the paths read from it.
 
+use super::groups::Part;
 use super::{Layout, OptimizerConfig, OptimizerState, StateVector};
 
 /// An optimizer config together with its state, always of the same kind.
@@ -9,6 +10,8 @@ pub struct OptimizerInstance {
     config: OptimizerConfig,
     state: OptimizerState,
     layout: Layout,
+    /// Parameter groups: the run's own part first (empty without groups).
+    parts: Vec<Part>,
 }
 
 impl OptimizerInstance {
@@ -23,7 +26,21 @@ impl OptimizerInstance {
             state: config.init(&layout),
             config,
             layout,
+            parts: Vec::new(),
         }
+    }
+
+    pub(super) fn set_layout_and_parts(&mut self, layout: Layout, parts: Vec<Part>) {
+        self.layout = layout;
+        self.parts = parts;
+    }
+
+    pub(super) fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    pub(super) fn parts_mut(&mut self) -> &mut [Part] {
+        &mut self.parts
     }
 
     /// The tensors the parameters form.
@@ -54,6 +71,10 @@ impl OptimizerInstance {
     /// One step with learning rate `lr`, in place.
     #[inline]
     pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        if !self.parts.is_empty() {
+            self.step_parts(params, grad, lr);
+            return;
+        }
         if !self.config.step_matching(params, grad, &mut self.state, lr) {
             self.reinit_and_step(self.config, params, grad, lr);
         }
@@ -68,6 +89,10 @@ impl OptimizerInstance {
         grad: &[f64],
         lr: f64,
     ) {
+        if !self.parts.is_empty() {
+            self.step_parts(params, grad, lr);
+            return;
+        }
         if !config.step_matching(params, grad, &mut self.state, lr) {
             self.reinit_and_step(*config, params, grad, lr);
         }
@@ -85,6 +110,10 @@ impl OptimizerInstance {
         lr: f64,
         f: &mut super::Closure<'_>,
     ) -> u64 {
+        if !self.parts.is_empty() {
+            self.step_parts(params, grad, lr);
+            return 1;
+        }
         if let (OptimizerConfig::Lbfgs(c), OptimizerState::Lbfgs(s)) = (config, &mut self.state) {
             return c.step_closure(params, grad, loss, s, lr, f);
         }
@@ -115,6 +144,9 @@ impl OptimizerInstance {
         lr: f64,
         out: &mut [f64],
     ) -> bool {
+        if !self.parts.is_empty() {
+            return false;
+        }
         match (config, &self.state) {
             (OptimizerConfig::Sgd(c), OptimizerState::Sgd(s)) => {
                 c.look_ahead_point(params, s, lr, out)
@@ -127,6 +159,9 @@ impl OptimizerInstance {
     /// after the last step, with θ = `params`, written into `out`; false
     /// for an index the optimizer does not have.
     pub fn companion_into(&self, index: usize, params: &[f64], out: &mut [f64]) -> bool {
+        if !self.parts.is_empty() {
+            return false;
+        }
         match (&self.config, &self.state, index) {
             (OptimizerConfig::Asgd(_), OptimizerState::Asgd(s), 0) => out.copy_from_slice(&s.ax),
             (OptimizerConfig::ScheduleFreeAdamW(c), OptimizerState::ScheduleFree(s), 0) => {
@@ -146,6 +181,9 @@ impl OptimizerInstance {
     /// The step size the last step really took when the optimizer sets it
     /// itself (Prodigy's d·lr), for the learning-rate view.
     pub fn effective_lr(&self) -> Option<f64> {
+        if !self.parts.is_empty() {
+            return None;
+        }
         match &self.state {
             OptimizerState::Prodigy(s) if s.step > 0 || s.dlr == 0.0 => Some(s.dlr),
             _ => None,

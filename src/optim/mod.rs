@@ -18,6 +18,7 @@ mod asgd;
 mod config;
 mod convention;
 mod derived;
+mod groups;
 mod instance;
 mod lamb;
 mod layout;
@@ -56,6 +57,9 @@ pub use asgd::{Asgd, AsgdState};
 pub use config::{OptimizerConfig, OptimizerState};
 pub use convention::Convention;
 pub use derived::NamedVector;
+pub use groups::{
+    ParamGroup, TensorSelector, group_scalar_name, unsupported as groups_unsupported,
+};
 pub use instance::OptimizerInstance;
 pub use lamb::{Lamb, LambState};
 pub use layout::{Layout, Tensor};

@@ -118,6 +118,7 @@ impl RunSpec {
             start.check("start", c);
         }
         c.nested("optimizer", |c| self.optimizer.check(c));
+        self.check_groups(c);
         if self.batch_size == Some(0) {
             c.fail("batch_size", "must be at least 1, got 0");
         }
@@ -150,6 +151,46 @@ impl RunSpec {
     }
 }
 
+impl RunSpec {
+    /// Each group's optimizer checked; kinds that cannot share a run refused.
+    fn check_groups(&self, c: &mut Checker) {
+        if self.groups.is_empty() {
+            return;
+        }
+        if let Some(why) = crate::optim::groups_unsupported(&self.optimizer) {
+            c.fail(
+                "optimizer",
+                format!("{} with groups: {why}", self.optimizer.kind_name()),
+            );
+        }
+        if matches!(self.schedule, Schedule::OneCycleLR(_)) {
+            c.fail(
+                "schedule",
+                "OneCycleLR's max_lr is one absolute lr, which groups with their own lr cannot share; use another schedule",
+            );
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            c.nested(&format!("groups[{i}]"), |c| {
+                c.nested("optimizer", |c| g.optimizer.check(c));
+                if let Some(why) = crate::optim::groups_unsupported(&g.optimizer) {
+                    c.fail(
+                        "optimizer",
+                        format!("{} in a group: {why}", g.optimizer.kind_name()),
+                    );
+                }
+            });
+            if let crate::optim::TensorSelector::Named(names) = &g.params
+                && names.is_empty()
+            {
+                c.fail(
+                    &format!("groups[{i}].params"),
+                    "Named needs at least one tensor name",
+                );
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +212,25 @@ mod tests {
         p.steps = 0;
         let err = p.validate_except_problem("p").unwrap_err().to_string();
         assert!(err.contains("steps: must be at least 1"), "{err}");
+    }
+
+    #[test]
+    fn groups_refuse_what_cannot_share_a_run_and_say_where() {
+        let text = "(problem: Classification(data: Moons(n: 40, noise: 0.1, seed: 0), hidden: [4, 4]), \
+            runs: [(optimizer: AdamW(), schedule: OneCycleLR(max_lr: 0.1, total_steps: 500), \
+            groups: [(params: HiddenMatrices, optimizer: Lbfgs()), (params: Named([]), optimizer: Muon())])])";
+        let err = Preset::from_ron_str(text, "p").unwrap_err().to_string();
+        for expected in [
+            "runs[0].groups[0].optimizer: Lbfgs in a group",
+            "runs[0].schedule: OneCycleLR",
+            "runs[0].groups[1].params: Named needs at least one tensor name",
+        ] {
+            assert!(err.contains(expected), "{expected} in {err}");
+        }
+        let fine = "(problem: Classification(data: Moons(n: 40, noise: 0.1, seed: 0), hidden: [4, 4]), \
+            runs: [(optimizer: AdamW(), groups: [(params: HiddenMatrices, optimizer: Muon())])])";
+        let p = Preset::from_ron_str(fine, "p").unwrap();
+        let again = Preset::from_ron_str(&p.to_ron_string().unwrap(), "again").unwrap();
+        assert_eq!(again.runs[0].groups, p.runs[0].groups, "groups round-trip");
     }
 }

@@ -95,6 +95,10 @@ pub struct RunSpec {
     /// This run's own L1/L2 penalty on the weights, added to the problem's loss.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<crate::problem::Penalty>,
+    /// Parameter groups: `[(params: HiddenMatrices, optimizer: Muon(lr: 0.02))]`
+    /// steps those tensors by their own optimizer; `optimizer` steps the rest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<crate::optim::ParamGroup>,
 }
 
 fn yes() -> bool {
@@ -297,6 +301,7 @@ impl RunSpec {
             early_stopping: None,
             batch_size: None,
             penalty: None,
+            groups: Vec::new(),
         }
     }
 

@@ -27,6 +27,7 @@ impl Preset {
                     early_stopping: r.early_stopping,
                     batch_size: r.batch_size,
                     penalty: r.penalty.filter(|p| !p.is_zero()),
+                    groups: r.groups.clone(),
                 })
                 .collect(),
         }

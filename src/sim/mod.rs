@@ -83,6 +83,20 @@ pub enum SimError {
         /// The longest horizon that fits.
         most: u64,
     },
+    /// A parameter group selects none of the problem's tensors.
+    #[error(
+        "runs[{run}].groups[{group}].params: {selector} selects none of this problem's tensors ({tensors})"
+    )]
+    EmptyGroup {
+        /// The run.
+        run: usize,
+        /// The group.
+        group: usize,
+        /// The selector, as written.
+        selector: String,
+        /// The problem's tensors.
+        tensors: String,
+    },
     /// The loss is NaN or infinite where a run starts.
     #[error("start: the loss at ({point}) is {value}; pick a start where it is finite")]
     NonFiniteStart {
@@ -105,6 +119,7 @@ impl SimError {
             Self::NoValidation => Some("early_stopping"),
             Self::StartDimension { .. } | Self::NonFiniteStart { .. } => Some("start"),
             Self::TooLarge { .. } => Some("steps"),
+            Self::EmptyGroup { .. } => Some("runs"),
         }
     }
 }
@@ -325,6 +340,24 @@ fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result
             most: limit / per_step.max(1),
         });
     }
+    let layout = problem.tensors();
+    for (run, r) in setup.runs.iter().enumerate() {
+        for (group, g) in r.groups.iter().enumerate() {
+            if !g.params.picks(&layout).contains(&true) {
+                let tensors: Vec<String> = layout
+                    .tensors()
+                    .iter()
+                    .map(crate::optim::Tensor::describe)
+                    .collect();
+                return Err(SimError::EmptyGroup {
+                    run,
+                    group,
+                    selector: g.params.describe(),
+                    tensors: tensors.join(", "),
+                });
+            }
+        }
+    }
     if start.len() != dim {
         return Err(SimError::StartDimension {
             expected: dim,
@@ -426,6 +459,7 @@ mod tests {
             early_stopping: None,
             batch_size: None,
             penalty: None,
+            groups: Vec::new(),
         }
     }
 

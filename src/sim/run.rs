@@ -94,6 +94,8 @@ pub struct RunSetup {
     pub batch_size: Option<usize>,
     /// This run's own L1/L2 penalty on the weights.
     pub penalty: Option<Penalty>,
+    /// Tensors stepped by their own optimizer (empty: `optimizer` steps all).
+    pub groups: Vec<crate::optim::ParamGroup>,
 }
 
 /// A run's optimizer, schedule, current parameters and recorded path.
@@ -158,7 +160,7 @@ impl Run {
         let mut run = Self {
             companions,
             companion_point: vec![0.0; start.len()],
-            optimizer: OptimizerInstance::for_layout(setup.optimizer, layout),
+            optimizer: OptimizerInstance::with_groups(setup.optimizer, layout, &setup.groups),
             schedule_state: setup.schedule.start(setup.optimizer.lr()),
             setup,
             params: start.to_vec(),

@@ -7,7 +7,8 @@ pytorch_optimizer's ADOPT, AdaBelief, Yogi, MADGRAD, Adan, AdEMAMix and Lamb wit
 per-parameter path, after checking that the default foreach path agrees; torch.optim.Muon, which
 takes only matrices: a surface's point is a [1, 2] tensor and the MLP's biases are [1, out] rows,
 as Descent reads vectors for Muon, and its cases marked "convention": "textbook" run torch's Muon
-with the Newton-Schulz iteration in float64 instead of bfloat16).
+with the Newton-Schulz iteration in float64 instead of bfloat16); and parameter groups on the MLP,
+one torch optimizer per group stepped together, as Muon's authors pair Muon with AdamW).
 
 Run:  python3 -m venv v && v/bin/pip install torch numpy prodigyopt==1.1.2 \
           schedulefree==1.4.1 pytorch-optimizer==4.1.0
@@ -237,6 +238,16 @@ MODEL_CASES = [
     ("muon", O.Muon, dict(lr=2e-2), None),
     ("muon_f64", MuonF64, dict(lr=2e-2), None),
 ]
+# Parameter groups on the MLP: (case, (class, kwargs) of the run's own
+# optimizer, [(selector, class, kwargs)] stepping the selected tensors,
+# scheduler (one per optimizer, as torch users attach them) or None).
+GROUP_CASES = [
+    ("groups_muon_adamw", (O.AdamW, dict(lr=1e-2)), [("Matrices", O.Muon, dict(lr=2e-2))], None),
+    ("groups_bias_no_decay", (O.AdamW, dict(lr=1e-2, weight_decay=0.1)),
+     [("Biases", O.AdamW, dict(lr=2e-2, weight_decay=0.0))], None),
+    ("groups_muon_adamw_steplr", (O.AdamW, dict(lr=1e-2)), [("Matrices", O.Muon, dict(lr=5e-2))],
+     (S.StepLR, dict(step_size=50, gamma=0.5))),
+]
 MODEL_STEPS = 200
 HIDDEN = 8
 INIT_SEED = 11
@@ -359,6 +370,40 @@ def model_run(start, cls, kw, sched, x, y):
     return rows
 
 
+def selected(selector, params):
+    """Indices of the tensors a Descent selector picks among (w1, b1, w2, b2)."""
+    return {"Matrices": [0, 2], "Biases": [1, 3]}[selector]
+
+
+def group_run(start, main, groups, sched, x, y):
+    """One torch optimizer per group plus one for the rest, stepped together."""
+    params = tensors_of(start)
+    taken = set()
+    optimizers = []
+    for selector, cls, kw in groups:
+        mine = [i for i in selected(selector, params) if i not in taken]
+        taken.update(mine)
+        optimizers.append(cls([params[i] for i in mine], **kw))
+    rest = [p for i, p in enumerate(params) if i not in taken]
+    optimizers.insert(0, main[0](rest, **main[1]))
+    schedulers = [sched[0](o, **sched[1]) for o in optimizers] if sched else []
+    flat = lambda: [v for p in params for v in p.detach().reshape(-1).tolist()]
+    rows = []
+    for k in range(MODEL_STEPS):
+        for o in optimizers:
+            o.zero_grad()
+        loss = model_loss(params, x, y)
+        rows.append([k, loss.item()] + flat())
+        loss.backward()
+        for o in optimizers:
+            o.step()
+        for s in schedulers:
+            s.step()
+    with torch.no_grad():
+        rows.append([MODEL_STEPS, model_loss(params, x, y).item()] + flat())
+    return rows
+
+
 def write(path, header, rows):
     with open(path, "w") as fh:
         fh.write(",".join(header) + "\n")
@@ -429,6 +474,24 @@ def main():
                         "activation": "Tanh", "optimizer": cls.__name__,
                         "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
                         "convention": getattr(cls, "convention", "torch"),
+                        "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
+                        "chaos_horizon": horizon(rows, nudged)})
+        print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])
+    for case, main, groups, sched in GROUP_CASES:
+        rows = group_run(start, main, groups, sched, x, y)
+        nudged_start = list(start)
+        nudged_start[0] = math.nextafter(nudged_start[0], math.inf)
+        nudged = group_run(nudged_start, main, groups, sched, x, y)
+        file = f"mlp_moons__{case}.csv"
+        write(os.path.join(OUT, file), ["step", "loss"] + [f"theta_{i}" for i in range(len(start))], rows)
+        sname, skw = scheduler_entry(sched)
+        entries.append({"file": file, "problem": "mlp_moons", "data": "moons.csv", "hidden": [HIDDEN],
+                        "activation": "Tanh", "optimizer": main[0].__name__,
+                        "kwargs": {k: jsonable(v) for k, v in main[1].items()},
+                        "groups": [{"params": sel, "optimizer": cls.__name__,
+                                    "kwargs": {k: jsonable(v) for k, v in kw.items()}}
+                                   for sel, cls, kw in groups],
+                        "convention": "torch", "scheduler": sname,
                         "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
                         "chaos_horizon": horizon(rows, nudged)})
         print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])

@@ -228,7 +228,14 @@ pub fn worked(config: &OptimizerConfig, ins: &Inspection, i: usize) -> Vec<Strin
     };
     let before = |name: &str| get(&ins.state_before, name);
     let after = |name: &str| get(&ins.state, name);
+    // A parameter group's scalars carry its number (`group 1: rho_t`).
+    let part = ins
+        .tensors
+        .iter()
+        .find(|t| t.range.contains(&i))
+        .map_or(0, |t| t.part);
     let derived = |name: &str| {
+        let name = crate::optim::group_scalar_name(part, name);
         ins.derived
             .iter()
             .find(|v| v.name == name)

@@ -20,6 +20,37 @@ pub fn show(
     at: AtHead<'_>,
     out: &mut Commands,
 ) {
+    let bound = match at {
+        AtHead::At(_, c) => lr_bound(optimizer, c),
+        AtHead::Computing | AtHead::Diverged => None,
+    };
+    picker_and_sliders(ui, run, optimizer, bound, out);
+    stability::summary(ui, at, optimizer.lr(), bound, has_lr_bound(optimizer));
+    if let (AtHead::At(_, c), OptimizerConfig::Sgd(s)) = (at, optimizer)
+        && bound.is_some()
+        && s.momentum > 0.0
+    {
+        stability::momentum_region(ui, run, c, s.momentum, s.lr);
+    }
+    conventions(ui, run, optimizer, out);
+}
+
+/// The picker, the sliders and the convention switch without the
+/// curvature at the head (a parameter group's optimizer).
+pub fn show_rule(ui: &mut egui::Ui, run: usize, optimizer: &OptimizerConfig, out: &mut Commands) {
+    picker_and_sliders(ui, run, optimizer, None, out);
+    conventions(ui, run, optimizer, out);
+}
+
+/// The kind picker and one widget per hyperparameter, the lr slider marked
+/// at `bound`.
+fn picker_and_sliders(
+    ui: &mut egui::Ui,
+    run: usize,
+    optimizer: &OptimizerConfig,
+    bound: Option<f64>,
+    out: &mut Commands,
+) {
     egui::ComboBox::from_label("Optimizer")
         .selected_text(optimizer.kind_name())
         .show_ui(ui, |ui| {
@@ -35,10 +66,6 @@ pub fn show(
                 }
             }
         });
-    let bound = match at {
-        AtHead::At(_, c) => lr_bound(optimizer, c),
-        AtHead::Computing | AtHead::Diverged => None,
-    };
     let defaults = optimizer.torch_defaults();
     for setting in optimizer.params() {
         // Each widget's id is its parameter's name, so a line that comes or
@@ -58,14 +85,6 @@ pub fn show(
             }
         });
     }
-    stability::summary(ui, at, optimizer.lr(), bound, has_lr_bound(optimizer));
-    if let (AtHead::At(_, c), OptimizerConfig::Sgd(s)) = (at, optimizer)
-        && bound.is_some()
-        && s.momentum > 0.0
-    {
-        stability::momentum_region(ui, run, c, s.momentum, s.lr);
-    }
-    conventions(ui, run, optimizer, out);
 }
 
 /// The convention switch (torch, optax, textbook) and its individual flags.

@@ -7,7 +7,7 @@ use eframe::egui::{self, RichText};
 use super::stability::AtHead;
 use super::{inputs, optimizer_editor, schedule_editor};
 use crate::analysis::curvature::Curvature;
-use crate::app::command::Commands;
+use crate::app::command::{Command, Commands};
 use crate::app::edit::Edit;
 use crate::app::session::Track;
 use crate::app::theme;
@@ -55,6 +55,7 @@ pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
         (_, None) => AtHead::Computing,
     };
     optimizer_editor::show(ui, index, &run.optimizer, at, out);
+    groups(ui, index, run, out);
     schedule_editor::show(ui, index, &run.schedule, out);
     if has_data {
         penalty(ui, index, run, out);
@@ -67,6 +68,37 @@ pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
             out.edit(Edit::RemoveRun(index));
         }
     });
+}
+
+/// Each parameter group's optimizer, with its own sliders.
+fn groups(ui: &mut egui::Ui, index: usize, run: &RunSpec, out: &mut Commands) {
+    for (g, group) in run.groups.iter().enumerate() {
+        ui.push_id(("group", g), |ui| {
+            let title = format!(
+                "Group {}: {} — {}",
+                g + 1,
+                group.params.describe(),
+                group.optimizer.short_name()
+            );
+            egui::CollapsingHeader::new(title)
+                .default_open(true)
+                .show(ui, |ui| {
+                    let mut inner = Commands::default();
+                    optimizer_editor::show_rule(ui, index, &group.optimizer, &mut inner);
+                    for command in inner.take() {
+                        if let Command::Edit(e) = command
+                            && let Some(e) = e.for_group(g)
+                        {
+                            out.edit(e);
+                        }
+                    }
+                })
+                .header_response
+                .on_hover_text(
+                    "These tensors are stepped by their own optimizer; the run's optimizer above steps the rest",
+                );
+        });
+    }
 }
 
 /// Shown or not, the colour and the label.
@@ -194,5 +226,44 @@ mod tests {
         h.run();
         let edits: Vec<&Edit> = h.state().edits().collect();
         assert_eq!(edits, [&Edit::DuplicateRun(1), &Edit::RemoveRun(1)]);
+    }
+
+    #[test]
+    fn a_parameter_group_has_its_own_sliders() {
+        use crate::optim::params::{Param, Value};
+        use egui_kittest::kittest::NodeT as _;
+        let text = "(problem: Classification(data: Moons(n: 40, noise: 0.1, seed: 0), hidden: [4, 4]), \
+            runs: [(optimizer: AdamW(lr: 0.01), groups: [(params: HiddenMatrices, optimizer: Muon(lr: 0.02))])])";
+        let preset = Preset::from_ron_str(text, "p").unwrap();
+        let mut h = Harness::new_ui_state(
+            |ui, out: &mut Commands| {
+                show(
+                    ui,
+                    &RunView {
+                        index: 0,
+                        run: &preset.runs[0],
+                        track: None,
+                        curvature: None,
+                        has_data: true,
+                    },
+                    out,
+                );
+            },
+            Commands::default(),
+        );
+        assert!(h.query_by_label("Group 1: HiddenMatrices — Muon").is_some());
+        let sliders: Vec<_> = h
+            .query_all_by_role_and_label(egui::accesskit::Role::Slider, "lr")
+            .collect();
+        assert_eq!(sliders.len(), 2, "the run's lr and the group's");
+        let group_lr = sliders.last().unwrap();
+        assert!((group_lr.accesskit_node().numeric_value().unwrap() - 0.02).abs() < 1e-12);
+        group_lr.set_value_accesskit(0.05);
+        h.run();
+        assert!(matches!(
+            h.state().edits().last(),
+            Some(Edit::SetGroupParam { run: 0, group: 0, param: Param::Lr, value: Value::Real(v) })
+                if (v - 0.05).abs() < 1e-12
+        ));
     }
 }
