@@ -225,6 +225,7 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "Lamb",
         "LBFGS",
         "Muon",
+        "MARS",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

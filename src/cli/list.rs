@@ -60,7 +60,10 @@ pub fn listing() -> String {
         s,
         "  torch.optim.SparseAdam: not offered; it needs sparse gradients, and no problem here has them"
     );
-    let _ = writeln!(s, "  pytorch_optimizer.SOAP, MARS: not yet in Descent");
+    let _ = writeln!(
+        s,
+        "  pytorch_optimizer.SOAP, and MARS(mars_type=\"shampoo\"): not yet in Descent"
+    );
     let _ = writeln!(s, "\nSchedules (schedule: ...):");
     for sched in Schedule::catalogue() {
         let _ = writeln!(s, "  {}", ron(&sched));

@@ -6,9 +6,10 @@ use super::{
     AdEMAMix, AdEMAMixState, AdaBelief, AdaBeliefState, Adadelta, AdadeltaState, Adafactor,
     AdafactorState, Adagrad, AdagradState, Adam, AdamState, AdamW, Adamax, AdamaxState, Adan,
     AdanState, Adopt, AdoptState, Asgd, AsgdState, Lamb, LambState, Layout, Lbfgs, LbfgsState,
-    Lion, LionState, Madgrad, MadgradState, Muon, MuonState, NAdam, NAdamState, Optimizer, Prodigy,
-    ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState, ScheduleFreeAdamW,
-    ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi, YogiState,
+    Lion, LionState, Madgrad, MadgradState, Mars, MarsState, Muon, MuonState, NAdam, NAdamState,
+    Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState,
+    ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi,
+    YogiState,
 };
 use crate::support::validate::Checker;
 
@@ -67,6 +68,8 @@ pub enum OptimizerConfig {
     Lbfgs(Lbfgs),
     /// `torch.optim.Muon`.
     Muon(Muon),
+    /// `pytorch_optimizer.MARS`.
+    Mars(Mars),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -118,11 +121,13 @@ pub enum OptimizerState {
     Lbfgs(LbfgsState),
     /// Muon's buffers.
     Muon(MuonState),
+    /// MARS's buffers.
+    Mars(MarsState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 25] {
+    pub fn catalogue() -> [Self; 26] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -149,6 +154,7 @@ impl OptimizerConfig {
             Self::Lamb(Lamb::default()),
             Self::Lbfgs(Lbfgs::default()),
             Self::Muon(Muon::default()),
+            Self::Mars(Mars::default()),
         ]
     }
 
@@ -195,6 +201,7 @@ impl OptimizerConfig {
             Self::Lamb(c) => c.lr,
             Self::Lbfgs(c) => c.lr,
             Self::Muon(c) => c.lr,
+            Self::Mars(c) => c.lr,
         }
     }
 
@@ -219,6 +226,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(c) => Some(c.betas.0),
             Self::Lamb(c) => Some(c.betas.0),
             Self::Muon(c) => Some(c.momentum),
+            Self::Mars(c) => Some(c.betas.0),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -251,6 +259,7 @@ impl OptimizerConfig {
             Self::AdEMAMix(c) => c.betas.0 = value,
             Self::Lamb(c) => c.betas.0 = value,
             Self::Muon(c) => c.momentum = value,
+            Self::Mars(c) => c.betas.0 = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -307,6 +316,7 @@ impl OptimizerConfig {
             Self::Lamb(o) => o.check(c),
             Self::Lbfgs(o) => o.check(c),
             Self::Muon(o) => o.check(c),
+            Self::Mars(o) => o.check(c),
         }
     }
 
@@ -339,6 +349,7 @@ impl OptimizerConfig {
             Self::Lamb(o) => OptimizerState::Lamb(o.init_for(l)),
             Self::Lbfgs(o) => OptimizerState::Lbfgs(o.init_for(l)),
             Self::Muon(o) => OptimizerState::Muon(o.init_for(l)),
+            Self::Mars(o) => OptimizerState::Mars(o.init_for(l)),
         }
     }
 
@@ -384,6 +395,7 @@ impl OptimizerConfig {
             (Self::Lamb(o), S::Lamb(s)) => o.step(params, grad, s, lr),
             (Self::Lbfgs(o), S::Lbfgs(s)) => o.step(params, grad, s, lr),
             (Self::Muon(o), S::Muon(s)) => o.step(params, grad, s, lr),
+            (Self::Mars(o), S::Mars(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -417,6 +429,7 @@ impl OptimizerConfig {
             (Self::Lamb(o), S::Lamb(s)) => o.describe(s),
             (Self::Lbfgs(o), S::Lbfgs(s)) => o.describe(s),
             (Self::Muon(o), S::Muon(s)) => o.describe(s),
+            (Self::Mars(o), S::Mars(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -449,6 +462,7 @@ impl OptimizerState {
             Self::Lamb(s) => s.step,
             Self::Lbfgs(s) => s.step,
             Self::Muon(s) => s.step,
+            Self::Mars(s) => s.step,
         }
     }
 }

@@ -31,6 +31,7 @@ impl OptimizerConfig {
             Self::Lamb(_) => "Lamb",
             Self::Lbfgs(_) => "Lbfgs",
             Self::Muon(_) => "Muon",
+            Self::Mars(_) => "Mars",
         }
     }
 
@@ -62,6 +63,7 @@ impl OptimizerConfig {
             Self::Lamb(_) => "pytorch_optimizer.Lamb",
             Self::Lbfgs(_) => "torch.optim.LBFGS",
             Self::Muon(_) => "torch.optim.Muon",
+            Self::Mars(_) => "pytorch_optimizer.MARS",
         }
     }
 }

@@ -77,6 +77,16 @@ impl Param {
             Self::NsA | Self::NsB | Self::NsC => {
                 "Muon's quintic a·X + b·(X·X^T)·X + c·(X·X^T)²·X, applied ns_steps times"
             }
+            Self::Gamma => "how much of the change in the gradient MARS adds to it",
+            Self::MarsType => {
+                "what MARS does with its momentum on matrices: AdamW's division or Lion's sign"
+            }
+            Self::Optimize1d => "MARS's corrected step for vectors too, not the plain AdamW",
+            Self::Lr1d => "the lr of the AdamW MARS runs on vectors",
+            Self::Beta11d => "β₁ of the AdamW MARS runs on vectors",
+            Self::Beta21d => "β₂ of the AdamW MARS runs on vectors",
+            Self::WeightDecay1d => "weight decay of the AdamW MARS runs on vectors",
+            Self::Cautious => "zero the update where its sign disagrees with the gradient's",
             Self::NsSteps => "how many Newton–Schulz iterations orthogonalise each update",
             Self::AdjustLrFn => {
                 "how Muon scales lr by the matrix's shape [A, B]: √max(1, A/B), 0.2·√max(A, B) or √(A/B)"

@@ -210,9 +210,12 @@ fn ron_value(kind: &str, key: &str, v: &Value) -> String {
             format!("Some({:?})", n.as_f64().unwrap_or(f64::NAN))
         }
         Value::Null if OPTIONAL.contains(&(kind, key)) => "None".to_owned(),
-        // torch's string options (line_search_fn="strong_wolfe",
-        // adjust_lr_fn="match_rms_adamw") are optional unit variants.
-        Value::String(name) => format!("Some({name})"),
+        // torch's string options are unit variants spelled as the string;
+        // line_search_fn and adjust_lr_fn (None in torch) are optional ones.
+        Value::String(name) if matches!(key, "line_search_fn" | "adjust_lr_fn") => {
+            format!("Some({name})")
+        }
+        Value::String(name) => name.clone(),
         // Python writes ints without a point (`warmup_steps: 50`) and floats with one.
         Value::Number(n) if n.is_u64() => n.to_string(),
         Value::Number(n) => n

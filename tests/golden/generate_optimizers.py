@@ -3,7 +3,7 @@ of torch.optim (RAdam, Rprop, ASGD, Adafactor) and the research optimizers from
 their own packages (prodigyopt.Prodigy; schedulefree.AdamWScheduleFree and
 SGDScheduleFree, in train mode, so the parameter holds y; their x, the point to
 evaluate, goes to a sidecar <case>.x.csv, computed as eval() does;
-pytorch_optimizer's ADOPT, AdaBelief, Yogi, MADGRAD, Adan, AdEMAMix and Lamb with foreach=False, the
+pytorch_optimizer's ADOPT, AdaBelief, Yogi, MADGRAD, Adan, AdEMAMix, Lamb and MARS with foreach=False, the
 per-parameter path, after checking that the default foreach path agrees; torch.optim.Muon, which
 takes only matrices: a surface's point is a [1, 2] tensor and the MLP's biases are [1, out] rows,
 as Descent reads vectors for Muon, and its cases marked "convention": "textbook" run torch's Muon
@@ -105,6 +105,7 @@ MADGRAD = per_param(pytorch_optimizer.MADGRAD)
 ADAN = per_param(pytorch_optimizer.Adan)
 ADEMAMIX = per_param(pytorch_optimizer.AdEMAMix)
 LAMB = per_param(pytorch_optimizer.Lamb)
+MARS = per_param(pytorch_optimizer.MARS)
 
 
 def newton_schulz_f64(grad, ns_coefficients, ns_steps, eps):
@@ -208,6 +209,11 @@ SURFACE_CASES = [
     ("lamb_adam_sum", LAMB, dict(lr=1e-3, adam=True, grad_averaging=False), None, ["quadratic"]),
     ("lbfgs", O.LBFGS, dict(lr=1e-2, max_iter=5), None, ALL),
     ("lbfgs_wolfe", O.LBFGS, dict(line_search_fn="strong_wolfe"), None, ALL),
+    ("mars", MARS, dict(lr=1e-2), None, ALL),
+    ("mars_matrix_path", MARS, dict(lr=1e-2, optimize_1d=True), None, ALL),
+    ("mars_lion", MARS, dict(lr=1e-2, optimize_1d=True, mars_type="lion"), None, ["rosenbrock", "quadratic"]),
+    ("mars_options", MARS, dict(lr=5e-3, optimize_1d=True, ams_bound=True, cautious=True, weight_decay=0.01,
+                                weight_decouple=False), None, ["beale", "himmelblau"]),
     ("muon", O.Muon, dict(lr=1e-2), None, ALL),
     ("muon_heavy_ball", O.Muon, dict(lr=2e-2, nesterov=False, momentum=0.9, weight_decay=0.0), None,
      ["rosenbrock", "quadratic"]),
@@ -236,6 +242,8 @@ MODEL_CASES = [
     ("lamb", LAMB, dict(lr=1e-2), None),
     ("lbfgs", O.LBFGS, dict(line_search_fn="strong_wolfe", max_iter=4), None),
     ("muon", O.Muon, dict(lr=2e-2), None),
+    ("mars", MARS, dict(lr=1e-2), None),
+    ("mars_lion", MARS, dict(lr=1e-3, mars_type="lion"), None),
     ("muon_f64", MuonF64, dict(lr=2e-2), None),
 ]
 # Parameter groups on the MLP: (case, (class, kwargs) of the run's own

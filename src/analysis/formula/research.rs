@@ -117,6 +117,18 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
                 "pytorch_optimizer 4.1 reproduced: v is not bias-corrected and weight decay is decoupled by default; on a surface (one tensor) r rescales the whole step.",
             ],
         },
+        OptimizerConfig::Mars(_) => Formula {
+            rule: vec![
+                l("matrices:  c = g + γ·β₁/(1 − β₁)·(g − g_prev);   c ← c/‖c‖ if ‖c‖ > 1"),
+                l("m ← lerp(m, c, 1 − β₁);   v ← β₂·v + (1 − β₂)·c²"),
+                l("θ ← θ − lr·m/((√(v + 1e-15) + ε)/√(1 − β₂^t)·(1 − β₁^t))   (lion: lr·sign(m))"),
+                l("vectors:  AdamW on g with betas_1d, lr_1d and weight_decay_1d"),
+            ],
+            notes: vec![
+                "The correction adds the change of the gradient, scaled by γ, so the momentum tracks where the gradient is going; the whole c is clipped to unit norm per tensor.",
+                "pytorch_optimizer 4.1 reproduced: a surface's (x, y) is a vector and takes the plain AdamW path unless optimize_1d is set; coupled weight decay also changes the g_prev kept for the next step.",
+            ],
+        },
         _ => Formula {
             rule: Vec::new(),
             notes: Vec::new(),
@@ -148,6 +160,11 @@ pub(super) fn worked(config: &OptimizerConfig, x: &Numbers<'_>, lines: &mut Vec<
         OptimizerConfig::Yogi(_) | OptimizerConfig::Lamb(_) => {
             &[("m", "exp_avg"), ("v", "exp_avg_sq")]
         }
+        OptimizerConfig::Mars(_) => &[
+            ("g_prev", "last_grad"),
+            ("m", "exp_avg"),
+            ("v", "exp_avg_sq"),
+        ],
         OptimizerConfig::Madgrad(_) => &[("S", "grad_sum_sq"), ("s", "s")],
         OptimizerConfig::Adan(_) => &[("m", "exp_avg"), ("n", "exp_avg_diff"), ("v", "exp_avg_sq")],
         OptimizerConfig::AdEMAMix(_) => &[

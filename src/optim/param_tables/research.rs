@@ -3,8 +3,8 @@
 
 use super::super::params::{Param, Scale, Slot, Value};
 use super::super::{
-    AdEMAMix, AdaBelief, Adan, Adopt, Lamb, Madgrad, Prodigy, ScheduleFreeAdamW, ScheduleFreeSgd,
-    Yogi,
+    AdEMAMix, AdaBelief, Adan, Adopt, Lamb, Madgrad, Mars, MarsType, Prodigy, ScheduleFreeAdamW,
+    ScheduleFreeSgd, Yogi,
 };
 
 pub(super) static PRODIGY: [Slot<Prodigy, Param>; 12] = [
@@ -164,6 +164,48 @@ pub(super) static LAMB: [Slot<Lamb, Param>; 13] = [
     count!(NSmaThreshold, n_sma_threshold),
     flag!(GradAveraging, grad_averaging),
     flag!(AdamMode, adam),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
+pub(super) static MARS: [Slot<Mars, Param>; 17] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    real!(Gamma, gamma),
+    Slot {
+        param: Param::MarsType,
+        range: Param::MarsType.range(),
+        scale: Param::MarsType.scale(),
+        get: |c| {
+            Value::Real(if c.mars_type == MarsType::Lion {
+                1.0
+            } else {
+                0.0
+            })
+        },
+        set: |c, v| match v {
+            Value::Real(x) if x == 0.0 || x == 1.0 => {
+                c.mars_type = if x == 1.0 {
+                    MarsType::Lion
+                } else {
+                    MarsType::Adamw
+                };
+                true
+            }
+            _ => false,
+        },
+    },
+    flag!(Optimize1d, optimize_1d),
+    real!(Lr1d, lr_1d),
+    real!(Beta11d, betas_1d.0),
+    real!(Beta21d, betas_1d.1),
+    real!(WeightDecay, weight_decay),
+    real!(WeightDecay1d, weight_decay_1d),
+    flag!(WeightDecouple, weight_decouple),
+    flag!(FixedDecay, fixed_decay),
+    flag!(AmsBound, ams_bound),
+    flag!(Cautious, cautious),
     real!(Eps, eps),
     flag!(Maximize, maximize),
 ];

@@ -1,6 +1,7 @@
 //! The learning-rate schedules' tables of hyperparameters.
 
-use super::super::params::{self, LR, ParamError, Scale, ScheduleParam, Setting, Slot, Value};
+use super::super::param_ranges::LR;
+use super::super::params::{self, ParamError, Scale, ScheduleParam, Setting, Slot, Value};
 use super::super::schedule::{
     AnnealStrategy, ConstantLr, CosineAnnealingLr, CosineAnnealingWarmRestarts, ExponentialLr,
     LinearLr, MultiStepLr, OneCycleLr, PolynomialLr, ReduceLrOnPlateau, Schedule, StepLr,
