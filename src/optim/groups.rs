@@ -215,19 +215,16 @@ impl OptimizerInstance {
     /// applied to the run's own lr.
     #[inline]
     pub(super) fn step_parts(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
-        let base = self.config().lr();
-        let factor = if base > 0.0 { lr / base } else { 1.0 };
-        for (i, part) in self.parts_mut().iter_mut().enumerate() {
-            let own_lr = if i == 0 {
-                lr
-            } else {
-                part.instance.config().lr() * factor
-            };
-            part.step(params, grad, own_lr);
+        for i in 0..self.parts().len() {
+            let own_lr = self.part_lr(i, lr);
+            if let Some(part) = self.parts_mut().get_mut(i) {
+                part.step(params, grad, own_lr);
+            }
         }
     }
 
-    /// The lr each part stepped with, given the run's `lr`.
+    /// The lr part `part` steps with when the run's is `lr`.
+    #[inline]
     fn part_lr(&self, part: usize, lr: f64) -> f64 {
         let base = self.config().lr();
         match self.parts().get(part) {

@@ -149,9 +149,7 @@ impl RunSpec {
             }
         });
     }
-}
 
-impl RunSpec {
     /// Each group's optimizer checked; kinds that cannot share a run refused.
     fn check_groups(&self, c: &mut Checker) {
         if self.groups.is_empty() {

@@ -444,6 +444,26 @@ def foreach_agreement():
     return worst
 
 
+def model_entry(case, run, start, cls, kw, sched, extra=None):
+    """Runs an MLP case from the start and from a nudged start, writes its
+    CSV and returns its manifest entry (`extra` adds fields, e.g. groups)."""
+    rows = run(start)
+    nudged_start = list(start)
+    nudged_start[0] = math.nextafter(nudged_start[0], math.inf)
+    nudged = run(nudged_start)
+    file = f"mlp_moons__{case}.csv"
+    write(os.path.join(OUT, file), ["step", "loss"] + [f"theta_{i}" for i in range(len(start))], rows)
+    sname, skw = scheduler_entry(sched)
+    entry = {"file": file, "problem": "mlp_moons", "data": "moons.csv", "hidden": [HIDDEN],
+             "activation": "Tanh", "optimizer": cls.__name__,
+             "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
+             "convention": getattr(cls, "convention", "torch"),
+             "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
+             "chaos_horizon": horizon(rows, nudged), **(extra or {})}
+    print(file, "final loss", rows[-1][1], "horizon", entry["chaos_horizon"])
+    return entry
+
+
 def main():
     print("foreach path vs per-parameter path, max relative gap:", foreach_agreement())
     entries = []
@@ -471,38 +491,12 @@ def main():
     x, y = moons()
     start = model_start()
     for case, cls, kw, sched in MODEL_CASES:
-        rows = model_run(start, cls, kw, sched, x, y)
-        nudged_start = list(start)
-        nudged_start[0] = math.nextafter(nudged_start[0], math.inf)
-        nudged = model_run(nudged_start, cls, kw, sched, x, y)
-        file = f"mlp_moons__{case}.csv"
-        write(os.path.join(OUT, file), ["step", "loss"] + [f"theta_{i}" for i in range(len(start))], rows)
-        sname, skw = scheduler_entry(sched)
-        entries.append({"file": file, "problem": "mlp_moons", "data": "moons.csv", "hidden": [HIDDEN],
-                        "activation": "Tanh", "optimizer": cls.__name__,
-                        "kwargs": {k: jsonable(v) for k, v in kw.items()}, "scheduler": sname,
-                        "convention": getattr(cls, "convention", "torch"),
-                        "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
-                        "chaos_horizon": horizon(rows, nudged)})
-        print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])
+        entries.append(model_entry(case, lambda st: model_run(st, cls, kw, sched, x, y), start, cls, kw, sched))
     for case, main, groups, sched in GROUP_CASES:
-        rows = group_run(start, main, groups, sched, x, y)
-        nudged_start = list(start)
-        nudged_start[0] = math.nextafter(nudged_start[0], math.inf)
-        nudged = group_run(nudged_start, main, groups, sched, x, y)
-        file = f"mlp_moons__{case}.csv"
-        write(os.path.join(OUT, file), ["step", "loss"] + [f"theta_{i}" for i in range(len(start))], rows)
-        sname, skw = scheduler_entry(sched)
-        entries.append({"file": file, "problem": "mlp_moons", "data": "moons.csv", "hidden": [HIDDEN],
-                        "activation": "Tanh", "optimizer": main[0].__name__,
-                        "kwargs": {k: jsonable(v) for k, v in main[1].items()},
-                        "groups": [{"params": sel, "optimizer": cls.__name__,
-                                    "kwargs": {k: jsonable(v) for k, v in kw.items()}}
-                                   for sel, cls, kw in groups],
-                        "convention": "torch", "scheduler": sname,
-                        "scheduler_kwargs": skw, "N": MODEL_STEPS, "start": start,
-                        "chaos_horizon": horizon(rows, nudged)})
-        print(file, "final loss", rows[-1][1], "horizon", entries[-1]["chaos_horizon"])
+        groups_entry = [{"params": sel, "optimizer": cls.__name__,
+                         "kwargs": {k: jsonable(v) for k, v in kw.items()}} for sel, cls, kw in groups]
+        entries.append(model_entry(case, lambda st: group_run(st, main, groups, sched, x, y), start, main[0],
+                                   main[1], sched, {"groups": groups_entry}))
     with open(os.path.join(OUT, "manifest.json"), "w") as fh:
         json.dump({"torch_version": torch.__version__,
                    "prodigyopt_version": importlib.metadata.version("prodigyopt"),
