@@ -25,6 +25,11 @@ pub fn display_name(name: &str) -> &str {
         "newton_schulz_f64" => "Newton–Schulz in f64",
         "adjust_lr_fn" => "lr adjustment",
         "ns_steps" => "Newton–Schulz steps",
+        "mars_type" => "MARS type",
+        "lr_1d" => "lr (vectors)",
+        "beta1_1d" => "β1 (vectors)",
+        "beta2_1d" => "β2 (vectors)",
+        "weight_decay_1d" => "weight decay (vectors)",
         other => other,
     }
 }
