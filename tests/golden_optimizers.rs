@@ -226,6 +226,7 @@ fn each_optimizer_has_three_problems_one_of_them_a_model() {
         "LBFGS",
         "Muon",
         "MARS",
+        "SOAP",
     ];
     for class in classes {
         let mine: Vec<&Value> = cases.iter().filter(|c| c["optimizer"] == class).collect();

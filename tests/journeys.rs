@@ -704,6 +704,24 @@ fn companion_paths_come_and_go_with_their_lesson() {
         ],
         "{sf:?}"
     );
+    // L-BFGS's faint inner evaluations come with their own legend entries
+    // once the play head has passed a step that made them.
+    open_lesson(&mut h, &title("L-BFGS against Adam"));
+    settle(&mut h);
+    h.key_press(egui::Key::End);
+    for _ in 0..3 {
+        h.step();
+    }
+    let lbfgs = companion_entries(&h);
+    assert_eq!(
+        lbfgs,
+        [
+            "L-BFGS, strong Wolfe · inner evaluations",
+            "L-BFGS, lr 0.1, no line search · inner evaluations"
+        ],
+        "{lbfgs:?}"
+    );
+    assert!(!h.state().session().tracks[0].inner_points.is_empty());
     open_lesson(&mut h, &title("Adam vs SGD"));
     settle(&mut h);
     assert!(
@@ -716,6 +734,6 @@ fn companion_paths_come_and_go_with_their_lesson() {
             .session()
             .tracks
             .iter()
-            .all(|t| t.companions.is_empty())
+            .all(|t| t.companions.is_empty() && t.inner_points.is_empty())
     );
 }

@@ -189,6 +189,14 @@ fn lbfgs_beats_adam_even_counted_in_evaluations() {
         sim.runs()[2].evaluations().is_empty(),
         "Adam evaluates once a step"
     );
+    // The map's faint points: every evaluation after each step's first.
+    for run in &sim.runs()[..2] {
+        let extra: u64 = run.evaluations().iter().map(|e| e - 1).sum();
+        assert!(extra > 0);
+        assert_eq!(run.inner_points().len() as u64, 2 * extra);
+        assert!(run.inner_points().iter().all(|v| v.is_finite()));
+    }
+    assert!(sim.runs()[2].inner_points().is_empty());
 }
 
 /// The distance run `run` moves at each step.

@@ -62,7 +62,7 @@ pub fn listing() -> String {
     );
     let _ = writeln!(
         s,
-        "  pytorch_optimizer.SOAP, and MARS(mars_type=\"shampoo\"): not yet in Descent"
+        "  pytorch_optimizer.MARS(mars_type=\"shampoo\"): not offered; its Newton–Schulz is the package's own"
     );
     let _ = writeln!(s, "\nSchedules (schedule: ...):");
     for sched in Schedule::catalogue() {

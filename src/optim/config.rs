@@ -8,8 +8,8 @@ use super::{
     AdanState, Adopt, AdoptState, Asgd, AsgdState, Lamb, LambState, Layout, Lbfgs, LbfgsState,
     Lion, LionState, Madgrad, MadgradState, Mars, MarsState, Muon, MuonState, NAdam, NAdamState,
     Optimizer, Prodigy, ProdigyState, RAdam, RAdamState, RmsProp, RmsPropState, Rprop, RpropState,
-    ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, StateVector, Yogi,
-    YogiState,
+    ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, Soap, SoapState,
+    StateVector, Yogi, YogiState,
 };
 use crate::support::validate::Checker;
 
@@ -70,6 +70,8 @@ pub enum OptimizerConfig {
     Muon(Muon),
     /// `pytorch_optimizer.MARS`.
     Mars(Mars),
+    /// `pytorch_optimizer.SOAP`.
+    Soap(Soap),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -123,11 +125,13 @@ pub enum OptimizerState {
     Muon(MuonState),
     /// MARS's buffers.
     Mars(MarsState),
+    /// SOAP's buffers.
+    Soap(SoapState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 26] {
+    pub fn catalogue() -> [Self; 27] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -155,6 +159,7 @@ impl OptimizerConfig {
             Self::Lbfgs(Lbfgs::default()),
             Self::Muon(Muon::default()),
             Self::Mars(Mars::default()),
+            Self::Soap(Soap::default()),
         ]
     }
 
@@ -202,6 +207,7 @@ impl OptimizerConfig {
             Self::Lbfgs(c) => c.lr,
             Self::Muon(c) => c.lr,
             Self::Mars(c) => c.lr,
+            Self::Soap(c) => c.lr,
         }
     }
 
@@ -227,6 +233,7 @@ impl OptimizerConfig {
             Self::Lamb(c) => Some(c.betas.0),
             Self::Muon(c) => Some(c.momentum),
             Self::Mars(c) => Some(c.betas.0),
+            Self::Soap(c) => Some(c.betas.0),
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -260,6 +267,7 @@ impl OptimizerConfig {
             Self::Lamb(c) => c.betas.0 = value,
             Self::Muon(c) => c.momentum = value,
             Self::Mars(c) => c.betas.0 = value,
+            Self::Soap(c) => c.betas.0 = value,
             Self::Adagrad(_)
             | Self::Adadelta(_)
             | Self::Rprop(_)
@@ -317,6 +325,7 @@ impl OptimizerConfig {
             Self::Lbfgs(o) => o.check(c),
             Self::Muon(o) => o.check(c),
             Self::Mars(o) => o.check(c),
+            Self::Soap(o) => o.check(c),
         }
     }
 
@@ -350,6 +359,7 @@ impl OptimizerConfig {
             Self::Lbfgs(o) => OptimizerState::Lbfgs(o.init_for(l)),
             Self::Muon(o) => OptimizerState::Muon(o.init_for(l)),
             Self::Mars(o) => OptimizerState::Mars(o.init_for(l)),
+            Self::Soap(o) => OptimizerState::Soap(o.init_for(l)),
         }
     }
 
@@ -396,6 +406,7 @@ impl OptimizerConfig {
             (Self::Lbfgs(o), S::Lbfgs(s)) => o.step(params, grad, s, lr),
             (Self::Muon(o), S::Muon(s)) => o.step(params, grad, s, lr),
             (Self::Mars(o), S::Mars(s)) => o.step(params, grad, s, lr),
+            (Self::Soap(o), S::Soap(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -430,6 +441,7 @@ impl OptimizerConfig {
             (Self::Lbfgs(o), S::Lbfgs(s)) => o.describe(s),
             (Self::Muon(o), S::Muon(s)) => o.describe(s),
             (Self::Mars(o), S::Mars(s)) => o.describe(s),
+            (Self::Soap(o), S::Soap(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -463,6 +475,7 @@ impl OptimizerState {
             Self::Lbfgs(s) => s.step,
             Self::Muon(s) => s.step,
             Self::Mars(s) => s.step,
+            Self::Soap(s) => s.step,
         }
     }
 }

@@ -19,6 +19,7 @@ mod config;
 mod convention;
 mod derived;
 mod groups;
+mod householder;
 mod instance;
 mod lamb;
 mod layout;
@@ -43,6 +44,7 @@ mod rprop;
 pub mod schedule;
 mod schedule_free;
 mod sgd;
+mod soap;
 mod strong_wolfe;
 mod yogi;
 
@@ -79,6 +81,7 @@ pub use rprop::{Rprop, RpropState};
 pub use schedule::{Schedule, ScheduleState};
 pub use schedule_free::{ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState};
 pub use sgd::{Sgd, SgdState};
+pub use soap::{Soap, SoapState};
 pub use yogi::{Yogi, YogiState};
 
 /// One named state vector of an optimizer, for the step inspector.

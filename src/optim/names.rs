@@ -32,6 +32,7 @@ impl OptimizerConfig {
             Self::Lbfgs(_) => "Lbfgs",
             Self::Muon(_) => "Muon",
             Self::Mars(_) => "Mars",
+            Self::Soap(_) => "Soap",
         }
     }
 
@@ -64,6 +65,7 @@ impl OptimizerConfig {
             Self::Lbfgs(_) => "torch.optim.LBFGS",
             Self::Muon(_) => "torch.optim.Muon",
             Self::Mars(_) => "pytorch_optimizer.MARS",
+            Self::Soap(_) => "pytorch_optimizer.SOAP",
         }
     }
 }

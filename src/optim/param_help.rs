@@ -4,6 +4,7 @@ use super::params::Param;
 
 impl Param {
     /// What the parameter does, in a line.
+    #[expect(clippy::too_many_lines, reason = "one line of text per parameter")]
     pub const fn help(self) -> &'static str {
         match self {
             Self::Lr => "step size: how far each update moves θ",
@@ -87,6 +88,14 @@ impl Param {
             Self::Beta21d => "β₂ of the AdamW MARS runs on vectors",
             Self::WeightDecay1d => "weight decay of the AdamW MARS runs on vectors",
             Self::Cautious => "zero the update where its sign disagrees with the gradient's",
+            Self::ShampooBeta => "how slowly SOAP's statistics G·G^T forget old gradients",
+            Self::PreconditionFrequency => {
+                "SOAP refreshes its eigenbasis by one power iteration every this many steps"
+            }
+            Self::MaxPreconditionDim => "SOAP leaves axes longer than this unrotated",
+            Self::Precondition1d => "SOAP rotates vectors too, such as a surface's (x, y)",
+            Self::CorrectBias => "SOAP scales its step by √(1 − β₂^s)/(1 − β₁^s)",
+            Self::NormalizeGradient => "SOAP divides its update by the update's RMS",
             Self::NsSteps => "how many Newton–Schulz iterations orthogonalise each update",
             Self::AdjustLrFn => {
                 "how Muon scales lr by the matrix's shape [A, B]: √max(1, A/B), 0.2·√max(A, B) or √(A/B)"

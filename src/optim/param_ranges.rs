@@ -29,10 +29,13 @@ impl Param {
             | Self::Beta3
             | Self::Rho
             | Self::Beta11d
-            | Self::Beta21d => BETA,
+            | Self::Beta21d
+            | Self::ShampooBeta => BETA,
             Self::D0 => (1e-9, 1e-1),
             Self::DCoef => (0.01, 10.0),
-            Self::GrowthRate | Self::MaxIter | Self::MaxEval => (1.0, 100.0),
+            Self::GrowthRate | Self::MaxIter | Self::MaxEval | Self::PreconditionFrequency => {
+                (1.0, 100.0)
+            }
             Self::WarmupSteps => (0.0, 1000.0),
             Self::R | Self::WeightLrPower | Self::NsC => (0.0, 4.0),
             Self::ClipLambda | Self::MarsType => (0.0, 1.0),
@@ -53,6 +56,7 @@ impl Param {
             Self::NsB => (-6.0, 0.0),
             Self::NsSteps => (1.0, 20.0),
             Self::AdjustLrFn => (0.0, 2.0),
+            Self::MaxPreconditionDim => (1.0, 10_000.0),
             _ => DECAY,
         }
     }
@@ -65,7 +69,9 @@ impl Param {
             | Self::MaxIter
             | Self::MaxEval
             | Self::HistorySize
-            | Self::NsSteps => Scale::Integer,
+            | Self::NsSteps
+            | Self::PreconditionFrequency
+            | Self::MaxPreconditionDim => Scale::Integer,
             Self::AdjustLrFn => Scale::Choice(&ADJUST_LR_FN_NAMES),
             Self::MarsType => Scale::Choice(&MARS_TYPE_NAMES),
             Self::Lr

@@ -218,6 +218,18 @@ names! {
         WeightDecay1d = "weight_decay_1d",
         /// Zero the update where it disagrees in sign with the gradient.
         Cautious = "cautious",
+        /// SOAP's decay of its preconditioner statistics (unset: β₂).
+        ShampooBeta = "shampoo_beta",
+        /// SOAP's steps between refreshes of its eigenbasis.
+        PreconditionFrequency = "precondition_frequency",
+        /// SOAP rotates only axes of at most this many entries.
+        MaxPreconditionDim = "max_precondition_dim",
+        /// SOAP rotates vectors too.
+        Precondition1d = "precondition_1d",
+        /// SOAP's bias correction of its step size.
+        CorrectBias = "correct_bias",
+        /// SOAP divides its update by the update's RMS.
+        NormalizeGradient = "normalize_gradient",
         /// Convention flag: Muon's Newton–Schulz in exact f64 (torch: bfloat16).
         NewtonSchulzF64 = "newton_schulz_f64",
         /// Convention flag: ε inside the square root (optax).

@@ -98,6 +98,9 @@ pub struct RunSetup {
     pub groups: Vec<crate::optim::ParamGroup>,
 }
 
+/// The most inner evaluation points a run keeps (16 MB).
+pub const MAX_INNER_POINTS: usize = 1 << 20;
+
 /// A run's optimizer, schedule, current parameters and recorded path.
 #[derive(Clone, Debug)]
 pub struct Run {
@@ -117,6 +120,9 @@ pub struct Run {
     /// more than one (L-BFGS); empty for the others, which make one each.
     evaluations: Vec<u64>,
     counts_evaluations: bool,
+    /// On a surface, where each step's extra evaluations were made (x, y
+    /// pairs, step after step; L-BFGS only), up to [`MAX_INNER_POINTS`].
+    inner_points: Vec<f64>,
     /// The step size each step really took, for optimizers that set it
     /// themselves (Prodigy's d·lr); empty for the others.
     effective_lrs: Vec<f64>,
@@ -168,6 +174,7 @@ impl Run {
             lrs: Vec::with_capacity(capacity),
             evaluations: Vec::with_capacity(if evaluates_often { capacity } else { 0 }),
             counts_evaluations: evaluates_often,
+            inner_points: Vec::new(),
             effective_lrs: Vec::with_capacity(if sets_own_step_size { capacity } else { 0 }),
             probe: vec![0.0; start.len()],
             val: Vec::with_capacity(if problem.validation_loss(start).is_some() {
@@ -243,6 +250,13 @@ impl Run {
     /// (L-BFGS); empty for the others, which evaluate once.
     pub fn evaluations(&self) -> &[u64] {
         &self.evaluations
+    }
+
+    /// Where L-BFGS evaluated inside its steps on a surface, as (x, y)
+    /// pairs: step k's are its `evaluations()[k] − 1` after the first, which
+    /// is the row itself.
+    pub fn inner_points(&self) -> &[f64] {
+        &self.inner_points
     }
 
     /// The lr of every step taken: `lrs()[k]` moved row k to row k + 1.
@@ -331,7 +345,12 @@ impl Run {
         self.lrs.push(lr);
         // The step's closure (L-BFGS evaluates again): the same batch and penalty.
         let (penalty, mask) = (self.setup.penalty.as_ref(), &self.penalty_mask);
+        let inner = &mut self.inner_points;
+        let keep_inner = self.counts_evaluations && self.params.len() == 2;
         let mut closure = |p: &[f64], g: &mut [f64]| {
+            if keep_inner && inner.len() < 2 * MAX_INNER_POINTS {
+                inner.extend_from_slice(p);
+            }
             let loss = problem.loss_grad(p, batch, g);
             penalty.map_or(loss, |pen| loss + pen.add_to(p, mask, g))
         };

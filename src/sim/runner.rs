@@ -71,6 +71,11 @@ pub struct RunRows {
     /// Loss and gradient evaluations of each step from `first_lr` on
     /// (L-BFGS; empty for optimizers that make one per step).
     pub evaluations: Vec<u64>,
+    /// L-BFGS's inner evaluation points on a surface from entry
+    /// `first_inner` of [`super::Run::inner_points`] on.
+    pub inner_points: Vec<f64>,
+    /// Index of the first value in `inner_points`.
+    pub first_inner: usize,
     /// Each companion path's rows from `first_row` on, laid out as `values`
     /// (ASGD's `ax`, Schedule-Free's `x` and `z`; none for the others).
     pub companions: Vec<Vec<f64>>,
@@ -81,6 +86,14 @@ impl RunRows {
     fn since(run: &super::Run, first_row: usize, first_lr: usize) -> Self {
         let t = run.trajectory();
         let tail = |values: &[f64], from: usize| values.get(from..).unwrap_or_default().to_vec();
+        // The inner points of the steps before first_lr were sent already.
+        let before: u64 = run
+            .evaluations()
+            .iter()
+            .take(first_lr)
+            .map(|e| e.saturating_sub(1))
+            .sum();
+        let first_inner = (2 * before as usize).min(run.inner_points().len());
         Self {
             first_row,
             values: t.raw_rows(first_row..t.len()).to_vec(),
@@ -94,6 +107,8 @@ impl RunRows {
                 .unwrap_or_default()
                 .to_vec(),
             val: tail(run.val_losses(), first_row),
+            inner_points: tail(run.inner_points(), first_inner),
+            first_inner,
             companions: run
                 .companions()
                 .map(|(_, c)| c.raw_rows(first_row..c.len()).to_vec())

@@ -181,7 +181,8 @@ pub fn from_kwargs(class: &str, kw: &Value) -> OptimizerConfig {
 }
 
 /// Optional number fields: `Some(x)` or `None` in RON.
-const OPTIONAL: [(&str, &str); 4] = [
+const OPTIONAL: [(&str, &str); 5] = [
+    ("Soap", "shampoo_beta"),
     ("Lbfgs", "max_eval"),
     ("Prodigy", "beta3"),
     ("AdEMAMix", "t_alpha_beta3"),

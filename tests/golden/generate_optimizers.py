@@ -4,7 +4,7 @@ their own packages (prodigyopt.Prodigy; schedulefree.AdamWScheduleFree and
 SGDScheduleFree, in train mode, so the parameter holds y; their x, the point to
 evaluate, goes to a sidecar <case>.x.csv, computed as eval() does;
 pytorch_optimizer's ADOPT, AdaBelief, Yogi, MADGRAD, Adan, AdEMAMix, Lamb and MARS with foreach=False, the
-per-parameter path, after checking that the default foreach path agrees; torch.optim.Muon, which
+per-parameter path, after checking that the default foreach path agrees, and its SOAP; torch.optim.Muon, which
 takes only matrices: a surface's point is a [1, 2] tensor and the MLP's biases are [1, out] rows,
 as Descent reads vectors for Muon, and its cases marked "convention": "textbook" run torch's Muon
 with the Newton-Schulz iteration in float64 instead of bfloat16); and parameter groups on the MLP,
@@ -106,6 +106,8 @@ ADAN = per_param(pytorch_optimizer.Adan)
 ADEMAMIX = per_param(pytorch_optimizer.AdEMAMix)
 LAMB = per_param(pytorch_optimizer.Lamb)
 MARS = per_param(pytorch_optimizer.MARS)
+# SOAP has no foreach path.
+SOAP = pytorch_optimizer.SOAP
 
 
 def newton_schulz_f64(grad, ns_coefficients, ns_steps, eps):
@@ -221,6 +223,14 @@ SURFACE_CASES = [
     ("muon_f64", MuonF64, dict(lr=1e-2), None, ALL),
     ("muon_f64_cosine", MuonF64, dict(lr=5e-2, weight_decay=0.0),
      (S.CosineAnnealingLR, dict(T_max=500)), ["himmelblau"]),
+    ("soap", SOAP, dict(lr=1e-2), None, ALL),
+    ("soap_1d", SOAP, dict(lr=1e-2, precondition_1d=True), None, ALL),
+    ("soap_options", SOAP, dict(lr=2e-2, betas=(0.9, 0.99), shampoo_beta=0.8, weight_decay=0.0,
+                                precondition_frequency=3, precondition_1d=True, normalize_gradient=True,
+                                correct_bias=False), None, ["rosenbrock", "himmelblau"]),
+    ("soap_maximize", SOAP, dict(lr=1e-2, precondition_1d=True, maximize=True), None, ["himmelblau"]),
+    ("soap_cosine", SOAP, dict(lr=5e-2, precondition_1d=True), (S.CosineAnnealingLR, dict(T_max=500)),
+     ["beale", "quadratic"]),
     ("lbfgs_history", O.LBFGS, dict(lr=0.5, max_iter=3, history_size=2, line_search_fn="strong_wolfe"),
      None, ["rosenbrock", "beale"]),
 ]
@@ -245,6 +255,11 @@ MODEL_CASES = [
     ("mars", MARS, dict(lr=1e-2), None),
     ("mars_lion", MARS, dict(lr=1e-3, mars_type="lion"), None),
     ("muon_f64", MuonF64, dict(lr=2e-2), None),
+    # Only axes of at most 2 are rotated: an 8-long axis's L has rank 2 at the
+    # first step, and LAPACK's choice of basis for its zero eigenvalues is its own.
+    ("soap", SOAP, dict(lr=1e-2, max_precondition_dim=2), None),
+    ("soap_fast_refresh", SOAP, dict(lr=2e-2, max_precondition_dim=2, precondition_frequency=2,
+                                     shampoo_beta=0.9), None),
 ]
 # Parameter groups on the MLP: (case, (class, kwargs) of the run's own
 # optimizer, [(selector, class, kwargs)] stepping the selected tensors,

@@ -129,6 +129,22 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
                 "pytorch_optimizer 4.1 reproduced: a surface's (x, y) is a vector and takes the plain AdamW path unless optimize_1d is set; coupled weight decay also changes the g_prev kept for the next step.",
             ],
         },
+        OptimizerConfig::Soap(_) => Formula {
+            rule: vec![
+                l(
+                    "each axis k of ≤ max_precondition_dim:  L_k ← lerp(L_k, G·G^T over the other axes, 1 − shampoo_beta)",
+                ),
+                l(
+                    "Q_k = eigh(L_k) at step 1;  every precondition_frequency steps Q_k ← qr(L_k·Q_k)",
+                ),
+                l("G' = Q^T·G;   m ← lerp(m, g, 1 − β₁);   v ← lerp(v, G'², 1 − β₂)"),
+                l("θ ← θ − lr·√(1 − β₂^s)/(1 − β₁^s)·Q·((Q^T·m)/(√v + ε));   θ ← θ·(1 − λ·lr)"),
+            ],
+            notes: vec![
+                "Adam's v is kept in the eigenbasis of Shampoo's statistics L, so each rotated direction gets its own step size; with precondition_1d a surface's basis turns with its valley.",
+                "pytorch_optimizer 4.1 reproduced: its first step only builds L and Q, so the bias correction counts s = t − 1 from the second; the QR refresh runs in float32, as the package casts it.",
+            ],
+        },
         _ => Formula {
             rule: Vec::new(),
             notes: Vec::new(),
@@ -164,6 +180,11 @@ pub(super) fn worked(config: &OptimizerConfig, x: &Numbers<'_>, lines: &mut Vec<
             ("g_prev", "last_grad"),
             ("m", "exp_avg"),
             ("v", "exp_avg_sq"),
+        ],
+        OptimizerConfig::Soap(_) => &[
+            ("m", "exp_avg"),
+            ("v (rotated)", "exp_avg_sq"),
+            ("N", "norm_grad"),
         ],
         OptimizerConfig::Madgrad(_) => &[("S", "grad_sum_sq"), ("s", "s")],
         OptimizerConfig::Adan(_) => &[("m", "exp_avg"), ("n", "exp_avg_diff"), ("v", "exp_avg_sq")],

@@ -166,7 +166,7 @@ fn lr_plot(
         ])
         .legend(
             egui_plot::Legend::default()
-                .position(egui_plot::Corner::LeftBottom)
+                .position(lr_legend_corner(tracks))
                 .follow_insertion_order(true),
         )
         .auto_bounds([true, true]);
@@ -210,6 +210,20 @@ fn lr_plot(
         }
         play_head(plot_ui, x.head(head as f64));
     });
+}
+
+/// Where the lr legend covers no curve: under the end of rising step
+/// sizes (warm-ups, Prodigy's d·lr), over the end of decaying ones.
+fn lr_legend_corner(tracks: &[Track]) -> egui_plot::Corner {
+    let rises = |v: &[f64]| matches!((v.first(), v.last()), (Some(a), Some(b)) if b > a);
+    if tracks
+        .iter()
+        .any(|t| rises(&t.effective_lrs) || rises(&t.lrs))
+    {
+        egui_plot::Corner::RightBottom
+    } else {
+        egui_plot::Corner::RightTop
+    }
 }
 
 /// One run's curve.
@@ -569,6 +583,18 @@ mod tests {
         let (lo, hi, end) = extent(&preset, &tracks, cap, &f64::log10, x);
         assert!(hi < 2.2 && lo >= 0.0, "the axis spans {lo}..{hi}");
         assert_eq!(end, 2.0);
+    }
+
+    /// The lr legend moves off Prodigy's rising d·lr and off a decaying schedule.
+    #[test]
+    fn the_lr_legend_sits_where_no_curve_ends() {
+        let mut tracks = tracks();
+        for t in &mut tracks {
+            t.lrs = vec![0.1, 0.05, 0.01];
+        }
+        assert_eq!(lr_legend_corner(&tracks), egui_plot::Corner::RightTop);
+        tracks[1].effective_lrs = vec![1e-6, 1e-3, 0.02];
+        assert_eq!(lr_legend_corner(&tracks), egui_plot::Corner::RightBottom);
     }
 
     /// L-BFGS makes several evaluations a step: on the evaluations axis its

@@ -149,6 +149,18 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
                 .width(2.0),
         );
     }
+    for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+        if run.enabled && !track.inner_points.is_empty() {
+            let name = format!("{} · inner evaluations", run.display_label());
+            draw_inner_points(
+                plot_ui,
+                track,
+                input.head,
+                theme::run_color(i, run.color),
+                name,
+            );
+        }
+    }
     // Over every path: a companion lies inside its own run's jitter.
     for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
         let names = run.optimizer.companion_names();
@@ -161,6 +173,37 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
             draw_companion(plot_ui, input, (path, k), color, &name, limit);
         }
     }
+}
+
+/// L-BFGS's evaluations inside the steps up to the play head, as faint
+/// points: where its line search looked before it moved.
+fn draw_inner_points(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    track: &Track,
+    head: usize,
+    color: egui::Color32,
+    name: String,
+) {
+    let shown: u64 = track
+        .evaluations
+        .iter()
+        .take(head)
+        .map(|e| e.saturating_sub(1))
+        .sum();
+    let points: Vec<[f64; 2]> = track
+        .inner_points
+        .chunks_exact(2)
+        .take(usize::try_from(shown).unwrap_or(usize::MAX))
+        .map(|p| [p[0], p[1]])
+        .collect();
+    plot_ui.points(
+        Points::new(name, points)
+            .color(color.gamma_multiply(0.45))
+            .radius(2.5)
+            .shape(MarkerShape::Circle)
+            .filled(true)
+            .allow_hover(false),
+    );
 }
 
 /// An optimizer's companion path over a dark outline in a light tint of the

@@ -339,6 +339,9 @@ impl Session {
                     if rows.first_lr == track.evaluations.len() {
                         track.evaluations.extend_from_slice(&rows.evaluations);
                     }
+                    if rows.first_inner == track.inner_points.len() {
+                        track.inner_points.extend_from_slice(&rows.inner_points);
+                    }
                     if rows.first_lr == track.lrs.len() {
                         track.lrs.extend_from_slice(&rows.lrs);
                     }

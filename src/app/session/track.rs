@@ -17,6 +17,8 @@ pub struct Track {
     /// Loss and gradient evaluations of each step (L-BFGS); empty for
     /// optimizers that make one per step.
     pub evaluations: Vec<u64>,
+    /// L-BFGS's inner evaluation points on a surface, (x, y) pairs.
+    pub inner_points: Vec<f64>,
     /// Validation loss per row (problems with a validation split only).
     pub val: Vec<f64>,
     /// The optimizer's companion paths (ASGD's `ax`, Schedule-Free's `x`
@@ -33,6 +35,7 @@ impl Track {
             lrs: Vec::new(),
             effective_lrs: Vec::new(),
             evaluations: Vec::new(),
+            inner_points: Vec::new(),
             val: Vec::new(),
             companions: Vec::new(),
         }

@@ -292,7 +292,7 @@ static MUON: [Slot<Muon, Param>; 11] = [
 
 use research::{
     ADABELIEF, ADAN, ADEMAMIX, ADOPT, LAMB, MADGRAD, MARS, PRODIGY, SCHEDULE_FREE_ADAMW,
-    SCHEDULE_FREE_SGD, YOGI,
+    SCHEDULE_FREE_SGD, SOAP, YOGI,
 };
 
 /// Runs `$body` with `$c` bound to the config inside `$self` and `$t` to its table.
@@ -303,7 +303,8 @@ macro_rules! with_table {
             Adadelta ADADELTA, Adamax ADAMAX, Lion LION, RAdam RADAM, Rprop RPROP, Asgd ASGD,
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
             ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
-            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB, Lbfgs LBFGS, Muon MUON, Mars MARS)
+            Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB, Lbfgs LBFGS, Muon MUON, Mars MARS,
+            Soap SOAP)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {

@@ -4,7 +4,7 @@
 use super::super::params::{Param, Scale, Slot, Value};
 use super::super::{
     AdEMAMix, AdaBelief, Adan, Adopt, Lamb, Madgrad, Mars, MarsType, Prodigy, ScheduleFreeAdamW,
-    ScheduleFreeSgd, Yogi,
+    ScheduleFreeSgd, Soap, Yogi,
 };
 
 pub(super) static PRODIGY: [Slot<Prodigy, Param>; 12] = [
@@ -206,6 +206,33 @@ pub(super) static MARS: [Slot<Mars, Param>; 17] = [
     flag!(FixedDecay, fixed_decay),
     flag!(AmsBound, ams_bound),
     flag!(Cautious, cautious),
+    real!(Eps, eps),
+    flag!(Maximize, maximize),
+];
+
+pub(super) static SOAP: [Slot<Soap, Param>; 12] = [
+    real!(Lr, lr),
+    real!(Beta1, betas.0),
+    real!(Beta2, betas.1),
+    Slot {
+        param: Param::ShampooBeta,
+        range: Param::ShampooBeta.range(),
+        scale: Param::ShampooBeta.scale(),
+        get: |c| Value::Real(c.shampoo_beta()),
+        set: |c, v| match v {
+            Value::Real(x) => {
+                c.shampoo_beta = Some(x);
+                true
+            }
+            Value::Flag(_) => false,
+        },
+    },
+    real!(WeightDecay, weight_decay),
+    count!(PreconditionFrequency, precondition_frequency),
+    count!(MaxPreconditionDim, max_precondition_dim),
+    flag!(Precondition1d, precondition_1d),
+    flag!(CorrectBias, correct_bias),
+    flag!(NormalizeGradient, normalize_gradient),
     real!(Eps, eps),
     flag!(Maximize, maximize),
 ];
