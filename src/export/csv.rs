@@ -57,14 +57,26 @@ pub fn write_states(sim: &mut Simulation, out: &mut dyn Write) -> io::Result<()>
             {
                 let label = escape(&ins.label);
                 for (quantity, values) in ins.rows() {
-                    write!(out, "{i},{label},{},{quantity}", ins.step)?;
-                    for k in 0..names.len() {
-                        match values.get(k) {
-                            Some(v) => write!(out, ",{v:?}")?,
-                            None => write!(out, ",")?,
+                    // A buffer longer than θ (SOAP's GG and Q on a surface)
+                    // goes on several rows, each named by its slice.
+                    let width = names.len().max(1);
+                    let chunks = values.len().div_ceil(width).max(1);
+                    for c in 0..chunks {
+                        let start = c * width;
+                        if chunks == 1 {
+                            write!(out, "{i},{label},{},{quantity}", ins.step)?;
+                        } else {
+                            let end = (start + width).min(values.len());
+                            write!(out, "{i},{label},{},{quantity}[{start}:{end}]", ins.step)?;
                         }
+                        for k in start..start + names.len() {
+                            match values.get(k) {
+                                Some(v) => write!(out, ",{v:?}")?,
+                                None => write!(out, ",")?,
+                            }
+                        }
+                        writeln!(out)?;
                     }
-                    writeln!(out)?;
                 }
             }
             Ok(())
@@ -127,5 +139,53 @@ mod tests {
         assert_eq!(lines[0], "run,label,step,x,y,loss");
         assert_eq!(lines[1], "0,\"SGD, \"\"plain\"\"\",0,-1.5,2.0,12.5");
         assert_eq!(lines.len(), 4);
+    }
+
+    /// SOAP's 2×2 GG and Q on a surface take two rows each, named by slice.
+    #[test]
+    fn a_buffer_longer_than_theta_is_split_into_named_slices() {
+        let soap = crate::optim::Soap {
+            precondition_1d: true,
+            ..crate::optim::Soap::default()
+        };
+        let setup = SimSetup {
+            start: Some(vec![-1.5, 2.0]),
+            steps: 2,
+            seed: 0,
+            batch_size: None,
+            grad_tol: None,
+            early_stopping: None,
+            runs: vec![RunSetup {
+                label: "SOAP".into(),
+                optimizer: OptimizerConfig::Soap(soap),
+                schedule: Schedule::Constant,
+                start: None,
+                early_stopping: None,
+                batch_size: None,
+                penalty: None,
+                groups: Vec::new(),
+            }],
+        };
+        let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();
+        let mut buf = Vec::new();
+        write_states(&mut sim, &mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        let after_one: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("0,SOAP,1,"))
+            .collect();
+        let quantity = |l: &&str| l.split(',').nth(3).unwrap_or_default().to_owned();
+        let names: Vec<String> = after_one.iter().map(quantity).collect();
+        for name in ["GG[0:2]", "GG[2:4]", "Q[0:2]", "Q[2:4]", "exp_avg"] {
+            assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+        }
+        // Q's columns are unit vectors: its four entries' squares add up to 2.
+        let entries: Vec<f64> = after_one
+            .iter()
+            .filter(|l| quantity(l).starts_with("Q["))
+            .flat_map(|l| l.split(',').skip(4).map(|v| v.parse::<f64>().unwrap()))
+            .collect();
+        assert_eq!(entries.len(), 4);
+        assert!((entries.iter().map(|v| v * v).sum::<f64>() - 2.0).abs() < 1e-12);
     }
 }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::reduce::torch_sum_abs;
-use super::strong_wolfe::{abs_max, dot, strong_wolfe};
+use super::strong_wolfe::{WolfeScratch, abs_max, dot, strong_wolfe};
 use super::{Optimizer, StateVector, state_vectors};
 use super::{py_max, py_min};
 use crate::support::validate::Checker;
@@ -111,6 +111,11 @@ pub struct LbfgsState {
     flat_grad: Vec<f64>,
     x: Vec<f64>,
     g_new: Vec<f64>,
+    /// Scratch for the two-loop recursion's q.
+    q: Vec<f64>,
+    /// History vectors dropped or not kept, reused for the next pairs.
+    spare: Vec<Vec<f64>>,
+    wolfe: WolfeScratch,
 }
 
 impl Optimizer for Lbfgs {
@@ -134,6 +139,9 @@ impl Optimizer for Lbfgs {
             flat_grad: vec![0.0; dim],
             x: vec![0.0; dim],
             g_new: vec![0.0; dim],
+            q: vec![0.0; dim],
+            spare: Vec::with_capacity(self.history_size.min(1000) as usize + 2),
+            wolfe: WolfeScratch::new(dim),
         }
     }
 
@@ -204,43 +212,55 @@ impl Lbfgs {
                 for (d, g) in state.d.iter_mut().zip(&state.flat_grad) {
                     *d = -g;
                 }
-                state.old_dirs.clear();
-                state.old_stps.clear();
+                state.spare.extend(state.old_dirs.drain(..));
+                state.spare.extend(state.old_stps.drain(..));
                 state.ro.clear();
                 state.h_diag = [1.0];
             } else {
-                let mut y: Vec<f64> = state
-                    .flat_grad
-                    .iter()
+                let dim = state.flat_grad.len();
+                let mut y = state.spare.pop().unwrap_or_else(|| vec![0.0; dim]);
+                let mut s = state.spare.pop().unwrap_or_else(|| vec![0.0; dim]);
+                for ((y, g), p) in y
+                    .iter_mut()
+                    .zip(&state.flat_grad)
                     .zip(&state.prev_flat_grad)
-                    .map(|(g, p)| g - p)
-                    .collect();
-                let s: Vec<f64> = state.d.iter().map(|d| d * t).collect();
+                {
+                    *y = g - p;
+                }
+                for (s, d) in s.iter_mut().zip(&state.d) {
+                    *s = d * t;
+                }
                 let ys = dot(&y, &s);
                 if ys > 1e-10 {
                     if state.old_dirs.len() as u64 == self.history_size {
-                        state.old_dirs.pop_front();
-                        state.old_stps.pop_front();
+                        state.spare.extend(state.old_dirs.pop_front());
+                        state.spare.extend(state.old_stps.pop_front());
                         state.ro.pop_front();
                     }
                     let yy = dot(&y, &y);
-                    state.old_dirs.push_back(std::mem::take(&mut y));
+                    state.old_dirs.push_back(y);
                     state.old_stps.push_back(s);
                     state.ro.push_back(1.0 / ys);
                     state.h_diag = [ys / yy];
+                } else {
+                    state.spare.push(y);
+                    state.spare.push(s);
                 }
                 let num_old = state.old_dirs.len();
                 state.al.resize(self.history_size as usize, 0.0);
-                let mut q: Vec<f64> = state.flat_grad.iter().map(|g| -g).collect();
+                let q = &mut state.q;
+                for (q, g) in q.iter_mut().zip(&state.flat_grad) {
+                    *q = -g;
+                }
                 for i in (0..num_old).rev() {
-                    let al = dot(&state.old_stps[i], &q) * state.ro[i];
+                    let al = dot(&state.old_stps[i], q) * state.ro[i];
                     state.al[i] = al;
                     for (qi, yi) in q.iter_mut().zip(&state.old_dirs[i]) {
                         *qi = (-al).mul_add(*yi, *qi);
                     }
                 }
                 let h = state.h_diag[0];
-                for (d, qi) in state.d.iter_mut().zip(&q) {
+                for (d, qi) in state.d.iter_mut().zip(&state.q) {
                     *d = qi * h;
                 }
                 for i in 0..num_old {
@@ -271,6 +291,7 @@ impl Lbfgs {
                     (&state.x, &state.d, &mut state.flat_grad),
                     (t, loss, gtd),
                     (tol_change, max_eval.saturating_sub(current_evals)),
+                    &mut state.wolfe,
                 );
                 (loss, t, ls_evals) = found;
                 for (p, d) in params.iter_mut().zip(&state.d) {

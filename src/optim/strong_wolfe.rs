@@ -25,6 +25,30 @@ pub(super) fn cubic_interpolate(
     }
 }
 
+/// The line search's vectors, kept between steps so it does not allocate.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct WolfeScratch {
+    g: Vec<f64>,
+    point: Vec<f64>,
+    g_new: Vec<f64>,
+    g_prev: Vec<f64>,
+    bracket_g: [Vec<f64>; 2],
+}
+
+impl WolfeScratch {
+    /// Scratch for `dim` parameters.
+    pub(super) fn new(dim: usize) -> Self {
+        let v = || vec![0.0; dim];
+        Self {
+            g: v(),
+            point: v(),
+            g_new: v(),
+            g_prev: v(),
+            bracket_g: [v(), v()],
+        }
+    }
+}
+
 /// torch's `_strong_wolfe` from `x` along `d`, with the current loss `f`,
 /// slope `gtd` and gradient `flat_grad`: returns the new loss, step and
 /// evaluations, and leaves the new gradient in `flat_grad`.
@@ -34,51 +58,59 @@ pub(super) fn cubic_interpolate(
 )]
 pub(super) fn strong_wolfe(
     evaluate: &mut dyn FnMut(&[f64], &mut [f64]) -> f64,
-    (x, d, flat_grad): (&[f64], &[f64], &mut Vec<f64>),
+    (x, d, flat_grad): (&[f64], &[f64], &mut [f64]),
     (mut t, f, gtd): (f64, f64, f64),
     (tolerance_change, max_ls): (f64, u64),
+    scratch: &mut WolfeScratch,
 ) -> (f64, f64, u64) {
     let (c1, c2) = (1e-4, 0.9);
     let d_norm = abs_max(d);
-    let g = flat_grad.clone();
-    let mut point = vec![0.0; d.len()];
-    let mut eval_at = |t: f64, out: &mut Vec<f64>| -> f64 {
+    let WolfeScratch {
+        g,
+        point,
+        g_new,
+        g_prev,
+        bracket_g,
+    } = scratch;
+    g.copy_from_slice(flat_grad);
+    let mut eval_at = |t: f64, out: &mut [f64]| -> f64 {
         for ((p, x), d) in point.iter_mut().zip(x).zip(d) {
             *p = t.mul_add(*d, *x);
         }
-        evaluate(&point, out)
+        evaluate(point, out)
     };
-    let mut g_new = vec![0.0; d.len()];
-    let mut f_new = eval_at(t, &mut g_new);
+    let mut f_new = eval_at(t, g_new);
     let mut evals = 1;
-    let mut gtd_new = dot(&g_new, d);
-    let (mut t_prev, mut f_prev, mut g_prev, mut gtd_prev) = (0.0, f, g.clone(), gtd);
+    let mut gtd_new = dot(g_new, d);
+    let (mut t_prev, mut f_prev, mut gtd_prev) = (0.0, f, gtd);
+    g_prev.copy_from_slice(g);
     let mut done = false;
     let mut ls_iter = 0;
-    let mut bracket: Vec<f64> = Vec::new();
-    let mut bracket_f: Vec<f64> = Vec::new();
-    let mut bracket_g: Vec<Vec<f64>> = Vec::new();
-    let mut bracket_gtd: Vec<f64> = Vec::new();
+    // torch's bracket lists hold one or two entries.
+    let mut bracket = [0.0; 2];
+    let mut bracket_f = [0.0; 2];
+    let mut bracket_gtd = [0.0; 2];
+    let mut bracket_len = 0;
     while ls_iter < max_ls {
         if f_new > (f + c1 * t * gtd) || (ls_iter > 1 && f_new >= f_prev) {
-            bracket = vec![t_prev, t];
-            bracket_f = vec![f_prev, f_new];
-            bracket_g = vec![g_prev.clone(), g_new.clone()];
-            bracket_gtd = vec![gtd_prev, gtd_new];
+            (bracket, bracket_f, bracket_gtd) = ([t_prev, t], [f_prev, f_new], [gtd_prev, gtd_new]);
+            bracket_g[0].copy_from_slice(g_prev);
+            bracket_g[1].copy_from_slice(g_new);
+            bracket_len = 2;
             break;
         }
         if gtd_new.abs() <= -c2 * gtd {
-            bracket = vec![t];
-            bracket_f = vec![f_new];
-            bracket_g = vec![g_new.clone()];
+            (bracket[0], bracket_f[0]) = (t, f_new);
+            bracket_g[0].copy_from_slice(g_new);
+            bracket_len = 1;
             done = true;
             break;
         }
         if gtd_new >= 0.0 {
-            bracket = vec![t_prev, t];
-            bracket_f = vec![f_prev, f_new];
-            bracket_g = vec![g_prev.clone(), g_new.clone()];
-            bracket_gtd = vec![gtd_prev, gtd_new];
+            (bracket, bracket_f, bracket_gtd) = ([t_prev, t], [f_prev, f_new], [gtd_prev, gtd_new]);
+            bracket_g[0].copy_from_slice(g_prev);
+            bracket_g[1].copy_from_slice(g_new);
+            bracket_len = 2;
             break;
         }
         let min_step = t + 0.01 * (t - t_prev);
@@ -91,26 +123,24 @@ pub(super) fn strong_wolfe(
         );
         t_prev = tmp;
         f_prev = f_new;
-        g_prev.clone_from(&g_new);
+        g_prev.copy_from_slice(g_new);
         gtd_prev = gtd_new;
-        f_new = eval_at(t, &mut g_new);
+        f_new = eval_at(t, g_new);
         evals += 1;
-        gtd_new = dot(&g_new, d);
+        gtd_new = dot(g_new, d);
         ls_iter += 1;
     }
     if ls_iter == max_ls {
-        bracket = vec![0.0, t];
-        bracket_f = vec![f, f_new];
-        bracket_g = vec![g, g_new.clone()];
+        (bracket, bracket_f) = ([0.0, t], [f, f_new]);
+        bracket_g[0].copy_from_slice(g);
+        bracket_g[1].copy_from_slice(g_new);
+        bracket_len = 2;
     }
-    let order = |bf: &[f64]| {
-        if bf[0] <= bf[bf.len() - 1] {
-            (0, 1)
-        } else {
-            (1, 0)
-        }
+    let (mut low, mut high) = if bracket_f[0] <= bracket_f[bracket_len.max(1) - 1] {
+        (0, 1)
+    } else {
+        (1, 0)
     };
-    let (mut low, mut high) = order(&bracket_f);
     let mut insuf_progress = false;
     while !done && ls_iter < max_ls {
         if (bracket[1] - bracket[0]).abs() * d_norm < tolerance_change {
@@ -140,14 +170,14 @@ pub(super) fn strong_wolfe(
         } else {
             insuf_progress = false;
         }
-        f_new = eval_at(t, &mut g_new);
+        f_new = eval_at(t, g_new);
         evals += 1;
-        gtd_new = dot(&g_new, d);
+        gtd_new = dot(g_new, d);
         ls_iter += 1;
         if f_new > (f + c1 * t * gtd) || f_new >= bracket_f[low] {
             bracket[high] = t;
             bracket_f[high] = f_new;
-            bracket_g[high].clone_from(&g_new);
+            bracket_g[high].copy_from_slice(g_new);
             bracket_gtd[high] = gtd_new;
             (low, high) = if bracket_f[0] <= bracket_f[1] {
                 (0, 1)
@@ -160,22 +190,22 @@ pub(super) fn strong_wolfe(
             } else if gtd_new * (bracket[high] - bracket[low]) >= 0.0 {
                 bracket[high] = bracket[low];
                 bracket_f[high] = bracket_f[low];
-                let (first, second) = bracket_g.split_at_mut(1);
+                let [first, second] = bracket_g;
                 if high == 1 {
-                    second[0].clone_from(&first[0]);
+                    second.copy_from_slice(first);
                 } else {
-                    first[0].clone_from(&second[0]);
+                    first.copy_from_slice(second);
                 }
                 bracket_gtd[high] = bracket_gtd[low];
             }
             bracket[low] = t;
             bracket_f[low] = f_new;
-            bracket_g[low].clone_from(&g_new);
+            bracket_g[low].copy_from_slice(g_new);
             bracket_gtd[low] = gtd_new;
         }
     }
     let t = bracket[low];
-    flat_grad.clone_from(&bracket_g[low]);
+    flat_grad.copy_from_slice(&bracket_g[low]);
     (bracket_f[low], t, evals)
 }
 
