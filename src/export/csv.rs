@@ -110,8 +110,8 @@ mod tests {
     use crate::problem::Surface;
     use crate::sim::{RunSetup, SimSetup};
 
-    #[test]
-    fn header_rows_and_quoting() {
+    /// Two steps of one run on Rosenbrock from (−1.5, 2).
+    fn simulation(label: &str, optimizer: OptimizerConfig) -> Simulation {
         let setup = SimSetup {
             start: Some(vec![-1.5, 2.0]),
             steps: 2,
@@ -120,8 +120,8 @@ mod tests {
             grad_tol: None,
             early_stopping: None,
             runs: vec![RunSetup {
-                label: "SGD, \"plain\"".into(),
-                optimizer: OptimizerConfig::Sgd(Sgd::default()),
+                label: label.into(),
+                optimizer,
                 schedule: Schedule::Constant,
                 start: None,
                 early_stopping: None,
@@ -130,7 +130,12 @@ mod tests {
                 groups: Vec::new(),
             }],
         };
-        let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();
+        Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap()
+    }
+
+    #[test]
+    fn header_rows_and_quoting() {
+        let mut sim = simulation("SGD, \"plain\"", OptimizerConfig::Sgd(Sgd::default()));
         sim.run_to_end();
         let mut buf = Vec::new();
         write_trajectories(&sim, &mut buf).unwrap();
@@ -148,25 +153,7 @@ mod tests {
             precondition_1d: true,
             ..crate::optim::Soap::default()
         };
-        let setup = SimSetup {
-            start: Some(vec![-1.5, 2.0]),
-            steps: 2,
-            seed: 0,
-            batch_size: None,
-            grad_tol: None,
-            early_stopping: None,
-            runs: vec![RunSetup {
-                label: "SOAP".into(),
-                optimizer: OptimizerConfig::Soap(soap),
-                schedule: Schedule::Constant,
-                start: None,
-                early_stopping: None,
-                batch_size: None,
-                penalty: None,
-                groups: Vec::new(),
-            }],
-        };
-        let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();
+        let mut sim = simulation("SOAP", OptimizerConfig::Soap(soap));
         let mut buf = Vec::new();
         write_states(&mut sim, &mut buf).unwrap();
         let text = String::from_utf8(buf).unwrap();

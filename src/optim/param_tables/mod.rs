@@ -59,6 +59,26 @@ macro_rules! flag {
     };
 }
 
+/// An optional number (`None`: the reference derives it) shown as its
+/// effective value; setting it makes it `Some`.
+macro_rules! optional {
+    ($p:ident, $field:ident, $effective:ident) => {
+        Slot {
+            param: Param::$p,
+            range: Param::$p.range(),
+            scale: Param::$p.scale(),
+            get: |c| Value::Real(c.$effective()),
+            set: |c, v| match v {
+                Value::Real(x) => {
+                    c.$field = Some(x);
+                    true
+                }
+                Value::Flag(_) => false,
+            },
+        }
+    };
+}
+
 macro_rules! count {
     ($p:ident, $($field:tt)+) => {
         Slot {

@@ -11,19 +11,7 @@ pub(super) static PRODIGY: [Slot<Prodigy, Param>; 12] = [
     real!(Lr, lr),
     real!(Beta1, betas.0),
     real!(Beta2, betas.1),
-    Slot {
-        param: Param::Beta3,
-        range: Param::Beta3.range(),
-        scale: Param::Beta3.scale(),
-        get: |c| Value::Real(c.beta3()),
-        set: |c, v| match v {
-            Value::Real(x) => {
-                c.beta3 = Some(x);
-                true
-            }
-            Value::Flag(_) => false,
-        },
-    },
+    optional!(Beta3, beta3, beta3),
     real!(Eps, eps),
     real!(WeightDecay, weight_decay),
     flag!(Decouple, decouple),
@@ -214,19 +202,7 @@ pub(super) static SOAP: [Slot<Soap, Param>; 12] = [
     real!(Lr, lr),
     real!(Beta1, betas.0),
     real!(Beta2, betas.1),
-    Slot {
-        param: Param::ShampooBeta,
-        range: Param::ShampooBeta.range(),
-        scale: Param::ShampooBeta.scale(),
-        get: |c| Value::Real(c.shampoo_beta()),
-        set: |c, v| match v {
-            Value::Real(x) => {
-                c.shampoo_beta = Some(x);
-                true
-            }
-            Value::Flag(_) => false,
-        },
-    },
+    optional!(ShampooBeta, shampoo_beta, shampoo_beta),
     real!(WeightDecay, weight_decay),
     count!(PreconditionFrequency, precondition_frequency),
     count!(MaxPreconditionDim, max_precondition_dim),
