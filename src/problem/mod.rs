@@ -1,5 +1,6 @@
 //! Loss functions the optimizers run on: 2-D surfaces and small models on data.
 
+mod activation;
 pub mod catalogue;
 mod classes;
 mod dataset;
@@ -7,6 +8,8 @@ mod expression;
 pub mod functions;
 mod linear;
 mod network;
+mod network_gradient;
+mod network_loss;
 mod penalty;
 mod polynomial;
 mod samples;
@@ -18,11 +21,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+pub use activation::Activation;
 pub use classes::{ClassData, ClassDataSource, MAX_CLASSES, parse_class_csv, split_classes};
 pub use dataset::{DataError, LineData, LineDataSource, parse_xy_csv};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
-pub use network::{Activation, Network};
+pub use network::Network;
 pub use penalty::Penalty;
 pub use polynomial::PolynomialRegression;
 pub use samples::Samples;

@@ -13,69 +13,13 @@ use std::cell::RefCell;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt as _, SeedableRng as _};
-use serde::{Deserialize, Serialize};
 
+use super::activation::{Activation, sigmoid};
 use super::classes::ClassData;
+use super::network_gradient;
+use super::network_loss::{self, Shape};
 use super::{Batch, Problem};
 use crate::optim::{Layout, Tensor};
-
-/// The hidden layers' nonlinearity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Activation {
-    /// tanh.
-    #[default]
-    Tanh,
-    /// max(0, z).
-    Relu,
-    /// 1 / (1 + e^−z).
-    Sigmoid,
-}
-
-impl Activation {
-    #[inline]
-    fn apply(self, z: f64) -> f64 {
-        match self {
-            Self::Tanh => z.tanh(),
-            Self::Relu => z.max(0.0),
-            Self::Sigmoid => sigmoid(z),
-        }
-    }
-
-    /// d act / dz, from the activation's output `a` (and input `z` for ReLU).
-    #[inline]
-    fn slope(self, z: f64, a: f64) -> f64 {
-        match self {
-            Self::Tanh => 1.0 - a * a,
-            Self::Relu => {
-                if z > 0.0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
-            Self::Sigmoid => a * (1.0 - a),
-        }
-    }
-
-    /// Its name in formulas.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Tanh => "tanh",
-            Self::Relu => "ReLU",
-            Self::Sigmoid => "sigmoid",
-        }
-    }
-}
-
-#[inline]
-fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
 
 /// A classifier on a labelled point set.
 #[derive(Clone, Debug, PartialEq)]
@@ -177,22 +121,6 @@ impl Network {
         }
     }
 
-    /// Loss of one sample from its logits, writing dL/dz into `dz`.
-    fn sample_loss(logits: &[f64], label: usize, dz: &mut [f64]) -> f64 {
-        if let ([z], [d]) = (logits, &mut *dz) {
-            let y = if label == 1 { 1.0 } else { 0.0 };
-            *d = sigmoid(*z) - y;
-            return z.max(0.0) - z * y + (-z.abs()).exp().ln_1p();
-        }
-        let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let sum: f64 = logits.iter().map(|z| (z - max).exp()).sum();
-        let lse = max + sum.ln();
-        for (k, (d, z)) in dz.iter_mut().zip(logits).enumerate() {
-            *d = (z - lse).exp() - if k == label { 1.0 } else { 0.0 };
-        }
-        lse - logits.get(label).copied().unwrap_or(f64::NAN)
-    }
-
     /// Mean loss over `indices` (all points if `None`), with its gradient if
     /// `grad` is given.
     fn evaluate(&self, params: &[f64], indices: Option<&[usize]>, grad: Option<&mut [f64]>) -> f64 {
@@ -205,7 +133,7 @@ impl Network {
         data: &ClassData,
         params: &[f64],
         indices: Option<&[usize]>,
-        mut grad: Option<&mut [f64]>,
+        grad: Option<&mut [f64]>,
     ) -> f64 {
         let n = indices.map_or(data.points.len(), <[usize]>::len);
         if n == 0 || params.len() != self.dim() {
@@ -214,75 +142,23 @@ impl Network {
             }
             return f64::NAN;
         }
-        if let Some(g) = grad.as_deref_mut() {
-            g.fill(0.0);
+        let shape = self.shape();
+        match (grad, indices) {
+            (Some(g), _) => {
+                network_gradient::mean_loss_and_gradient(shape, params, data, indices, g)
+            }
+            (None, None) => network_loss::mean_loss(shape, params, data),
+            (None, Some(_)) => {
+                let mut g = vec![0.0; params.len()];
+                network_gradient::mean_loss_and_gradient(shape, params, data, indices, &mut g)
+            }
         }
-        let units = self.units();
-        let out = self.sizes[self.sizes.len() - 1];
-        let scale = 1.0 / n as f64;
-        SCRATCH.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.len() < 3 * units {
-                s.resize(3 * units, 0.0);
-            }
-            let (z, rest) = s.split_at_mut(units);
-            let (a, rest) = rest.split_at_mut(units);
-            let delta = &mut rest[..units];
-            let mut total = 0.0;
-            for k in 0..n {
-                let i = indices.map_or(k, |idx| idx[k]);
-                let (Some(&x), Some(&label)) = (data.points.get(i), data.labels.get(i)) else {
-                    continue;
-                };
-                self.forward(params, x, z, a);
-                let last = units - out;
-                total += Self::sample_loss(&z[last..], label, &mut delta[last..]);
-                if let Some(g) = grad.as_deref_mut() {
-                    self.backward(params, z, a, delta, scale, g);
-                }
-            }
-            total * scale
-        })
     }
 
-    /// Adds this sample's gradient (×`scale`) to `grad`; `delta` holds dL/dz
-    /// of the output layer on entry.
-    fn backward(
-        &self,
-        params: &[f64],
-        z: &[f64],
-        a: &[f64],
-        delta: &mut [f64],
-        scale: f64,
-        grad: &mut [f64],
-    ) {
-        let layers = self.sizes.len() - 1;
-        let mut cur = self.units() - self.sizes[layers];
-        let mut p_end = params.len();
-        for l in (0..layers).rev() {
-            let (n_in, n_out) = (self.sizes[l], self.sizes[l + 1]);
-            let prev = cur - n_in;
-            let bias = p_end - n_out;
-            let w0 = bias - n_in * n_out;
-            for o in 0..n_out {
-                let d = delta[cur + o] * scale;
-                grad[bias + o] += d;
-                let row = w0 + o * n_in;
-                for j in 0..n_in {
-                    grad[row + j] += d * a[prev + j];
-                }
-            }
-            if l > 0 {
-                for j in 0..n_in {
-                    let mut back = 0.0;
-                    for o in 0..n_out {
-                        back += params[w0 + o * n_in + j] * delta[cur + o];
-                    }
-                    delta[prev + j] = back * self.activation.slope(z[prev + j], a[prev + j]);
-                }
-            }
-            cur = prev;
-            p_end = w0;
+    fn shape(&self) -> Shape<'_> {
+        Shape {
+            sizes: &self.sizes,
+            activation: self.activation,
         }
     }
 
@@ -478,7 +354,7 @@ impl Problem for Network {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::Path;
 
     use proptest::prelude::*;
@@ -504,6 +380,109 @@ mod tests {
                 (up - down) / (2.0 * h)
             })
             .collect()
+    }
+
+    /// The one-sample loop the lanes replaced: forward, loss and backward for
+    /// each sample in turn. The lanes must give its bits.
+    pub(crate) fn reference_loss_grad(net: &Network, params: &[f64], grad: &mut [f64]) -> f64 {
+        let units = net.units();
+        let out = net.sizes[net.sizes.len() - 1];
+        let n = net.data.points.len();
+        let scale = 1.0 / n as f64;
+        let (mut z, mut a, mut delta) = (vec![0.0; units], vec![0.0; units], vec![0.0; units]);
+        grad.fill(0.0);
+        let mut total = 0.0;
+        for (&x, &label) in net.data.points.iter().zip(&net.data.labels) {
+            net.forward(params, x, &mut z, &mut a);
+            let last = units - out;
+            total += network_loss::sample_loss(&z[last..], label, &mut delta[last..]);
+            let layers = net.sizes.len() - 1;
+            let mut cur = units - net.sizes[layers];
+            let mut p_end = params.len();
+            for l in (0..layers).rev() {
+                let (n_in, n_out) = (net.sizes[l], net.sizes[l + 1]);
+                let prev = cur - n_in;
+                let bias = p_end - n_out;
+                let w0 = bias - n_in * n_out;
+                for o in 0..n_out {
+                    let d = delta[cur + o] * scale;
+                    grad[bias + o] += d;
+                    for j in 0..n_in {
+                        grad[w0 + o * n_in + j] += d * a[prev + j];
+                    }
+                }
+                if l > 0 {
+                    for j in 0..n_in {
+                        let mut back = 0.0;
+                        for o in 0..n_out {
+                            back += params[w0 + o * n_in + j] * delta[cur + o];
+                        }
+                        delta[prev + j] = back * net.activation.slope(a[prev + j]);
+                    }
+                }
+                cur = prev;
+                p_end = w0;
+            }
+        }
+        total * scale
+    }
+
+    #[test]
+    fn lanes_give_the_one_sample_loops_bits() {
+        let cases: [(&[usize], Activation, ClassDataSource); 4] = [
+            (
+                &[],
+                Activation::Tanh,
+                ClassDataSource::Moons {
+                    n: 45,
+                    noise: 0.2,
+                    seed: 1,
+                },
+            ),
+            (
+                &[16, 16],
+                Activation::Tanh,
+                ClassDataSource::Moons {
+                    n: 203,
+                    noise: 0.1,
+                    seed: 2,
+                },
+            ),
+            (
+                &[5],
+                Activation::Relu,
+                ClassDataSource::Spiral {
+                    n: 61,
+                    classes: 3,
+                    noise: 0.2,
+                    seed: 3,
+                },
+            ),
+            (
+                &[4, 3],
+                Activation::Sigmoid,
+                ClassDataSource::Xor {
+                    n: 37,
+                    noise: 0.1,
+                    seed: 4,
+                },
+            ),
+        ];
+        for (hidden, activation, source) in cases {
+            let n = net(hidden, activation, &source);
+            let params = n.default_start();
+            let (mut lanes, mut one) = (vec![0.0; params.len()], vec![0.0; params.len()]);
+            let loss = n.loss_grad(&params, Batch::Full, &mut lanes);
+            let reference = reference_loss_grad(&n, &params, &mut one);
+            assert_eq!(
+                loss.to_bits(),
+                reference.to_bits(),
+                "{hidden:?} {activation:?}"
+            );
+            let bits = |g: &[f64]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&lanes), bits(&one), "{hidden:?} {activation:?}");
+            assert!(one.iter().any(|g| *g != 0.0));
+        }
     }
 
     #[test]

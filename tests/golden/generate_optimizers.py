@@ -240,7 +240,8 @@ MODEL_CASES = [
     ("asgd", O.ASGD, dict(lr=0.2, t0=50.0), None),
     ("adafactor", O.Adafactor, dict(lr=1e-2), None),
     ("adafactor_decay", O.Adafactor, dict(lr=2e-2, weight_decay=0.05), None),
-    ("prodigy", P, dict(lr=0.5), None),
+    # lr 0.5 had a chaos horizon at row 90, which a last-bit change of tanh crossed.
+    ("prodigy", P, dict(lr=0.3), None),
     ("sf_adamw", SFA, dict(lr=0.02), None),
     ("sf_sgd", SFS, dict(lr=0.5), None),
     ("adopt", ADOPT, dict(lr=1e-2), None),
