@@ -68,6 +68,20 @@ fn classifiers_match_torch() {
             .as_u64()
             .map_or(theirs.len(), |h| h as usize);
         assert_eq!(ours.len(), theirs.len(), "{name}: rows");
+        let worst = theirs
+            .iter()
+            .take(horizon)
+            .enumerate()
+            .filter_map(|(k, t)| {
+                let (params, loss) = ours.row(k)?;
+                let pairs = std::iter::once((loss, t[1]))
+                    .chain(params.iter().copied().zip(t[2..].iter().copied()));
+                pairs
+                    .map(|(a, b)| (a - b).abs() / b.abs().max(1.0))
+                    .reduce(f64::max)
+            })
+            .fold(0.0, f64::max);
+        println!("{name}: max relative deviation {worst:.1e} (horizon {horizon} rows)");
         'rows: for (k, t) in theirs.iter().take(horizon).enumerate() {
             let (params, loss) = ours.row(k).unwrap();
             if !close(loss, t[1], TOLERANCE) {
