@@ -23,6 +23,7 @@ const STEPS: u64 = 20_000;
 
 fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> SimSetup {
     SimSetup {
+        noise: None,
         start: None,
         steps: STEPS,
         seed: 0,
@@ -31,6 +32,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
         early_stopping: None,
         runs: (0..runs)
             .map(|i| RunSetup {
+                noise: None,
                 label: format!("run {i}"),
                 optimizer,
                 schedule: Schedule::Constant,

@@ -16,6 +16,7 @@ fn trajectory(
     batch: Option<usize>,
 ) -> Trajectory {
     let setup = SimSetup {
+        noise: None,
         start: None,
         steps,
         seed: 11,
@@ -23,6 +24,7 @@ fn trajectory(
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
+            noise: None,
             label: "run".into(),
             optimizer,
             schedule: Schedule::Constant,
@@ -195,6 +197,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         None,
     );
     let setup = SimSetup {
+        noise: None,
         start: None,
         steps: 300,
         seed: 11,
@@ -202,6 +205,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
+            noise: None,
             label: "look-ahead".into(),
             optimizer: textbook,
             schedule: Schedule::Constant,

@@ -70,6 +70,7 @@ fn cases() -> Vec<Case> {
 
 fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
     let setup = SimSetup {
+        noise: None,
         start: Some(vec![-1.5, 2.0]),
         steps: (case.rows.len() - 1) as u64,
         seed: 0,
@@ -77,6 +78,7 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
+            noise: None,
             label: case.name.clone(),
             optimizer: config,
             schedule: case.schedule.clone(),

@@ -118,6 +118,7 @@ fn extra_cases() -> Vec<Case> {
 /// Simulates a case to its horizon.
 fn simulate(case: &Case) -> Simulation {
     let setup = SimSetup {
+        noise: None,
         start: Some(case.start.clone()),
         steps: case.steps,
         seed: 0,
@@ -125,6 +126,7 @@ fn simulate(case: &Case) -> Simulation {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
+            noise: None,
             label: case.name.clone(),
             optimizer: case.optimizer,
             schedule: case.schedule.clone(),
@@ -346,6 +348,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
         let opt = optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]);
         let n = case["N"].as_u64().unwrap();
         let preset = descent::preset::Preset {
+            noise: None,
             version: 1,
             title: String::new(),
             description: String::new(),

@@ -737,3 +737,78 @@ fn companion_paths_come_and_go_with_their_lesson() {
             .all(|t| t.companions.is_empty() && t.inner_points.is_empty())
     );
 }
+
+/// A preset given on the command line that did not parse was reported, and
+/// the report vanished as soon as the simulation of the lesson shown
+/// instead started: the user saw the default lesson and no word of why.
+#[test]
+fn a_preset_that_fails_to_open_stays_reported_while_the_fallback_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("typo.ron");
+    std::fs::write(
+        &bad,
+        "(\n    problem: Surface(Rosenbrock),\n    view: Some((x: (0.0, 1.0), y: (0.0, 1.0))),\n    runs: [(optimizer: Sgd())],\n)\n",
+    )
+    .unwrap();
+    let options = descent::cli::WindowOptions {
+        preset: Some(bad),
+        ..descent::cli::WindowOptions::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| DescentApp::new(cc, options));
+    settle(&mut h);
+    for _ in 0..20 {
+        h.step();
+    }
+    assert!(
+        h.query_by_label_contains("typo.ron:3:16").is_some(),
+        "the parse error, with its line and column, is still shown"
+    );
+}
+
+/// Gradient noise from the window: the lesson's runs jitter, a run's own σ 0
+/// is the noiseless path, noise off makes SGD the same as GD, and moving to
+/// a model on data drops the noise rather than refusing the preset.
+#[test]
+fn gradient_noise_on_off_and_through_a_switch_to_data() {
+    let mut h = harness("gradient-noise-momentum.ron");
+    let gd = window::trajectory(&h, 0);
+    let sgd = window::trajectory(&h, 1);
+    assert_ne!(gd, sgd, "SGD sees the noise, GD (its own σ 0) does not");
+    h.get_by_label("Gradient noise").click();
+    h.step();
+    settle(&mut h);
+    assert!(h.state().preset().noise.is_none());
+    assert_eq!(window::trajectory(&h, 0), gd, "GD is unchanged");
+    assert_eq!(
+        window::trajectory(&h, 1),
+        gd,
+        "without noise SGD at the same lr is GD"
+    );
+    h.get_by_label("Gradient noise").click();
+    h.step();
+    settle(&mut h);
+    assert_eq!(h.state().preset().noise.map(|n| n.sigma), Some(1.0));
+    assert_ne!(window::trajectory(&h, 1), gd);
+    // The inspector shows the noise inside g, from the first step on.
+    if h.query_by_label("Copy table").is_none() {
+        h.get_by_label("Inspector").click();
+    }
+    h.get_by_label("Step").click();
+    h.step();
+    wait_until(&mut h, "the inspector at step 1", |app| {
+        app.session()
+            .inspections()
+            .is_some_and(|(step, _)| step == 1)
+    });
+    // SGD and the shown momentum run; GD has σ 0 and the last run is hidden.
+    assert_eq!(h.query_all_by_label_contains("σ·z (in g)").count(), 2);
+    h.get_by_label("Models on data").click();
+    h.step();
+    settle(&mut h);
+    let p = h.state().preset();
+    assert!(p.noise.is_none() && p.runs.iter().all(|r| r.noise.is_none()));
+    assert!(h.query_by_label_contains("noise is for surfaces").is_none());
+    assert!(h.query_by_label("Mini-batches").is_some());
+}

@@ -152,3 +152,58 @@ fn minibatch_runs_share_one_batch_stream() {
         .collect();
     assert!(tail.windows(2).any(|w| w[1] > w[0]), "no noise in {tail:?}");
 }
+
+#[test]
+fn momentum_averages_the_gradient_noise_that_makes_sgd_jitter() {
+    let sim = run("gradient-noise-momentum.ron");
+    // Over the last 300 steps: the mean step length, the mean cosine between
+    // successive steps, and the mean true loss.
+    let tail = |label: &str| {
+        let run = sim
+            .runs()
+            .iter()
+            .find(|r| r.setup().label == label)
+            .unwrap();
+        let rows: Vec<(Vec<f64>, f64)> = run
+            .trajectory()
+            .rows()
+            .skip(300)
+            .map(|(p, l)| (p.to_vec(), l))
+            .collect();
+        let steps: Vec<[f64; 2]> = rows
+            .windows(2)
+            .map(|w| [w[1].0[0] - w[0].0[0], w[1].0[1] - w[0].0[1]])
+            .collect();
+        let length = |s: &[f64; 2]| s[0].hypot(s[1]);
+        let mean_len = steps.iter().map(length).sum::<f64>() / steps.len() as f64;
+        let cos = steps
+            .windows(2)
+            .map(|w| (w[0][0] * w[1][0] + w[0][1] * w[1][1]) / (length(&w[0]) * length(&w[1])))
+            .sum::<f64>()
+            / (steps.len() - 1) as f64;
+        let loss = rows.iter().map(|r| r.1).sum::<f64>() / rows.len() as f64;
+        (mean_len, cos, loss)
+    };
+    let (gd_len, _, gd_loss) = tail("GD without noise");
+    let (sgd_len, sgd_cos, sgd_loss) = tail("SGD lr 0.05");
+    let (avg_len, avg_cos, avg_loss) = tail("Momentum 0.9, lr 0.005");
+    let (_, _, loud_loss) = tail("Momentum 0.9, lr 0.05");
+    assert!(
+        gd_len < 1e-6 && gd_loss < 1e-9,
+        "GD settles: {gd_len} {gd_loss}"
+    );
+    assert!(
+        sgd_cos < 0.0,
+        "SGD's steps turn back and forth: cos {sgd_cos}"
+    );
+    assert!(
+        avg_cos > 0.7,
+        "momentum's steps keep their direction: cos {avg_cos}"
+    );
+    assert!(sgd_len > 4.0 * avg_len, "steps {sgd_len} vs {avg_len}");
+    assert!(avg_loss < sgd_loss, "floor {avg_loss} vs {sgd_loss}");
+    assert!(
+        loud_loss > 5.0 * sgd_loss,
+        "ten times the step: {loud_loss}"
+    );
+}

@@ -23,6 +23,8 @@ pub struct Inspection {
     pub loss: f64,
     /// The gradient step `step` consumed (at the previous θ); `None` at the start.
     pub grad: Option<Vec<f64>>,
+    /// The gradient noise σ·z inside `grad` (runs with noise only).
+    pub noise: Option<Vec<f64>>,
     /// The lr that step used.
     pub lr: Option<f64>,
     /// θ minus the previous θ: the update the step applied.
@@ -82,6 +84,9 @@ impl Inspection {
         if let Some(g) = &self.grad {
             rows.push(("grad".to_owned(), g.clone()));
         }
+        if let Some(z) = &self.noise {
+            rows.push(("noise".to_owned(), z.clone()));
+        }
         if let Some(n) = self.grad_norm() {
             rows.push(("grad_norm".to_owned(), vec![n]));
         }
@@ -111,6 +116,7 @@ struct Before {
     taken: u64,
     lr: f64,
     grad: Option<Vec<f64>>,
+    noise: Option<Vec<f64>>,
     state: Vec<NamedVector>,
 }
 
@@ -145,6 +151,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
     let problem = sim.problem_arc();
     let before: Vec<Before> = {
         let next = sim.next_batches();
+        let noise = sim.next_noise().unwrap_or_default();
         sim.runs()
             .iter()
             .zip(&next)
@@ -157,13 +164,17 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 let grad = run.is_active().then(|| {
                     let mut g = vec![0.0; params.len()];
                     run.objective_grad(problem.as_ref(), &run.gradient_point(), batch, &mut g);
+                    run.add_noise(&mut g, &noise);
                     g
                 });
+                let sigma = run.noise_sigma();
                 Before {
                     params,
                     taken: run.steps_taken(),
                     lr: run.schedule_state().lr(),
                     grad,
+                    noise: (sigma != 0.0 && !noise.is_empty())
+                        .then(|| noise.iter().map(|z| sigma * z).collect()),
                     state: run.optimizer().named_state(),
                 }
             })
@@ -179,6 +190,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 taken: taken_before,
                 lr,
                 grad,
+                noise,
                 state: state_before,
             } = before;
             let stepped = run.steps_taken() > taken_before;
@@ -200,6 +212,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 params,
                 loss,
                 grad: if stepped { grad } else { None },
+                noise: if stepped { noise } else { None },
                 lr,
                 update,
                 tensors: tensors_of(run.optimizer()),
@@ -218,6 +231,7 @@ fn at_start(sim: &Simulation, run: &crate::sim::Run) -> Inspection {
         params,
         loss,
         grad: None,
+        noise: None,
         lr: None,
         update: None,
         state: run.optimizer().named_state(),

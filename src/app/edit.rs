@@ -6,6 +6,7 @@ use crate::optim::params::{Param, ParamError, ScheduleParam, Value};
 use crate::optim::{Convention, OptimizerConfig, Schedule};
 use crate::preset::{Point, Preset, RunSpec};
 use crate::problem::{Penalty, ProblemConfig};
+use crate::sim::GradientNoise;
 use crate::sim::limits::MAX_RUNS;
 
 /// One change to the preset.
@@ -133,6 +134,17 @@ pub enum Edit {
     SetSteps(u64),
     /// The mini-batch size (`None`: full batch).
     SetBatchSize(Option<usize>),
+    /// The preset's gradient noise on a surface (`None`: off).
+    SetNoise(Option<GradientNoise>),
+    /// The seed of the batch and noise streams.
+    SetSeed(u64),
+    /// A run's own gradient noise (`None`: the preset's).
+    SetRunNoise {
+        /// The run.
+        run: usize,
+        /// Its σ.
+        noise: Option<GradientNoise>,
+    },
     /// Two hyperparameters of run `run` from a sweep's cell.
     ApplySweepCell {
         /// The run.
@@ -229,6 +241,9 @@ impl Edit {
             Self::SetStart(start) => preset.start = start,
             Self::SetSteps(steps) => preset.steps = steps,
             Self::SetBatchSize(size) => preset.batch_size = size,
+            Self::SetNoise(noise) => preset.noise = noise,
+            Self::SetSeed(seed) => preset.seed = seed,
+            Self::SetRunNoise { run, noise } => run_mut(preset, run)?.noise = noise,
             Self::ApplySweepCell { run, values } => {
                 // Both values, or neither.
                 let mut optimizer = run_mut(preset, run)?.optimizer;
@@ -314,10 +329,18 @@ fn switch_problem(preset: &mut Preset, problem: ProblemConfig) {
     preset.view = None;
     preset.batch_size = None;
     preset.early_stopping = None;
+    // Noise is for surfaces; on data the mini-batches are the noise.
+    let data = preset.problem.has_data();
+    if data {
+        preset.noise = None;
+    }
     for run in &mut preset.runs {
         run.start = None;
         run.early_stopping = None;
         run.batch_size = None;
+        if data {
+            run.noise = None;
+        }
     }
 }
 

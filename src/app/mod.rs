@@ -104,8 +104,10 @@ impl DescentApp {
         let waker = move || ctx.request_repaint_after(Duration::from_millis(16));
         let mut session = Session::new(waker);
         session.run(&preset, &state.base_dir);
+        // In the status line, which the simulation starting does not clear.
+        let mut files = files::Files::default();
         if let Some(e) = load_error {
-            session.error = Some(e);
+            files.report_error(format!("{e} (showing \"{}\" instead)", preset.title));
         }
         let views = views::Views::new(state.view);
         let reveal = state.reveal && options.screenshot.is_none();
@@ -119,7 +121,7 @@ impl DescentApp {
             playback: Playback::opening(reveal),
             options,
             views,
-            files: files::Files::default(),
+            files,
             unsaved: unsaved::Guard::default(),
             sweep: SweepPanel::default(),
             presentation: shortcuts::Presentation::default(),

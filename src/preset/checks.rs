@@ -75,6 +75,21 @@ impl Preset {
         if let Some(tol) = self.grad_tol {
             c.positive("grad_tol", tol);
         }
+        let run_noise = self.runs.iter().any(|r| r.noise.is_some());
+        if (self.noise.is_some() || run_noise) && self.problem.has_data() {
+            let field = if self.noise.is_some() {
+                "noise"
+            } else {
+                "runs"
+            };
+            c.fail(
+                field,
+                "gradient noise is for surfaces; on data, mini-batches (batch_size) are the noise",
+            );
+        }
+        if let Some(n) = self.noise {
+            check_noise(n, &mut c);
+        }
         if self.runs.is_empty() {
             c.fail("runs", "must list at least one run");
         } else if self.runs.len() > MAX_RUNS {
@@ -94,6 +109,20 @@ impl Preset {
                 origin: origin.to_owned(),
                 errors,
             })
+        }
+    }
+}
+
+/// σ finite, ≥ 0 and at most 1e6.
+fn check_noise(noise: crate::sim::GradientNoise, c: &mut Checker) {
+    if c.finite("noise.sigma", noise.sigma) {
+        if noise.sigma < 0.0 {
+            c.fail("noise.sigma", format!("must be >= 0, got {}", noise.sigma));
+        } else if noise.sigma > 1e6 {
+            c.fail(
+                "noise.sigma",
+                format!("must be at most 1e6, got {}", noise.sigma),
+            );
         }
     }
 }
@@ -124,6 +153,9 @@ impl RunSpec {
         }
         if let Some(p) = &self.penalty {
             c.nested("penalty", |c| p.check(c));
+        }
+        if let Some(n) = self.noise {
+            check_noise(n, c);
         }
         c.nested("schedule", |c| {
             self.schedule.check(c);

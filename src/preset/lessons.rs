@@ -35,6 +35,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../presets/custom-formula.ron"),
     ),
     (
+        "gradient-noise-momentum.ron",
+        include_str!("../../presets/gradient-noise-momentum.ron"),
+    ),
+    (
         "himmelblau-four-minima.ron",
         include_str!("../../presets/himmelblau-four-minima.ron"),
     ),

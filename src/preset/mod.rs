@@ -60,6 +60,10 @@ pub struct Preset {
     /// validation split): `Some((patience: 20))`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub early_stopping: Option<crate::sim::EarlyStopping>,
+    /// Seeded Gaussian noise on every gradient of a surface, one stream
+    /// shared by every run: `Some(sigma: 0.5)`. The map shows the true loss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<crate::sim::GradientNoise>,
     /// The optimizers to compare.
     pub runs: Vec<RunSpec>,
 }
@@ -99,6 +103,9 @@ pub struct RunSpec {
     /// steps those tensors by their own optimizer; `optimizer` steps the rest.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<crate::optim::ParamGroup>,
+    /// This run's own gradient noise instead of the preset's (σ 0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<crate::sim::GradientNoise>,
 }
 
 fn yes() -> bool {
@@ -292,6 +299,7 @@ impl RunSpec {
     /// A shown run of `optimizer` with a constant lr and nothing of its own.
     pub fn new(label: impl Into<String>, optimizer: OptimizerConfig) -> Self {
         Self {
+            noise: None,
             label: label.into(),
             optimizer,
             schedule: Schedule::Constant,

@@ -16,6 +16,7 @@ impl Preset {
             batch_size: self.batch_size,
             grad_tol: self.grad_tol,
             early_stopping: self.early_stopping,
+            noise: self.noise,
             runs: self
                 .runs
                 .iter()
@@ -28,6 +29,7 @@ impl Preset {
                     batch_size: r.batch_size,
                     penalty: r.penalty.filter(|p| !p.is_zero()),
                     groups: r.groups.clone(),
+                    noise: r.noise,
                 })
                 .collect(),
         }

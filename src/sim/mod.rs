@@ -6,6 +6,7 @@
 
 mod batches;
 pub mod limits;
+mod noise;
 mod run;
 pub mod runner;
 mod trajectory;
@@ -13,6 +14,7 @@ mod trajectory;
 use std::sync::Arc;
 
 pub use batches::{BatchPlan, BatchStream, batch_for_step};
+pub use noise::{GradientNoise, NoisePlan, NoiseStream};
 pub use run::{EarlyStopping, Run, RunSetup, Termination};
 pub use trajectory::Trajectory;
 
@@ -40,6 +42,8 @@ pub struct SimSetup {
     pub grad_tol: Option<f64>,
     /// Stop a run when its validation loss stops improving.
     pub early_stopping: Option<EarlyStopping>,
+    /// Gaussian noise added to every run's gradient (a run may set its own σ).
+    pub noise: Option<GradientNoise>,
     /// The runs.
     pub runs: Vec<RunSetup>,
 }
@@ -134,6 +138,8 @@ pub struct Simulation {
     batches: Vec<BatchStream>,
     /// The next chunk of each stream's batches.
     plans: Vec<BatchPlan>,
+    /// The gradient-noise draws shared by every run, when any run has noise.
+    noise: Option<(NoiseStream, NoisePlan)>,
     grad_tol: Option<f64>,
     steps_done: u64,
     horizon: u64,
@@ -181,15 +187,23 @@ impl Simulation {
                     capacity,
                 );
                 run.early_stopping = run.setup().early_stopping.or(setup.early_stopping);
+                run.noise_sigma = run.setup().noise.or(setup.noise).map_or(0.0, |n| n.sigma);
                 run.stream = stream;
                 run
             })
-            .collect();
+            .collect::<Vec<Run>>();
+        let noise = runs.iter().any(|r| r.noise_sigma != 0.0).then(|| {
+            (
+                NoiseStream::new(problem.dim(), setup.seed),
+                NoisePlan::default(),
+            )
+        });
         Ok(Self {
             problem,
             runs,
             plans: vec![BatchPlan::default(); batches.len()],
             batches,
+            noise,
             grad_tol: setup.grad_tol,
             steps_done: 0,
             horizon: setup.steps,
@@ -227,9 +241,13 @@ impl Simulation {
             for (plan, stream) in self.plans.iter_mut().zip(&mut self.batches) {
                 plan.fill(stream, chunk);
             }
+            if let Some((stream, plan)) = &mut self.noise {
+                plan.fill(stream, chunk);
+            }
             let first = self.steps_done;
             let problem = self.problem.as_ref();
             let (plan, tol) = (self.plans.as_slice(), self.grad_tol);
+            let noise = self.noise.as_ref().map(|(_, plan)| plan);
             let active = self.runs.iter().filter(|r| r.is_active()).count();
             let workers = self.workers.min(active);
             if workers > 1 && active * chunk >= PARALLEL_MIN_WORK {
@@ -241,14 +259,14 @@ impl Simulation {
                             std::thread::Builder::new()
                                 .name(format!("descent-sim-{i}"))
                                 .spawn_scoped(scope, move || {
-                                    step_runs(runs, problem, plan, first, tol);
+                                    step_runs(runs, problem, (plan, noise), first, tol);
                                 }),
                         );
                     }
                 });
-                step_runs(&mut self.runs, problem, plan, first, tol);
+                step_runs(&mut self.runs, problem, (plan, noise), first, tol);
             } else {
-                step_runs(&mut self.runs, problem, plan, first, tol);
+                step_runs(&mut self.runs, problem, (plan, noise), first, tol);
             }
             self.steps_done += chunk as u64;
         }
@@ -318,6 +336,15 @@ impl Simulation {
             .iter()
             .map(|run| next.get(run.stream).cloned().flatten())
             .collect()
+    }
+
+    /// The standard-normal draw the next step adds to the gradients (scaled
+    /// by each run's σ), without drawing it; `None` without noise.
+    pub fn next_noise(&self) -> Option<Vec<f64>> {
+        let (stream, _) = self.noise.as_ref()?;
+        let mut z = vec![0.0; self.problem.dim()];
+        stream.clone().next_into(&mut z);
+        Some(z)
     }
 }
 
@@ -402,7 +429,7 @@ fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result
 fn step_runs(
     runs: &mut [Run],
     problem: &dyn Problem,
-    plans: &[BatchPlan],
+    (plans, noise): (&[BatchPlan], Option<&NoisePlan>),
     first: u64,
     tol: Option<f64>,
 ) {
@@ -424,7 +451,8 @@ fn step_runs(
             if !run.is_active() {
                 break;
             }
-            run.step(problem, plan.get(i), first + i as u64, grad, tol);
+            let z = noise.map_or(&[][..], |n| n.get(i));
+            run.step(problem, (plan.get(i), z), first + i as u64, grad, tol);
         }
     }
 }
@@ -440,6 +468,7 @@ mod tests {
 
     fn setup(steps: u64, runs: Vec<RunSetup>) -> SimSetup {
         SimSetup {
+            noise: None,
             start: None,
             steps,
             seed: 5,
@@ -452,6 +481,7 @@ mod tests {
 
     fn run(label: &str, optimizer: OptimizerConfig) -> RunSetup {
         RunSetup {
+            noise: None,
             label: label.into(),
             optimizer,
             schedule: Schedule::Constant,

@@ -96,6 +96,8 @@ pub struct RunSetup {
     pub penalty: Option<Penalty>,
     /// Tensors stepped by their own optimizer (empty: `optimizer` steps all).
     pub groups: Vec<crate::optim::ParamGroup>,
+    /// This run's own gradient noise instead of the simulation's.
+    pub noise: Option<super::GradientNoise>,
 }
 
 /// The most inner evaluation points a run keeps (16 MB).
@@ -137,6 +139,8 @@ pub struct Run {
     penalty_mask: Vec<bool>,
     /// Which of the simulation's batch streams this run reads.
     pub(crate) stream: usize,
+    /// σ of the Gaussian noise added to each gradient (0: none).
+    pub(crate) noise_sigma: f64,
     /// The best validation loss so far and its row.
     best_val: (f64, u64),
     /// The last row's loss still has to be evaluated.
@@ -189,6 +193,7 @@ impl Run {
                 Vec::new()
             },
             stream: 0,
+            noise_sigma: 0.0,
             best_val: (f64::INFINITY, 0),
             pending_loss: true,
             stopped: None,
@@ -296,7 +301,7 @@ impl Run {
     pub(crate) fn step(
         &mut self,
         problem: &dyn Problem,
-        batch: Batch<'_>,
+        (batch, noise): (Batch<'_>, &[f64]),
         k: u64,
         grad: &mut [f64],
         grad_tol: Option<f64>,
@@ -315,6 +320,8 @@ impl Run {
         if let Some(p) = &self.setup.penalty {
             batch_loss += p.add_to(point, &self.penalty_mask, grad);
         }
+        let sigma = self.noise_sigma;
+        super::noise::add_noise(grad, sigma, noise);
         let loss = if matches!(batch, Batch::Full) && !ahead {
             batch_loss
         } else {
@@ -352,7 +359,9 @@ impl Run {
                 inner.extend_from_slice(p);
             }
             let loss = problem.loss_grad(p, batch, g);
-            penalty.map_or(loss, |pen| loss + pen.add_to(p, mask, g))
+            let loss = penalty.map_or(loss, |pen| loss + pen.add_to(p, mask, g));
+            super::noise::add_noise(g, sigma, noise);
+            loss
         };
         let evaluations = self.optimizer.step_closure(
             config,
@@ -408,6 +417,16 @@ impl Run {
             Some(p) => loss + p.add_to(point, &self.penalty_mask, grad),
             None => loss,
         }
+    }
+
+    /// σ of the Gaussian noise this run adds to each gradient (0: none).
+    pub fn noise_sigma(&self) -> f64 {
+        self.noise_sigma
+    }
+
+    /// Adds this run's σ times the step's standard-normal draw `z` to `grad`.
+    pub fn add_noise(&self, grad: &mut [f64], z: &[f64]) {
+        super::noise::add_noise(grad, self.noise_sigma, z);
     }
 
     /// Where the next step takes its gradient: θ, or the look-ahead point.

@@ -19,6 +19,7 @@ fn table_rows(ins: &Inspection) -> Vec<(String, Vec<f64>)> {
             let shown = match name.as_str() {
                 "theta" => "θ",
                 "grad" => "g (consumed)",
+                "noise" => "σ·z (in g)",
                 "grad_norm" => "|g|",
                 "update" => "Δθ",
                 other => other,

@@ -11,6 +11,7 @@ pub mod inputs;
 pub mod inspector;
 pub mod loss_plot;
 pub mod menu_bar;
+pub mod noise_editor;
 pub mod optimizer_editor;
 pub mod param_widget;
 mod plot_axis;

@@ -5,7 +5,7 @@
 use eframe::egui::{self, RichText};
 
 use super::stability::AtHead;
-use super::{inputs, optimizer_editor, schedule_editor};
+use super::{inputs, noise_editor, optimizer_editor, schedule_editor};
 use crate::analysis::curvature::Curvature;
 use crate::app::command::{Command, Commands};
 use crate::app::edit::Edit;
@@ -27,6 +27,8 @@ pub struct RunView<'a> {
     pub curvature: Option<(usize, &'a Curvature)>,
     /// The problem has data (runs may carry a penalty).
     pub has_data: bool,
+    /// The preset's gradient noise (a run may have its own σ).
+    pub preset_noise: Option<crate::sim::GradientNoise>,
 }
 
 /// Draws the run's editors.
@@ -37,6 +39,7 @@ pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
         track,
         curvature,
         has_data,
+        preset_noise,
     } = view;
     header(ui, index, run, out);
     // Always one line, so its text changing never moves the sliders below.
@@ -59,6 +62,8 @@ pub fn show(ui: &mut egui::Ui, view: &RunView<'_>, out: &mut Commands) {
     schedule_editor::show(ui, index, &run.schedule, out);
     if has_data {
         penalty(ui, index, run, out);
+    } else {
+        noise_editor::show_run(ui, index, run, preset_noise, out);
     }
     ui.horizontal(|ui| {
         if ui.button("Duplicate").clicked() {
@@ -209,6 +214,7 @@ mod tests {
                         track: Some(&track),
                         curvature: None,
                         has_data: true,
+                        preset_noise: None,
                     },
                     out,
                 );
@@ -245,6 +251,7 @@ mod tests {
                         track: None,
                         curvature: None,
                         has_data: true,
+                        preset_noise: None,
                     },
                     out,
                 );
