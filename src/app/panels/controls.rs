@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use super::{batches, noise_editor, problem_picker, run_editor};
+use super::{batches, problem_picker, run_editor};
 use crate::analysis::curvature::Curvature;
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
@@ -41,8 +41,6 @@ pub fn show(ui: &mut egui::Ui, input: ControlsInput<'_>, out: &mut Commands) {
     problem_picker::show(ui, preset, out);
     if let Some(n) = samples {
         batches::show(ui, preset, n, out);
-    } else if !preset.problem.has_data() {
-        noise_editor::show(ui, preset, out);
     }
     ui.separator();
     ui.horizontal(|ui| {

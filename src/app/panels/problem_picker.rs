@@ -112,15 +112,21 @@ fn start_and_steps(ui: &mut egui::Ui, preset: &Preset, out: &mut Commands) {
     .on_hover_text("Click the map to move the start of every run");
     let max_steps = MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64;
     let mut steps = preset.steps;
-    let response = ui.add(
-        inputs::drag_value(&mut steps)
-            .range(1..=max_steps.min(MAX_STEPS))
-            .speed(10.0)
-            .prefix("Steps: "),
-    );
-    if response.changed() {
-        out.edit(Edit::SetSteps(steps));
-    }
+    // One row: the noise of a surface sits beside the horizon.
+    ui.horizontal(|ui| {
+        let response = ui.add(
+            inputs::drag_value(&mut steps)
+                .range(1..=max_steps.min(MAX_STEPS))
+                .speed(10.0)
+                .prefix("Steps: "),
+        );
+        if response.changed() {
+            out.edit(Edit::SetSteps(steps));
+        }
+        if !preset.problem.has_data() {
+            super::noise_editor::show(ui, preset, out);
+        }
+    });
 }
 
 #[cfg(test)]
