@@ -23,7 +23,6 @@ const STEPS: u64 = 20_000;
 
 fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> SimSetup {
     SimSetup {
-        noise: None,
         start: None,
         steps: STEPS,
         seed: 0,
@@ -32,7 +31,6 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
         early_stopping: None,
         runs: (0..runs)
             .map(|i| RunSetup {
-                noise: None,
                 label: format!("run {i}"),
                 optimizer,
                 schedule: Schedule::Constant,
@@ -41,8 +39,10 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
                 batch_size: None,
                 penalty: None,
                 groups: Vec::new(),
+                noise: None,
             })
             .collect(),
+        noise: None,
     }
 }
 

@@ -16,7 +16,6 @@ fn trajectory(
     batch: Option<usize>,
 ) -> Trajectory {
     let setup = SimSetup {
-        noise: None,
         start: None,
         steps,
         seed: 11,
@@ -24,7 +23,6 @@ fn trajectory(
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
-            noise: None,
             label: "run".into(),
             optimizer,
             schedule: Schedule::Constant,
@@ -33,7 +31,9 @@ fn trajectory(
             batch_size: None,
             penalty: None,
             groups: Vec::new(),
+            noise: None,
         }],
+        noise: None,
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
     sim.run_to_end();
@@ -197,7 +197,6 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         None,
     );
     let setup = SimSetup {
-        noise: None,
         start: None,
         steps: 300,
         seed: 11,
@@ -205,7 +204,6 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
-            noise: None,
             label: "look-ahead".into(),
             optimizer: textbook,
             schedule: Schedule::Constant,
@@ -214,7 +212,9 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
             batch_size: None,
             penalty: None,
             groups: Vec::new(),
+            noise: None,
         }],
+        noise: None,
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();
     for k in 0..300 {

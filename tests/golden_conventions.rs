@@ -70,7 +70,6 @@ fn cases() -> Vec<Case> {
 
 fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
     let setup = SimSetup {
-        noise: None,
         start: Some(vec![-1.5, 2.0]),
         steps: (case.rows.len() - 1) as u64,
         seed: 0,
@@ -78,7 +77,6 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
-            noise: None,
             label: case.name.clone(),
             optimizer: config,
             schedule: case.schedule.clone(),
@@ -87,7 +85,9 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
             batch_size: None,
             penalty: None,
             groups: Vec::new(),
+            noise: None,
         }],
+        noise: None,
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();
     sim.run_to_end();

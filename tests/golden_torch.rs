@@ -118,7 +118,6 @@ fn extra_cases() -> Vec<Case> {
 /// Simulates a case to its horizon.
 fn simulate(case: &Case) -> Simulation {
     let setup = SimSetup {
-        noise: None,
         start: Some(case.start.clone()),
         steps: case.steps,
         seed: 0,
@@ -126,7 +125,6 @@ fn simulate(case: &Case) -> Simulation {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
-            noise: None,
             label: case.name.clone(),
             optimizer: case.optimizer,
             schedule: case.schedule.clone(),
@@ -135,7 +133,9 @@ fn simulate(case: &Case) -> Simulation {
             batch_size: None,
             penalty: None,
             groups: Vec::new(),
+            noise: None,
         }],
+        noise: None,
     };
     let mut sim = Simulation::new(problem(&case.function), setup).unwrap();
     sim.run_to_end();
@@ -348,7 +348,6 @@ fn inspector_numbers_match_torch_optimizer_state() {
         let opt = optimizer(case["optimizer"].as_str().unwrap(), &case["kwargs"]);
         let n = case["N"].as_u64().unwrap();
         let preset = descent::preset::Preset {
-            noise: None,
             version: 1,
             title: String::new(),
             description: String::new(),
@@ -361,6 +360,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             grad_tol: None,
             early_stopping: None,
             runs: vec![descent::preset::RunSpec::new("run", opt)],
+            noise: None,
         };
         let keys: Vec<&str> = case["state"]
             .as_array()

@@ -161,20 +161,24 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                     Some(idx) => Batch::Indices(idx),
                     None => Batch::Full,
                 };
+                // σ·z, as the step adds it to g.
+                let sigma = run.noise_sigma();
+                let added: Option<Vec<f64>> = (sigma != 0.0 && !noise.is_empty())
+                    .then(|| noise.iter().map(|z| sigma * z).collect());
                 let grad = run.is_active().then(|| {
                     let mut g = vec![0.0; params.len()];
                     run.objective_grad(problem.as_ref(), &run.gradient_point(), batch, &mut g);
-                    run.add_noise(&mut g, &noise);
+                    for (g, a) in g.iter_mut().zip(added.iter().flatten()) {
+                        *g += a;
+                    }
                     g
                 });
-                let sigma = run.noise_sigma();
                 Before {
                     params,
                     taken: run.steps_taken(),
                     lr: run.schedule_state().lr(),
                     grad,
-                    noise: (sigma != 0.0 && !noise.is_empty())
-                        .then(|| noise.iter().map(|z| sigma * z).collect()),
+                    noise: added,
                     state: run.optimizer().named_state(),
                 }
             })

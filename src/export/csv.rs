@@ -113,7 +113,6 @@ mod tests {
     /// Two steps of one run on Rosenbrock from (−1.5, 2).
     fn simulation(label: &str, optimizer: OptimizerConfig) -> Simulation {
         let setup = SimSetup {
-            noise: None,
             start: Some(vec![-1.5, 2.0]),
             steps: 2,
             seed: 0,
@@ -121,7 +120,6 @@ mod tests {
             grad_tol: None,
             early_stopping: None,
             runs: vec![RunSetup {
-                noise: None,
                 label: label.into(),
                 optimizer,
                 schedule: Schedule::Constant,
@@ -130,7 +128,9 @@ mod tests {
                 batch_size: None,
                 penalty: None,
                 groups: Vec::new(),
+                noise: None,
             }],
+            noise: None,
         };
         Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap()
     }

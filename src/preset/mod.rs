@@ -299,7 +299,6 @@ impl RunSpec {
     /// A shown run of `optimizer` with a constant lr and nothing of its own.
     pub fn new(label: impl Into<String>, optimizer: OptimizerConfig) -> Self {
         Self {
-            noise: None,
             label: label.into(),
             optimizer,
             schedule: Schedule::Constant,
@@ -310,6 +309,7 @@ impl RunSpec {
             batch_size: None,
             penalty: None,
             groups: Vec::new(),
+            noise: None,
         }
     }
 

@@ -468,7 +468,6 @@ mod tests {
 
     fn setup(steps: u64, runs: Vec<RunSetup>) -> SimSetup {
         SimSetup {
-            noise: None,
             start: None,
             steps,
             seed: 5,
@@ -476,12 +475,12 @@ mod tests {
             grad_tol: None,
             early_stopping: None,
             runs,
+            noise: None,
         }
     }
 
     fn run(label: &str, optimizer: OptimizerConfig) -> RunSetup {
         RunSetup {
-            noise: None,
             label: label.into(),
             optimizer,
             schedule: Schedule::Constant,
@@ -490,6 +489,7 @@ mod tests {
             batch_size: None,
             penalty: None,
             groups: Vec::new(),
+            noise: None,
         }
     }
 

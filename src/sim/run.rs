@@ -424,11 +424,6 @@ impl Run {
         self.noise_sigma
     }
 
-    /// Adds this run's σ times the step's standard-normal draw `z` to `grad`.
-    pub fn add_noise(&self, grad: &mut [f64], z: &[f64]) {
-        super::noise::add_noise(grad, self.noise_sigma, z);
-    }
-
     /// Where the next step takes its gradient: θ, or the look-ahead point.
     pub fn gradient_point(&self) -> Vec<f64> {
         let config = match self.schedule_state.momentum() {
