@@ -29,6 +29,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
         batch_size,
         grad_tol: None,
         early_stopping: None,
+        bounds: None,
         runs: (0..runs)
             .map(|i| RunSetup {
                 label: format!("run {i}"),

@@ -539,3 +539,32 @@ fn sweep_writes_a_heat_map_and_every_cell() {
         "--y: Sgd has no hyperparameter `beta2`",
     );
 }
+
+/// An online term that does not parse is pointed at in the file, element
+/// and character; Reddi's lesson runs headless with Adam ending at +1.
+#[test]
+fn an_online_loss_runs_headless_and_a_bad_term_is_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.ron");
+    std::fs::write(
+        &path,
+        "(\n  problem: Online(terms: [\"x\", \"x + z\"]),\n  runs: [(optimizer: Sgd())],\n)\n",
+    )
+    .unwrap();
+    let out = descent(&["run", path.to_str().unwrap()]);
+    assert_clean_failure(&out, "2:32: problem.terms[1]: column 5: unknown name `z`");
+    let out = descent(&["run", "presets/adam-can-fail.ron", "--csv", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let last_x = |label: &str| -> f64 {
+        let row = csv
+            .lines()
+            .rfind(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no rows for {label}"));
+        let cells: Vec<&str> = row.rsplitn(4, ',').collect();
+        assert_eq!(cells[3].rsplit(',').next(), Some("600"), "{row}");
+        cells[2].parse().unwrap()
+    };
+    assert!(last_x("\"Adam, β₂ = 0.1\"") > 0.97);
+    assert!(last_x("\"AMSGrad, β₂ = 0.1\"") < -0.97);
+}

@@ -16,6 +16,7 @@ fn trajectory(
     batch: Option<usize>,
 ) -> Trajectory {
     let setup = SimSetup {
+        bounds: None,
         start: None,
         steps,
         seed: 11,
@@ -197,6 +198,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         None,
     );
     let setup = SimSetup {
+        bounds: None,
         start: None,
         steps: 300,
         seed: 11,

@@ -70,6 +70,7 @@ fn cases() -> Vec<Case> {
 
 fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
     let setup = SimSetup {
+        bounds: None,
         start: Some(vec![-1.5, 2.0]),
         steps: (case.rows.len() - 1) as u64,
         seed: 0,

@@ -118,6 +118,7 @@ fn extra_cases() -> Vec<Case> {
 /// Simulates a case to its horizon.
 fn simulate(case: &Case) -> Simulation {
     let setup = SimSetup {
+        bounds: None,
         start: Some(case.start.clone()),
         steps: case.steps,
         seed: 0,
@@ -361,6 +362,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             early_stopping: None,
             runs: vec![descent::preset::RunSpec::new("run", opt)],
             noise: None,
+            bounds: None,
         };
         let keys: Vec<&str> = case["state"]
             .as_array()

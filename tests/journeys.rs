@@ -812,3 +812,60 @@ fn gradient_noise_on_off_and_through_a_switch_to_data() {
     assert!(h.query_by_label_contains("noise is for surfaces").is_none());
     assert!(h.query_by_label("Mini-batches").is_some());
 }
+
+/// Reddi's lesson keeps every run in its box; the next lesson has no box
+/// (its checkbox is clear and its start is its own); ticking *Box* there
+/// projects the runs; an online problem picked afresh points at a bad term.
+#[test]
+fn a_box_and_an_online_loss_through_a_lesson_switch() {
+    let mut h = harness("adam-can-fail.ron");
+    let adam = window::trajectory(&h, 0);
+    assert!(
+        h.query_by_role_and_label(Role::SpinButton, "x from")
+            .is_some()
+    );
+    // Row k: [x, y, loss]; Adam ends against x = +1.
+    let x_end = adam[adam.len() - 3];
+    assert!(x_end > 0.97 && x_end <= 1.0, "{x_end}");
+    open_lesson(&mut h, "Gradient noise: SGD jitters, momentum averages");
+    started(&mut h);
+    assert!(h.state().preset().bounds.is_none());
+    assert!(
+        h.query_by_role_and_label(Role::SpinButton, "x from")
+            .is_none()
+    );
+    let free = window::trajectory(&h, 0);
+    h.get_by_label("Box").click();
+    h.step();
+    settle(&mut h);
+    let b = h.state().preset().bounds.expect("a box");
+    let boxed = window::trajectory(&h, 0);
+    assert_ne!(boxed, free);
+    for row in boxed.chunks(3) {
+        assert!((b.x.0..=b.x.1).contains(&row[0]) && (b.y.0..=b.y.1).contains(&row[1]));
+    }
+    h.get_by_role_and_label(Role::ComboBox, "Problem").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Online f_t(x, y)").scroll_to_me();
+    h.step();
+    h.get_by_label("Online f_t(x, y)").click();
+    h.step();
+    settle(&mut h);
+    assert!(
+        h.state().preset().bounds.is_none(),
+        "a new problem drops the box"
+    );
+    let term = "-x + 0.5*y^2";
+    let field = h.get_all_by_value(term).next().expect("the second term");
+    field.focus();
+    h.step();
+    h.get_all_by_value(term).next().unwrap().type_text(" + q");
+    h.step();
+    assert!(
+        h.query_all_by_label_contains("unknown name `q`")
+            .next()
+            .is_some()
+    );
+}

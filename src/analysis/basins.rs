@@ -95,6 +95,14 @@ pub fn compute(request: &BasinRequest, stop: &(dyn Fn() -> bool + Sync)) -> Opti
             }
             let mut g = [0.0; 2];
             problem.loss_grad(p, crate::problem::Batch::Full, &mut g);
+            // Pressed against the box, only the gradient along it counts.
+            if let Some(b) = preset.bounds {
+                for (g, (v, (lo, hi))) in g.iter_mut().zip(p.iter().zip([b.x, b.y])) {
+                    if (*v <= lo && *g > 0.0) || (*v >= hi && *g < 0.0) {
+                        *g = 0.0;
+                    }
+                }
+            }
             Some(if g[0].hypot(g[1]) <= 1e-2 {
                 Ok([p[0], p[1]])
             } else {
@@ -204,5 +212,23 @@ mod tests {
         // Heavy momentum paints a different map from the same starts.
         let heavy = of_preset(&preset, Path::new("."), 1, 24).unwrap().unwrap();
         assert_ne!(gd.labels, heavy.labels);
+    }
+
+    #[test]
+    fn a_run_pressed_against_the_box_has_settled() {
+        let preset = Preset::from_ron_str(
+            "(problem: Expression(formula: \"(x-2)^2 + (y-1)^2\", view: Some(x: (-1.0, 1.0), y: (0.0, 2.0))), bounds: Some(x: (-1.0, 0.5), y: (0.0, 2.0)), steps: 200, runs: [(optimizer: Sgd(lr: 0.1))])",
+            "t",
+        )
+        .unwrap();
+        let map = of_preset(&preset, Path::new("."), 0, 8).unwrap().unwrap();
+        let first = map.labels[0];
+        assert!(first < UNSETTLED, "settled on the edge x = 0.5");
+        assert!(map.labels.iter().all(|l| *l == first), "one basin");
+        let a = map.attractors[usize::from(first)];
+        assert!(
+            (a[0] - 0.5).abs() < 1e-9 && (a[1] - 1.0).abs() < 1e-6,
+            "{a:?}"
+        );
     }
 }

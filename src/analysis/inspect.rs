@@ -159,7 +159,7 @@ pub fn step_and_inspect(sim: &mut Simulation) -> Vec<Inspection> {
                 let params = run.params().to_vec();
                 let batch = match next {
                     Some(idx) => Batch::Indices(idx),
-                    None => Batch::Full,
+                    None => Batch::full_at(problem.as_ref(), run.steps_taken() + 1),
                 };
                 // σ·z, as the step adds it to g.
                 let sigma = run.noise_sigma();

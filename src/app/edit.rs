@@ -5,7 +5,7 @@
 use crate::optim::params::{Param, ParamError, ScheduleParam, Value};
 use crate::optim::{Convention, OptimizerConfig, Schedule};
 use crate::preset::{Point, Preset, RunSpec};
-use crate::problem::{Penalty, ProblemConfig};
+use crate::problem::{Penalty, ProblemConfig, ViewBox};
 use crate::sim::GradientNoise;
 use crate::sim::limits::MAX_RUNS;
 
@@ -138,6 +138,8 @@ pub enum Edit {
     SetNoise(Option<GradientNoise>),
     /// The seed of the batch and noise streams.
     SetSeed(u64),
+    /// The box every run stays in, on a surface (`None`: unconstrained).
+    SetBounds(Option<ViewBox>),
     /// A run's own gradient noise (`None`: the preset's).
     SetRunNoise {
         /// The run.
@@ -243,6 +245,7 @@ impl Edit {
             Self::SetBatchSize(size) => preset.batch_size = size,
             Self::SetNoise(noise) => preset.noise = noise,
             Self::SetSeed(seed) => preset.seed = seed,
+            Self::SetBounds(bounds) => preset.bounds = bounds,
             Self::SetRunNoise { run, noise } => run_mut(preset, run)?.noise = noise,
             Self::ApplySweepCell { run, values } => {
                 // Both values, or neither.
@@ -329,6 +332,8 @@ fn switch_problem(preset: &mut Preset, problem: ProblemConfig) {
     preset.view = None;
     preset.batch_size = None;
     preset.early_stopping = None;
+    // A box belongs to the problem it was drawn for.
+    preset.bounds = None;
     // Noise is for surfaces; on data the mini-batches are the noise.
     let data = preset.problem.has_data();
     if data {

@@ -31,6 +31,14 @@ pub fn listing() -> String {
     );
     let _ = writeln!(
         s,
+        "  Online(terms: [\"3*x\", \"-x\", \"-x\"])   a loss that changes with the step: step t takes term (t − 1) mod p; the mean is drawn and recorded"
+    );
+    let _ = writeln!(
+        s,
+        "  bounds: Some(x: (-1.0, 1.0), y: (-1.0, 1.0))   (preset field) keeps every run in a box: the start and each step are clamped"
+    );
+    let _ = writeln!(
+        s,
         "\nModels on data (problem: ...), as the window's picker starts them:"
     );
     for (name, config) in catalogue::models() {

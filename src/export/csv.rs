@@ -113,6 +113,7 @@ mod tests {
     /// Two steps of one run on Rosenbrock from (−1.5, 2).
     fn simulation(label: &str, optimizer: OptimizerConfig) -> Simulation {
         let setup = SimSetup {
+            bounds: None,
             start: Some(vec![-1.5, 2.0]),
             steps: 2,
             seed: 0,

@@ -31,12 +31,13 @@ impl Preset {
         if problem {
             c.nested("problem", |c| self.problem.check(c));
         }
-        if let Some(v) = self.view
-            && !(v.x.0 < v.x.1
-                && v.y.0 < v.y.1
-                && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
-        {
-            c.fail("view", "needs finite ranges with min < max");
+        crate::problem::check_view(&mut c, "view", self.view);
+        crate::problem::check_view(&mut c, "bounds", self.bounds);
+        if self.bounds.is_some() && self.problem.has_data() {
+            c.fail(
+                "bounds",
+                "a box is for surfaces with 2 parameters (x, y), not for models on data",
+            );
         }
         if let Some(start) = &self.start {
             start.check("start", &mut c);

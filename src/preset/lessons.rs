@@ -15,6 +15,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../presets/adam-bias-correction.ron"),
     ),
     (
+        "adam-can-fail.ron",
+        include_str!("../../presets/adam-can-fail.ron"),
+    ),
+    (
         "adamw-vs-adam-l2.ron",
         include_str!("../../presets/adamw-vs-adam-l2.ron"),
     ),

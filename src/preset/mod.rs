@@ -64,6 +64,11 @@ pub struct Preset {
     /// shared by every run: `Some(sigma: 0.5)`. The map shows the true loss.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<crate::sim::GradientNoise>,
+    /// A box every run stays in, for 2-parameter problems:
+    /// `Some(x: (-1.0, 1.0), y: (-1.0, 1.0))`. The start and each step are
+    /// projected onto it (each coordinate clamped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<crate::problem::ViewBox>,
     /// The optimizers to compare.
     pub runs: Vec<RunSpec>,
 }

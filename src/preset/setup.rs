@@ -17,6 +17,7 @@ impl Preset {
             grad_tol: self.grad_tol,
             early_stopping: self.early_stopping,
             noise: self.noise,
+            bounds: self.bounds,
             runs: self
                 .runs
                 .iter()

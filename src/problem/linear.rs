@@ -131,7 +131,7 @@ impl Problem for LinearRegression {
 
     fn loss_grad(&self, params: &[f64], batch: Batch<'_>, grad: &mut [f64]) -> f64 {
         let (sq, sx, s, n) = match batch {
-            Batch::Full => self.accumulate_all(params),
+            Batch::Full | Batch::Step(_) => self.accumulate_all(params),
             Batch::Indices(idx) => self.accumulate(params, idx),
         };
         let n = n as f64;

@@ -10,6 +10,7 @@ mod linear;
 mod network;
 mod network_gradient;
 mod network_loss;
+mod online;
 mod penalty;
 mod polynomial;
 mod samples;
@@ -27,6 +28,7 @@ pub use dataset::{DataError, LineData, LineDataSource, parse_xy_csv};
 pub use expression::{ExpressionConfig, ExpressionError, ExpressionSurface};
 pub use linear::LinearRegression;
 pub use network::Network;
+pub use online::{MAX_TERMS, OnlineConfig, OnlineSurface};
 pub use penalty::Penalty;
 pub use polynomial::PolynomialRegression;
 pub use samples::Samples;
@@ -42,6 +44,21 @@ pub enum Batch<'a> {
     Full,
     /// A mini-batch: indices into the data set.
     Indices(&'a [usize]),
+    /// Step `t`'s loss (from 1), for a loss that changes with the step
+    /// ([`Problem::period`]); any other problem reads it as [`Batch::Full`].
+    Step(u64),
+}
+
+impl Batch<'_> {
+    /// The full batch of step `t` (from 1): [`Batch::Step`] where the loss
+    /// changes with the step, else [`Batch::Full`].
+    pub fn full_at(problem: &dyn Problem, t: u64) -> Batch<'static> {
+        if problem.period().is_some() {
+            Batch::Step(t)
+        } else {
+            Batch::Full
+        }
+    }
 }
 
 /// A known minimum, for markers.
@@ -91,6 +108,16 @@ impl ViewBox {
         Self {
             x: pad(b.x),
             y: pad(b.y),
+        }
+    }
+
+    /// `point` (x, y) moved to the nearest point of the box: each coordinate
+    /// clamped to its range. Other lengths are left alone.
+    #[inline]
+    pub fn project(&self, point: &mut [f64]) {
+        if let [x, y] = point {
+            *x = x.clamp(self.x.0, self.x.1);
+            *y = y.clamp(self.y.0, self.y.1);
         }
     }
 
@@ -202,6 +229,12 @@ pub trait Problem: Send + Sync + fmt::Debug {
     fn predict(&self, _params: &[f64], _x: f64) -> Option<f64> {
         None
     }
+
+    /// For a loss that changes with the step: how many steps its cycle of
+    /// losses takes. [`Self::loss`] is then their mean, the objective.
+    fn period(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// A problem as written in a preset.
@@ -220,6 +253,10 @@ pub enum ProblemConfig {
     /// 2 classes), softmax regression (no hidden layers, K classes) or an MLP:
     /// `Classification(data: Moons(n: 200), hidden: [16, 16], activation: Tanh)`.
     Classification(ClassificationConfig),
+    /// A loss that changes with the step: `Online(terms: ["3*x", "-x", "-x"])`.
+    /// Step t takes the gradient of term (t − 1) mod p; the loss drawn and
+    /// recorded is the terms' mean.
+    Online(OnlineConfig),
 }
 
 /// Highest polynomial degree.
@@ -295,6 +332,9 @@ pub enum ProblemError {
     /// The formula does not parse.
     #[error("problem.formula: {0}")]
     Expression(#[from] ExpressionError),
+    /// A term of an online loss does not parse.
+    #[error("problem.terms[{0}]: {1}")]
+    Term(usize, ExpressionError),
 }
 
 impl ProblemConfig {
@@ -304,6 +344,7 @@ impl ProblemConfig {
             Self::Surface(s) => Arc::new(*s),
             Self::LinearRegression(c) => Arc::new(LinearRegression::new(c.data.load(base_dir)?)),
             Self::Expression(e) => Arc::new(ExpressionSurface::parse(&e.formula, e.view)?),
+            Self::Online(o) => Arc::new(o.parse().map_err(|(i, e)| ProblemError::Term(i, e))?),
             Self::PolynomialRegression(c) => {
                 let (train, validation) =
                     dataset::split(c.data.load(base_dir)?, c.validation, c.split_seed);
@@ -373,7 +414,7 @@ impl ProblemConfig {
                 for (i, &units) in k.hidden.iter().enumerate() {
                     if !(1..=width).contains(&units) {
                         c.fail(
-                            &format!("hidden.{i}"),
+                            &format!("hidden[{i}]"),
                             format!("must be between 1 and {width} units, got {units}"),
                         );
                     }
@@ -383,15 +424,34 @@ impl ProblemConfig {
                 if let Err(err) = ExpressionSurface::parse(&e.formula, e.view) {
                     c.fail("formula", err.to_string());
                 }
-                if let Some(v) = e.view
-                    && !(v.x.0 < v.x.1
-                        && v.y.0 < v.y.1
-                        && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
-                {
-                    c.fail("view", "needs finite ranges with min < max");
+                check_view(c, "view", e.view);
+            }
+            Self::Online(o) => {
+                if o.terms.is_empty() || o.terms.len() > MAX_TERMS {
+                    c.fail(
+                        "terms",
+                        format!("needs 1 to {MAX_TERMS} formulas, got {}", o.terms.len()),
+                    );
                 }
+                for (i, term) in o.terms.iter().enumerate() {
+                    if let Err(err) = ExpressionSurface::parse(term, o.view) {
+                        c.fail(&format!("terms[{i}]"), err.to_string());
+                    }
+                }
+                check_view(c, "view", o.view);
             }
         }
+    }
+}
+
+/// A box with finite ranges, min < max on both axes (or none).
+pub(crate) fn check_view(c: &mut Checker, field: &str, view: Option<ViewBox>) {
+    if let Some(v) = view
+        && !(v.x.0 < v.x.1
+            && v.y.0 < v.y.1
+            && [v.x.0, v.x.1, v.y.0, v.y.1].iter().all(|b| b.is_finite()))
+    {
+        c.fail(field, "needs finite ranges with min < max");
     }
 }
 

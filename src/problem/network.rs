@@ -253,7 +253,7 @@ impl Problem for Network {
 
     fn loss_grad(&self, params: &[f64], batch: Batch<'_>, grad: &mut [f64]) -> f64 {
         match batch {
-            Batch::Full => self.evaluate(params, None, Some(grad)),
+            Batch::Full | Batch::Step(_) => self.evaluate(params, None, Some(grad)),
             Batch::Indices(idx) => self.evaluate(params, Some(idx), Some(grad)),
         }
     }

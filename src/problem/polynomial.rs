@@ -131,7 +131,7 @@ impl Problem for PolynomialRegression {
 
     fn loss_grad(&self, params: &[f64], batch: Batch<'_>, grad: &mut [f64]) -> f64 {
         let count = match batch {
-            Batch::Full => self.train.x.len(),
+            Batch::Full | Batch::Step(_) => self.train.x.len(),
             Batch::Indices(idx) => idx.len(),
         };
         if count == 0 || params.len() != self.dim() || grad.len() != self.dim() {
@@ -142,7 +142,7 @@ impl Problem for PolynomialRegression {
         let mut sum = 0.0;
         for k in 0..count {
             let i = match batch {
-                Batch::Full => k,
+                Batch::Full | Batch::Step(_) => k,
                 Batch::Indices(idx) => idx[k],
             };
             let (Some(&x), Some(&y)) = (self.train.x.get(i), self.train.y.get(i)) else {

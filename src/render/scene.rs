@@ -75,6 +75,8 @@ pub struct Scene {
     pub starts: Vec<[f64; 2]>,
     /// Known minima inside or near the view.
     pub minima: Vec<[f64; 2]>,
+    /// The box every run is kept in.
+    pub bounds: Option<ViewBox>,
     /// The step horizon.
     pub horizon: u64,
     /// A model's data and the runs' fits, for a picture of the data
@@ -183,6 +185,7 @@ impl Scene {
                 .into_iter()
                 .filter_map(|m| Some([*m.point.first()?, *m.point.get(1)?]))
                 .collect(),
+            bounds: preset.bounds,
             horizon: sim.horizon(),
             data: None,
         }

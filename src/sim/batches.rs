@@ -86,7 +86,7 @@ pub fn batch_for_step(
     }
     match stream.next_batch() {
         Batch::Indices(idx) => Some(idx.to_vec()),
-        Batch::Full => None,
+        Batch::Full | Batch::Step(_) => None,
     }
 }
 
@@ -106,7 +106,7 @@ impl BatchPlan {
         self.steps.clear();
         for _ in 0..steps {
             match stream.next_batch() {
-                Batch::Full => self.steps.push(None),
+                Batch::Full | Batch::Step(_) => self.steps.push(None),
                 Batch::Indices(ix) => {
                     let start = self.indices.len();
                     self.indices.extend_from_slice(ix);
@@ -143,7 +143,7 @@ mod tests {
     fn collect(stream: &mut BatchStream, n: usize) -> Vec<Vec<usize>> {
         (0..n)
             .map(|_| match stream.next_batch() {
-                Batch::Full => Vec::new(),
+                Batch::Full | Batch::Step(_) => Vec::new(),
                 Batch::Indices(i) => i.to_vec(),
             })
             .collect()

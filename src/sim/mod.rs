@@ -44,6 +44,9 @@ pub struct SimSetup {
     pub early_stopping: Option<EarlyStopping>,
     /// Gaussian noise added to every run's gradient (a run may set its own σ).
     pub noise: Option<GradientNoise>,
+    /// A box θ is kept in (2-parameter problems): the start and every step
+    /// are projected onto it, as `p.clamp_()` after `opt.step()`.
+    pub bounds: Option<crate::problem::ViewBox>,
     /// The runs.
     pub runs: Vec<RunSetup>,
 }
@@ -59,6 +62,9 @@ pub enum SimError {
         "early_stopping needs a validation split: give the problem `validation: 0.3` (a share of the points)"
     )]
     NoValidation,
+    /// A box constraint on a problem that is not 2-D.
+    #[error("bounds: a box is for problems with 2 parameters (x, y); this one has {0}")]
+    BoundsDimension(usize),
     /// The start point has the wrong number of coordinates.
     #[error("start: the problem has {expected} parameters ({names}), the start point has {got}")]
     StartDimension {
@@ -123,6 +129,7 @@ impl SimError {
             Self::NoValidation => Some("early_stopping"),
             Self::StartDimension { .. } | Self::NonFiniteStart { .. } => Some("start"),
             Self::TooLarge { .. } => Some("steps"),
+            Self::BoundsDimension(_) => Some("bounds"),
             Self::EmptyGroup { .. } => Some("runs"),
         }
     }
@@ -179,13 +186,12 @@ impl Simulation {
             .into_iter()
             .zip(stream_of)
             .map(|(r, stream)| {
-                let own = r.start.clone();
-                let mut run = Run::new(
-                    r,
-                    own.as_deref().unwrap_or(&start),
-                    problem.as_ref(),
-                    capacity,
-                );
+                let mut own = r.start.clone().unwrap_or_else(|| start.clone());
+                if let Some(b) = setup.bounds {
+                    b.project(&mut own);
+                }
+                let mut run = Run::new(r, &own, problem.as_ref(), capacity);
+                run.bounds = setup.bounds;
                 run.early_stopping = run.setup().early_stopping.or(setup.early_stopping);
                 run.noise_sigma = run.setup().noise.or(setup.noise).map_or(0.0, |n| n.sigma);
                 run.stream = stream;
@@ -328,8 +334,8 @@ impl Simulation {
             .batches
             .iter()
             .map(|stream| match stream.clone().next_batch() {
-                crate::problem::Batch::Full => None,
                 crate::problem::Batch::Indices(idx) => Some(idx.to_vec()),
+                crate::problem::Batch::Full | crate::problem::Batch::Step(_) => None,
             })
             .collect();
         self.runs
@@ -385,6 +391,9 @@ fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result
             }
         }
     }
+    if setup.bounds.is_some() && dim != 2 {
+        return Err(SimError::BoundsDimension(dim));
+    }
     if start.len() != dim {
         return Err(SimError::StartDimension {
             expected: dim,
@@ -436,6 +445,8 @@ fn step_runs(
     let mut grad = [0.0; 64];
     let mut heap_grad = Vec::new();
     let dim = problem.dim();
+    // A loss that changes with the step takes its step's loss, not the mean.
+    let periodic = problem.period().is_some();
     let grad: &mut [f64] = if dim <= grad.len() {
         &mut grad[..dim]
     } else {
@@ -452,7 +463,12 @@ fn step_runs(
                 break;
             }
             let z = noise.map_or(&[][..], |n| n.get(i));
-            run.step(problem, (plan.get(i), z), first + i as u64, grad, tol);
+            let k = first + i as u64;
+            let batch = match plan.get(i) {
+                crate::problem::Batch::Full if periodic => crate::problem::Batch::Step(k + 1),
+                batch => batch,
+            };
+            run.step(problem, (batch, z), k, grad, tol);
         }
     }
 }
@@ -468,6 +484,7 @@ mod tests {
 
     fn setup(steps: u64, runs: Vec<RunSetup>) -> SimSetup {
         SimSetup {
+            bounds: None,
             start: None,
             steps,
             seed: 5,

@@ -141,6 +141,8 @@ pub struct Run {
     pub(crate) stream: usize,
     /// σ of the Gaussian noise added to each gradient (0: none).
     pub(crate) noise_sigma: f64,
+    /// The box θ is projected onto after each step.
+    pub(crate) bounds: Option<crate::problem::ViewBox>,
     /// The best validation loss so far and its row.
     best_val: (f64, u64),
     /// The last row's loss still has to be evaluated.
@@ -194,6 +196,7 @@ impl Run {
             },
             stream: 0,
             noise_sigma: 0.0,
+            bounds: None,
             best_val: (f64::INFINITY, 0),
             pending_loss: true,
             stopped: None,
@@ -370,6 +373,9 @@ impl Run {
             lr,
             &mut closure,
         );
+        if let Some(b) = &self.bounds {
+            b.project(&mut self.params);
+        }
         if self.counts_evaluations {
             self.evaluations.push(evaluations);
         }

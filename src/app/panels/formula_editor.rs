@@ -1,13 +1,13 @@
-//! A text field for a typed f(x, y). The preset only takes formulas that
-//! parse; an error points at the offending character. The text is checked
-//! only when it changes.
+//! Text fields for a typed f(x, y) and for an online loss's terms. The
+//! preset only takes formulas that parse; an error points at the offending
+//! character. The text is checked only when it changes.
 
 use eframe::egui::{self, RichText};
 
 use crate::app::command::{Command, Commands};
 use crate::app::edit::Edit;
 use crate::app::theme;
-use crate::problem::{ExpressionConfig, ProblemConfig};
+use crate::problem::{ExpressionConfig, ExpressionSurface, MAX_TERMS, OnlineConfig, ProblemConfig};
 
 /// The text being typed and what checking it said.
 #[derive(Clone)]
@@ -18,34 +18,100 @@ struct Checked {
 
 /// Draws the editor for `config`'s formula.
 pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
+    let hint = "f(x, y), e.g. (1-x)^2 + 100*(y-x^2)^2";
+    let check = |text: &str| config.check_formula(text).map_err(|e| e.to_string());
+    if let Some(formula) = field(ui, &config.formula, hint, check, out) {
+        out.edit(Edit::ReshapeProblem(ProblemConfig::Expression(
+            ExpressionConfig {
+                formula,
+                view: config.view,
+            },
+        )));
+    }
+}
+
+/// Draws one editor per term of an online loss, with buttons that add a
+/// term (a copy of the last) or remove the last.
+pub fn show_terms(ui: &mut egui::Ui, config: &OnlineConfig, out: &mut Commands) {
+    ui.label(RichText::new("Step t takes term (t − 1) mod p; the map shows their mean").small());
+    let reshape = |terms: Vec<String>| {
+        Edit::ReshapeProblem(ProblemConfig::Online(OnlineConfig {
+            terms,
+            view: config.view,
+        }))
+    };
+    for (i, term) in config.terms.iter().enumerate() {
+        let typed = ui
+            .horizontal(|ui| {
+                ui.label(RichText::new(format!("f{}", i + 1)).monospace());
+                let check = |text: &str| {
+                    ExpressionSurface::parse(text, config.view)
+                        .map(|s| s.gradient_warnings())
+                        .map_err(|e| e.to_string())
+                };
+                field(ui, term, "a term f(x, y)", check, out)
+            })
+            .inner;
+        if let Some(text) = typed {
+            let mut terms = config.terms.clone();
+            if let Some(t) = terms.get_mut(i) {
+                *t = text;
+            }
+            out.edit(reshape(terms));
+        }
+    }
+    ui.horizontal(|ui| {
+        let n = config.terms.len();
+        if ui
+            .add_enabled(n < MAX_TERMS, egui::Button::new("Add term"))
+            .clicked()
+        {
+            let mut terms = config.terms.clone();
+            terms.push(terms.last().cloned().unwrap_or_else(|| "x^2 + y^2".into()));
+            out.edit(reshape(terms));
+        }
+        if ui
+            .add_enabled(n > 1, egui::Button::new("Remove last term"))
+            .clicked()
+        {
+            out.edit(reshape(
+                config.terms.get(..n - 1).unwrap_or_default().to_vec(),
+            ));
+        }
+    });
+}
+
+/// A formula field: returns the text once it parses and differs from
+/// `current`; shows the caret error or the gradient warnings below.
+fn field(
+    ui: &mut egui::Ui,
+    current: &str,
+    hint: &str,
+    check: impl Fn(&str) -> Result<Vec<String>, String>,
+    out: &mut Commands,
+) -> Option<String> {
     // Keyed by the formula in force: another lesson's formula starts afresh.
-    let id = ui.scope_id().with(("formula", &config.formula));
+    let id = ui.scope_id().with(("formula", current));
     let mut checked = ui
         .data_mut(|d| d.get_temp::<Checked>(id))
         .unwrap_or_else(|| Checked {
-            text: config.formula.clone(),
+            text: current.to_owned(),
             outcome: Ok(Vec::new()),
         });
     let response = ui.add(
         egui::TextEdit::singleline(&mut checked.text)
             .font(egui::TextStyle::Monospace)
             .desired_width(f32::INFINITY)
-            .hint_text("f(x, y), e.g. (1-x)^2 + 100*(y-x^2)^2"),
+            .hint_text(hint),
     );
+    let mut taken = None;
     if response.changed() {
-        checked.outcome = config
-            .check_formula(&checked.text)
-            .map_err(|err| err.to_string());
+        checked.outcome = check(&checked.text);
         out.push(Command::FormulaTyped {
             parses: checked.outcome.is_ok(),
         });
-        if checked.outcome.is_ok() && checked.text != config.formula {
-            out.edit(Edit::ReshapeProblem(ProblemConfig::Expression(
-                ExpressionConfig {
-                    formula: checked.text.clone(),
-                    view: config.view,
-                },
-            )));
+        if checked.outcome.is_ok() && checked.text != current {
+            taken = Some(checked.text.clone());
         }
     }
     match &checked.outcome {
@@ -69,6 +135,7 @@ pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
         }
     }
     ui.data_mut(|d| d.insert_temp(id, checked));
+    taken
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the preset themselves and never compute losses or gradients.
 
 pub mod batches;
+pub mod bounds_editor;
 pub mod controls;
 pub mod data_view;
 pub mod formula_editor;

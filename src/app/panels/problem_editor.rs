@@ -48,7 +48,9 @@ pub fn show(ui: &mut egui::Ui, problem: &ProblemConfig, out: &mut Commands) {
             changed |= network(ui, c);
             changed | validation(ui, &mut c.validation)
         }
-        ProblemConfig::Surface(_) | ProblemConfig::Expression(_) => false,
+        ProblemConfig::Surface(_) | ProblemConfig::Expression(_) | ProblemConfig::Online(_) => {
+            false
+        }
     };
     if changed {
         out.edit(Edit::ReshapeProblem(edited));

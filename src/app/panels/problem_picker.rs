@@ -3,22 +3,25 @@
 
 use eframe::egui::{self, RichText};
 
-use super::{formula_editor, inputs, problem_editor};
+use super::{bounds_editor, formula_editor, inputs, problem_editor};
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::preset::{Point, Preset};
 use crate::problem::catalogue::{first_model, model_name};
-use crate::problem::{ExpressionConfig, ProblemConfig, Surface};
+use crate::problem::{ExpressionConfig, OnlineConfig, ProblemConfig, Surface};
 use crate::sim::limits::{MAX_STEPS, MAX_TOTAL_ROWS};
 
 /// The picker's entry for typed formulas.
 const CUSTOM: &str = "Custom f(x, y)";
+/// The picker's entry for a loss that changes with the step.
+const ONLINE: &str = "Online f_t(x, y)";
 
 /// Draws the problem's section of the left panel.
 pub fn show(ui: &mut egui::Ui, preset: &Preset, out: &mut Commands) {
     let current = match &preset.problem {
         ProblemConfig::Surface(s) => s.name().to_owned(),
         ProblemConfig::Expression(_) => CUSTOM.to_owned(),
+        ProblemConfig::Online(_) => ONLINE.to_owned(),
         data => model_name(data).unwrap_or("Problem").to_owned(),
     };
     let on_data = preset.problem.has_data();
@@ -45,6 +48,9 @@ pub fn show(ui: &mut egui::Ui, preset: &Preset, out: &mut Commands) {
     problem_editor::show(ui, &preset.problem, out);
     if let ProblemConfig::Expression(e) = &preset.problem {
         formula_editor::show(ui, e, out);
+    }
+    if let ProblemConfig::Online(o) = &preset.problem {
+        formula_editor::show_terms(ui, o, out);
     }
     if let ProblemConfig::Surface(Surface::IllConditioned { condition, angle }) = preset.problem {
         let (mut condition, mut angle) = (condition, angle);
@@ -83,6 +89,13 @@ fn surface_choices(ui: &mut egui::Ui, problem: &ProblemConfig, out: &mut Command
             },
         )));
     }
+    let online = matches!(problem, ProblemConfig::Online(_));
+    if ui.selectable_label(online, ONLINE).clicked() && !online {
+        out.edit(Edit::SwitchProblem(ProblemConfig::Online(OnlineConfig {
+            terms: vec!["3*x + 0.5*y^2".into(), "-x + 0.5*y^2".into()],
+            view: None,
+        })));
+    }
 }
 
 /// Where every run starts (click the map to move it) and the horizon.
@@ -107,9 +120,15 @@ fn start_and_steps(ui: &mut egui::Ui, preset: &Preset, out: &mut Commands) {
         if preset.start.is_some() && ui.button("Default start").clicked() {
             out.edit(Edit::SetStart(None));
         }
+        if !preset.problem.has_data() {
+            bounds_editor::toggle(ui, preset, out);
+        }
     })
     .response
     .on_hover_text("Click the map to move the start of every run");
+    if let Some(bounds) = preset.bounds {
+        bounds_editor::ranges(ui, bounds, out);
+    }
     let max_steps = MAX_TOTAL_ROWS / preset.runs.len().max(1) as u64;
     let mut steps = preset.steps;
     // One row: the noise of a surface sits beside the horizon.

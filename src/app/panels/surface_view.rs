@@ -302,6 +302,25 @@ fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) 
     }
 }
 
+/// The box every run is kept in, dashed.
+fn draw_bounds(plot_ui: &mut egui_plot::PlotUi<'_>, bounds: Option<ViewBox>) {
+    let Some(b) = bounds else { return };
+    let corners = vec![
+        [b.x.0, b.y.0],
+        [b.x.1, b.y.0],
+        [b.x.1, b.y.1],
+        [b.x.0, b.y.1],
+        [b.x.0, b.y.0],
+    ];
+    plot_ui.line(
+        Line::new("Box", PlotPoints::from(corners))
+            .color(theme::START)
+            .style(egui_plot::LineStyle::dashed_loose())
+            .width(1.6)
+            .allow_hover(false),
+    );
+}
+
 /// The start point and the known minima.
 fn draw_markers(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>) {
     if !input.starts.is_empty() {
@@ -405,6 +424,7 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
                 );
             }
         }
+        draw_bounds(plot_ui, input.preset.bounds);
         draw_runs(plot_ui, input, far_box(view));
         draw_overlays(plot_ui, input);
         draw_markers(plot_ui, input);

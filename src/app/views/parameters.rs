@@ -59,16 +59,9 @@ impl Views {
         let output = egui::CentralPanel::default()
             .show(ui, |ui| {
                 header = view_header(ui, state, preset, (has_data, many, batched));
-                if formula_pending && matches!(preset.problem, ProblemConfig::Expression(_)) {
-                    ui.label(
-                        egui::RichText::new(
-                            "The formula being typed does not parse: the map shows the last one that did.",
-                        )
-                        .color(theme::warning(ui)),
-                    );
-                }
+                formula_notice(ui, preset, formula_pending);
                 let input = surface_view::SurfaceInput {
-                plot_id: "parameter_map",
+                    plot_id: "parameter_map",
                     heat_map: textures.heat_map.shown(),
                     overlay: textures.basins.shown().filter(|_| state.show_basins),
                     isolines,
@@ -230,10 +223,34 @@ fn batch_contour<'a>(preset: &Preset, session: &'a Session, show: bool) -> (bool
     (batched, isolines)
 }
 
-/// The preset's start (or the problem's default) and every run's own, once each.
+/// Says that the map shows the last formula that parsed while the one being
+/// typed does not.
+fn formula_notice(ui: &mut egui::Ui, preset: &Preset, pending: bool) {
+    let typed = matches!(
+        preset.problem,
+        ProblemConfig::Expression(_) | ProblemConfig::Online(_)
+    );
+    if pending && typed {
+        ui.label(
+            egui::RichText::new(
+                "The formula being typed does not parse: the map shows the last one that did.",
+            )
+            .color(theme::warning(ui)),
+        );
+    }
+}
+
+/// The preset's start (or the problem's default) and every run's own, once
+/// each; inside the box, where the runs really start.
 fn start_points(preset: &Preset, session: &Session) -> Vec<[f64; 2]> {
     let two = |p: &[f64]| match p {
-        [x, y] => Some([*x, *y]),
+        [x, y] => {
+            let mut point = [*x, *y];
+            if let Some(b) = preset.bounds {
+                b.project(&mut point);
+            }
+            Some(point)
+        }
         _ => None,
     };
     let start = match &preset.start {

@@ -3,7 +3,7 @@
 
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
-use plotters::element::{Drawable, PointCollection};
+use plotters::element::{DashedPathElement, Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters_backend::{BackendCoord, DrawingErrorKind};
 
@@ -300,6 +300,22 @@ pub(super) fn draw_surface<DB: DrawingBackend>(
         (view.x.1 - view.x.0) / f64::from(rect.2),
         (view.y.1 - view.y.0) / f64::from(rect.3),
     );
+    if let Some(b) = scene.bounds {
+        let corners = [
+            (b.x.0, b.y.0),
+            (b.x.1, b.y.0),
+            (b.x.1, b.y.1),
+            (b.x.0, b.y.1),
+            (b.x.0, b.y.0),
+        ];
+        let dash = (8.0 * s).round().max(2.0) as u32;
+        let style = rgb(palette::START).stroke_width(line_width);
+        for piece in clip_polyline(&corners.map(|(x, y)| [x, y]), view) {
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                piece, dash, dash, style,
+            )))?;
+        }
+    }
     draw_paths(&mut chart, scene, options, pixel, line_width)?;
     draw_markers(&mut chart, scene, s, line_width)?;
     if !scene.runs.is_empty() {
