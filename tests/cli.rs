@@ -568,3 +568,89 @@ fn an_online_loss_runs_headless_and_a_bad_term_is_pointed_at() {
     assert!(last_x("\"Adam, β₂ = 0.1\"") > 0.97);
     assert!(last_x("\"AMSGrad, β₂ = 0.1\"") < -0.97);
 }
+
+/// `descent tune` gives every run the same grid, prints each run's best lr,
+/// and `--save` writes a preset whose runs use them and say so.
+#[test]
+fn tune_gives_each_run_its_best_lr_and_saves_the_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("tuned.ron");
+    let out = descent(&[
+        "tune",
+        "presets/adam-vs-sgd-rosenbrock.ron",
+        "--from",
+        "1e-4",
+        "--to",
+        "0.1",
+        "--points",
+        "7",
+        "--steps",
+        "300",
+        "--save",
+        saved.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.starts_with("3 runs × 7 lrs in [0.0001, 0.1] × 300 steps"),
+        "{table}"
+    );
+    let tuned = descent::preset::Preset::load(&saved).unwrap();
+    let grid: Vec<f64> = (0..7)
+        .map(|i| 10f64.powf(-4.0 + 3.0 * f64::from(i) / 6.0))
+        .collect();
+    for run in &tuned.runs {
+        let lr = run.optimizer.lr();
+        assert!(
+            grid.iter().any(|g| (g - lr).abs() <= 1e-12 * g),
+            "{}: lr {lr} is on the grid",
+            run.label
+        );
+        assert!(
+            table.contains(&format!("{lr:.4e}")),
+            "the table shows {lr}: {table}"
+        );
+        assert!(
+            run.legend_label()
+                .ends_with("tuned over 7 values in [0.0001, 0.1] by final loss"),
+            "{}",
+            run.legend_label()
+        );
+    }
+    // Each lr really is its run's best of the seven.
+    let original =
+        descent::preset::Preset::load(Path::new("presets/adam-vs-sgd-rosenbrock.ron")).unwrap();
+    for (i, run) in tuned.runs.iter().enumerate() {
+        let final_loss = |lr: f64| {
+            let mut one = original.clone();
+            one.steps = 300;
+            one.runs = vec![original.runs[i].clone()];
+            one.runs[0]
+                .optimizer
+                .set(
+                    descent::optim::params::Param::Lr,
+                    descent::optim::params::Value::Real(lr),
+                )
+                .unwrap();
+            let mut sim = one.simulation(Path::new("presets")).unwrap();
+            sim.run_to_end();
+            let r = &sim.runs()[0];
+            if r.termination()
+                .is_some_and(|t| t.to_string().contains("diverged"))
+            {
+                f64::NAN
+            } else {
+                r.trajectory().last().unwrap().1
+            }
+        };
+        let best = final_loss(run.optimizer.lr());
+        for g in &grid {
+            let other = final_loss(*g);
+            assert!(
+                other.is_nan() || other >= best,
+                "{}: lr {g} gives {other} < {best}",
+                run.label
+            );
+        }
+    }
+}

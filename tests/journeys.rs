@@ -869,3 +869,49 @@ fn a_box_and_an_online_loss_through_a_lesson_switch() {
             .is_some()
     );
 }
+
+/// *Tune each run* gives every run its best lr on one grid and the legend
+/// says so; moving one run's lr afterwards drops that run's note only, and
+/// undo brings it back.
+#[test]
+fn tune_each_run_then_move_one_lr() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    h.get_by_label("Tune").click();
+    h.step();
+    h.step();
+    h.get_by_label("Start tuning").click();
+    h.step();
+    wait_until(&mut h, "the tuning to finish", |app| {
+        app.preset().runs.iter().all(|r| r.tuned.is_some())
+    });
+    settle(&mut h);
+    let grid: Vec<f64> = (0..24)
+        .map(|i| 10f64.powf(-4.0 + 4.0 * f64::from(i) / 23.0))
+        .collect();
+    for run in &h.state().preset().runs {
+        let lr = run.optimizer.lr();
+        assert!(grid.iter().any(|g| (g - lr).abs() <= 1e-12 * g), "{lr}");
+    }
+    assert!(h.query_by_label("3 runs now use their best lr").is_some());
+    assert!(
+        h.query_all_by_label_contains("tuned over 24 values in [0.0001, 1] by final loss")
+            .next()
+            .is_some(),
+        "the legend says how each lr was chosen"
+    );
+    let tuned_lr = h.state().preset().runs[1].optimizer.lr();
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .nth(1)
+        .unwrap()
+        .set_value_accesskit(0.002);
+    h.step();
+    settle(&mut h);
+    let runs = &h.state().preset().runs;
+    assert!(runs[1].tuned.is_none() && runs[0].tuned.is_some() && runs[2].tuned.is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.step();
+    settle(&mut h);
+    let run = &h.state().preset().runs[1];
+    assert_eq!(run.optimizer.lr(), tuned_lr);
+    assert!(run.tuned.is_some(), "undo brings the note back");
+}

@@ -10,3 +10,4 @@ pub mod formula;
 pub mod inspect;
 pub mod landscape;
 pub mod sweep;
+pub mod tune;

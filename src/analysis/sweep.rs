@@ -228,16 +228,7 @@ pub fn sweep(
     );
     // Refuse values the optimizer rejects before spending any time.
     for (param, values) in [(spec.x.param, &xs), (spec.y.param, &ys)] {
-        for &v in [values.first(), values.last()].into_iter().flatten() {
-            let mut probe = single.clone();
-            probe.runs[0]
-                .optimizer
-                .set(param, Value::Real(v))
-                .map_err(|e| SweepError::Invalid(e.to_string()))?;
-            probe
-                .validate_except_problem("sweep")
-                .map_err(|e| SweepError::Invalid(format!("{param} = {v}: {e}")))?;
-        }
+        check_ends(&single, param, values)?;
     }
     let total = xs.len() * ys.len();
     let done = AtomicUsize::new(0);
@@ -249,16 +240,9 @@ pub fn sweep(
                 return Err(SweepError::Cancelled);
             }
             let (x, y) = (xs[k % xs.len()], ys[k / xs.len()]);
-            let mut setup = single.sim_setup();
-            let optimizer = &mut setup.runs[0].optimizer;
             // Both names were checked against this optimizer above.
-            let set = optimizer
-                .set(spec.x.param, Value::Real(x))
-                .and_then(|()| optimizer.set(spec.y.param, Value::Real(y)));
-            set.map_err(|e| SweepError::Invalid(e.to_string()))?;
-            let mut sim = Simulation::new(std::sync::Arc::clone(&problem), setup)?;
-            sim.run_to_end();
-            let cell = score(&sim, spec.metric);
+            let settings = [(spec.x.param, x), (spec.y.param, y)];
+            let cell = score_with(&single, &problem, &settings, spec.metric)?;
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if !progress(n, total) {
                 cancelled.store(true, Ordering::Relaxed);
@@ -302,6 +286,43 @@ pub fn colour_range(shown: &[f64]) -> (f64, f64) {
     finite.sort_by(f64::total_cmp);
     let at = |q: f64| finite[((finite.len() - 1) as f64 * q).round() as usize];
     (at(0.02), at(0.98))
+}
+
+/// Refuses a grid whose first or last value the one run of `single` rejects.
+pub(crate) fn check_ends(single: &Preset, param: Param, values: &[f64]) -> Result<(), SweepError> {
+    for &v in [values.first(), values.last()].into_iter().flatten() {
+        let mut probe = single.clone();
+        if let Some(run) = probe.runs.first_mut() {
+            run.optimizer
+                .set(param, Value::Real(v))
+                .map_err(|e| SweepError::Invalid(e.to_string()))?;
+        }
+        probe
+            .validate_except_problem("sweep")
+            .map_err(|e| SweepError::Invalid(format!("{param} = {v}: {e}")))?;
+    }
+    Ok(())
+}
+
+/// The one run of `single` with `settings` applied, run to its horizon and
+/// scored (and whether it diverged).
+pub(crate) fn score_with(
+    single: &Preset,
+    problem: &std::sync::Arc<dyn crate::problem::Problem>,
+    settings: &[(Param, f64)],
+    metric: Metric,
+) -> Result<(f64, bool), SweepError> {
+    let mut setup = single.sim_setup();
+    if let Some(run) = setup.runs.first_mut() {
+        for &(param, v) in settings {
+            run.optimizer
+                .set(param, Value::Real(v))
+                .map_err(|e| SweepError::Invalid(e.to_string()))?;
+        }
+    }
+    let mut sim = Simulation::new(std::sync::Arc::clone(problem), setup)?;
+    sim.run_to_end();
+    Ok(score(&sim, metric))
 }
 
 /// A finished run's score, and whether it diverged.

@@ -4,7 +4,7 @@
 
 use crate::optim::params::{Param, ParamError, ScheduleParam, Value};
 use crate::optim::{Convention, OptimizerConfig, Schedule};
-use crate::preset::{Point, Preset, RunSpec};
+use crate::preset::{Point, Preset, RunSpec, Tuning};
 use crate::problem::{Penalty, ProblemConfig, ViewBox};
 use crate::sim::GradientNoise;
 use crate::sim::limits::MAX_RUNS;
@@ -115,6 +115,9 @@ pub enum Edit {
         /// The label (empty: the optimizer's name).
         label: String,
     },
+    /// *Tune each run*'s outcome: each listed run at its best lr, with the
+    /// note its legend shows.
+    TuneRuns(Vec<(usize, f64, Tuning)>),
     /// A new run after the last, with the last run's optimizer.
     AddRun,
     /// A copy of run `run` right after it.
@@ -181,6 +184,7 @@ impl Edit {
     /// Applies the edit to `preset`.
     pub fn apply(self, preset: &mut Preset) -> Result<Effect, EditError> {
         let problem = matches!(self, Self::SwitchProblem(_) | Self::ReshapeProblem(_));
+        let stale = self.stale_tunings();
         match self {
             Self::SetParam { run, param, value } => {
                 run_mut(preset, run)?.optimizer.set(param, value)?;
@@ -255,9 +259,67 @@ impl Edit {
                 }
                 run_mut(preset, run)?.optimizer = optimizer;
             }
+            Self::TuneRuns(choices) => {
+                // Every run, or none.
+                let mut runs = preset.runs.clone();
+                for (run, lr, note) in choices {
+                    let r = runs.get_mut(run).ok_or(EditError::NoRun(run))?;
+                    r.optimizer.set(Param::Lr, Value::Real(lr))?;
+                    r.tuned = Some(note);
+                }
+                preset.runs = runs;
+            }
+        }
+        // A tuning note says what the lr was tuned for; after this it would lie.
+        match stale {
+            Stale::None => {}
+            Stale::Run(run) => {
+                if let Some(r) = preset.runs.get_mut(run) {
+                    r.tuned = None;
+                }
+            }
+            Stale::Every => preset.runs.iter_mut().for_each(|r| r.tuned = None),
         }
         Ok(Effect { problem })
     }
+
+    /// Whose tuning notes this edit makes untrue: a run's own lr, optimizer
+    /// or schedule, or for every run the problem, start, budget or noise.
+    fn stale_tunings(&self) -> Stale {
+        match self {
+            Self::SetParam {
+                run,
+                param: Param::Lr,
+                ..
+            }
+            | Self::SetOptimizerKind { run, .. }
+            | Self::SetConvention { run, .. }
+            | Self::SetSchedule { run, .. }
+            | Self::SetScheduleParam { run, .. }
+            | Self::SetMilestones { run, .. }
+            | Self::SetPenalty { run, .. }
+            | Self::SetRunNoise { run, .. } => Stale::Run(*run),
+            Self::ApplySweepCell { run, values } if values.iter().any(|(p, _)| *p == Param::Lr) => {
+                Stale::Run(*run)
+            }
+            Self::SwitchProblem(_)
+            | Self::ReshapeProblem(_)
+            | Self::SetStart(_)
+            | Self::SetSteps(_)
+            | Self::SetBatchSize(_)
+            | Self::SetNoise(_)
+            | Self::SetSeed(_)
+            | Self::SetBounds(_) => Stale::Every,
+            _ => Stale::None,
+        }
+    }
+}
+
+/// Which tuning notes an edit makes untrue.
+enum Stale {
+    None,
+    Run(usize),
+    Every,
 }
 
 fn run_mut(preset: &mut Preset, run: usize) -> Result<&mut RunSpec, EditError> {

@@ -26,6 +26,7 @@ impl DescentApp {
                 menu_bar::TopBar {
                     state: &mut self.state,
                     sweep_open: &mut self.sweep.open,
+                    tune_open: &mut self.tune.open,
                     playback: &mut self.playback,
                     rows: (self.session.horizon, last),
                     messages,
@@ -55,6 +56,19 @@ impl DescentApp {
                 });
         } else {
             self.sweep.close();
+        }
+        if self.tune.open {
+            egui::Panel::right("tune")
+                .resizable(true)
+                .default_size(360.0)
+                .size_range(280.0..=600.0)
+                .show(ui, |ui| {
+                    if let Some(edit) = self.tune.show(ui, &self.preset, &self.state.base_dir) {
+                        self.commands.edit(edit);
+                    }
+                });
+        } else {
+            self.tune.close();
         }
         self.loss(ui);
         help::window(ui.ctx(), &mut self.state.help, &mut self.commands);

@@ -36,6 +36,7 @@ use crate::problem::ProblemConfig;
 use command::Commands;
 use panels::sweep_panel::SweepPanel;
 use panels::transport::Playback;
+use panels::tune_panel::TunePanel;
 use session::Session;
 use state::AppState;
 
@@ -57,6 +58,8 @@ pub struct DescentApp {
     unsaved: unsaved::Guard,
     /// The hyperparameter-sweep window.
     sweep: SweepPanel,
+    /// The *Tune each run* window.
+    tune: TunePanel,
     presentation: shortcuts::Presentation,
     shooter: screenshot::Shooter,
     /// What the panels asked for this frame.
@@ -124,6 +127,7 @@ impl DescentApp {
             files,
             unsaved: unsaved::Guard::default(),
             sweep: SweepPanel::default(),
+            tune: TunePanel::default(),
             presentation: shortcuts::Presentation::default(),
             shooter: screenshot::Shooter::default(),
             commands: Commands::default(),

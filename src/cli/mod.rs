@@ -5,6 +5,7 @@ mod export;
 mod list;
 mod run;
 mod sweep;
+mod tune;
 
 pub use list::listing;
 
@@ -209,6 +210,35 @@ pub enum Command {
         #[arg(long, value_name = "THEME", default_value = "dark")]
         theme: Theme,
     },
+    /// Tune each run: every enabled run's best lr on one log grid, each run
+    /// given the same grid and steps; prints a table, and with `--save`
+    /// writes the preset with each run at its best lr.
+    ///
+    /// Example: `descent tune presets/adam-vs-sgd-rosenbrock.ron --from 1e-4
+    /// --to 1 --points 24 --save tuned.ron`
+    Tune {
+        /// The preset file (.ron).
+        preset: PathBuf,
+        /// Smallest lr.
+        #[arg(long, default_value_t = 1e-4)]
+        from: f64,
+        /// Largest lr.
+        #[arg(long, default_value_t = 1.0)]
+        to: f64,
+        /// Log-spaced lrs, ends included.
+        #[arg(long, default_value_t = 24)]
+        points: usize,
+        /// Score each lr by the first step whose loss is at most this
+        /// (default: the final loss).
+        #[arg(long, value_name = "TOL")]
+        steps_to: Option<f64>,
+        /// Override the preset's step horizon.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+        /// Write the tuned preset here.
+        #[arg(long, value_name = "PATH")]
+        save: Option<PathBuf>,
+    },
     /// List the surfaces, optimizers (with torch's defaults) and schedules.
     List,
 }
@@ -360,6 +390,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             export::command(&preset, steps, &outputs, &picture, &animation)
         }
         Some(command @ Command::Sweep { .. }) => sweep::command(command),
+        Some(command @ Command::Tune { .. }) => tune::command(command),
         Some(Command::List) => list::command(),
     }
 }

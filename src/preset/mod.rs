@@ -6,6 +6,7 @@ mod checks;
 pub mod lessons;
 pub mod ron_paths;
 mod setup;
+mod tuning;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ use crate::optim::{OptimizerConfig, Schedule};
 use crate::problem::ProblemConfig;
 use crate::support::atomic_file;
 use crate::support::validate::FieldError;
+
+pub use tuning::{TunedBy, Tuning};
 
 /// The preset format this build writes and the newest it reads.
 pub const CURRENT_VERSION: u32 = 1;
@@ -111,6 +114,10 @@ pub struct RunSpec {
     /// This run's own gradient noise instead of the preset's (σ 0: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<crate::sim::GradientNoise>,
+    /// How its lr was tuned (*Tune each run*, `descent tune`), for the
+    /// legend; dropped when the lr, the optimizer or the schedule changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuned: Option<Tuning>,
 }
 
 fn yes() -> bool {
@@ -315,6 +322,7 @@ impl RunSpec {
             penalty: None,
             groups: Vec::new(),
             noise: None,
+            tuned: None,
         }
     }
 
@@ -324,6 +332,14 @@ impl RunSpec {
             self.optimizer.kind_name()
         } else {
             &self.label
+        }
+    }
+
+    /// The legend's text: the label, and how the lr was tuned if it was.
+    pub fn legend_label(&self) -> String {
+        match &self.tuned {
+            Some(t) => format!("{} · {}", self.display_label(), t.note(self.optimizer.lr())),
+            None => self.display_label().to_owned(),
         }
     }
 }

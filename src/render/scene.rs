@@ -129,7 +129,10 @@ impl Scene {
                     .collect();
                 SceneRun {
                     companions,
-                    label: run.setup().label.clone(),
+                    label: preset.runs.get(i).map_or_else(
+                        || run.setup().label.clone(),
+                        crate::preset::RunSpec::legend_label,
+                    ),
                     color: palette::run_rgb(i, preset.runs.get(i).and_then(|r| r.color)),
                     points,
                     losses,

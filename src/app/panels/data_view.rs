@@ -175,7 +175,7 @@ fn draw_fits(
             .collect();
         if let Some(ends) = ends {
             plot_ui.line(
-                Line::new(run.display_label(), PlotPoints::from(ends))
+                Line::new(run.legend_label(), PlotPoints::from(ends))
                     .color(theme::run_color(i, run.color))
                     .width(2.0),
             );

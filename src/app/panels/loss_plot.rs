@@ -125,7 +125,7 @@ pub fn show(
                 .collect();
             run_curve(
                 plot_ui,
-                run.display_label().to_owned(),
+                run.legend_label(),
                 points,
                 theme::run_color(i, run.color),
             );

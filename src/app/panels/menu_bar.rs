@@ -1,4 +1,4 @@
-//! The top bar: the File and Lessons menus, the Inspector, Sweep and
+//! The top bar: the File and Lessons menus, the Inspector, Sweep, Tune and
 //! Present toggles, the transport, and every message for the user.
 
 use eframe::egui::{self, RichText};
@@ -18,6 +18,8 @@ pub struct TopBar<'a> {
     pub state: &'a mut AppState,
     /// Whether the sweep window is open.
     pub sweep_open: &'a mut bool,
+    /// Whether the *Tune each run* window is open.
+    pub tune_open: &'a mut bool,
     /// The play head.
     pub playback: &'a mut Playback,
     /// The horizon and the last row received.
@@ -35,6 +37,7 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
     let TopBar {
         state,
         sweep_open,
+        tune_open,
         playback,
         rows: (horizon, last),
         messages,
@@ -105,6 +108,8 @@ pub fn show(ui: &mut egui::Ui, bar: TopBar<'_>, out: &mut Commands) {
             .on_hover_text("Every run's numbers at the play head");
         ui.toggle_value(sweep_open, "Sweep")
             .on_hover_text("Run one run over a grid of two hyperparameters");
+        ui.toggle_value(tune_open, "Tune")
+            .on_hover_text("Tune each run: every run's best lr on the same grid, for a fair comparison");
         ui.toggle_value(&mut state.presenting, "Present")
             .on_hover_text(
                 "For lectures: full screen, large type, the controls hidden (F11 toggles, Esc leaves)",
@@ -132,6 +137,7 @@ mod tests {
     struct Bar {
         state: AppState,
         sweep: bool,
+        tune: bool,
         playback: Playback,
         files: Files,
         out: Commands,
@@ -146,6 +152,7 @@ mod tests {
                     TopBar {
                         state: &mut b.state,
                         sweep_open: &mut b.sweep,
+                        tune_open: &mut b.tune,
                         playback: &mut b.playback,
                         rows: (100, 100),
                         messages: vec!["the preset is invalid"],

@@ -27,3 +27,4 @@ pub mod sweep_panel;
 #[cfg(test)]
 mod test_support;
 pub mod transport;
+pub mod tune_panel;

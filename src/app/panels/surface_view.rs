@@ -117,7 +117,7 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
             continue;
         }
         let color = theme::run_color(i, run.color);
-        let name = legend_label(run.display_label(), Some(track));
+        let name = legend_label(&run.legend_label(), Some(track));
         let points = path_points(&track.rows, input.head, limit);
         // A dark outline keeps a yellow path visible on a yellow heat map.
         plot_ui.line(
