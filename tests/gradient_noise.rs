@@ -3,7 +3,11 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::path::Path;
+
+use common::rows_of as rows;
 
 use descent::analysis::inspect::inspect;
 use descent::preset::Preset;
@@ -15,18 +19,6 @@ fn preset(noise: &str, runs: &str) -> Preset {
         "(problem: Surface(Rosenbrock), start: Some((-1.0, 1.5)), steps: 60, seed: 11, {noise} runs: [{runs}])"
     );
     Preset::from_ron_str(&text, "test").unwrap()
-}
-
-fn rows(p: &Preset, run: usize) -> Vec<(Vec<f64>, f64)> {
-    let mut sim = p.simulation(Path::new(".")).unwrap();
-    sim.run_to_end();
-    let t = sim.runs()[run].trajectory();
-    (0..t.len())
-        .map(|k| {
-            let (theta, loss) = t.row(k).unwrap();
-            (theta.to_vec(), loss)
-        })
-        .collect()
 }
 
 #[test]

@@ -4,25 +4,17 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use std::path::Path;
+
+use common::rows_of as rows;
 
 use descent::analysis::inspect::inspect;
 use descent::preset::Preset;
 
 fn preset(text: &str) -> Preset {
     Preset::from_ron_str(text, "test").unwrap()
-}
-
-fn rows(p: &Preset, run: usize) -> Vec<(Vec<f64>, f64)> {
-    let mut sim = p.simulation(Path::new(".")).unwrap();
-    sim.run_to_end();
-    let t = sim.runs()[run].trajectory();
-    (0..t.len())
-        .map(|k| {
-            let (theta, loss) = t.row(k).unwrap();
-            (theta.to_vec(), loss)
-        })
-        .collect()
 }
 
 /// The gradient of the cycle [2x² + y, −x, x·y]: step t (from 1) takes term (t − 1) mod 3.

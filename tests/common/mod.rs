@@ -336,3 +336,16 @@ pub fn read_json(path: &Path) -> Value {
 pub fn close(ours: f64, theirs: f64, rel: f64) -> bool {
     (ours - theirs).abs() <= rel * theirs.abs().max(1.0) || (ours.is_nan() && theirs.is_nan())
 }
+
+/// Every row of run `run` of `preset` run to its horizon: (θ, loss).
+pub fn rows_of(preset: &descent::preset::Preset, run: usize) -> Vec<(Vec<f64>, f64)> {
+    let mut sim = preset.simulation(Path::new(".")).unwrap();
+    sim.run_to_end();
+    let t = sim.runs()[run].trajectory();
+    (0..t.len())
+        .map(|k| {
+            let (theta, loss) = t.row(k).unwrap();
+            (theta.to_vec(), loss)
+        })
+        .collect()
+}

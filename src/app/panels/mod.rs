@@ -10,6 +10,7 @@ pub mod formula_editor;
 pub mod help;
 pub mod inputs;
 pub mod inspector;
+pub mod job_controls;
 pub mod loss_plot;
 pub mod menu_bar;
 pub mod noise_editor;

@@ -160,38 +160,14 @@ impl SweepPanel {
         ui.horizontal(|ui| {
             ui.add(egui::Slider::new(&mut self.resolution, 8..=128).text("cells per side"));
         });
-        ui.horizontal(|ui| {
-            let mut steps = self.steps_to.is_some();
-            if ui
-                .checkbox(&mut steps, "Score by steps to a loss of")
-                .on_hover_text("Off: score by the final loss")
-                .changed()
-            {
-                self.steps_to = steps.then_some(1e-3);
-            }
-            if let Some(tol) = &mut self.steps_to {
-                ui.add(
-                    egui::DragValue::new(tol)
-                        .range(1e-12..=1e6)
-                        .speed(0.0)
-                        .prefix("tol "),
-                );
-            }
-        });
+        super::job_controls::score_row(ui, &mut self.steps_to);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, preset: &Preset, base_dir: &std::path::Path) {
         let ctx = ui.ctx().clone();
         ui.horizontal(|ui| {
             if let Some(job) = &self.job {
-                let (done, total) = job.progress();
-                let total = total.max(1);
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / total as f32)
-                        .desired_width(220.0)
-                        .text(format!("{done} / {total} runs")),
-                );
-                if ui.button("Cancel sweep").clicked() {
+                if super::job_controls::progress_row(ui, job.progress(), "Cancel sweep") {
                     job.cancel();
                 }
             } else if ui.button("Run sweep").clicked() {

@@ -137,42 +137,19 @@ impl TunePanel {
             ui.add(lr_field(&mut spec.to).range(from..=1e6).prefix("to "));
         });
         ui.add(egui::Slider::new(&mut spec.points, 2..=MAX_POINTS).text("values (log-spaced)"));
-        ui.horizontal(|ui| {
-            let mut steps = matches!(spec.metric, Metric::StepsTo(_));
-            if ui
-                .checkbox(&mut steps, "Score by steps to a loss of")
-                .on_hover_text("Off: score by the final loss")
-                .changed()
-            {
-                spec.metric = if steps {
-                    Metric::StepsTo(1e-3)
-                } else {
-                    Metric::FinalLoss
-                };
-            }
-            if let Metric::StepsTo(tol) = &mut spec.metric {
-                ui.add(
-                    egui::DragValue::new(tol)
-                        .range(1e-12..=1e6)
-                        .speed(0.0)
-                        .prefix("tol "),
-                );
-            }
-        });
+        let mut steps_to = match spec.metric {
+            Metric::StepsTo(tol) => Some(tol),
+            Metric::FinalLoss => None,
+        };
+        super::job_controls::score_row(ui, &mut steps_to);
+        spec.metric = steps_to.map_or(Metric::FinalLoss, Metric::StepsTo);
     }
 
     fn controls(&mut self, ui: &mut egui::Ui, preset: &Preset, base_dir: &std::path::Path) {
         let ctx = ui.ctx().clone();
         ui.horizontal(|ui| {
             if let Some((job, _)) = &self.job {
-                let (done, total) = job.progress();
-                let total = total.max(1);
-                ui.add(
-                    egui::ProgressBar::new(done as f32 / total as f32)
-                        .desired_width(220.0)
-                        .text(format!("{done} / {total} runs")),
-                );
-                if ui.button("Cancel tuning").clicked() {
+                if super::job_controls::progress_row(ui, job.progress(), "Cancel tuning") {
                     job.cancel();
                 }
             } else if ui.button("Start tuning").clicked() {
