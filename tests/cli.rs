@@ -654,3 +654,51 @@ fn tune_gives_each_run_its_best_lr_and_saves_the_preset() {
         }
     }
 }
+
+/// `descent export --overlay` draws a trajectory from elsewhere beside the
+/// runs: one preset's CSV over another's picture, and a bad file names its
+/// line and writes nothing.
+#[test]
+fn export_overlays_a_trajectory_csv_and_refuses_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = dir.path().join("theirs.csv");
+    let out = descent(&[
+        "run",
+        "presets/nesterov-vs-heavy-ball.ron",
+        "--csv",
+        theirs.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plain = dir.path().join("plain.png");
+    let with = dir.path().join("with.png");
+    let preset = "presets/momentum-overshoot.ron";
+    let out = descent(&["export", preset, "--png", plain.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = descent(&[
+        "export",
+        preset,
+        "--overlay",
+        theirs.to_str().unwrap(),
+        "--png",
+        with.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (a, b) = (
+        std::fs::read(&plain).unwrap(),
+        std::fs::read(&with).unwrap(),
+    );
+    assert!(b.starts_with(b"\x89PNG") && a != b, "the overlay is drawn");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "step,x,y\n0,1,2\n2,1,2\n").unwrap();
+    let target = dir.path().join("never.png");
+    let out = descent(&[
+        "export",
+        preset,
+        "--overlay",
+        bad.to_str().unwrap(),
+        "--png",
+        target.to_str().unwrap(),
+    ]);
+    assert_clean_failure(&out, "line 3: step 2 where step 1 was due");
+    assert!(!target.exists(), "nothing is written");
+}

@@ -577,6 +577,69 @@ impl egui::DroppedFile for Dropped {
     }
 }
 
+/// A trajectory CSV dropped on the window is read, then drawn as a run of
+/// its own (legend, loss curve, the list with its rows); a bad one says
+/// which line and loses nothing; Remove drops the file.
+#[test]
+fn a_dropped_trajectory_csv_joins_the_runs_and_a_bad_one_changes_nothing() {
+    let mut h = harness("adam-vs-sgd-rosenbrock.ron");
+    settle(&mut h);
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("my-loop.csv");
+    let rows: Vec<String> = (0..=40)
+        .map(|k| {
+            let t = f64::from(k) / 40.0;
+            format!("{k},{},{}", -1.5 + 2.5 * t, 2.0 - t)
+        })
+        .collect();
+    let text = format!("step,x,y\n{}\n", rows.join("\n"));
+    std::fs::write(&good, text).unwrap();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(good)));
+    h.step();
+    wait_until(&mut h, "the file to be read and drawn", |app| {
+        !app.session().imported().is_empty()
+    });
+    h.step();
+    assert_eq!(h.state().preset().overlays.len(), 1);
+    let imported = h.state().session().imported();
+    let (_, run) = imported[0];
+    assert_eq!((run.label.as_str(), run.rows.len()), ("my-loop", 41));
+    // No loss column: Rosenbrock's own at each row.
+    assert_eq!(
+        run.rows.loss(0),
+        Some(descent::problem::Surface::Rosenbrock.eval(-1.5, 2.0).0)
+    );
+    assert!(h.query_by_label("my-loop · 41 rows").is_some());
+    assert!(h.query_all_by_label_contains("imported").next().is_some());
+    let bad = dir.path().join("broken.csv");
+    std::fs::write(&bad, "step,x,y\n0,1,2\n1,oops,2\n").unwrap();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(bad)));
+    h.step();
+    wait_until(&mut h, "the bad file to be reported", |app| {
+        app.files()
+            .status
+            .as_ref()
+            .is_some_and(|s| s.error && s.text.contains("line 3"))
+    });
+    h.step();
+    assert_eq!(h.state().preset().overlays.len(), 1, "nothing is lost");
+    assert!(
+        h.query_all_by_label_contains("x: `oops` is not a number")
+            .next()
+            .is_some()
+    );
+    // Below the runs, out of view: clicked through accesskit.
+    h.get_by_label("Remove file").click_accesskit();
+    h.step();
+    settle(&mut h);
+    assert!(h.state().preset().overlays.is_empty());
+    assert!(h.state().session().imported().is_empty());
+}
+
 /// Dropping a .ron file opens it; dropping anything else says why not and
 /// keeps the scenario.
 #[test]
@@ -919,6 +982,8 @@ fn closing_mid_computation_joins_every_thread_within_a_second() {
         .with_size([1280.0, 800.0])
         .build_eframe(move |cc| DescentApp::new(cc, options));
     h.step();
+    // The epochs field appears once the problem is built (slower under load).
+    window::started(&mut h);
     // A much longer horizon keeps the simulation thread busy.
     h.get_by_role_and_label(Role::SpinButton, "epochs")
         .set_value_accesskit(3_000.0);

@@ -87,8 +87,8 @@ impl Commands {
     }
 }
 
-/// A file dropped on the window this frame: a `.ron` file is opened,
-/// anything else is reported.
+/// A file dropped on the window this frame: a `.ron` file is opened, a
+/// `.csv` imported as a trajectory, anything else reported.
 pub fn dropped(ctx: &egui::Context) -> Option<Command> {
     let path = ctx.input(|i| i.raw.dropped_files.first().map(|f| f.path().to_path_buf()))?;
     Some(
@@ -97,9 +97,14 @@ pub fn dropped(ctx: &egui::Context) -> Option<Command> {
             .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
         {
             Command::OpenFile(path)
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            Command::FileChosen(FileAction::ImportTrajectory, path)
         } else {
             Command::ReportError(format!(
-                "{}: not a preset (drop a .ron file)",
+                "{}: not a preset (.ron) or a trajectory (.csv)",
                 path.display()
             ))
         },
@@ -187,6 +192,7 @@ impl DescentApp {
         };
         let kind = match action {
             FileAction::Open => return self.request_open(Opening::File(path)),
+            FileAction::ImportTrajectory => return self.import_trajectory(path, ctx),
             FileAction::Save => {
                 match self.preset.save(&path) {
                     Ok(()) => {
@@ -223,6 +229,26 @@ impl DescentApp {
             kind,
         };
         self.files.export(request, ctx);
+    }
+
+    /// Reads a trajectory CSV in the background; it joins the overlays once
+    /// it reads (see [`crate::app::imports`]).
+    fn import_trajectory(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let Some(problem) = self.session.problem.clone() else {
+            self.files
+                .report_error("the problem is still being built; import the file again".into());
+            return;
+        };
+        let waker = {
+            let ctx = ctx.clone();
+            move || ctx.request_repaint()
+        };
+        if let Err(e) = self
+            .imports
+            .start(path, &self.state.base_dir, problem, waker)
+        {
+            self.files.report_error(e);
+        }
     }
 
     /// Opens a lesson or file now, or first asks about unsaved edits.

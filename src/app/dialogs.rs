@@ -29,13 +29,16 @@ pub enum FileAction {
     ExportCsv,
     /// Export every step's optimizer state as CSV.
     ExportStateCsv,
+    /// Draw a trajectory CSV beside the runs.
+    ImportTrajectory,
 }
 
 impl FileAction {
     /// Every action, in menu order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Open,
         Self::Save,
+        Self::ImportTrajectory,
         Self::ExportImage,
         Self::ExportGif,
         Self::ExportCsv,
@@ -51,6 +54,7 @@ impl FileAction {
             Self::ExportGif => "Export GIF…",
             Self::ExportCsv => "Export CSV…",
             Self::ExportStateCsv => "Export optimizer state CSV…",
+            Self::ImportTrajectory => "Import trajectory CSV…",
         }
     }
 
@@ -64,6 +68,7 @@ impl FileAction {
             Self::ExportGif => ("descent.gif", &["gif"]),
             Self::ExportCsv => ("trajectories.csv", &["csv"]),
             Self::ExportStateCsv => ("optimizer-state.csv", &["csv"]),
+            Self::ImportTrajectory => ("", &["csv"]),
         }
     }
 
@@ -86,7 +91,7 @@ impl FileAction {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(e)))
         });
-        let dialog = if self == Self::Open {
+        let dialog = if self.opens() {
             egui_file::FileDialog::open_file()
         } else {
             egui_file::FileDialog::save_file().default_filename(name)
@@ -101,10 +106,15 @@ impl FileAction {
         dialog
     }
 
+    /// Whether the dialog picks an existing file rather than a new name.
+    fn opens(self) -> bool {
+        matches!(self, Self::Open | Self::ImportTrajectory)
+    }
+
     /// `path` with this action's extension when it has none.
     fn with_extension(self, path: PathBuf) -> PathBuf {
         match (path.extension(), self.file().1.first()) {
-            (None, Some(ext)) if self != Self::Open => path.with_extension(ext),
+            (None, Some(ext)) if !self.opens() => path.with_extension(ext),
             _ => path,
         }
     }
@@ -178,7 +188,7 @@ impl Dialogs {
         let spawned = std::thread::Builder::new()
             .name("descent-dialog".into())
             .spawn(move || {
-                let path = if action == FileAction::Open {
+                let path = if action.opens() {
                     dialog.pick_file()
                 } else {
                     dialog.save_file()

@@ -4,7 +4,7 @@
 
 use crate::optim::params::{Param, ParamError, ScheduleParam, Value};
 use crate::optim::{Convention, OptimizerConfig, Schedule};
-use crate::preset::{Point, Preset, RunSpec, Tuning};
+use crate::preset::{Overlay, Point, Preset, RunSpec, Tuning};
 use crate::problem::{Penalty, ProblemConfig, ViewBox};
 use crate::sim::GradientNoise;
 use crate::sim::limits::MAX_RUNS;
@@ -118,6 +118,10 @@ pub enum Edit {
     /// *Tune each run*'s outcome: each listed run at its best lr, with the
     /// note its legend shows.
     TuneRuns(Vec<(usize, f64, Tuning)>),
+    /// A trajectory file drawn beside the runs (already read once).
+    AddOverlay(Overlay),
+    /// Drops overlay `index`.
+    RemoveOverlay(usize),
     /// A new run after the last, with the last run's optimizer.
     AddRun,
     /// A copy of run `run` right after it.
@@ -259,16 +263,17 @@ impl Edit {
                 }
                 run_mut(preset, run)?.optimizer = optimizer;
             }
-            Self::TuneRuns(choices) => {
-                // Every run, or none.
-                let mut runs = preset.runs.clone();
-                for (run, lr, note) in choices {
-                    let r = runs.get_mut(run).ok_or(EditError::NoRun(run))?;
-                    r.optimizer.set(Param::Lr, Value::Real(lr))?;
-                    r.tuned = Some(note);
+            Self::AddOverlay(overlay) => {
+                if preset.overlays.len() < crate::preset::MAX_OVERLAYS {
+                    preset.overlays.push(overlay);
                 }
-                preset.runs = runs;
             }
+            Self::RemoveOverlay(index) => {
+                if index < preset.overlays.len() {
+                    preset.overlays.remove(index);
+                }
+            }
+            Self::TuneRuns(choices) => tune_runs(preset, choices)?,
         }
         // A tuning note says what the lr was tuned for; after this it would lie.
         match stale {
@@ -313,6 +318,18 @@ impl Edit {
             _ => Stale::None,
         }
     }
+}
+
+/// Each run at its tuned lr with its note: every run, or none.
+fn tune_runs(preset: &mut Preset, choices: Vec<(usize, f64, Tuning)>) -> Result<(), EditError> {
+    let mut runs = preset.runs.clone();
+    for (run, lr, note) in choices {
+        let r = runs.get_mut(run).ok_or(EditError::NoRun(run))?;
+        r.optimizer.set(Param::Lr, Value::Real(lr))?;
+        r.tuned = Some(note);
+    }
+    preset.runs = runs;
+    Ok(())
 }
 
 /// Which tuning notes an edit makes untrue.
@@ -394,8 +411,10 @@ fn switch_problem(preset: &mut Preset, problem: ProblemConfig) {
     preset.view = None;
     preset.batch_size = None;
     preset.early_stopping = None;
-    // A box belongs to the problem it was drawn for.
+    // A box belongs to the problem it was drawn for, a trajectory to the
+    // problem it was recorded on.
     preset.bounds = None;
+    preset.overlays.clear();
     // Noise is for surfaces; on data the mini-batches are the noise.
     let data = preset.problem.has_data();
     if data {

@@ -14,12 +14,15 @@ impl DescentApp {
         let last = self.last_row();
         self.session
             .want_curvature(&self.preset, self.playback.head.min(last));
+        self.session
+            .want_imported(&self.preset, &self.state.base_dir);
         egui::Panel::top("transport").show(ui, |ui| {
             let messages = self
                 .invalid
                 .iter()
                 .chain(&self.session.error)
                 .map(String::as_str)
+                .chain(self.session.import_errors())
                 .collect();
             menu_bar::show(
                 ui,
@@ -98,11 +101,13 @@ impl DescentApp {
                     scroll = scroll.vertical_scroll_offset(0.0);
                 }
                 scroll.show(ui, |ui| {
+                    let imported = self.session.imported();
                     let input = controls::ControlsInput {
                         preset: &self.preset,
                         tracks: &self.session.tracks,
                         samples: self.session.problem.as_ref().and_then(|p| p.sample_count()),
                         curvature: self.session.curvature(),
+                        imported: &imported,
                     };
                     controls::show(ui, input, &mut self.commands);
                 });
@@ -162,10 +167,14 @@ impl DescentApp {
             if classifier && self.state.curve == loss_plot::Curve::Accuracy {
                 self.session.want_accuracy();
             }
+            let imported = self.session.imported();
             loss_plot::show(
                 ui,
                 &self.preset,
-                &self.session.tracks,
+                loss_plot::Runs {
+                    tracks: &self.session.tracks,
+                    imported: &imported,
+                },
                 self.playback.head,
                 loss_plot::Axes {
                     curve: &mut self.state.curve,

@@ -13,6 +13,7 @@ mod dialogs;
 pub mod edit;
 pub mod files;
 mod history;
+mod imports;
 mod layout;
 pub mod panels;
 mod screenshot;
@@ -58,6 +59,8 @@ pub struct DescentApp {
     unsaved: unsaved::Guard,
     /// The hyperparameter-sweep window.
     sweep: SweepPanel,
+    /// A trajectory file being read before it joins the overlays.
+    imports: imports::Imports,
     /// The *Tune each run* window.
     tune: TunePanel,
     presentation: shortcuts::Presentation,
@@ -127,6 +130,7 @@ impl DescentApp {
             files,
             unsaved: unsaved::Guard::default(),
             sweep: SweepPanel::default(),
+            imports: imports::Imports::default(),
             tune: TunePanel::default(),
             presentation: shortcuts::Presentation::default(),
             shooter: screenshot::Shooter::default(),
@@ -254,6 +258,20 @@ impl eframe::App for DescentApp {
         }
         if let Some(dropped) = command::dropped(ctx) {
             self.commands.push(dropped);
+        }
+        match self.imports.poll() {
+            Some(Ok((overlay, n))) => {
+                let what = if n == 1 {
+                    "1 trajectory".to_owned()
+                } else {
+                    format!("{n} trajectories")
+                };
+                self.files
+                    .report(format!("imported {} ({what})", overlay.csv));
+                self.commands.edit(edit::Edit::AddOverlay(overlay));
+            }
+            Some(Err(e)) => self.files.report_error(e),
+            None => {}
         }
         self.unsaved
             .hold_close(ctx, self.options.screenshot.is_none());

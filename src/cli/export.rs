@@ -15,6 +15,8 @@ pub(super) struct Outputs {
     pub gif: Option<PathBuf>,
     pub csv: Option<PathBuf>,
     pub state_csv: Option<PathBuf>,
+    /// Trajectory files drawn beside the runs.
+    pub overlays: Vec<PathBuf>,
 }
 
 /// Writes every output asked for from one run of the preset at `path`.
@@ -31,6 +33,7 @@ pub(super) fn command(
         gif,
         csv,
         state_csv,
+        overlays,
     } = outputs;
     let targets: Vec<(PathBuf, ExportKind)> = [
         (csv, ExportKind::Trajectories),
@@ -45,8 +48,17 @@ pub(super) fn command(
     if targets.is_empty() {
         return Err(CliError::NothingToExport);
     }
-    let preset = load(path, steps)?;
+    let mut preset = load(path, steps)?;
     let base = path.parent().unwrap_or(Path::new("."));
+    // Given on the command line, so relative to where it was typed.
+    for file in overlays {
+        let file = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+        preset.overlays.push(crate::preset::Overlay {
+            csv: file.to_string_lossy().into_owned(),
+            label: None,
+            color: None,
+        });
+    }
     write_files(&preset, base, None, &targets, &mut |_, _| true).map_err(|e| match e {
         WriteError::Sim(source) => located(source, Some(path)),
         WriteError::Render(e) => CliError::Export(e),

@@ -136,6 +136,11 @@ pub enum Command {
         /// Write every step's optimizer state here (long-format CSV).
         #[arg(long, value_name = "PATH")]
         state_csv: Option<PathBuf>,
+        /// Draw this trajectory beside the runs (repeatable): Descent's CSV
+        /// contract, or a header naming every parameter, with optional
+        /// `step` (0, 1, 2, …) and `loss` columns.
+        #[arg(long, value_name = "CSV")]
+        overlay: Vec<PathBuf>,
         /// Picture width in pixels [default: 1600, GIF 800].
         #[arg(long, value_name = "W")]
         width: Option<u32>,
@@ -350,6 +355,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             gif,
             csv,
             state_csv,
+            overlay,
             width,
             height,
             view,
@@ -367,6 +373,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
                 gif,
                 csv,
                 state_csv,
+                overlays: overlay,
             };
             let picture = crate::export::picture::PictureOptions {
                 width: width.unwrap_or(1600),

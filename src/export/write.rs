@@ -101,6 +101,7 @@ pub fn write_files(
     if targets.iter().any(|(_, k)| *k != ExportKind::States) {
         sim.run_to_end();
     }
+    let imported = preset.imported_runs(base_dir, sim.problem())?;
     let view = view.or(preset.view);
     let has_data = preset.problem.has_data();
     // `rows` are row counts (the play head + 1), as the pictures take them.
@@ -111,7 +112,8 @@ pub fn write_files(
             view,
             Some(surface_aspect(options)),
             RESOLUTION,
-        );
+        )
+        .with_overlays(preset, &imported);
         if options.layout == Layout::Data {
             let rows: Vec<usize> = rows.iter().map(|r| r.saturating_sub(1)).collect();
             scene.with_data(preset, &sim, &rows, surface_aspect(options))
@@ -123,6 +125,7 @@ pub fn write_files(
         .runs()
         .iter()
         .map(|r| r.trajectory().len())
+        .chain(imported.iter().map(|(_, r)| r.rows.len()))
         .max()
         .unwrap_or(0);
     for (path, kind) in targets {

@@ -5,6 +5,9 @@ use crate::optim::Schedule;
 use crate::sim::limits::{MAX_RUNS, MAX_STEPS, MAX_TOTAL_ROWS};
 use crate::support::validate::Checker;
 
+/// Most trajectory files drawn beside the runs.
+pub const MAX_OVERLAYS: usize = 8;
+
 impl Preset {
     /// Range checks on every field; all problems are reported at once.
     pub fn validate(&self, origin: &str) -> Result<(), PresetError> {
@@ -102,6 +105,7 @@ impl Preset {
         for (i, run) in self.runs.iter().enumerate() {
             c.nested(&format!("runs[{i}]"), |c| run.check(c, self.steps));
         }
+        self.check_overlays(&mut c);
         let errors = c.finish();
         if errors.is_empty() {
             Ok(())
@@ -137,6 +141,23 @@ impl Point {
                     &format!("{name}.{i}"),
                     format!("must be within ±1e6, got {v}"),
                 );
+            }
+        }
+    }
+}
+
+impl Preset {
+    /// At most [`MAX_OVERLAYS`] files, each named.
+    fn check_overlays(&self, c: &mut Checker) {
+        if self.overlays.len() > MAX_OVERLAYS {
+            c.fail(
+                "overlays",
+                format!("at most {MAX_OVERLAYS} files, got {}", self.overlays.len()),
+            );
+        }
+        for (i, overlay) in self.overlays.iter().enumerate() {
+            if overlay.csv.trim().is_empty() {
+                c.fail(&format!("overlays[{i}].csv"), "names no file");
             }
         }
     }

@@ -21,6 +21,7 @@ use crate::problem::ProblemConfig;
 use crate::support::atomic_file;
 use crate::support::validate::FieldError;
 
+pub use checks::MAX_OVERLAYS;
 pub use tuning::{TunedBy, Tuning};
 
 /// The preset format this build writes and the newest it reads.
@@ -74,6 +75,26 @@ pub struct Preset {
     pub bounds: Option<crate::problem::ViewBox>,
     /// The optimizers to compare.
     pub runs: Vec<RunSpec>,
+    /// Trajectories from elsewhere drawn beside the runs, read from CSV
+    /// (paths relative to the preset): `[(csv: "my-loop.csv")]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<Overlay>,
+}
+
+/// A trajectory file drawn beside the runs: Descent's CSV contract (every
+/// run in it), or a header naming every parameter, with optional `step`
+/// and `loss` columns.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    /// The file, relative to the preset.
+    pub csv: String,
+    /// Its legend label (default: the contract's labels, or the file's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// sRGB colour (default: the palette's next after the runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<(u8, u8, u8)>,
 }
 
 /// One run of a preset.

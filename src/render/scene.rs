@@ -9,7 +9,7 @@ use crate::preset::Preset;
 use crate::problem::ViewBox;
 use crate::render::data_scene::DataScene;
 use crate::render::palette::{self, Rgb};
-use crate::sim::{SimError, Simulation, Termination};
+use crate::sim::{ImportedRun, SimError, Simulation, Termination};
 
 /// Isolines drawn over the heat map, as in the window.
 const LEVELS: usize = 18;
@@ -192,6 +192,26 @@ impl Scene {
             horizon: sim.horizon(),
             data: None,
         }
+    }
+
+    /// The same with `imported` (from [`Preset::imported_runs`]) drawn after
+    /// the runs, each in its overlay's colour or the palette's next.
+    #[must_use]
+    pub fn with_overlays(mut self, preset: &Preset, imported: &[(usize, ImportedRun)]) -> Self {
+        for (k, (overlay, run)) in imported.iter().enumerate() {
+            let (points, losses) = plane_and_losses(&run.rows);
+            let chosen = preset.overlays.get(*overlay).and_then(|o| o.color);
+            self.runs.push(SceneRun {
+                label: run.label.clone(),
+                color: palette::run_rgb(preset.runs.len() + k, chosen),
+                points,
+                losses,
+                val: Vec::new(),
+                status: None,
+                companions: Vec::new(),
+            });
+        }
+        self
     }
 
     /// The same with the model's data and every shown run's fit (or the

@@ -5,6 +5,7 @@
 //! result as one call.
 
 mod batches;
+mod imported;
 pub mod limits;
 mod noise;
 mod run;
@@ -14,6 +15,7 @@ mod trajectory;
 use std::sync::Arc;
 
 pub use batches::{BatchPlan, BatchStream, batch_for_step};
+pub use imported::{ImportError, ImportedRun, parse_trajectories};
 pub use noise::{GradientNoise, NoisePlan, NoiseStream};
 pub use run::{EarlyStopping, Run, RunSetup, Termination};
 pub use trajectory::Trajectory;
@@ -62,6 +64,22 @@ pub enum SimError {
         "early_stopping needs a validation split: give the problem `validation: 0.3` (a share of the points)"
     )]
     NoValidation,
+    /// An overlay's file cannot be read as a trajectory.
+    #[error("overlays: {file}: {source}")]
+    Import {
+        /// The file, as the preset names it.
+        file: String,
+        /// Where and why.
+        source: ImportError,
+    },
+    /// An overlay's file cannot be opened.
+    #[error("overlays: cannot read {file}: {reason}")]
+    ImportIo {
+        /// The file, as the preset names it.
+        file: String,
+        /// Why.
+        reason: String,
+    },
     /// A box constraint on a problem that is not 2-D.
     #[error("bounds: a box is for problems with 2 parameters (x, y); this one has {0}")]
     BoundsDimension(usize),
@@ -130,6 +148,7 @@ impl SimError {
             Self::StartDimension { .. } | Self::NonFiniteStart { .. } => Some("start"),
             Self::TooLarge { .. } => Some("steps"),
             Self::BoundsDimension(_) => Some("bounds"),
+            Self::Import { .. } | Self::ImportIo { .. } => Some("overlays"),
             Self::EmptyGroup { .. } => Some("runs"),
         }
     }

@@ -1,14 +1,15 @@
-//! The left panel: the lesson's text, the problem, the mini-batches and
-//! every run with its editors.
+//! The left panel: the lesson's text, the problem, the mini-batches,
+//! every run with its editors and the imported trajectories.
 
 use eframe::egui;
 
-use super::{batches, problem_picker, run_editor};
+use super::{batches, imported_list, problem_picker, run_editor};
 use crate::analysis::curvature::Curvature;
 use crate::app::command::Commands;
 use crate::app::edit::Edit;
 use crate::app::session::Track;
 use crate::preset::Preset;
+use crate::sim::ImportedRun;
 
 /// What the panel shows.
 #[derive(Clone, Copy, Debug)]
@@ -21,6 +22,8 @@ pub struct ControlsInput<'a> {
     pub samples: Option<usize>,
     /// Per run, the curvature at the play head, and that head.
     pub curvature: Option<(usize, &'a [Option<Curvature>])>,
+    /// Trajectories read from the preset's overlays.
+    pub imported: &'a [(usize, &'a ImportedRun)],
 }
 
 /// Draws the panel; every edit becomes a command.
@@ -30,6 +33,7 @@ pub fn show(ui: &mut egui::Ui, input: ControlsInput<'_>, out: &mut Commands) {
         tracks,
         samples,
         curvature,
+        imported,
     } = input;
     if !preset.title.is_empty() {
         ui.heading(&preset.title);
@@ -69,6 +73,7 @@ pub fn show(ui: &mut egui::Ui, input: ControlsInput<'_>, out: &mut Commands) {
             });
         });
     }
+    imported_list::show(ui, preset, imported, out);
 }
 
 #[cfg(test)]
@@ -91,6 +96,7 @@ mod tests {
                             tracks: &[],
                             samples: None,
                             curvature: None,
+                            imported: &[],
                         },
                         out,
                     );

@@ -6,12 +6,11 @@ use egui_plot::{Line, Plot, PlotPoints, VLine};
 use crate::app::session::{Track, decimated};
 use crate::app::theme;
 use crate::preset::Preset;
+use crate::sim::ImportedRun;
 
+use super::curves::{MAX_DRAWN_POINTS, play_head, run_curve};
 pub use super::plot_axis::EpochScale;
 use super::plot_axis::{XAxis, cumulative_evaluations};
-
-/// Points per curve drawn.
-const MAX_DRAWN_POINTS: usize = 3000;
 
 /// What the bottom plot shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -41,16 +40,27 @@ pub struct Axes<'a> {
     pub reveal: &'a mut bool,
 }
 
+/// The curves to draw: one track per run, and the imported trajectories
+/// with the index of their overlay.
+#[derive(Clone, Copy, Debug)]
+pub struct Runs<'a> {
+    /// Rows received per run.
+    pub tracks: &'a [Track],
+    /// Trajectories read from the preset's overlays.
+    pub imported: &'a [(usize, &'a ImportedRun)],
+}
+
 /// Draws the plot; `epochs` is `None` for surfaces, which have no epochs.
 pub fn show(
     ui: &mut egui::Ui,
     preset: &Preset,
-    tracks: &[Track],
+    runs: Runs<'_>,
     head: usize,
     mut axes: Axes<'_>,
     accuracy: Option<&[Vec<[f64; 2]>]>,
     epochs: Option<&EpochScale>,
 ) {
+    let Runs { tracks, imported } = runs;
     let (shift, floor) = log_shift(tracks);
     let counts_evaluations = tracks.iter().any(|t| !t.evaluations.is_empty());
     let has = (accuracy.is_some(), epochs.is_some(), counts_evaluations);
@@ -70,7 +80,7 @@ pub fn show(
         shown_to: if *reveal { head } else { usize::MAX },
     };
     if *curve == Curve::LearningRate {
-        lr_plot(ui, preset, tracks, head, *log, x);
+        super::lr_plot::show(ui, preset, tracks, head, *log, x);
         return;
     }
     if *curve == Curve::Accuracy {
@@ -144,106 +154,29 @@ pub fn show(
                 );
             }
         }
+        imported_curves(plot_ui, preset, imported, x, &value);
         play_head(plot_ui, x.head(head as f64));
     });
 }
 
-/// Each run's lr per step (its schedule as it actually ran), with the play head.
-fn lr_plot(
-    ui: &mut egui::Ui,
-    preset: &Preset,
-    tracks: &[Track],
-    head: usize,
-    log: bool,
-    x: XAxis<'_>,
-) {
-    let plot = Plot::new("lr_plot")
-        .x_axis_label(x.label())
-        .custom_y_axes(vec![
-            egui_plot::AxisHints::new_y()
-                .label(if log { "log₁₀ lr" } else { "lr" })
-                .label_spacing(14.0..=24.0),
-        ])
-        .legend(
-            egui_plot::Legend::default()
-                .position(lr_legend_corner(tracks))
-                .follow_insertion_order(true),
-        )
-        .auto_bounds([true, true]);
-    plot.show(ui, |plot_ui| {
-        for (i, (run, track)) in preset.runs.iter().zip(tracks).enumerate() {
-            if !run.enabled || track.lrs.is_empty() {
-                continue;
-            }
-            let shown = &track.lrs[..track.lrs.len().min(x.shown_to.saturating_add(1))];
-            let stride = (shown.len() / MAX_DRAWN_POINTS).max(1);
-            let points: Vec<[f64; 2]> = shown
-                .iter()
-                .enumerate()
-                .step_by(stride)
-                .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
-                .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
-                .collect();
-            let name = format!("{} ({})", run.display_label(), run.schedule.name());
-            run_curve(plot_ui, name, points, theme::run_color(i, run.color));
-            // Prodigy sets its own step size d·lr: dashed beside the lr.
-            let shown =
-                &track.effective_lrs[..track.effective_lrs.len().min(x.shown_to.saturating_add(1))];
-            if !shown.is_empty() {
-                let points: Vec<[f64; 2]> = shown
-                    .iter()
-                    .enumerate()
-                    .step_by(stride)
-                    .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
-                    .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
-                    .collect();
-                plot_ui.line(
-                    Line::new(
-                        format!("{} · d·lr", run.display_label()),
-                        PlotPoints::from(points),
-                    )
-                    .color(theme::companion_tint(theme::run_color(i, run.color)))
-                    .style(egui_plot::LineStyle::dashed_dense())
-                    .width(2.0),
-                );
-            }
-        }
-        play_head(plot_ui, x.head(head as f64));
-    });
-}
-
-/// Where the lr legend covers no curve: under the end of rising step
-/// sizes (warm-ups, Prodigy's d·lr), over the end of decaying ones.
-fn lr_legend_corner(tracks: &[Track]) -> egui_plot::Corner {
-    let rises = |v: &[f64]| matches!((v.first(), v.last()), (Some(a), Some(b)) if b > a);
-    if tracks
-        .iter()
-        .any(|t| rises(&t.effective_lrs) || rises(&t.lrs))
-    {
-        egui_plot::Corner::RightBottom
-    } else {
-        egui_plot::Corner::RightTop
-    }
-}
-
-/// One run's curve.
-fn run_curve(
+/// The imported trajectories' losses, coloured after the runs.
+fn imported_curves(
     plot_ui: &mut egui_plot::PlotUi<'_>,
-    name: String,
-    points: Vec<[f64; 2]>,
-    color: egui::Color32,
+    preset: &Preset,
+    imported: &[(usize, &ImportedRun)],
+    x: XAxis<'_>,
+    value: &dyn Fn(f64) -> f64,
 ) {
-    plot_ui.line(
-        Line::new(name, PlotPoints::from(points))
-            .color(color)
-            .width(1.5),
-    );
-}
-
-/// The play head as a vertical line.
-fn play_head(plot_ui: &mut egui_plot::PlotUi<'_>, head: f64) {
-    let colour = theme::play_head(&plot_ui.ctx().global_style().visuals);
-    plot_ui.vline(VLine::new("", head).color(colour).width(1.0));
+    for (k, (overlay, run)) in imported.iter().enumerate() {
+        let last = run.rows.len().saturating_sub(1).min(x.shown_to);
+        let points: Vec<[f64; 2]> = decimated(&run.rows, last, MAX_DRAWN_POINTS)
+            .filter(|(_, _, l)| l.is_finite())
+            .map(|(k, _, l)| [x.head(k as f64), value(l)])
+            .collect();
+        let chosen = preset.overlays.get(*overlay).and_then(|o| o.color);
+        let colour = theme::run_color(preset.runs.len() + k, chosen);
+        run_curve(plot_ui, run.label.clone(), points, colour);
+    }
 }
 
 /// The loss at a run's first companion point (ASGD's `ax`, Schedule-Free's
@@ -495,7 +428,10 @@ mod tests {
                 show(
                     ui,
                     &preset,
-                    &tracks,
+                    Runs {
+                        tracks: &tracks,
+                        imported: &[],
+                    },
                     1,
                     Axes {
                         curve,
@@ -547,7 +483,18 @@ mod tests {
                     evaluations: &mut false,
                     reveal,
                 };
-                show(ui, &preset, &tracks, 2, axes, None, None);
+                show(
+                    ui,
+                    &preset,
+                    Runs {
+                        tracks: &tracks,
+                        imported: &[],
+                    },
+                    2,
+                    axes,
+                    None,
+                    None,
+                );
             },
             (Curve::Loss, true, false, true),
         );
@@ -592,9 +539,15 @@ mod tests {
         for t in &mut tracks {
             t.lrs = vec![0.1, 0.05, 0.01];
         }
-        assert_eq!(lr_legend_corner(&tracks), egui_plot::Corner::RightTop);
+        assert_eq!(
+            super::super::lr_plot::lr_legend_corner(&tracks),
+            egui_plot::Corner::RightTop
+        );
         tracks[1].effective_lrs = vec![1e-6, 1e-3, 0.02];
-        assert_eq!(lr_legend_corner(&tracks), egui_plot::Corner::RightBottom);
+        assert_eq!(
+            super::super::lr_plot::lr_legend_corner(&tracks),
+            egui_plot::Corner::RightBottom
+        );
     }
 
     /// L-BFGS makes several evaluations a step: on the evaluations axis its
@@ -627,7 +580,18 @@ mod tests {
                     evaluations: on,
                     reveal: &mut false,
                 };
-                show(ui, &preset, &tracks, 2, axes, None, None);
+                show(
+                    ui,
+                    &preset,
+                    Runs {
+                        tracks: &tracks,
+                        imported: &[],
+                    },
+                    2,
+                    axes,
+                    None,
+                    None,
+                );
             },
             false,
         );

@@ -5,13 +5,17 @@
 pub mod batches;
 pub mod bounds_editor;
 pub mod controls;
+mod curves;
 pub mod data_view;
+pub mod ellipses;
 pub mod formula_editor;
 pub mod help;
+pub mod imported_list;
 pub mod inputs;
 pub mod inspector;
 pub mod job_controls;
 pub mod loss_plot;
+mod lr_plot;
 pub mod menu_bar;
 pub mod noise_editor;
 pub mod optimizer_editor;

@@ -11,6 +11,7 @@ use crate::app::session::{Track, decimated};
 use crate::app::theme;
 use crate::preset::Preset;
 use crate::problem::{Minimum, ViewBox};
+use crate::sim::ImportedRun;
 use crate::sim::Trajectory;
 
 /// Points per path drawn; the full data stays in the tracks.
@@ -66,6 +67,8 @@ pub struct SurfaceInput<'a> {
     pub update_arrows: bool,
     /// Preconditioner ellipses per run index (from the inspector).
     pub ellipses: &'a [(usize, Vec<[f64; 2]>)],
+    /// Trajectories read from the preset's overlays, with the overlay's index.
+    pub imported: &'a [(usize, &'a ImportedRun)],
 }
 
 /// What happened in the view.
@@ -119,34 +122,16 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
         let color = theme::run_color(i, run.color);
         let name = legend_label(&run.legend_label(), Some(track));
         let points = path_points(&track.rows, input.head, limit);
-        // A dark outline keeps a yellow path visible on a yellow heat map.
-        plot_ui.line(
-            Line::new("", PlotPoints::from(points.clone()))
-                .color(theme::PATH_OUTLINE)
-                .width(4.0)
-                .allow_hover(false),
-        );
-        if let Some(&last) = points.last() {
-            plot_ui.points(
-                Points::new("", vec![last])
-                    .color(theme::PATH_OUTLINE)
-                    .radius(7.0)
-                    .shape(MarkerShape::Circle)
-                    .filled(true)
-                    .allow_hover(false),
-            );
-            plot_ui.points(
-                Points::new(name.clone(), vec![last])
-                    .color(color)
-                    .radius(5.5)
-                    .shape(MarkerShape::Circle)
-                    .filled(true),
-            );
-        }
-        plot_ui.line(
-            Line::new(name, PlotPoints::from(points))
-                .color(color)
-                .width(2.0),
+        draw_path(plot_ui, &points, color, &name);
+    }
+    let first = input.preset.runs.len();
+    for (k, (overlay, run)) in input.imported.iter().enumerate() {
+        let chosen = input.preset.overlays.get(*overlay).and_then(|o| o.color);
+        draw_path(
+            plot_ui,
+            &path_points(&run.rows, input.head, limit),
+            theme::run_color(first + k, chosen),
+            &run.label,
         );
     }
     for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
@@ -173,6 +158,44 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
             draw_companion(plot_ui, input, (path, k), color, &name, limit);
         }
     }
+}
+
+/// A path with a dark outline (so a yellow path shows on a yellow heat map)
+/// and a dot at its end, named `name` in the legend.
+fn draw_path(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    points: &[[f64; 2]],
+    color: egui::Color32,
+    name: &str,
+) {
+    plot_ui.line(
+        Line::new("", PlotPoints::from(points.to_vec()))
+            .color(theme::PATH_OUTLINE)
+            .width(4.0)
+            .allow_hover(false),
+    );
+    if let Some(&last) = points.last() {
+        plot_ui.points(
+            Points::new("", vec![last])
+                .color(theme::PATH_OUTLINE)
+                .radius(7.0)
+                .shape(MarkerShape::Circle)
+                .filled(true)
+                .allow_hover(false),
+        );
+        plot_ui.points(
+            Points::new(name, vec![last])
+                .color(color)
+                .radius(5.5)
+                .shape(MarkerShape::Circle)
+                .filled(true),
+        );
+    }
+    plot_ui.line(
+        Line::new(name, PlotPoints::from(points.to_vec()))
+            .color(color)
+            .width(2.0),
+    );
 }
 
 /// L-BFGS's evaluations inside the steps up to the play head, as faint
@@ -446,36 +469,6 @@ pub fn show(ui: &mut egui::Ui, input: &SurfaceInput<'_>) -> SurfaceOutput {
     out
 }
 
-/// For adaptive optimizers: the image of the ball ‖g‖ under the per-coordinate
-/// effective step sizes, centred on θ (how the optimizer reshapes a step).
-pub fn preconditioner_ellipses(
-    inspections: Option<(u64, &Vec<crate::analysis::inspect::Inspection>)>,
-) -> Vec<(usize, Vec<[f64; 2]>)> {
-    let Some((_, rows)) = inspections else {
-        return Vec::new();
-    };
-    rows.iter()
-        .enumerate()
-        .filter_map(|(i, ins)| {
-            let eff = ins.derived.iter().find(|v| v.name == "effective_lr")?;
-            let (&ex, &ey) = (eff.values.first()?, eff.values.get(1)?);
-            let g = ins.grad_norm()?;
-            let (&x, &y) = (ins.params.first()?, ins.params.get(1)?);
-            let outline: Vec<[f64; 2]> = (0..=64)
-                .map(|k| {
-                    let t = f64::from(k) / 64.0 * std::f64::consts::TAU;
-                    [x + ex * g * t.cos(), y + ey * g * t.sin()]
-                })
-                .collect();
-            outline
-                .iter()
-                .flatten()
-                .all(|v| v.is_finite())
-                .then_some((i, outline))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use egui_kittest::Harness;
@@ -505,6 +498,7 @@ mod tests {
             quiver: None,
             update_arrows: false,
             ellipses: &[],
+            imported: &[],
         }
     }
 

@@ -3,6 +3,7 @@
 //! inspector, classifier maps) and the rows received so far. Nothing here is
 //! persisted, and nothing here names egui.
 
+mod imports;
 mod track;
 mod wanted;
 mod wants;
@@ -102,6 +103,7 @@ pub struct Session {
     basins: Wanted<BasinKey, BasinRequest, Option<PaintedBasins>>,
     accuracies: Wanted<(u64, usize), AccuracyRequest, Vec<Vec<[f64; 2]>>>,
     decisions: Wanted<DecisionKey, DecisionRequest, Option<Overlay>>,
+    imports: Wanted<imports::ImportKey, imports::ImportRequest, imports::Imported>,
 }
 
 impl Session {
@@ -172,9 +174,10 @@ impl Session {
                         rgba: crate::render::maps::decision_rgba(&map),
                     })
                 },
-                w,
+                w.clone(),
                 &stop,
             ),
+            imports: Wanted::spawn("descent-import", imports::ImportRequest::load, w, &stop),
             _stop: StopOnDrop(stop),
             sim,
             generation: 0,
@@ -271,7 +274,8 @@ impl Session {
             | self.curvatures.poll()
             | self.basins.poll()
             | self.accuracies.poll()
-            | self.decisions.poll();
+            | self.decisions.poll()
+            | self.imports.poll();
         changed
     }
 

@@ -65,6 +65,8 @@ impl Views {
                 quiver: None,
                 update_arrows: false,
                 ellipses: &[],
+                // A slice's plane is not the parameters' own.
+                imported: &[],
             },
         );
     }

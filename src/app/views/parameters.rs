@@ -46,10 +46,11 @@ impl Views {
             .filter(|_| state.show_quiver)
             .map(|f| f.quiver.as_slice());
         let ellipses = if state.show_arrows && state.show_inspector {
-            surface_view::preconditioner_ellipses(session.inspections())
+            crate::app::panels::ellipses::preconditioner_ellipses(session.inspections())
         } else {
             Vec::new()
         };
+        let imported = session.imported();
         let has_data = session.samples.is_some();
         let many = session.problem.as_ref().is_some_and(|p| p.dim() > 2);
         let (batched, batch_isolines) = batch_contour(preset, session, state.show_batch_contour);
@@ -76,6 +77,7 @@ impl Views {
                     quiver,
                     update_arrows: state.show_arrows,
                     ellipses: &ellipses,
+                    imported: &imported,
                 };
                 match field.filter(|_| state.show_3d) {
                     Some(field) => ui.columns(2, |columns| {
