@@ -583,4 +583,40 @@ mod tests {
         assert_eq!(missing.apply(&mut p), Err(EditError::NoGroup(0, 3)));
         assert_eq!(Edit::AddRun.for_group(0), None);
     }
+
+    /// A box and imported trajectories belong to the problem they were made
+    /// for; a tuning note to what it was tuned for.
+    #[test]
+    fn a_new_problem_drops_the_box_the_overlays_and_every_tuning_note() {
+        let mut p = lesson();
+        p.bounds = Some(ViewBox {
+            x: (-1.0, 1.0),
+            y: (-1.0, 1.0),
+        });
+        p.overlays.push(Overlay {
+            csv: "mine.csv".into(),
+            label: None,
+            color: None,
+        });
+        let note = Tuning {
+            values: 4,
+            from: 1e-3,
+            to: 1.0,
+            by: crate::preset::TunedBy::FinalLoss,
+        };
+        Edit::TuneRuns(vec![(0, 0.01, note)]).apply(&mut p).unwrap();
+        assert_eq!(p.runs[0].tuned, Some(note));
+        assert_eq!(p.runs[0].optimizer.lr(), 0.01);
+        Edit::SetRunLabel {
+            run: 0,
+            label: "renamed".into(),
+        }
+        .apply(&mut p)
+        .unwrap();
+        assert!(p.runs[0].tuned.is_some(), "a new label leaves the note");
+        Edit::SwitchProblem(ProblemConfig::Surface(Surface::Beale))
+            .apply(&mut p)
+            .unwrap();
+        assert!(p.bounds.is_none() && p.overlays.is_empty() && p.runs[0].tuned.is_none());
+    }
 }

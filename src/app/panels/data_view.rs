@@ -10,6 +10,7 @@ use crate::preset::Preset;
 use crate::problem::Samples;
 use crate::problem::{Problem, ViewBox};
 use crate::render::palette::class_rgb;
+use crate::sim::{ImportedRun, Trajectory};
 
 /// Points per fitted curve.
 const CURVE_SAMPLES: usize = 240;
@@ -31,6 +32,8 @@ pub struct DataInput<'a> {
     pub decision: Option<(egui::TextureId, ViewBox)>,
     /// Fit the view to the data this frame.
     pub reset_view: bool,
+    /// Trajectories read from the preset's overlays, with the overlay's index.
+    pub imported: &'a [(usize, &'a ImportedRun)],
 }
 
 /// The box on screen and its size in pixels.
@@ -159,12 +162,9 @@ fn draw_fits(
                 .filled(false),
         );
     }
-    for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
-        if !run.enabled {
-            continue;
-        }
-        let Some((params, _)) = track.row(input.head.min(track.len().saturating_sub(1))) else {
-            continue;
+    let fit = |plot_ui: &mut egui_plot::PlotUi<'_>, rows: &Trajectory, name: String, colour| {
+        let Some((params, _)) = rows.row(input.head.min(rows.len().saturating_sub(1))) else {
+            return;
         };
         // Enough samples for a degree-15 curve to look smooth.
         let ends: Option<Vec<[f64; 2]>> = (0..=CURVE_SAMPLES)
@@ -175,11 +175,31 @@ fn draw_fits(
             .collect();
         if let Some(ends) = ends {
             plot_ui.line(
-                Line::new(run.legend_label(), PlotPoints::from(ends))
-                    .color(theme::run_color(i, run.color))
+                Line::new(name, PlotPoints::from(ends))
+                    .color(colour)
                     .width(2.0),
             );
         }
+    };
+    for (i, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+        if run.enabled {
+            fit(
+                plot_ui,
+                &track.rows,
+                run.legend_label(),
+                theme::run_color(i, run.color),
+            );
+        }
+    }
+    let first = input.preset.runs.len();
+    for (k, (overlay, run)) in input.imported.iter().enumerate() {
+        let chosen = input.preset.overlays.get(*overlay).and_then(|o| o.color);
+        fit(
+            plot_ui,
+            &run.rows,
+            run.label.clone(),
+            theme::run_color(first + k, chosen),
+        );
     }
 }
 
@@ -204,6 +224,10 @@ mod tests {
             [0.0, 0.0, 1.0],
             [1.9, 0.4, 0.1],
         ])];
+        let mine = ImportedRun {
+            label: "my loop".into(),
+            rows: tracks[0].rows.clone(),
+        };
         let mut h = Harness::new_ui(|ui| {
             show(
                 ui,
@@ -215,11 +239,12 @@ mod tests {
                     head: 1,
                     decision: None,
                     reset_view: true,
+                    imported: &[(0, &mine)],
                 },
             );
         });
         h.run();
-        for label in ["data", "GD"] {
+        for label in ["data", "GD", "my loop"] {
             assert!(
                 h.query_by_role_and_label(egui::accesskit::Role::CheckBox, label)
                     .is_some(),

@@ -5,9 +5,10 @@
 use eframe::egui::{self, Color32, Mesh, Pos2, Shape, Stroke};
 
 use crate::analysis::field::Field;
-use crate::app::session::Track;
+use crate::app::session::{Track, decimated};
 use crate::app::theme;
 use crate::preset::Preset;
+use crate::sim::{ImportedRun, Trajectory};
 
 /// Grid cells per side of the drawn mesh.
 const MESH_CELLS: usize = 64;
@@ -58,6 +59,8 @@ pub struct Surface3dInput<'a> {
     pub preset: &'a Preset,
     /// The play head.
     pub head: usize,
+    /// Trajectories read from the preset's overlays, with the overlay's index.
+    pub imported: &'a [(usize, &'a ImportedRun)],
 }
 
 /// Draws the view and turns the camera on drag.
@@ -197,14 +200,13 @@ fn paths(painter: &egui::Painter, input: &Surface3dInput<'_>, project: &dyn Fn(P
             ]
         })
     };
-    for (k, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
-        if !run.enabled || track.is_empty() {
-            continue;
+    let draw = |rows: &Trajectory, colour: Color32| {
+        if rows.is_empty() {
+            return;
         }
-        let colour = theme::run_color(k, run.color);
-        let last = input.head.min(track.len() - 1);
+        let last = input.head.min(rows.len() - 1);
         let mut line: Vec<Pos2> = Vec::new();
-        for (_, p, loss) in track.decimated(last, 1500) {
+        for (_, p, loss) in decimated(rows, last, 1500) {
             if let Some(q) = p.get(..2).and_then(|p| to_box(p[0], p[1], loss)) {
                 line.push(project(q).0);
             } else {
@@ -221,11 +223,21 @@ fn paths(painter: &egui::Painter, input: &Surface3dInput<'_>, project: &dyn Fn(P
         if line.len() > 1 {
             painter.add(Shape::line(line, Stroke::new(2.0, colour)));
         }
-        if let Some((p, loss)) = track.row(last)
+        if let Some((p, loss)) = rows.row(last)
             && let Some(q) = p.get(..2).and_then(|p| to_box(p[0], p[1], loss))
         {
             painter.circle_filled(project(q).0, 4.5, colour);
         }
+    };
+    for (k, (run, track)) in input.preset.runs.iter().zip(input.tracks).enumerate() {
+        if run.enabled {
+            draw(&track.rows, theme::run_color(k, run.color));
+        }
+    }
+    let first = input.preset.runs.len();
+    for (k, (overlay, run)) in input.imported.iter().enumerate() {
+        let chosen = input.preset.overlays.get(*overlay).and_then(|o| o.color);
+        draw(&run.rows, theme::run_color(first + k, chosen));
     }
 }
 
@@ -281,6 +293,7 @@ mod tests {
                         tracks: &tracks,
                         preset: &preset,
                         head: 2,
+                        imported: &[],
                     },
                 );
             },

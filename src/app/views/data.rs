@@ -29,6 +29,7 @@ impl Views {
                 decision: self.textures.decision.shown(),
                 // Fitted to the new problem's data, once they have arrived.
                 reset_view: self.data_reset && session.finished_starting(),
+                imported: &session.imported(),
             },
         );
         if session.finished_starting() {

@@ -90,6 +90,7 @@ impl Views {
                                 tracks: &session.tracks,
                                 preset,
                                 head,
+                                imported: &imported,
                             },
                         );
                         output
