@@ -27,7 +27,7 @@ pub fn listing() -> String {
     }
     let _ = writeln!(
         s,
-        "  Expression(formula: \"sin(x)*cos(y) + 0.1*(x^2+y^2)\")   any f(x, y): + - * / ^, sin cos tan exp ln sqrt abs sign min max …, PI, E"
+        "  Expression(formula: \"sin(x)*cos(y) + 0.1*(x^2+y^2)\")   any smooth f(x, y): + - * / ^, sin cos tan and their inverses and hyperbolic forms, exp ln log2 log10 sqrt, PI, E (abs, sign, floor and the like have no symbolic derivative and are refused)"
     );
     let _ = writeln!(
         s,

@@ -78,12 +78,17 @@ pub fn summary(ui: &mut egui::Ui, at: AtHead<'_>, lr: f64, bound: Option<f64>, h
                 )
             };
             let kappa = curvature.condition();
-            let kappa = if kappa.is_finite() && kappa < 1e5 {
-                format!("{kappa:.3}")
+            let flat = curvature.eigenvalues.iter().all(|l| *l == 0.0);
+            let kappa = if flat {
+                "the loss is flat (linear) here".to_owned()
+            } else if kappa.is_infinite() {
+                "κ = ∞ (singular)".to_owned()
+            } else if kappa < 1e5 {
+                format!("κ = {kappa:.3}")
             } else {
-                format!("{kappa:.3e}")
+                format!("κ = {kappa:.3e}")
             };
-            format!("At step {head}: Hessian eigenvalues {lambdas}; κ = {kappa}")
+            format!("At step {head}: Hessian eigenvalues {lambdas}; {kappa}")
         }
     };
     ui.add(egui::Label::new(RichText::new(text).small().color(weak)).truncate())
@@ -204,6 +209,34 @@ mod tests {
         h.run();
         assert!(
             h.query_all_by_label_contains("White diamond: the fastest setting (Polyak)")
+                .next()
+                .is_some()
+        );
+    }
+
+    /// A linear loss (Reddi's online terms) has a zero Hessian: the line
+    /// says the loss is flat rather than κ = inf; a singular one says ∞.
+    #[test]
+    fn a_flat_or_singular_hessian_is_named() {
+        let flat = Curvature {
+            eigenvalues: vec![0.0, 0.0],
+            full: true,
+        };
+        let singular = Curvature {
+            eigenvalues: vec![2.0, 0.0],
+            full: true,
+        };
+        let h = Harness::new_ui(|ui| {
+            summary(ui, AtHead::At(0, &flat), 0.1, None, false);
+            summary(ui, AtHead::At(1, &singular), 0.1, Some(1.0), false);
+        });
+        assert!(
+            h.query_all_by_label_contains("the loss is flat (linear) here")
+                .next()
+                .is_some()
+        );
+        assert!(
+            h.query_all_by_label_contains("κ = ∞ (singular)")
                 .next()
                 .is_some()
         );
