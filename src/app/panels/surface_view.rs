@@ -122,14 +122,14 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
         let color = theme::run_color(i, run.color);
         let name = legend_label(&run.legend_label(), Some(track));
         let points = path_points(&track.rows, input.head, limit);
-        draw_path(plot_ui, &points, color, &name);
+        draw_path(plot_ui, points, color, &name);
     }
     let first = input.preset.runs.len();
     for (k, (overlay, run)) in input.imported.iter().enumerate() {
         let chosen = input.preset.overlays.get(*overlay).and_then(|o| o.color);
         draw_path(
             plot_ui,
-            &path_points(&run.rows, input.head, limit),
+            path_points(&run.rows, input.head, limit),
             theme::run_color(first + k, chosen),
             &run.label,
         );
@@ -164,12 +164,12 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
 /// and a dot at its end, named `name` in the legend.
 fn draw_path(
     plot_ui: &mut egui_plot::PlotUi<'_>,
-    points: &[[f64; 2]],
+    points: Vec<[f64; 2]>,
     color: egui::Color32,
     name: &str,
 ) {
     plot_ui.line(
-        Line::new("", PlotPoints::from(points.to_vec()))
+        Line::new("", PlotPoints::from(points.clone()))
             .color(theme::PATH_OUTLINE)
             .width(4.0)
             .allow_hover(false),
@@ -192,7 +192,7 @@ fn draw_path(
         );
     }
     plot_ui.line(
-        Line::new(name, PlotPoints::from(points.to_vec()))
+        Line::new(name, PlotPoints::from(points))
             .color(color)
             .width(2.0),
     );
