@@ -363,6 +363,7 @@ fn inspector_numbers_match_torch_optimizer_state() {
             runs: vec![descent::preset::RunSpec::new("run", opt)],
             noise: None,
             bounds: None,
+            sharpness_every: None,
             overlays: Vec::new(),
         };
         let keys: Vec<&str> = case["state"]

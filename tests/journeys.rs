@@ -915,3 +915,39 @@ fn tune_each_run_then_move_one_lr() {
     assert_eq!(run.optimizer.lr(), tuned_lr);
     assert!(run.tuned.is_some(), "undo brings the note back");
 }
+
+/// Clicking the map of a model with more than two parameters once set a
+/// two-coordinate start, which the simulation refused with a message
+/// listing every parameter. The click now moves the first two coordinates
+/// of the start and keeps the others.
+#[test]
+fn a_click_on_a_model_s_map_moves_its_first_two_parameters() {
+    let mut h = harness("logistic-two-blobs.ron");
+    let dim = h.state().session().problem.as_ref().unwrap().dim();
+    assert!(dim > 2);
+    let before = h
+        .state()
+        .preset()
+        .start
+        .clone()
+        .expect("the lesson's start")
+        .0;
+    let on_map = egui::pos2(800.0, 330.0);
+    h.hover_at(on_map);
+    h.step();
+    h.drag_at(on_map);
+    h.step();
+    h.drop_at(on_map);
+    h.step();
+    settle(&mut h);
+    let start = h.state().preset().start.clone().expect("a start").0;
+    assert_eq!(start.len(), dim);
+    assert_ne!(start[..2], before[..2], "the click moved θ₀ and θ₁");
+    assert_eq!(start[2..], before[2..], "the others are kept");
+    assert!(
+        h.state().session().error.is_none(),
+        "{:?}",
+        h.state().session().error
+    );
+    assert_eq!(window::trajectory(&h, 0)[..2], start[..2]);
+}

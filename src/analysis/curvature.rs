@@ -106,7 +106,7 @@ pub fn at(
 }
 
 /// Hessian-vector products by central differences of the gradient.
-struct HessianVector<'a> {
+pub(crate) struct HessianVector<'a> {
     problem: &'a dyn Problem,
     params: &'a [f64],
     penalty: Option<(Penalty, &'a [bool])>,
@@ -116,7 +116,7 @@ struct HessianVector<'a> {
 }
 
 impl<'a> HessianVector<'a> {
-    fn new(
+    pub(crate) fn new(
         problem: &'a dyn Problem,
         params: &'a [f64],
         penalty: Option<(Penalty, &'a [bool])>,
@@ -133,7 +133,7 @@ impl<'a> HessianVector<'a> {
     }
 
     /// out = H·v.
-    fn apply(&mut self, v: &[f64], out: &mut [f64]) {
+    pub(crate) fn apply(&mut self, v: &[f64], out: &mut [f64]) {
         let scale = self.params.iter().fold(1.0_f64, |m, p| m.max(p.abs()));
         let norm = v
             .iter()

@@ -9,5 +9,6 @@ pub mod field;
 pub mod formula;
 pub mod inspect;
 pub mod landscape;
+pub mod sharpness;
 pub mod sweep;
 pub mod tune;

@@ -294,6 +294,8 @@ impl DescentApp {
     /// Replaces the scenario and shows it from the end, its data read afresh.
     fn open_preset(&mut self, preset: Preset, base_dir: PathBuf) {
         self.history = super::history::History::new(&preset);
+        self.state.sharpness_every = None;
+        self.state.curve = self.state.curve.on_opening(&preset);
         self.preset = preset;
         self.state.base_dir = base_dir;
         self.views.new_problem();

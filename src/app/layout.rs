@@ -167,6 +167,15 @@ impl DescentApp {
             if classifier && self.state.curve == loss_plot::Curve::Accuracy {
                 self.session.want_accuracy();
             }
+            let default_every = self
+                .preset
+                .sharpness_every
+                .unwrap_or((self.preset.steps / 200).max(1));
+            let asked = self.state.sharpness_every.unwrap_or(default_every);
+            let mut every = crate::analysis::sharpness::sample_every(asked, self.preset.steps);
+            if self.state.curve == loss_plot::Curve::Sharpness {
+                self.session.want_sharpness(&self.preset, every);
+            }
             let imported = self.session.imported();
             loss_plot::show(
                 ui,
@@ -174,6 +183,7 @@ impl DescentApp {
                 loss_plot::Runs {
                     tracks: &self.session.tracks,
                     imported: &imported,
+                    sharpness: self.session.sharpness(),
                 },
                 self.playback.head,
                 loss_plot::Axes {
@@ -182,10 +192,14 @@ impl DescentApp {
                     epochs: &mut self.state.epochs_axis,
                     evaluations: &mut self.state.evaluations_axis,
                     reveal: &mut self.state.reveal,
+                    sharpness_every: &mut every,
                 },
                 classifier.then_some(self.session.accuracy()),
                 epochs.as_ref(),
             );
+            if every != crate::analysis::sharpness::sample_every(asked, self.preset.steps) {
+                self.state.sharpness_every = Some(every);
+            }
         });
     }
 }

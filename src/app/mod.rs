@@ -106,6 +106,9 @@ impl DescentApp {
             }
         }
         let preset = state.preset();
+        if options.preset.is_some() {
+            state.curve = state.curve.on_opening(&preset);
+        }
         let ctx = cc.egui_ctx.clone();
         let waker = move || ctx.request_repaint_after(Duration::from_millis(16));
         let mut session = Session::new(waker);

@@ -67,6 +67,10 @@ pub struct AppState {
     /// The Help page open, if any (not kept between sessions).
     #[serde(skip)]
     pub help: Option<crate::app::panels::help::HelpPage>,
+    /// The sharpness interval the user chose instead of the preset's (until
+    /// another preset opens).
+    #[serde(skip)]
+    pub sharpness_every: Option<u64>,
 }
 
 /// The parameter view for models with more than 2 parameters.
@@ -109,6 +113,7 @@ impl Default for AppState {
             built_in_file_dialog: false,
             theme: crate::render::palette::Theme::Dark,
             help: None,
+            sharpness_every: None,
         }
     }
 }

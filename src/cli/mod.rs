@@ -4,6 +4,7 @@
 mod export;
 mod list;
 mod run;
+mod sharpness;
 mod sweep;
 mod tune;
 
@@ -244,6 +245,37 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         save: Option<PathBuf>,
     },
+    /// The edge of stability: each enabled run's sharpness (λmax of the
+    /// loss Hessian; Adam's preconditioned one) every k steps, beside the
+    /// threshold its lr sets (2/lr, (2 + 2β)/lr, (2 + 2β₁)/((1 − β₁)·lr)).
+    ///
+    /// Example: `descent sharpness presets/edge-of-stability.ron --png sharpness.png`
+    Sharpness {
+        /// The preset file (.ron).
+        preset: PathBuf,
+        /// Sample every this many steps (default: the preset's
+        /// `sharpness_every`, else a 200th of the horizon; at most 500 samples).
+        #[arg(long, value_name = "K")]
+        every: Option<u64>,
+        /// Override the preset's step horizon.
+        #[arg(long, value_name = "N")]
+        steps: Option<u64>,
+        /// Write `run,label,step,measure,sharpness,threshold` here (`-`: stdout).
+        #[arg(long, value_name = "PATH")]
+        csv: Option<PathBuf>,
+        /// Write the plot as a PNG here.
+        #[arg(long, value_name = "PATH")]
+        png: Option<PathBuf>,
+        /// Picture width in pixels.
+        #[arg(long, default_value_t = 1200)]
+        width: u32,
+        /// Picture height in pixels.
+        #[arg(long, default_value_t = 700)]
+        height: u32,
+        /// Colours: dark (for screens) or light (white, for slides).
+        #[arg(long, value_name = "THEME", default_value = "dark")]
+        theme: Theme,
+    },
     /// List the surfaces, optimizers (with torch's defaults) and schedules.
     List,
 }
@@ -398,6 +430,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
         }
         Some(command @ Command::Sweep { .. }) => sweep::command(command),
         Some(command @ Command::Tune { .. }) => tune::command(command),
+        Some(command @ Command::Sharpness { .. }) => sharpness::command(command),
         Some(Command::List) => list::command(),
     }
 }

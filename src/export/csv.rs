@@ -93,7 +93,7 @@ pub fn write_states(sim: &mut Simulation, out: &mut dyn Write) -> io::Result<()>
 }
 
 /// Quotes a field if it holds a comma, quote or line break (RFC 4180).
-fn escape(field: &str) -> std::borrow::Cow<'_, str> {
+pub fn escape(field: &str) -> std::borrow::Cow<'_, str> {
     if field.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\"")).into()
     } else {

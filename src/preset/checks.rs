@@ -79,6 +79,9 @@ impl Preset {
         if let Some(tol) = self.grad_tol {
             c.positive("grad_tol", tol);
         }
+        if let Some(every) = self.sharpness_every {
+            c.at_least_one("sharpness_every", every);
+        }
         let run_noise = self.runs.iter().any(|r| r.noise.is_some());
         if (self.noise.is_some() || run_noise) && self.problem.has_data() {
             let field = if self.noise.is_some() {

@@ -39,6 +39,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../presets/custom-formula.ron"),
     ),
     (
+        "edge-of-stability.ron",
+        include_str!("../../presets/edge-of-stability.ron"),
+    ),
+    (
         "gradient-noise-momentum.ron",
         include_str!("../../presets/gradient-noise-momentum.ron"),
     ),

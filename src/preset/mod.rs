@@ -73,6 +73,10 @@ pub struct Preset {
     /// projected onto it (each coordinate clamped).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bounds: Option<crate::problem::ViewBox>,
+    /// Record each run's sharpness (λmax of the Hessian) every this many
+    /// steps, for the edge-of-stability plot: `Some(10)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sharpness_every: Option<u64>,
     /// The optimizers to compare.
     pub runs: Vec<RunSpec>,
     /// Trajectories from elsewhere drawn beside the runs, read from CSV

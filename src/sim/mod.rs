@@ -416,7 +416,7 @@ fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result
     if start.len() != dim {
         return Err(SimError::StartDimension {
             expected: dim,
-            names: problem.param_names().join(", "),
+            names: crate::support::format::name_list(&problem.param_names()),
             got: start.len(),
         });
     }
@@ -428,7 +428,7 @@ fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result
     {
         return Err(SimError::StartDimension {
             expected: dim,
-            names: problem.param_names().join(", "),
+            names: crate::support::format::name_list(&problem.param_names()),
             got: own.len(),
         });
     }
@@ -687,6 +687,11 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "start: the problem has 2 parameters (x, y), the start point has 1"
+        );
+        let many: Vec<String> = (0..371).map(|i| format!("theta_{i}")).collect();
+        assert_eq!(
+            crate::support::format::name_list(&many),
+            "theta_0, theta_1, theta_2, …, theta_370"
         );
     }
 

@@ -15,6 +15,17 @@ pub fn compact(v: f64) -> String {
     }
 }
 
+/// Parameter names for a message: all of a few, the ends of many
+/// (`theta_0, theta_1, theta_2, …, theta_370`).
+pub fn name_list(names: &[String]) -> String {
+    match names {
+        [first, second, third, .., last] if names.len() > 6 => {
+            format!("{first}, {second}, {third}, …, {last}")
+        }
+        _ => names.join(", "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::compact;

@@ -22,6 +22,23 @@ pub enum Curve {
     LearningRate,
     /// Training accuracy against step (classifiers).
     Accuracy,
+    /// Sharpness (λmax of the loss Hessian) against step, beside the lr's
+    /// stability threshold: the edge of stability.
+    Sharpness,
+}
+
+impl Curve {
+    /// The curve a newly opened `preset` shows: its sharpness plot for an
+    /// edge-of-stability lesson, else the current curve, but not another
+    /// lesson's sharpness.
+    #[must_use]
+    pub fn on_opening(self, preset: &Preset) -> Self {
+        match self {
+            _ if preset.sharpness_every.is_some() => Self::Sharpness,
+            Self::Sharpness => Self::Loss,
+            other => other,
+        }
+    }
 }
 
 /// The user's choices for the plot.
@@ -38,6 +55,8 @@ pub struct Axes<'a> {
     /// Draw the curves only up to the play head (the axes still span them
     /// all), so "which arrives first" is not given away at step 0.
     pub reveal: &'a mut bool,
+    /// Sample the sharpness every this many steps.
+    pub sharpness_every: &'a mut u64,
 }
 
 /// The curves to draw: one track per run, and the imported trajectories
@@ -48,6 +67,8 @@ pub struct Runs<'a> {
     pub tracks: &'a [Track],
     /// Trajectories read from the preset's overlays.
     pub imported: &'a [(usize, &'a ImportedRun)],
+    /// Each run's sharpness series, when asked for.
+    pub sharpness: super::sharpness_plot::Sharpness<'a>,
 }
 
 /// Draws the plot; `epochs` is `None` for surfaces, which have no epochs.
@@ -60,7 +81,7 @@ pub fn show(
     accuracy: Option<&[Vec<[f64; 2]>]>,
     epochs: Option<&EpochScale>,
 ) {
-    let Runs { tracks, imported } = runs;
+    let tracks = runs.tracks;
     let (shift, floor) = log_shift(tracks);
     let counts_evaluations = tracks.iter().any(|t| !t.evaluations.is_empty());
     let has = (accuracy.is_some(), epochs.is_some(), counts_evaluations);
@@ -71,6 +92,7 @@ pub fn show(
         epochs: per_epoch,
         evaluations: by_evaluations,
         reveal,
+        sharpness_every,
     } = axes;
     let cumulative =
         (counts_evaluations && *by_evaluations).then(|| cumulative_evaluations(tracks));
@@ -79,16 +101,20 @@ pub fn show(
         evaluations: cumulative.as_deref(),
         shown_to: if *reveal { head } else { usize::MAX },
     };
-    if *curve == Curve::LearningRate {
-        super::lr_plot::show(ui, preset, tracks, head, *log, x);
-        return;
-    }
-    if *curve == Curve::Accuracy {
-        match accuracy {
-            Some(curves) => accuracy_plot(ui, preset, curves, head, x),
-            None => *curve = Curve::Loss,
+    match *curve {
+        Curve::LearningRate => return super::lr_plot::show(ui, preset, tracks, head, *log, x),
+        Curve::Sharpness => {
+            let asked = (runs.sharpness, *sharpness_every);
+            return super::sharpness_plot::show(ui, preset, asked, head, x);
         }
-        return;
+        Curve::Accuracy => {
+            match accuracy {
+                Some(curves) => accuracy_plot(ui, preset, curves, head, x),
+                None => *curve = Curve::Loss,
+            }
+            return;
+        }
+        Curve::Loss => {}
     }
     let is_log = *log;
     let cap = loss_cap(preset, tracks);
@@ -154,7 +180,7 @@ pub fn show(
                 );
             }
         }
-        imported_curves(plot_ui, preset, imported, x, &value);
+        imported_curves(plot_ui, preset, runs.imported, x, &value);
         play_head(plot_ui, x.head(head as f64));
     });
 }
@@ -328,8 +354,19 @@ fn header(ui: &mut egui::Ui, axes: &mut Axes<'_>, has: (bool, bool, bool), shift
         if has.0 {
             ui.selectable_value(curve, Curve::Accuracy, "Accuracy");
         }
+        ui.selectable_value(curve, Curve::Sharpness, "Sharpness")
+            .on_hover_text("λmax of the loss Hessian every k steps beside 2/lr, the step size's stability limit (the edge of stability)");
         ui.separator();
-        if *curve != Curve::Accuracy {
+        if *curve == Curve::Sharpness {
+            ui.add(
+                egui::DragValue::new(&mut *axes.sharpness_every)
+                    .range(1..=100_000)
+                    .prefix("every ")
+                    .suffix(" steps"),
+            )
+            .on_hover_text("Sample the sharpness every this many steps (at most 500 samples a run)");
+        }
+        if !matches!(*curve, Curve::Accuracy | Curve::Sharpness) {
             ui.checkbox(log, "Log scale");
         }
         if has.1 {
@@ -431,6 +468,7 @@ mod tests {
                     Runs {
                         tracks: &tracks,
                         imported: &[],
+                        sharpness: None,
                     },
                     1,
                     Axes {
@@ -439,6 +477,7 @@ mod tests {
                         epochs,
                         evaluations: &mut false,
                         reveal,
+                        sharpness_every: &mut 10,
                     },
                     None,
                     None,
@@ -482,6 +521,7 @@ mod tests {
                     epochs,
                     evaluations: &mut false,
                     reveal,
+                    sharpness_every: &mut 10,
                 };
                 show(
                     ui,
@@ -489,6 +529,7 @@ mod tests {
                     Runs {
                         tracks: &tracks,
                         imported: &[],
+                        sharpness: None,
                     },
                     2,
                     axes,
@@ -579,6 +620,7 @@ mod tests {
                     epochs: &mut false,
                     evaluations: on,
                     reveal: &mut false,
+                    sharpness_every: &mut 10,
                 };
                 show(
                     ui,
@@ -586,6 +628,7 @@ mod tests {
                     Runs {
                         tracks: &tracks,
                         imported: &[],
+                        sharpness: None,
                     },
                     2,
                     axes,

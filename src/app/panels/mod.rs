@@ -25,6 +25,7 @@ pub mod problem_editor;
 pub mod problem_picker;
 pub mod run_editor;
 pub mod schedule_editor;
+pub mod sharpness_plot;
 pub mod stability;
 pub mod surface_3d;
 pub mod surface_view;

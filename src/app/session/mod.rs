@@ -21,6 +21,7 @@ use crate::analysis::curvature::{Curvature, CurvatureRequest};
 use crate::analysis::field::{Field, FieldRequest, FieldSpec};
 use crate::analysis::inspect::{self, Inspection};
 use crate::analysis::landscape::{Slice, SliceKind, SliceRequest};
+use crate::analysis::sharpness::{SharpnessRequest, SharpnessSeries};
 use crate::preset::Preset;
 use crate::problem::{Problem, ProblemConfig, Samples, ViewBox};
 use crate::sim::runner::{SimCommand, SimEvent, SimHandle};
@@ -68,6 +69,8 @@ impl Drop for StopOnDrop {
 type SliceKey = (u64, usize, SliceKind, usize);
 type BasinKey = (u64, usize, [u64; 4]);
 type DecisionKey = (Vec<f64>, ViewBox, (usize, usize));
+/// Per run, its sharpness series (`None`: disabled), or why there are none.
+pub type SharpnessAnswer = Result<Vec<Option<SharpnessSeries>>, String>;
 
 /// The simulation, the workers and what they have delivered.
 #[derive(Debug)]
@@ -99,6 +102,7 @@ pub struct Session {
     batch_fields: Wanted<(u64, ViewBox), FieldRequest, Field>,
     inspector: Wanted<(u64, u64), InspectRequest, Result<Vec<Inspection>, String>>,
     curvatures: Wanted<(u64, usize), CurvatureRequest, Vec<Option<Curvature>>>,
+    sharpness: Wanted<(u64, u64), SharpnessRequest, SharpnessAnswer>,
     slices: Wanted<SliceKey, SliceRequest, Option<Slice>>,
     basins: Wanted<BasinKey, BasinRequest, Option<PaintedBasins>>,
     accuracies: Wanted<(u64, usize), AccuracyRequest, Vec<Vec<[f64; 2]>>>,
@@ -140,6 +144,12 @@ impl Session {
             curvatures: Wanted::spawn(
                 "descent-curvature",
                 |r: CurvatureRequest| r.compute(),
+                w.clone(),
+                &stop,
+            ),
+            sharpness: Wanted::spawn(
+                "descent-sharpness",
+                SharpnessRequest::compute,
                 w.clone(),
                 &stop,
             ),
@@ -217,6 +227,7 @@ impl Session {
         // Answers about the old rows no longer apply.
         self.inspector.invalidate();
         self.curvatures.invalidate();
+        self.sharpness.invalidate();
         self.basins.invalidate();
         let Some(sim) = &self.sim else {
             self.error = Some("could not start the simulation thread".into());
@@ -272,6 +283,7 @@ impl Session {
             | self.batch_fields.poll()
             | self.inspector.poll()
             | self.curvatures.poll()
+            | self.sharpness.poll()
             | self.basins.poll()
             | self.accuracies.poll()
             | self.decisions.poll()
@@ -300,6 +312,7 @@ impl Session {
                     self.batch_fields.forget();
                     self.decisions.forget();
                     self.curvatures.forget();
+                    self.sharpness.forget();
                 }
                 self.shown_problem.clone_from(&self.requested_problem);
                 self.basins.forget();

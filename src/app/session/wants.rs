@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
-use super::{InspectRequest, Overlay, PaintedBasins, Session, Track};
+use super::{InspectRequest, Overlay, PaintedBasins, Session, SharpnessAnswer, Track};
 use crate::analysis::basins::{BasinMap, BasinRequest};
 use crate::analysis::classifier::{AccuracyRequest, DecisionRequest};
 use crate::analysis::curvature::{Curvature, CurvatureRequest};
 use crate::analysis::field::{Field, FieldRequest, FieldSpec};
 use crate::analysis::inspect::Inspection;
 use crate::analysis::landscape::{Slice, SliceKind, SliceRequest};
+use crate::analysis::sharpness::SharpnessRequest;
 use crate::preset::Preset;
 use crate::problem::{Problem, ViewBox};
 
@@ -182,6 +183,35 @@ impl Session {
         self.curvatures
             .answer()
             .map(|((_, head), c)| (*head, c.as_slice()))
+    }
+
+    /// Asks for every enabled run's sharpness every `every` steps, once the
+    /// rows of the latest request have arrived.
+    pub fn want_sharpness(&mut self, preset: &Preset, every: u64) {
+        let Some(problem) = &self.problem else {
+            return;
+        };
+        if !self.idle() {
+            return;
+        }
+        let problem = Arc::clone(problem);
+        self.sharpness
+            .want((self.generation, every), || SharpnessRequest {
+                problem,
+                setup: preset.sim_setup(),
+                every,
+                wanted: preset.runs.iter().map(|r| r.enabled).collect(),
+            });
+    }
+
+    /// The latest sharpness series, the interval they were asked at, and
+    /// whether they belong to the rows shown (else newer ones are coming).
+    pub fn sharpness(&self) -> Option<(u64, &SharpnessAnswer, bool)> {
+        let asked = self.sharpness.asked().copied();
+        self.sharpness.answer().map(|(key, answer)| {
+            let current = key.0 == self.generation && Some(*key) == asked;
+            (key.1, answer, current)
+        })
     }
 
     /// Asks for the basins of attraction of `run` over `view`, one start per

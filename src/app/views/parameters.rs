@@ -107,12 +107,34 @@ impl Views {
                 .push(crate::app::command::Command::ResetView);
         }
         if let Some(p) = output.clicked_at {
-            centre
-                .commands
-                .edit(Edit::SetStart(Some(Point(p.to_vec()))));
+            let start = start_at(preset, centre.session.problem.as_deref(), p);
+            centre.commands.edit(Edit::SetStart(Some(Point(start))));
         }
         request_view_maps(centre, &output);
     }
+}
+
+/// The start a click at `p` on the map sets: the point itself on a
+/// surface; on a model with more parameters, the current start (the
+/// preset's or the problem's own) with its first two replaced, as the map
+/// shows the first two.
+fn start_at(
+    preset: &Preset,
+    problem: Option<&dyn crate::problem::Problem>,
+    p: [f64; 2],
+) -> Vec<f64> {
+    let Some(problem) = problem.filter(|pr| pr.dim() > 2) else {
+        return p.to_vec();
+    };
+    let mut start = preset
+        .start
+        .as_ref()
+        .map(|s| s.0.clone())
+        .filter(|s| s.len() == problem.dim())
+        .unwrap_or_else(|| problem.default_start());
+    start[0] = p[0];
+    start[1] = p[1];
+    start
 }
 
 /// Asks the workers for what the box now on screen needs: the field, the

@@ -5,6 +5,7 @@
 mod chart;
 mod data;
 mod loss;
+mod sharpness;
 mod surface;
 
 use std::sync::Once;
@@ -18,6 +19,7 @@ use super::text::TextFix;
 use crate::render::palette::{Paper, Rgb, Theme};
 use crate::render::scene::Scene;
 use loss::draw_loss;
+pub use sharpness::{SharpnessPicture, render_sharpness_png};
 use surface::{draw_surface, resample};
 
 /// Which picture.
