@@ -220,6 +220,7 @@ impl DescentApp {
             }
             FileAction::ExportCsv => ExportKind::Trajectories,
             FileAction::ExportStateCsv => ExportKind::States,
+            FileAction::ExportTorchScript => return self.export_torch_script(&path),
         };
         let request = ExportRequest {
             preset: self.preset.clone(),
@@ -229,6 +230,22 @@ impl DescentApp {
             kind,
         };
         self.files.export(request, ctx);
+    }
+
+    /// Writes the PyTorch script of the preset (text made in a moment, so
+    /// here rather than on a job thread), or says why there is none.
+    fn export_torch_script(&mut self, path: &std::path::Path) {
+        let origin = "Descent's window";
+        let written = crate::export::torch_script::torch_script(&self.preset, origin)
+            .map_err(|e| e.to_string())
+            .and_then(|script| {
+                crate::support::atomic_file::write(path, script.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))
+            });
+        match written {
+            Ok(()) => self.files.report(format!("wrote {}", path.display())),
+            Err(e) => self.files.report_error(e),
+        }
     }
 
     /// Reads a trajectory CSV in the background; it joins the overlays once

@@ -31,11 +31,13 @@ pub enum FileAction {
     ExportStateCsv,
     /// Draw a trajectory CSV beside the runs.
     ImportTrajectory,
+    /// Write a PyTorch script that reproduces the runs.
+    ExportTorchScript,
 }
 
 impl FileAction {
     /// Every action, in menu order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Open,
         Self::Save,
         Self::ImportTrajectory,
@@ -43,6 +45,7 @@ impl FileAction {
         Self::ExportGif,
         Self::ExportCsv,
         Self::ExportStateCsv,
+        Self::ExportTorchScript,
     ];
 
     /// The menu label.
@@ -55,6 +58,7 @@ impl FileAction {
             Self::ExportCsv => "Export CSV…",
             Self::ExportStateCsv => "Export optimizer state CSV…",
             Self::ImportTrajectory => "Import trajectory CSV…",
+            Self::ExportTorchScript => "Export as PyTorch script…",
         }
     }
 
@@ -69,6 +73,7 @@ impl FileAction {
             Self::ExportCsv => ("trajectories.csv", &["csv"]),
             Self::ExportStateCsv => ("optimizer-state.csv", &["csv"]),
             Self::ImportTrajectory => ("", &["csv"]),
+            Self::ExportTorchScript => ("descent_torch.py", &["py"]),
         }
     }
 

@@ -15,6 +15,7 @@ pub(super) struct Outputs {
     pub gif: Option<PathBuf>,
     pub csv: Option<PathBuf>,
     pub state_csv: Option<PathBuf>,
+    pub torch_script: Option<PathBuf>,
     /// Trajectory files drawn beside the runs.
     pub overlays: Vec<PathBuf>,
 }
@@ -33,6 +34,7 @@ pub(super) fn command(
         gif,
         csv,
         state_csv,
+        torch_script,
         overlays,
     } = outputs;
     let targets: Vec<(PathBuf, ExportKind)> = [
@@ -45,10 +47,26 @@ pub(super) fn command(
     .into_iter()
     .filter_map(|(target, kind)| Some((target.clone()?, kind)))
     .collect();
-    if targets.is_empty() {
+    if targets.is_empty() && torch_script.is_none() {
         return Err(CliError::NothingToExport);
     }
     let mut preset = load(path, steps)?;
+    if let Some(target) = torch_script {
+        let origin = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let script = crate::export::torch_script::torch_script(&preset, &origin)?;
+        crate::support::atomic_file::write(target, script.as_bytes()).map_err(|source| {
+            CliError::Write {
+                target: target.display().to_string(),
+                source,
+            }
+        })?;
+        if targets.is_empty() {
+            return Ok(());
+        }
+    }
     let base = path.parent().unwrap_or(Path::new("."));
     // Given on the command line, so relative to where it was typed.
     for file in overlays {

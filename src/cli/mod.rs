@@ -137,6 +137,11 @@ pub enum Command {
         /// Write every step's optimizer state here (long-format CSV).
         #[arg(long, value_name = "PATH")]
         state_csv: Option<PathBuf>,
+        /// Write a PyTorch script that reproduces every run here (2-D
+        /// surfaces and the torch.optim classes with a one-to-one
+        /// counterpart so far); it prints the `--csv` contract.
+        #[arg(long, value_name = "PATH")]
+        torch_script: Option<PathBuf>,
         /// Draw this trajectory beside the runs (repeatable): Descent's CSV
         /// contract, or a header naming every parameter, with optional
         /// `step` (0, 1, 2, …) and `loss` columns.
@@ -308,8 +313,11 @@ pub enum CliError {
     #[error("{0}")]
     Export(#[from] ExportError),
     /// No output was asked for.
-    #[error("nothing to export: give --png, --svg, --gif, --csv or --state-csv")]
+    #[error("nothing to export: give --png, --svg, --gif, --csv, --state-csv or --torch-script")]
     NothingToExport,
+    /// The preset cannot become a script.
+    #[error("{0}")]
+    Script(#[from] crate::export::torch_script::ScriptError),
     /// Writing output failed.
     #[error("cannot write {target}: {source}")]
     Write {
@@ -387,6 +395,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             gif,
             csv,
             state_csv,
+            torch_script,
             overlay,
             width,
             height,
@@ -405,6 +414,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
                 gif,
                 csv,
                 state_csv,
+                torch_script,
                 overlays: overlay,
             };
             let picture = crate::export::picture::PictureOptions {

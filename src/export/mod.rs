@@ -8,8 +8,10 @@ mod clip;
 pub mod csv;
 pub mod job;
 pub mod picture;
+mod python_expr;
 pub mod sweep_picture;
 mod text;
+pub mod torch_script;
 pub mod write;
 
 /// Why an export failed.

@@ -1,0 +1,213 @@
+//! `descent export --torch-script`: the script a preset becomes, run with
+//! PyTorch where it is importable, prints what `descent run --csv -`
+//! prints, to within 1e-9·max(1, |v|). Where torch is not importable the
+//! comparison says so on stderr and checks only the script itself.
+
+#![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+
+mod window;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn descent(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn preset(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("presets")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// The Python that has torch: `DESCENT_PYTHON`, else `python3`, if it
+/// imports torch.
+fn python_with_torch() -> Option<String> {
+    let python = std::env::var("DESCENT_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = Command::new(&python)
+        .args(["-c", "import torch"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(python)
+}
+
+/// (run, step) → the row's numbers, from the trajectory CSV contract.
+fn rows(csv: &str) -> BTreeMap<(usize, u64), Vec<f64>> {
+    csv.lines()
+        .skip(1)
+        .map(|line| {
+            let (run, rest) = line.split_once(',').unwrap();
+            // The label may be quoted (it holds a comma).
+            let rest = match rest.strip_prefix('"') {
+                Some(quoted) => &quoted[quoted.find("\",").unwrap() + 2..],
+                None => rest.split_once(',').unwrap().1,
+            };
+            let f: Vec<&str> = rest.split(',').collect();
+            let values = f[1..].iter().map(|v| v.parse().unwrap()).collect();
+            ((run.parse().unwrap(), f[0].parse().unwrap()), values)
+        })
+        .collect()
+}
+
+/// Runs the lesson's script and compares every row it prints with Descent's.
+fn compare(lesson: &str, python: &str, dir: &Path) -> usize {
+    let script = dir.join(format!("{lesson}.py"));
+    let out = descent(&[
+        "export",
+        &preset(lesson),
+        "--torch-script",
+        script.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ran = Command::new(python).arg(&script).output().unwrap();
+    assert!(
+        ran.status.success(),
+        "{lesson}: {}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let theirs = rows(&String::from_utf8(ran.stdout).unwrap());
+    let ours =
+        rows(&String::from_utf8(descent(&["run", &preset(lesson), "--csv", "-"]).stdout).unwrap());
+    assert!(!theirs.is_empty(), "{lesson}: the script printed no rows");
+    for (key, row) in &theirs {
+        let want = ours
+            .get(key)
+            .unwrap_or_else(|| panic!("{lesson}: {key:?} not in Descent's CSV"));
+        for (a, b) in row.iter().zip(want) {
+            assert!(
+                (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                "{lesson}: run {} step {}: torch {a} vs Descent {b}",
+                key.0,
+                key.1
+            );
+        }
+    }
+    theirs.len()
+}
+
+#[test]
+fn each_script_prints_descent_s_trajectories_under_torch() {
+    let Some(python) = python_with_torch() else {
+        eprintln!(
+            "SKIPPED: torch is not importable (set DESCENT_PYTHON to a Python that has it); the scripts were not run"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = 0;
+    for lesson in [
+        "adam-vs-sgd-rosenbrock.ron",
+        "momentum-overshoot.ron",
+        "nesterov-vs-heavy-ball.ron",
+        "rmsprop-first-step.ron",
+        "lr-schedules.ron",
+        "himmelblau-four-minima.ron",
+        "amsgrad-vs-adam.ron",
+        "adamw-vs-adam-l2.ron",
+        "beale.ron",
+        "adam-can-fail.ron",
+        "gradient-noise-momentum.ron",
+        "custom-formula.ron",
+        "radam-warmup.ron",
+    ] {
+        rows += compare(lesson, &python, dir.path());
+    }
+    eprintln!("{rows} rows from torch matched Descent's");
+}
+
+/// What the script says without running it: torch's class and keyword
+/// arguments, each left-out run named with the reason, and a clear refusal
+/// for a problem scripts do not cover yet.
+#[test]
+fn the_script_reads_as_torch_code_and_names_what_it_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("s.py");
+    let target = script.to_str().unwrap();
+    let out = descent(&[
+        "export",
+        &preset("lr-schedules.ron"),
+        "--torch-script",
+        target,
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("torch.optim.lr_scheduler.StepLR(opt, step_size="),
+        "{text}"
+    );
+    assert!(text.contains("torch.set_default_dtype(torch.float64)"));
+    assert!(
+        text.contains("left out: the OneCycleLR schedule is not in scripts yet"),
+        "{text}"
+    );
+    let out = descent(&[
+        "export",
+        &preset("adam-vs-sgd-rosenbrock.ron"),
+        "--torch-script",
+        target,
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("opt = torch.optim.Adam([p], lr=0.02, betas=(0.9, 0.999))"),
+        "{text}"
+    );
+    assert!(text.contains("return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2"));
+    let refused = dir.path().join("no.py");
+    let out = descent(&[
+        "export",
+        &preset("mlp-spiral-sgd-vs-adam.ron"),
+        "--torch-script",
+        refused.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success());
+    assert!(err.contains("models on data"), "{err}");
+    assert!(!refused.exists(), "nothing is written");
+}
+
+/// The window's File menu writes the same script, and says in the status
+/// line why a model on data has none yet.
+#[test]
+fn the_file_menu_exports_the_script_and_reports_a_refusal() {
+    use egui_kittest::kittest::Queryable as _;
+    let mut h = window::harness("momentum-overshoot.ron");
+    h.get_by_label("File").click();
+    for _ in 0..3 {
+        h.step();
+    }
+    assert!(h.query_by_label("Export as PyTorch script…").is_some());
+    h.key_press(egui::Key::Escape);
+    h.step();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("run.py");
+    let ctx = h.ctx.clone();
+    let action = descent::app::files::FileAction::ExportTorchScript;
+    h.state_mut().file_chosen(action, script.clone(), &ctx);
+    h.step();
+    assert!(h.query_all_by_label_contains("wrote ").next().is_some());
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains("torch.optim.SGD([p], lr="), "{text}");
+    window::open_lesson(&mut h, "An MLP on the spiral: SGD vs Adam");
+    window::started(&mut h);
+    let refused = dir.path().join("mlp.py");
+    h.state_mut().file_chosen(action, refused.clone(), &ctx);
+    h.step();
+    let status = h.state().files().status.clone().unwrap();
+    assert!(
+        status.error && status.text.contains("models on data"),
+        "{}",
+        status.text
+    );
+    assert!(!refused.exists());
+}
