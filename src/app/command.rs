@@ -220,7 +220,13 @@ impl DescentApp {
             }
             FileAction::ExportCsv => ExportKind::Trajectories,
             FileAction::ExportStateCsv => ExportKind::States,
-            FileAction::ExportTorchScript => return self.export_torch_script(&path),
+            FileAction::ExportTorchScript => {
+                let script = crate::export::torch_script::torch_script;
+                return self.export_script(script, &path);
+            }
+            FileAction::ExportJaxScript => {
+                return self.export_script(crate::export::jax_script::jax_script, &path);
+            }
         };
         let request = ExportRequest {
             preset: self.preset.clone(),
@@ -232,11 +238,15 @@ impl DescentApp {
         self.files.export(request, ctx);
     }
 
-    /// Writes the PyTorch script of the preset (text made in a moment, so
-    /// here rather than on a job thread), or says why there is none.
-    fn export_torch_script(&mut self, path: &std::path::Path) {
+    /// Writes the preset as a PyTorch or JAX script (text made in a moment,
+    /// so here rather than on a job thread), or says why there is none.
+    fn export_script(
+        &mut self,
+        script: fn(&Preset, &str) -> Result<String, crate::export::torch_script::ScriptError>,
+        path: &std::path::Path,
+    ) {
         let origin = "Descent's window";
-        let written = crate::export::torch_script::torch_script(&self.preset, origin)
+        let written = script(&self.preset, origin)
             .map_err(|e| e.to_string())
             .and_then(|script| {
                 crate::support::atomic_file::write(path, script.as_bytes())

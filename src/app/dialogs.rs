@@ -33,11 +33,13 @@ pub enum FileAction {
     ImportTrajectory,
     /// Write a PyTorch script that reproduces the runs.
     ExportTorchScript,
+    /// Write a JAX/optax script that reproduces the runs.
+    ExportJaxScript,
 }
 
 impl FileAction {
     /// Every action, in menu order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Open,
         Self::Save,
         Self::ImportTrajectory,
@@ -46,6 +48,7 @@ impl FileAction {
         Self::ExportCsv,
         Self::ExportStateCsv,
         Self::ExportTorchScript,
+        Self::ExportJaxScript,
     ];
 
     /// The menu label.
@@ -59,6 +62,7 @@ impl FileAction {
             Self::ExportStateCsv => "Export optimizer state CSV…",
             Self::ImportTrajectory => "Import trajectory CSV…",
             Self::ExportTorchScript => "Export as PyTorch script…",
+            Self::ExportJaxScript => "Export as JAX/optax script…",
         }
     }
 
@@ -74,6 +78,7 @@ impl FileAction {
             Self::ExportStateCsv => ("optimizer-state.csv", &["csv"]),
             Self::ImportTrajectory => ("", &["csv"]),
             Self::ExportTorchScript => ("descent_torch.py", &["py"]),
+            Self::ExportJaxScript => ("descent_jax.py", &["py"]),
         }
     }
 

@@ -16,9 +16,14 @@ pub(super) struct Outputs {
     pub csv: Option<PathBuf>,
     pub state_csv: Option<PathBuf>,
     pub torch_script: Option<PathBuf>,
+    pub jax_script: Option<PathBuf>,
     /// Trajectory files drawn beside the runs.
     pub overlays: Vec<PathBuf>,
 }
+
+/// A preset written as a script.
+type ScriptWriter =
+    fn(&crate::preset::Preset, &str) -> Result<String, crate::export::torch_script::ScriptError>;
 
 /// Writes every output asked for from one run of the preset at `path`.
 pub(super) fn command(
@@ -35,6 +40,7 @@ pub(super) fn command(
         csv,
         state_csv,
         torch_script,
+        jax_script,
         overlays,
     } = outputs;
     let targets: Vec<(PathBuf, ExportKind)> = [
@@ -47,25 +53,30 @@ pub(super) fn command(
     .into_iter()
     .filter_map(|(target, kind)| Some((target.clone()?, kind)))
     .collect();
-    if targets.is_empty() && torch_script.is_none() {
+    if targets.is_empty() && torch_script.is_none() && jax_script.is_none() {
         return Err(CliError::NothingToExport);
     }
     let mut preset = load(path, steps)?;
-    if let Some(target) = torch_script {
-        let origin = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let script = crate::export::torch_script::torch_script(&preset, &origin)?;
+    let origin = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let scripts: [(&Option<PathBuf>, ScriptWriter); 2] = [
+        (torch_script, crate::export::torch_script::torch_script),
+        (jax_script, crate::export::jax_script::jax_script),
+    ];
+    for (target, write) in scripts {
+        let Some(target) = target else { continue };
+        let script = write(&preset, &origin)?;
         crate::support::atomic_file::write(target, script.as_bytes()).map_err(|source| {
             CliError::Write {
                 target: target.display().to_string(),
                 source,
             }
         })?;
-        if targets.is_empty() {
-            return Ok(());
-        }
+    }
+    if targets.is_empty() {
+        return Ok(());
     }
     let base = path.parent().unwrap_or(Path::new("."));
     // Given on the command line, so relative to where it was typed.

@@ -142,6 +142,10 @@ pub enum Command {
         /// counterpart so far); it prints the `--csv` contract.
         #[arg(long, value_name = "PATH")]
         torch_script: Option<PathBuf>,
+        /// Write the same as a JAX script with optax here (SGD, Adam,
+        /// AdamW, RMSprop and optax's Adagrad at a constant lr so far).
+        #[arg(long, value_name = "PATH")]
+        jax_script: Option<PathBuf>,
         /// Draw this trajectory beside the runs (repeatable): Descent's CSV
         /// contract, or a header naming every parameter, with optional
         /// `step` (0, 1, 2, …) and `loss` columns.
@@ -313,7 +317,9 @@ pub enum CliError {
     #[error("{0}")]
     Export(#[from] ExportError),
     /// No output was asked for.
-    #[error("nothing to export: give --png, --svg, --gif, --csv, --state-csv or --torch-script")]
+    #[error(
+        "nothing to export: give --png, --svg, --gif, --csv, --state-csv, --torch-script or --jax-script"
+    )]
     NothingToExport,
     /// The preset cannot become a script.
     #[error("{0}")]
@@ -396,6 +402,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
             csv,
             state_csv,
             torch_script,
+            jax_script,
             overlay,
             width,
             height,
@@ -415,6 +422,7 @@ pub fn execute(command: Option<Command>) -> Result<(), CliError> {
                 csv,
                 state_csv,
                 torch_script,
+                jax_script,
                 overlays: overlay,
             };
             let picture = crate::export::picture::PictureOptions {

@@ -6,9 +6,11 @@
 pub mod animation;
 mod clip;
 pub mod csv;
+pub mod jax_script;
 pub mod job;
 pub mod picture;
 mod python_expr;
+mod script_parts;
 pub mod sweep_picture;
 mod text;
 pub mod torch_script;

@@ -2,46 +2,22 @@
 //! torch operations, each run's `torch.optim` class and scheduler in
 //! float64, stepped as Descent steps them, printing Descent's trajectory
 //! CSV contract. So far: 2-D surfaces (built in, typed, online), with the
-//! box and the gradient noise (its draws embedded), the torch.optim
-//! classes with a one-to-one counterpart, and the Constant, StepLR,
-//! ExponentialLR and CosineAnnealingLR schedules; runs outside that are
-//! named in the script and left out.
+//! box and the gradient noise (its draws embedded); SGD, Adagrad, RMSprop,
+//! Adam, AdamW, NAdam, Adadelta, Adamax, `RAdam`, Rprop, ASGD and `LBFGS`;
+//! every `lr_scheduler` Descent has. Other runs are named in the script
+//! and left out.
 
 use std::fmt::Write as _;
 
-use super::python_expr::to_python;
+pub use super::script_parts::ScriptError;
+use super::script_parts::{Loss, has_noise, noise_draws, problem_start, py, script_loss, sigma_of};
 use crate::optim::params::Value;
 use crate::optim::{OptimizerConfig, Schedule};
 use crate::preset::{Preset, RunSpec};
-use crate::problem::{ProblemConfig, Surface};
-
-/// Why a preset cannot become a script.
-#[derive(Debug, thiserror::Error)]
-pub enum ScriptError {
-    /// The problem is not (yet) one a script can write.
-    #[error("a PyTorch script can be written for 2-D surfaces so far, not for {0}")]
-    Problem(String),
-    /// A typed formula has something Python cannot be given.
-    #[error("the formula `{formula}` cannot be written for Python: {why}")]
-    Formula {
-        /// The formula.
-        formula: String,
-        /// What is in the way.
-        why: String,
-    },
-}
-
-/// The loss as the script writes it.
-enum Loss {
-    /// One expression in `x`, `y`: what it is, and the Python.
-    Plain(String, String),
-    /// An online loss: each term's Python; step t descends term (t − 1) mod p.
-    Online(Vec<String>),
-}
 
 /// The script for `preset`, titled after `origin` (its file).
 pub fn torch_script(preset: &Preset, origin: &str) -> Result<String, ScriptError> {
-    let loss = script_loss(&preset.problem)?;
+    let loss = script_loss(&preset.problem, "torch")?;
     let start = match &preset.start {
         Some(p) => p.0.clone(),
         None => problem_start(&preset.problem),
@@ -105,28 +81,6 @@ pub fn torch_script(preset: &Preset, origin: &str) -> Result<String, ScriptError
     Ok(s)
 }
 
-/// Whether any run adds gradient noise.
-fn has_noise(preset: &Preset) -> bool {
-    preset.runs.iter().any(|r| sigma_of(r, preset) != 0.0)
-}
-
-/// σ of the noise `run` adds (0: none).
-fn sigma_of(run: &RunSpec, preset: &Preset) -> f64 {
-    run.noise.or(preset.noise).map_or(0.0, |n| n.sigma)
-}
-
-/// Every step's draw of the simulation's noise stream, one `[zx, zy],` a line.
-fn noise_draws(preset: &Preset) -> String {
-    let mut stream = crate::sim::NoiseStream::new(2, preset.seed);
-    let mut z = [0.0; 2];
-    let mut out = String::new();
-    for _ in 0..preset.steps {
-        stream.next_into(&mut z);
-        let _ = writeln!(out, "    [{}, {}],", py(z[0]), py(z[1]));
-    }
-    out
-}
-
 /// One run's loop, or why it has no torch counterpart here.
 fn run_block(i: usize, run: &RunSpec, preset: &Preset, online: bool) -> Result<String, String> {
     if !run.groups.is_empty() {
@@ -139,6 +93,10 @@ fn run_block(i: usize, run: &RunSpec, preset: &Preset, online: bool) -> Result<S
         return Err("stopping rules are not in scripts yet".into());
     }
     let optimizer = optimizer_call(&run.optimizer)?;
+    let lbfgs = matches!(run.optimizer, OptimizerConfig::Lbfgs(_));
+    if lbfgs && (online || sigma_of(run, preset) != 0.0) {
+        return Err("L-BFGS with an online loss or gradient noise is not in scripts yet".into());
+    }
     let scheduler = scheduler_call(&run.schedule)?;
     let start = match &run.start {
         Some(p) => format!("[{}, {}]", py(p.0[0]), py(p.0[1])),
@@ -164,11 +122,25 @@ fn run_block(i: usize, run: &RunSpec, preset: &Preset, online: bool) -> Result<S
     b.push_str("    opt.zero_grad()\n    loss = loss_fn(p)\n");
     let _ = writeln!(b, "    row({i}, {label:?}, step, p.detach(), loss.item())");
     b.push_str("    if step == STEPS or not math.isfinite(loss.item()):\n        break\n");
-    if online {
-        b.push_str("    step_loss(p, step + 1).backward()\n");
-    } else {
-        b.push_str("    loss.backward()\n");
+    if lbfgs {
+        // One step is one step(closure): it evaluates the loss as often as
+        // its iterations and line search need.
+        b.push_str("\n    def closure():\n        opt.zero_grad()\n        value = loss_fn(p)\n        value.backward()\n        return value\n\n");
+        b.push_str("    opt.step(closure)\n");
+        if preset.bounds.is_some() {
+            b.push_str("    with torch.no_grad():\n        p.clamp_(LOW, HIGH)\n");
+        }
+        if scheduler.is_some() {
+            b.push_str("    scheduler.step()\n");
+        }
+        return Ok(b);
     }
+    if online {
+        b.push_str("    forward = step_loss(p, step + 1)\n");
+    } else {
+        b.push_str("    forward = loss\n");
+    }
+    b.push_str("    forward.backward()\n");
     let sigma = sigma_of(run, preset);
     if sigma != 0.0 {
         let _ = writeln!(b, "    p.grad += {} * Z[step]", py(sigma));
@@ -177,7 +149,10 @@ fn run_block(i: usize, run: &RunSpec, preset: &Preset, online: bool) -> Result<S
     if preset.bounds.is_some() {
         b.push_str("    with torch.no_grad():\n        p.clamp_(LOW, HIGH)\n");
     }
-    if scheduler.is_some() {
+    if matches!(run.schedule, Schedule::ReduceLROnPlateau(_)) {
+        // Fed the loss of the step's forward pass, as Descent feeds it.
+        b.push_str("    scheduler.step(forward.item())\n");
+    } else if scheduler.is_some() {
         b.push_str("    scheduler.step()\n");
     }
     Ok(b)
@@ -186,6 +161,9 @@ fn run_block(i: usize, run: &RunSpec, preset: &Preset, online: bool) -> Result<S
 /// `torch.optim.Kind([p], …)` with the values that differ from torch's
 /// defaults, or why the rule has no one-to-one torch class.
 fn optimizer_call(config: &OptimizerConfig) -> Result<String, String> {
+    if let OptimizerConfig::Lbfgs(l) = config {
+        return lbfgs_call(l);
+    }
     let class = match config {
         OptimizerConfig::Sgd(_) => "SGD",
         OptimizerConfig::Adagrad(_) => "Adagrad",
@@ -196,11 +174,10 @@ fn optimizer_call(config: &OptimizerConfig) -> Result<String, String> {
         OptimizerConfig::Adadelta(_) => "Adadelta",
         OptimizerConfig::Adamax(_) => "Adamax",
         OptimizerConfig::RAdam(_) => "RAdam",
+        OptimizerConfig::Rprop(_) => "Rprop",
+        OptimizerConfig::Asgd(_) => "ASGD",
         other => {
-            return Err(format!(
-                "{} is not in scripts yet (only torch.optim classes with one-to-one kwargs are)",
-                other.short_name()
-            ));
+            return Err(format!("{} is not in scripts yet", other.short_name()));
         }
     };
     if config
@@ -212,122 +189,153 @@ fn optimizer_call(config: &OptimizerConfig) -> Result<String, String> {
     }
     let defaults = config.torch_defaults().params();
     let mut kwargs = vec![format!("lr={}", py(config.lr()))];
-    let mut betas: Option<(String, String)> = None;
+    // torch takes some pairs as one tuple: betas, etas, step_sizes.
+    let mut pairs: Vec<(&str, [String; 2], bool)> = Vec::new();
     for (s, d) in config.params().iter().zip(&defaults) {
         let text = match s.value {
             Value::Real(v) => py(v),
             Value::Flag(b) => if b { "True" } else { "False" }.to_owned(),
         };
-        match s.name() {
-            "lr" => {}
-            "beta1" => betas.get_or_insert_with(Default::default).0 = text,
-            "beta2" => betas.get_or_insert_with(Default::default).1 = text,
-            name if s.value != d.value => kwargs.push(format!("{name}={text}")),
-            _ => {}
+        let (tuple, slot) = match s.name() {
+            "lr" => continue,
+            "beta1" => ("betas", 0),
+            "beta2" => ("betas", 1),
+            "etaminus" => ("etas", 0),
+            "etaplus" => ("etas", 1),
+            "step_size_min" => ("step_sizes", 0),
+            "step_size_max" => ("step_sizes", 1),
+            name => {
+                if s.value != d.value {
+                    kwargs.push(format!("{name}={text}"));
+                }
+                continue;
+            }
+        };
+        let changed = s.value != d.value;
+        if let Some((_, values, any)) = pairs.iter_mut().find(|(n, ..)| *n == tuple) {
+            values[slot] = text;
+            *any |= changed;
+        } else {
+            let mut values = [String::new(), String::new()];
+            values[slot] = text;
+            pairs.push((tuple, values, changed));
         }
     }
-    if let Some((b1, b2)) = betas {
-        kwargs.insert(1, format!("betas=({b1}, {b2})"));
+    // Betas are always written (they are what Adam is about); other pairs
+    // only when they differ from torch's defaults.
+    for (at, (name, [a, b], changed)) in pairs.into_iter().enumerate() {
+        if changed || name == "betas" {
+            let at = (1 + at).min(kwargs.len());
+            kwargs.insert(at, format!("{name}=({a}, {b})"));
+        }
     }
     Ok(format!("torch.optim.{class}([p], {})", kwargs.join(", ")))
+}
+
+/// `torch.optim.LBFGS([p], …)`; torch's class has no `maximize`.
+fn lbfgs_call(l: &crate::optim::Lbfgs) -> Result<String, String> {
+    if l.maximize {
+        return Err("torch's LBFGS has no maximize".into());
+    }
+    let d = crate::optim::Lbfgs::default();
+    let mut kwargs = vec![format!("lr={}", py(l.lr))];
+    if l.max_iter != d.max_iter {
+        kwargs.push(format!("max_iter={}", l.max_iter));
+    }
+    if let Some(e) = l.max_eval {
+        kwargs.push(format!("max_eval={e}"));
+    }
+    if l.tolerance_grad != d.tolerance_grad {
+        kwargs.push(format!("tolerance_grad={}", py(l.tolerance_grad)));
+    }
+    if l.tolerance_change != d.tolerance_change {
+        kwargs.push(format!("tolerance_change={}", py(l.tolerance_change)));
+    }
+    if l.history_size != d.history_size {
+        kwargs.push(format!("history_size={}", l.history_size));
+    }
+    if l.line_search_fn.is_some() {
+        kwargs.push("line_search_fn=\"strong_wolfe\"".into());
+    }
+    Ok(format!("torch.optim.LBFGS([p], {})", kwargs.join(", ")))
 }
 
 /// The scheduler stepped after each optimizer step (`None`: constant lr).
 fn scheduler_call(schedule: &Schedule) -> Result<Option<String>, String> {
     let prefix = "torch.optim.lr_scheduler";
-    Ok(match schedule {
-        Schedule::Constant => None,
-        Schedule::StepLR(s) => Some(format!(
+    let bool_py = |b: bool| if b { "True" } else { "False" };
+    Ok(Some(match schedule {
+        Schedule::Constant => return Ok(None),
+        Schedule::ConstantLR(s) => format!(
+            "{prefix}.ConstantLR(opt, factor={}, total_iters={})",
+            py(s.factor),
+            s.total_iters
+        ),
+        Schedule::StepLR(s) => format!(
             "{prefix}.StepLR(opt, step_size={}, gamma={})",
             s.step_size,
             py(s.gamma)
-        )),
-        Schedule::ExponentialLR(s) => Some(format!(
-            "{prefix}.ExponentialLR(opt, gamma={})",
+        ),
+        Schedule::MultiStepLR(s) => format!(
+            "{prefix}.MultiStepLR(opt, milestones={:?}, gamma={})",
+            s.milestones,
             py(s.gamma)
-        )),
-        Schedule::CosineAnnealingLR(s) => Some(format!(
+        ),
+        Schedule::ExponentialLR(s) => format!("{prefix}.ExponentialLR(opt, gamma={})", py(s.gamma)),
+        Schedule::CosineAnnealingLR(s) => format!(
             "{prefix}.CosineAnnealingLR(opt, T_max={}, eta_min={})",
             s.t_max,
             py(s.eta_min)
-        )),
-        other => {
-            return Err(format!(
-                "the {} schedule is not in scripts yet",
-                other.name()
-            ));
-        }
-    })
-}
-
-/// A float as Python reads it back exactly (shortest round trip).
-fn py(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:?}")
-    } else if v.is_nan() {
-        "math.nan".into()
-    } else if v > 0.0 {
-        "math.inf".into()
-    } else {
-        "-math.inf".into()
-    }
-}
-
-/// The problem's own start.
-fn problem_start(problem: &ProblemConfig) -> Vec<f64> {
-    problem
-        .build(std::path::Path::new("."))
-        .map_or_else(|_| vec![0.0, 0.0], |p| p.default_start())
-}
-
-/// The loss written with torch operations.
-fn script_loss(problem: &ProblemConfig) -> Result<Loss, ScriptError> {
-    let python = |formula: &str| {
-        to_python(formula, "torch").map_err(|why| ScriptError::Formula {
-            formula: formula.to_owned(),
-            why,
-        })
-    };
-    let surface = match problem {
-        ProblemConfig::Surface(surface) => surface,
-        ProblemConfig::Expression(e) => {
-            return Ok(Loss::Plain(e.formula.clone(), python(&e.formula)?));
-        }
-        ProblemConfig::Online(o) => {
-            let terms = o
-                .terms
-                .iter()
-                .map(|t| python(t))
-                .collect::<Result<_, _>>()?;
-            return Ok(Loss::Online(terms));
-        }
-        _ => return Err(ScriptError::Problem("models on data (yet)".into())),
-    };
-    let expr = match *surface {
-        Surface::Rosenbrock => "(1 - x) ** 2 + 100 * (y - x ** 2) ** 2".to_owned(),
-        Surface::Beale => "(1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2".to_owned(),
-        Surface::Himmelblau => "(x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2".to_owned(),
-        Surface::Booth => "(x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2".to_owned(),
-        Surface::Matyas => "0.26 * (x ** 2 + y ** 2) - 0.48 * x * y".to_owned(),
-        Surface::ThreeHumpCamel => "2 * x ** 2 - 1.05 * x ** 4 + x ** 6 / 6 + x * y + y ** 2".to_owned(),
-        Surface::SixHumpCamel => "(4 - 2.1 * x ** 2 + x ** 4 / 3) * x ** 2 + x * y + (-4 + 4 * y ** 2) * y ** 2".to_owned(),
-        Surface::Rastrigin => "20 + x ** 2 - 10 * torch.cos(2 * math.pi * x) + y ** 2 - 10 * torch.cos(2 * math.pi * y)".to_owned(),
-        Surface::StyblinskiTang => "0.5 * (x ** 4 - 16 * x ** 2 + 5 * x) + 0.5 * (y ** 4 - 16 * y ** 2 + 5 * y)".to_owned(),
-        Surface::IllConditioned { condition, angle } => {
-            let (sin, cos) = angle.to_radians().sin_cos();
-            format!(
-                "0.5 * ((x * {c} + y * {s}) ** 2 + {k} * (-x * {s} + y * {c}) ** 2)",
-                c = py(cos),
-                s = py(sin),
-                k = py(condition)
-            )
-        }
-        Surface::Saddle => "x ** 2 - y ** 2".to_owned(),
-        Surface::SaddleWithMinima => "0.5 * x ** 2 - 0.5 * y ** 2 + 0.25 * y ** 4".to_owned(),
-        Surface::GaussianWells => "0.05 * (x ** 2 + y ** 2) - 2.0 * torch.exp(-((x - 1.5) ** 2 + (y - 1.0) ** 2) / 0.98) - 1.2 * torch.exp(-((x + 1.5) ** 2 + (y + 1.2) ** 2) / 1.62)".to_owned(),
-        other => {
-            return Err(ScriptError::Problem(format!("the {} surface (yet)", other.name())));
-        }
-    };
-    Ok(Loss::Plain(surface.formula(), expr))
+        ),
+        Schedule::CosineAnnealingWarmRestarts(s) => format!(
+            "{prefix}.CosineAnnealingWarmRestarts(opt, T_0={}, T_mult={}, eta_min={})",
+            s.t_0,
+            s.t_mult,
+            py(s.eta_min)
+        ),
+        Schedule::LinearLR(s) => format!(
+            "{prefix}.LinearLR(opt, start_factor={}, end_factor={}, total_iters={})",
+            py(s.start_factor),
+            py(s.end_factor),
+            s.total_iters
+        ),
+        Schedule::PolynomialLR(s) => format!(
+            "{prefix}.PolynomialLR(opt, total_iters={}, power={})",
+            s.total_iters,
+            py(s.power)
+        ),
+        Schedule::OneCycleLR(s) => format!(
+            "{prefix}.OneCycleLR(opt, max_lr={}, total_steps={}, pct_start={}, anneal_strategy={:?}, cycle_momentum={}, base_momentum={}, max_momentum={}, div_factor={}, final_div_factor={}, three_phase={})",
+            py(s.max_lr),
+            s.total_steps,
+            py(s.pct_start),
+            match s.anneal_strategy {
+                crate::optim::schedule::AnnealStrategy::Cos => "cos",
+                crate::optim::schedule::AnnealStrategy::Linear => "linear",
+            },
+            bool_py(s.cycle_momentum),
+            py(s.base_momentum),
+            py(s.max_momentum),
+            py(s.div_factor),
+            py(s.final_div_factor),
+            bool_py(s.three_phase)
+        ),
+        Schedule::ReduceLROnPlateau(s) => format!(
+            "{prefix}.ReduceLROnPlateau(opt, mode={:?}, factor={}, patience={}, threshold={}, threshold_mode={:?}, cooldown={}, min_lr={}, eps={})",
+            match s.mode {
+                crate::optim::schedule::PlateauMode::Min => "min",
+                crate::optim::schedule::PlateauMode::Max => "max",
+            },
+            py(s.factor),
+            s.patience,
+            py(s.threshold),
+            match s.threshold_mode {
+                crate::optim::schedule::ThresholdMode::Rel => "rel",
+                crate::optim::schedule::ThresholdMode::Abs => "abs",
+            },
+            s.cooldown,
+            py(s.min_lr),
+            py(s.eps)
+        ),
+    }))
 }

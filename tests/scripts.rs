@@ -1,7 +1,8 @@
-//! `descent export --torch-script`: the script a preset becomes, run with
-//! PyTorch where it is importable, prints what `descent run --csv -`
-//! prints, to within 1e-9·max(1, |v|). Where torch is not importable the
-//! comparison says so on stderr and checks only the script itself.
+//! `descent export --torch-script` and `--jax-script`: the script a preset
+//! becomes, run with PyTorch (or JAX and optax) where it is importable,
+//! prints what `descent run --csv -` prints, to within 1e-9·max(1, |v|) up
+//! to each case's chaos horizon. Where the package is not importable the
+//! comparison says SKIPPED on stderr and checks only the script itself.
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
@@ -26,12 +27,12 @@ fn preset(name: &str) -> String {
         .to_string()
 }
 
-/// The Python that has torch: `DESCENT_PYTHON`, else `python3`, if it
-/// imports torch.
-fn python_with_torch() -> Option<String> {
+/// The Python that has `modules`: `DESCENT_PYTHON`, else `python3`, if it
+/// imports them.
+fn python_with(modules: &str) -> Option<String> {
     let python = std::env::var("DESCENT_PYTHON").unwrap_or_else(|_| "python3".into());
     let ok = Command::new(&python)
-        .args(["-c", "import torch"])
+        .args(["-c", &format!("import {modules}")])
         .output()
         .is_ok_and(|o| o.status.success());
     ok.then_some(python)
@@ -55,15 +56,18 @@ fn rows(csv: &str) -> BTreeMap<(usize, u64), Vec<f64>> {
         .collect()
 }
 
-/// Runs the lesson's script and compares every row it prints with Descent's.
-fn compare(lesson: &str, python: &str, dir: &Path) -> usize {
-    let script = dir.join(format!("{lesson}.py"));
-    let out = descent(&[
-        "export",
-        &preset(lesson),
-        "--torch-script",
-        script.to_str().unwrap(),
-    ]);
+/// Runs the lesson's script (`flag`: `--torch-script` or `--jax-script`)
+/// and compares every row it prints with Descent's; `horizon` gives a run
+/// whose rows are compared only up to a step, where rounding grows.
+fn compare(
+    lesson: &str,
+    python: &str,
+    dir: &Path,
+    flag: &str,
+    horizon: Option<(usize, u64)>,
+) -> usize {
+    let script = dir.join(format!("{}{flag}.py", lesson.replace('/', "_")));
+    let out = descent(&["export", &preset(lesson), flag, script.to_str().unwrap()]);
     assert!(
         out.status.success(),
         "{}",
@@ -80,13 +84,16 @@ fn compare(lesson: &str, python: &str, dir: &Path) -> usize {
         rows(&String::from_utf8(descent(&["run", &preset(lesson), "--csv", "-"]).stdout).unwrap());
     assert!(!theirs.is_empty(), "{lesson}: the script printed no rows");
     for (key, row) in &theirs {
+        if horizon.is_some_and(|(run, step)| key.0 == run && key.1 > step) {
+            continue;
+        }
         let want = ours
             .get(key)
             .unwrap_or_else(|| panic!("{lesson}: {key:?} not in Descent's CSV"));
         for (a, b) in row.iter().zip(want) {
             assert!(
                 (a - b).abs() <= 1e-9 * b.abs().max(1.0),
-                "{lesson}: run {} step {}: torch {a} vs Descent {b}",
+                "{lesson} {flag}: run {} step {}: script {a} vs Descent {b}",
                 key.0,
                 key.1
             );
@@ -97,7 +104,7 @@ fn compare(lesson: &str, python: &str, dir: &Path) -> usize {
 
 #[test]
 fn each_script_prints_descent_s_trajectories_under_torch() {
-    let Some(python) = python_with_torch() else {
+    let Some(python) = python_with("torch") else {
         eprintln!(
             "SKIPPED: torch is not importable (set DESCENT_PYTHON to a Python that has it); the scripts were not run"
         );
@@ -119,10 +126,44 @@ fn each_script_prints_descent_s_trajectories_under_torch() {
         "gradient-noise-momentum.ron",
         "custom-formula.ron",
         "radam-warmup.ron",
+        "rprop-sign-steps.ron",
+        "lbfgs-vs-adam-evaluations.ron",
+        // Every class and scheduler the scripts write, with non-default
+        // keyword arguments (tuples, flags, milestones, the plateau's loss).
+        "../tests/fixtures/torch-script-coverage.ron",
     ] {
-        rows += compare(lesson, &python, dir.path());
+        rows += compare(lesson, &python, dir.path(), "--torch-script", None);
     }
     eprintln!("{rows} rows from torch matched Descent's");
+}
+
+#[test]
+fn each_jax_script_prints_descent_s_trajectories_under_optax() {
+    let Some(python) = python_with("jax, optax") else {
+        eprintln!(
+            "SKIPPED: jax and optax are not importable (set DESCENT_PYTHON to a Python that has them); the scripts were not run"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = 0;
+    for (lesson, horizon) in [
+        // RMSprop rattles down Rosenbrock's valley: optax's rounding (1e-16)
+        // grows to 1e-13 by step 394 and past 1e-9 at step 790.
+        ("adam-vs-sgd-rosenbrock.ron", Some((2, 700))),
+        ("nesterov-vs-heavy-ball.ron", None),
+        ("rmsprop-first-step.ron", None),
+        ("adamw-vs-adam-l2.ron", None),
+        ("beale.ron", None),
+        ("adam-can-fail.ron", None),
+        ("gradient-noise-momentum.ron", None),
+        ("custom-formula.ron", None),
+        ("conventions-rmsprop-adagrad.ron", None),
+        ("saddle-escape.ron", None),
+    ] {
+        rows += compare(lesson, &python, dir.path(), "--jax-script", horizon);
+    }
+    eprintln!("{rows} rows from optax matched Descent's");
 }
 
 /// What the script says without running it: torch's class and keyword
@@ -147,7 +188,18 @@ fn the_script_reads_as_torch_code_and_names_what_it_leaves_out() {
     );
     assert!(text.contains("torch.set_default_dtype(torch.float64)"));
     assert!(
-        text.contains("left out: the OneCycleLR schedule is not in scripts yet"),
+        text.contains("torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.001, total_steps=1500")
+    );
+    let out = descent(&[
+        "export",
+        &preset("muon-fixed-step.ron"),
+        "--torch-script",
+        target,
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains(": left out: Muon is not in scripts yet"),
         "{text}"
     );
     let out = descent(&[
@@ -163,6 +215,22 @@ fn the_script_reads_as_torch_code_and_names_what_it_leaves_out() {
         "{text}"
     );
     assert!(text.contains("return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2"));
+    let jax = dir.path().join("j.py");
+    let out = descent(&[
+        "export",
+        &preset("amsgrad-vs-adam.ron"),
+        "--jax-script",
+        jax.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&jax).unwrap();
+    assert!(
+        text.contains("run(0, \"Adam\", optax.adam(0.02, b1=0.9, b2=0.999, eps=1e-8, eps_root=0.0), START, 0.0)"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "AMSGrad: left out: optax's amsgrad keeps the running max of the bias-corrected v̂"
+    ));
     let refused = dir.path().join("no.py");
     let out = descent(&[
         "export",
@@ -176,7 +244,7 @@ fn the_script_reads_as_torch_code_and_names_what_it_leaves_out() {
     assert!(!refused.exists(), "nothing is written");
 }
 
-/// The window's File menu writes the same script, and says in the status
+/// The window's File menu writes the same scripts, and says in the status
 /// line why a model on data has none yet.
 #[test]
 fn the_file_menu_exports_the_script_and_reports_a_refusal() {
@@ -187,6 +255,7 @@ fn the_file_menu_exports_the_script_and_reports_a_refusal() {
         h.step();
     }
     assert!(h.query_by_label("Export as PyTorch script…").is_some());
+    assert!(h.query_by_label("Export as JAX/optax script…").is_some());
     h.key_press(egui::Key::Escape);
     h.step();
     let dir = tempfile::tempdir().unwrap();
@@ -198,6 +267,15 @@ fn the_file_menu_exports_the_script_and_reports_a_refusal() {
     assert!(h.query_all_by_label_contains("wrote ").next().is_some());
     let text = std::fs::read_to_string(&script).unwrap();
     assert!(text.contains("torch.optim.SGD([p], lr="), "{text}");
+    let jax = dir.path().join("run_jax.py");
+    let jax_action = descent::app::files::FileAction::ExportJaxScript;
+    h.state_mut().file_chosen(jax_action, jax.clone(), &ctx);
+    h.step();
+    let text = std::fs::read_to_string(&jax).unwrap();
+    assert!(
+        text.contains("optax.sgd(") && text.contains("jax_enable_x64"),
+        "{text}"
+    );
     window::open_lesson(&mut h, "An MLP on the spiral: SGD vs Adam");
     window::started(&mut h);
     let refused = dir.path().join("mlp.py");

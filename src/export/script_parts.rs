@@ -1,0 +1,144 @@
+//! What the PyTorch and the JAX scripts share: the loss as Python (the
+//! built-in surfaces, typed formulas, online terms), the noise draws, σ per
+//! run, and numbers Python reads back exactly.
+
+use std::fmt::Write as _;
+
+use super::python_expr::to_python;
+use crate::preset::{Preset, RunSpec};
+use crate::problem::{ProblemConfig, Surface};
+
+/// Why a preset cannot become a script.
+#[derive(Debug, thiserror::Error)]
+pub enum ScriptError {
+    /// The problem is not (yet) one a script can write.
+    #[error("PyTorch and JAX scripts cover 2-D surfaces so far, not {0}")]
+    Problem(String),
+    /// A typed formula has something Python cannot be given.
+    #[error("the formula `{formula}` cannot be written for Python: {why}")]
+    Formula {
+        /// The formula.
+        formula: String,
+        /// What is in the way.
+        why: String,
+    },
+}
+
+/// The loss as the script writes it.
+pub(super) enum Loss {
+    /// One expression in `x`, `y`: what it is, and the Python.
+    Plain(String, String),
+    /// An online loss: each term's Python; step t descends term (t − 1) mod p.
+    Online(Vec<String>),
+}
+
+/// Whether any run adds gradient noise.
+pub(super) fn has_noise(preset: &Preset) -> bool {
+    preset.runs.iter().any(|r| sigma_of(r, preset) != 0.0)
+}
+
+/// σ of the noise `run` adds (0: none).
+pub(super) fn sigma_of(run: &RunSpec, preset: &Preset) -> f64 {
+    run.noise.or(preset.noise).map_or(0.0, |n| n.sigma)
+}
+
+/// Every step's draw of the simulation's noise stream, one `[zx, zy],` a line.
+pub(super) fn noise_draws(preset: &Preset) -> String {
+    let mut stream = crate::sim::NoiseStream::new(2, preset.seed);
+    let mut z = [0.0; 2];
+    let mut out = String::new();
+    for _ in 0..preset.steps {
+        stream.next_into(&mut z);
+        let _ = writeln!(out, "    [{}, {}],", py(z[0]), py(z[1]));
+    }
+    out
+}
+
+/// A float as Python reads it back exactly (shortest round trip).
+pub(super) fn py(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:?}")
+    } else if v.is_nan() {
+        "math.nan".into()
+    } else if v > 0.0 {
+        "math.inf".into()
+    } else {
+        "-math.inf".into()
+    }
+}
+
+/// The problem's own start.
+pub(super) fn problem_start(problem: &ProblemConfig) -> Vec<f64> {
+    problem
+        .build(std::path::Path::new("."))
+        .map_or_else(|_| vec![0.0, 0.0], |p| p.default_start())
+}
+
+/// The loss written with `module`'s operations (`torch` or `jnp`).
+pub(super) fn script_loss(problem: &ProblemConfig, module: &str) -> Result<Loss, ScriptError> {
+    let python = |formula: &str| {
+        to_python(formula, module).map_err(|why| ScriptError::Formula {
+            formula: formula.to_owned(),
+            why,
+        })
+    };
+    let surface = match problem {
+        ProblemConfig::Surface(surface) => surface,
+        ProblemConfig::Expression(e) => {
+            return Ok(Loss::Plain(e.formula.clone(), python(&e.formula)?));
+        }
+        ProblemConfig::Online(o) => {
+            let terms = o
+                .terms
+                .iter()
+                .map(|t| python(t))
+                .collect::<Result<_, _>>()?;
+            return Ok(Loss::Online(terms));
+        }
+        _ => return Err(ScriptError::Problem("models on data (yet)".into())),
+    };
+    let expr = match *surface {
+        Surface::Rosenbrock => "(1 - x) ** 2 + 100 * (y - x ** 2) ** 2".to_owned(),
+        Surface::Beale => {
+            "(1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2"
+                .to_owned()
+        }
+        Surface::Himmelblau => "(x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2".to_owned(),
+        Surface::Booth => "(x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2".to_owned(),
+        Surface::Matyas => "0.26 * (x ** 2 + y ** 2) - 0.48 * x * y".to_owned(),
+        Surface::ThreeHumpCamel => {
+            "2 * x ** 2 - 1.05 * x ** 4 + x ** 6 / 6 + x * y + y ** 2".to_owned()
+        }
+        Surface::SixHumpCamel => {
+            "(4 - 2.1 * x ** 2 + x ** 4 / 3) * x ** 2 + x * y + (-4 + 4 * y ** 2) * y ** 2"
+                .to_owned()
+        }
+        Surface::Rastrigin => format!(
+            "20 + x ** 2 - 10 * {module}.cos(2 * math.pi * x) + y ** 2 - 10 * {module}.cos(2 * math.pi * y)"
+        ),
+        Surface::StyblinskiTang => {
+            "0.5 * (x ** 4 - 16 * x ** 2 + 5 * x) + 0.5 * (y ** 4 - 16 * y ** 2 + 5 * y)".to_owned()
+        }
+        Surface::IllConditioned { condition, angle } => {
+            let (sin, cos) = angle.to_radians().sin_cos();
+            format!(
+                "0.5 * ((x * {c} + y * {s}) ** 2 + {k} * (-x * {s} + y * {c}) ** 2)",
+                c = py(cos),
+                s = py(sin),
+                k = py(condition)
+            )
+        }
+        Surface::Saddle => "x ** 2 - y ** 2".to_owned(),
+        Surface::SaddleWithMinima => "0.5 * x ** 2 - 0.5 * y ** 2 + 0.25 * y ** 4".to_owned(),
+        Surface::GaussianWells => format!(
+            "0.05 * (x ** 2 + y ** 2) - 2.0 * {module}.exp(-((x - 1.5) ** 2 + (y - 1.0) ** 2) / 0.98) - 1.2 * {module}.exp(-((x + 1.5) ** 2 + (y + 1.2) ** 2) / 1.62)"
+        ),
+        other => {
+            return Err(ScriptError::Problem(format!(
+                "the {} surface (yet)",
+                other.name()
+            )));
+        }
+    };
+    Ok(Loss::Plain(surface.formula(), expr))
+}
