@@ -6,26 +6,14 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
 mod window;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-fn descent(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_descent"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn preset(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("presets")
-        .join(name)
-        .display()
-        .to_string()
-}
+use common::{descent, preset};
 
 /// The Python that has `modules`: `DESCENT_PYTHON`, else `python3`, if it
 /// imports them.

@@ -111,6 +111,23 @@ pub struct SharpnessSeries {
     pub points: Vec<SharpnessPoint>,
 }
 
+/// The least and the largest positive finite sharpness or threshold among
+/// `series`, and whether they span more than a factor of 20 (Adam's
+/// preconditioned sharpness beside GD's), which calls for a log axis.
+pub fn positive_range<'a>(
+    series: impl Iterator<Item = &'a SharpnessSeries>,
+) -> Option<(f64, f64, bool)> {
+    let (lo, hi) = series
+        .flat_map(|s| &s.points)
+        .flat_map(|p| [Some(p.sharpness), p.threshold])
+        .flatten()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold((f64::INFINITY, 0.0_f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    lo.is_finite().then_some((lo, hi, hi / lo > 20.0))
+}
+
 /// The sampling interval actually used: `every`, coarsened so that a run
 /// has at most [`MAX_SAMPLES`] samples.
 pub fn sample_every(every: u64, horizon: u64) -> u64 {

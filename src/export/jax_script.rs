@@ -10,67 +10,30 @@
 
 use std::fmt::Write as _;
 
-use super::script_parts::{
-    Loss, ScriptError, has_noise, noise_draws, problem_start, py, script_loss, sigma_of,
-};
+use super::script_parts::{Flavour, ScriptError, preamble, py, scriptable, sigma_of};
 use crate::optim::{OptimizerConfig, Schedule};
 use crate::preset::{Preset, RunSpec};
 
+/// What a JAX script imports and calls; every loop takes `step_loss`, the
+/// box and the draws (zero without noise).
+const JAX: Flavour = Flavour {
+    module: "jnp",
+    library: "optax in float64 (jax_enable_x64)",
+    imports: "import math\n\nimport jax\nimport jax.numpy as jnp\nimport optax\n\njax.config.update(\"jax_enable_x64\", True)\n\n",
+    array: "jnp.array",
+    plain_step_loss: Some(
+        "# The loss each step descends (here the loss itself).\ndef step_loss(p, t):\n    return loss_fn(p)\n\n\n",
+    ),
+    online_step_loss: "def step_loss(p, t):\n    branches = [lambda p, term=term: term(p[0], p[1]) for term in TERMS]\n    return jax.lax.switch((t - 1) % len(TERMS), branches, p)\n\n\n",
+    without: (
+        Some("LOW, HIGH = -jnp.inf, jnp.inf\n"),
+        Some("Z = jnp.zeros((max(STEPS, 1), 2))\n"),
+    ),
+};
+
 /// The script for `preset`, titled after `origin` (its file).
 pub fn jax_script(preset: &Preset, origin: &str) -> Result<String, ScriptError> {
-    let loss = script_loss(&preset.problem, "jnp")?;
-    let start = match &preset.start {
-        Some(p) => p.0.clone(),
-        None => problem_start(&preset.problem),
-    };
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# {}\n# Written by Descent from {origin}: every run with optax in float64 (jax_enable_x64).\n# Run it with python; it prints run,label,step,x,y,loss as `descent run --csv -` does.\n",
-        preset.title
-    );
-    s.push_str("import math\n\nimport jax\nimport jax.numpy as jnp\nimport optax\n\njax.config.update(\"jax_enable_x64\", True)\n\n");
-    match &loss {
-        Loss::Plain(what, expr) => {
-            let _ = writeln!(s, "# The loss: {what}");
-            let _ = writeln!(
-                s,
-                "def loss_fn(p):\n    x, y = p[0], p[1]\n    return {expr}\n\n\n# The loss each step descends (here the loss itself).\ndef step_loss(p, t):\n    return loss_fn(p)\n"
-            );
-        }
-        Loss::Online(terms) => {
-            s.push_str("# An online loss: step t (from 1) descends term (t - 1) mod len(TERMS);\n# the objective (what is printed) is the terms' mean.\nTERMS = [\n");
-            for t in terms {
-                let _ = writeln!(s, "    lambda x, y: {t},");
-            }
-            s.push_str("]\n\n\ndef loss_fn(p):\n    return sum(t(p[0], p[1]) for t in TERMS) / len(TERMS)\n\n\n");
-            s.push_str("def step_loss(p, t):\n    branches = [lambda p, term=term: term(p[0], p[1]) for term in TERMS]\n    return jax.lax.switch((t - 1) % len(TERMS), branches, p)\n\n");
-        }
-    }
-    let _ = writeln!(s, "\nSTART = [{}, {}]", py(start[0]), py(start[1]));
-    let _ = writeln!(s, "STEPS = {}", preset.steps);
-    match preset.bounds {
-        Some(b) => {
-            let _ = writeln!(
-                s,
-                "# The box every step is projected onto, as Descent's `bounds`.\nLOW = jnp.array([{}, {}])\nHIGH = jnp.array([{}, {}])",
-                py(b.x.0),
-                py(b.y.0),
-                py(b.x.1),
-                py(b.y.1)
-            );
-        }
-        None => s.push_str("LOW, HIGH = -jnp.inf, jnp.inf\n"),
-    }
-    if has_noise(preset) {
-        let _ = writeln!(
-            s,
-            "# Descent's seeded standard-normal draws: step k adds sigma * Z[k] to every run's gradient.\nZ = jnp.array([\n{}])",
-            noise_draws(preset)
-        );
-    } else {
-        s.push_str("Z = jnp.zeros((max(STEPS, 1), 2))\n");
-    }
+    let (mut s, _) = preamble(preset, origin, &JAX)?;
     s.push_str(RUN_LOOP);
     s.push_str("\nprint(\"run,label,step,x,y,loss\")\n");
     for (i, run) in preset.runs.iter().enumerate() {
@@ -119,15 +82,7 @@ def run(i, label, opt, start, sigma):
 
 /// `run(…)` for one run, or why optax has no exact counterpart here.
 fn run_call(i: usize, run: &RunSpec, preset: &Preset) -> Result<String, String> {
-    if !run.groups.is_empty() {
-        return Err("parameter groups are not in scripts yet".into());
-    }
-    if run.penalty.is_some_and(|p| !p.is_zero()) {
-        return Err("its own penalty is not in scripts yet".into());
-    }
-    if run.early_stopping.is_some() || preset.grad_tol.is_some() {
-        return Err("stopping rules are not in scripts yet".into());
-    }
+    scriptable(run, preset)?;
     if !matches!(run.schedule, Schedule::Constant) {
         return Err(format!(
             "the {} schedule is not in JAX scripts yet",

@@ -32,6 +32,105 @@ pub(super) enum Loss {
     Online(Vec<String>),
 }
 
+/// What a script's library changes in the part every script shares.
+pub(super) struct Flavour {
+    /// Where `sin`, `cos`, … come from: `torch` or `jnp`.
+    pub module: &'static str,
+    /// What every run uses, for the header.
+    pub library: &'static str,
+    /// The imports and the switch to float64.
+    pub imports: &'static str,
+    /// An array from a Python list: `torch.tensor` or `jnp.array`.
+    pub array: &'static str,
+    /// `step_loss` after a plain `loss_fn`, if the loop calls one.
+    pub plain_step_loss: Option<&'static str>,
+    /// `step_loss` after an online loss's `loss_fn`.
+    pub online_step_loss: &'static str,
+    /// The Python for no box, and for no noise, if the loop needs names.
+    pub without: (Option<&'static str>, Option<&'static str>),
+}
+
+/// The header, imports, loss, start, horizon, box and noise draws, and
+/// whether the loss is online.
+pub(super) fn preamble(
+    preset: &Preset,
+    origin: &str,
+    flavour: &Flavour,
+) -> Result<(String, bool), ScriptError> {
+    let loss = script_loss(&preset.problem, flavour.module)?;
+    let start = match &preset.start {
+        Some(p) => p.0.clone(),
+        None => problem_start(&preset.problem),
+    };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# {}\n# Written by Descent from {origin}: every run with {}.\n# Run it with python; it prints run,label,step,x,y,loss as `descent run --csv -` does.\n",
+        preset.title, flavour.library
+    );
+    s.push_str(flavour.imports);
+    let online = matches!(loss, Loss::Online(_));
+    match loss {
+        Loss::Plain(what, expr) => {
+            let _ = writeln!(s, "# The loss: {what}");
+            let _ = writeln!(
+                s,
+                "def loss_fn(p):\n    x, y = p[0], p[1]\n    return {expr}\n\n"
+            );
+            s.push_str(flavour.plain_step_loss.unwrap_or(""));
+        }
+        Loss::Online(terms) => {
+            s.push_str("# An online loss: step t (from 1) descends term (t - 1) mod len(TERMS);\n# the objective (what is printed) is the terms' mean.\nTERMS = [\n");
+            for t in terms {
+                let _ = writeln!(s, "    lambda x, y: {t},");
+            }
+            s.push_str("]\n\n\ndef loss_fn(p):\n    return sum(t(p[0], p[1]) for t in TERMS) / len(TERMS)\n\n\n");
+            s.push_str(flavour.online_step_loss);
+        }
+    }
+    let _ = writeln!(s, "START = [{}, {}]", py(start[0]), py(start[1]));
+    let _ = writeln!(s, "STEPS = {}", preset.steps);
+    let array = flavour.array;
+    match preset.bounds {
+        Some(b) => {
+            let _ = writeln!(
+                s,
+                "# The box every step is projected onto, as Descent's `bounds`.\nLOW = {array}([{}, {}])\nHIGH = {array}([{}, {}])",
+                py(b.x.0),
+                py(b.y.0),
+                py(b.x.1),
+                py(b.y.1)
+            );
+        }
+        None => s.push_str(flavour.without.0.unwrap_or("")),
+    }
+    if has_noise(preset) {
+        let _ = writeln!(
+            s,
+            "# Descent's seeded standard-normal draws: step k adds sigma * Z[k] to every run's gradient.\nZ = {array}([\n{}])",
+            noise_draws(preset)
+        );
+    } else {
+        s.push_str(flavour.without.1.unwrap_or(""));
+    }
+    Ok((s, online))
+}
+
+/// Why `run` has no script yet, whatever the library: parameter groups,
+/// its own penalty, a stopping rule.
+pub(super) fn scriptable(run: &RunSpec, preset: &Preset) -> Result<(), String> {
+    if !run.groups.is_empty() {
+        return Err("parameter groups are not in scripts yet".into());
+    }
+    if run.penalty.is_some_and(|p| !p.is_zero()) {
+        return Err("its own penalty is not in scripts yet".into());
+    }
+    if run.early_stopping.is_some() || preset.grad_tol.is_some() {
+        return Err("stopping rules are not in scripts yet".into());
+    }
+    Ok(())
+}
+
 /// Whether any run adds gradient noise.
 pub(super) fn has_noise(preset: &Preset) -> bool {
     preset.runs.iter().any(|r| sigma_of(r, preset) != 0.0)

@@ -10,65 +10,26 @@
 use std::fmt::Write as _;
 
 pub use super::script_parts::ScriptError;
-use super::script_parts::{Loss, has_noise, noise_draws, problem_start, py, script_loss, sigma_of};
+use super::script_parts::{Flavour, preamble, py, scriptable, sigma_of};
 use crate::optim::params::Value;
 use crate::optim::{OptimizerConfig, Schedule};
 use crate::preset::{Preset, RunSpec};
 
+/// What a PyTorch script imports and calls.
+const TORCH: Flavour = Flavour {
+    module: "torch",
+    library: "torch.optim in float64",
+    imports: "import math\n\nimport torch\n\ntorch.set_default_dtype(torch.float64)\n\n",
+    array: "torch.tensor",
+    plain_step_loss: None,
+    online_step_loss: "def step_loss(p, t):\n    return TERMS[(t - 1) % len(TERMS)](p[0], p[1])\n\n\n",
+    without: (None, None),
+};
+
 /// The script for `preset`, titled after `origin` (its file).
 pub fn torch_script(preset: &Preset, origin: &str) -> Result<String, ScriptError> {
-    let loss = script_loss(&preset.problem, "torch")?;
-    let start = match &preset.start {
-        Some(p) => p.0.clone(),
-        None => problem_start(&preset.problem),
-    };
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# {}\n# Written by Descent from {origin}: every run with torch.optim in float64.\n# Run it with python; it prints run,label,step,x,y,loss as `descent run --csv -` does.\n",
-        preset.title
-    );
-    s.push_str("import math\n\nimport torch\n\ntorch.set_default_dtype(torch.float64)\n\n");
-    match &loss {
-        Loss::Plain(what, expr) => {
-            let _ = writeln!(s, "# The loss: {what}");
-            let _ = writeln!(
-                s,
-                "def loss_fn(p):\n    x, y = p[0], p[1]\n    return {expr}\n\n"
-            );
-        }
-        Loss::Online(terms) => {
-            s.push_str("# An online loss: step t (from 1) descends term (t - 1) mod len(TERMS);\n# the objective (what is printed) is the terms' mean.\nTERMS = [\n");
-            for t in terms {
-                let _ = writeln!(s, "    lambda x, y: {t},");
-            }
-            s.push_str("]\n\n\ndef loss_fn(p):\n    return sum(t(p[0], p[1]) for t in TERMS) / len(TERMS)\n\n\n");
-            s.push_str(
-                "def step_loss(p, t):\n    return TERMS[(t - 1) % len(TERMS)](p[0], p[1])\n\n\n",
-            );
-        }
-    }
-    let _ = writeln!(s, "START = [{}, {}]", py(start[0]), py(start[1]));
-    let _ = writeln!(s, "STEPS = {}", preset.steps);
-    if let Some(b) = preset.bounds {
-        let _ = writeln!(
-            s,
-            "# The box every step is projected onto, as Descent's `bounds`.\nLOW = torch.tensor([{}, {}])\nHIGH = torch.tensor([{}, {}])",
-            py(b.x.0),
-            py(b.y.0),
-            py(b.x.1),
-            py(b.y.1)
-        );
-    }
-    if has_noise(preset) {
-        let _ = writeln!(
-            s,
-            "# Descent's seeded standard-normal draws: step k adds sigma * Z[k] to every run's gradient.\nZ = torch.tensor([\n{}])",
-            noise_draws(preset)
-        );
-    }
+    let (mut s, online) = preamble(preset, origin, &TORCH)?;
     s.push_str("\n\ndef row(i, label, step, p, loss):\n    # A label with a comma is quoted, as in Descent's CSV.\n    if \",\" in label:\n        label = '\"' + label.replace('\"', '\"\"') + '\"'\n    x, y = p.tolist()\n    print(f\"{i},{label},{step},{x!r},{y!r},{loss!r}\")\n\n\nprint(\"run,label,step,x,y,loss\")\n");
-    let online = matches!(loss, Loss::Online(_));
     for (i, run) in preset.runs.iter().enumerate() {
         s.push('\n');
         match run_block(i, run, preset, online) {
@@ -83,15 +44,7 @@ pub fn torch_script(preset: &Preset, origin: &str) -> Result<String, ScriptError
 
 /// One run's loop, or why it has no torch counterpart here.
 fn run_block(i: usize, run: &RunSpec, preset: &Preset, online: bool) -> Result<String, String> {
-    if !run.groups.is_empty() {
-        return Err("parameter groups are not in scripts yet".into());
-    }
-    if run.penalty.is_some_and(|p| !p.is_zero()) {
-        return Err("its own penalty is not in scripts yet".into());
-    }
-    if run.early_stopping.is_some() || preset.grad_tol.is_some() {
-        return Err("stopping rules are not in scripts yet".into());
-    }
+    scriptable(run, preset)?;
     let optimizer = optimizer_call(&run.optimizer)?;
     let lbfgs = matches!(run.optimizer, OptimizerConfig::Lbfgs(_));
     if lbfgs && (online || sigma_of(run, preset) != 0.0) {

@@ -15,6 +15,23 @@ use descent::optim::{
 };
 use serde_json::Value;
 
+/// The real `descent` binary run with `args`.
+pub fn descent(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_descent"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// `presets/<name>` as a path string.
+pub fn preset(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("presets")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 /// The repository's `tests/golden` folder.
 pub fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")

@@ -6,7 +6,7 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use super::curves::play_head;
 use super::plot_axis::XAxis;
-use crate::analysis::sharpness::SharpnessSeries;
+use crate::analysis::sharpness::positive_range;
 use crate::app::session::SharpnessAnswer;
 use crate::app::theme;
 use crate::preset::Preset;
@@ -27,23 +27,6 @@ fn status(ui: &mut egui::Ui, sharpness: Sharpness<'_>, every: u64) {
     ui.label(egui::RichText::new(text).small());
 }
 
-/// Whether the values span more than a factor of 20 (Adam's preconditioned
-/// sharpness beside GD's), so the axis is log₁₀.
-fn wants_log(series: &[Option<SharpnessSeries>]) -> bool {
-    let values = || {
-        series
-            .iter()
-            .flatten()
-            .flat_map(|s| &s.points)
-            .flat_map(|p| [Some(p.sharpness), p.threshold])
-            .flatten()
-            .filter(|v| v.is_finite() && *v > 0.0)
-    };
-    let lo = values().fold(f64::INFINITY, f64::min);
-    let hi = values().fold(0.0, f64::max);
-    lo.is_finite() && hi / lo > 20.0
-}
-
 /// What it says, then each enabled run's sharpness and threshold over the
 /// whole horizon; `every` is the interval asked for.
 pub(super) fn show(
@@ -58,7 +41,7 @@ pub(super) fn show(
         Some((_, Ok(series), _)) => series.as_slice(),
         _ => &[],
     };
-    let log = wants_log(series);
+    let log = positive_range(series.iter().flatten()).is_some_and(|(_, _, log)| log);
     let value = |v: f64| if log { v.log10() } else { v };
     let drawn = |v: f64| v.is_finite() && (!log || v > 0.0);
     let plot = Plot::new("sharpness_plot")

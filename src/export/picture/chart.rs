@@ -104,3 +104,26 @@ pub(super) fn dashed_curve<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+/// The grid, axes and labels of a plot against step (the loss and the
+/// sharpness plots).
+pub(super) fn step_mesh<DB: DrawingBackend>(
+    chart: &mut PlaneChart<'_, DB>,
+    options: &PictureOptions,
+    y_desc: &str,
+) -> DrawResult<(), DB> {
+    let s = options.scale();
+    let paper = options.paper();
+    chart
+        .configure_mesh()
+        .bold_line_style(rgb(paper.grid))
+        .light_line_style(TRANSPARENT)
+        .axis_style(rgb(paper.text))
+        .label_style(font(14.0 * s, paper.text))
+        .axis_desc_style(font(16.0 * s, paper.text))
+        .x_desc("step")
+        .y_desc(text(y_desc))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| super::tick(*v))
+        .draw()
+}

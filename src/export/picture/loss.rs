@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::super::clip::{clip_polyline, strokeable};
 use super::chart;
-use super::{DrawResult, PictureOptions, font, rgb, rows_shown, text, tick};
+use super::{DrawResult, PictureOptions, rgb, rows_shown};
 use crate::problem::ViewBox;
 use crate::render::palette;
 use crate::render::scene::Scene;
@@ -134,18 +134,7 @@ pub(super) fn draw_loss<DB: DrawingBackend>(
         .x_label_area_size((40.0 * s) as i32)
         .y_label_area_size((58.0 * s) as i32)
         .build_cartesian_2d(0.0..x_max, lo..hi)?;
-    chart
-        .configure_mesh()
-        .bold_line_style(rgb(paper.grid))
-        .light_line_style(TRANSPARENT)
-        .axis_style(rgb(paper.text))
-        .label_style(font(14.0 * s, paper.text))
-        .axis_desc_style(font(16.0 * s, paper.text))
-        .x_desc("step")
-        .y_desc(text(&axis.title()))
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    chart::step_mesh(&mut chart, options, &axis.title())?;
     let bounds = ViewBox {
         x: (0.0, x_max),
         y: (lo, hi),

@@ -6,8 +6,8 @@ use plotters::prelude::*;
 use super::super::ExportError;
 use super::super::text::TextFix;
 use super::chart;
-use super::{DrawResult, PictureOptions, encode_png, font, register_font, rgb, text, tick};
-use crate::analysis::sharpness::SharpnessSeries;
+use super::{DrawResult, PictureOptions, encode_png, font, register_font, rgb, text};
+use crate::analysis::sharpness::{SharpnessSeries, positive_range};
 use crate::render::palette::Rgb;
 
 /// What the picture shows.
@@ -46,26 +46,13 @@ pub fn render_sharpness_png(
 
 /// The y axis: log₁₀ when the values span more than a factor of 20.
 fn y_axis(picture: SharpnessPicture<'_>) -> (bool, f64, f64) {
-    let values = || {
-        picture
-            .runs
-            .iter()
-            .filter_map(|(s, _)| *s)
-            .flat_map(|s| &s.points)
-            .flat_map(|p| [Some(p.sharpness), p.threshold])
-            .flatten()
-            .filter(|v| v.is_finite() && *v > 0.0)
-    };
-    let lo = values().fold(f64::INFINITY, f64::min);
-    let hi = values().fold(0.0, f64::max);
-    if !lo.is_finite() {
-        return (false, 0.0, 1.0);
-    }
-    if hi / lo > 20.0 {
-        let pad = 0.05 * (hi.log10() - lo.log10());
-        (true, lo.log10() - pad, hi.log10() + pad)
-    } else {
-        (false, 0.0, hi * 1.1)
+    match positive_range(picture.runs.iter().filter_map(|(s, _)| *s)) {
+        None => (false, 0.0, 1.0),
+        Some((lo, hi, true)) => {
+            let pad = 0.05 * (hi.log10() - lo.log10());
+            (true, lo.log10() - pad, hi.log10() + pad)
+        }
+        Some((_, hi, false)) => (false, 0.0, hi * 1.1),
     }
 }
 
@@ -86,18 +73,8 @@ fn draw<DB: DrawingBackend>(
         .x_label_area_size((42.0 * s) as i32)
         .y_label_area_size((64.0 * s) as i32)
         .build_cartesian_2d(0.0..x_max, lo..hi)?;
-    chart
-        .configure_mesh()
-        .bold_line_style(rgb(paper.grid))
-        .light_line_style(TRANSPARENT)
-        .axis_style(rgb(paper.text))
-        .label_style(font(14.0 * s, paper.text))
-        .axis_desc_style(font(16.0 * s, paper.text))
-        .x_desc("step")
-        .y_desc(if log { "log10 sharpness" } else { "sharpness" })
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| tick(*v))
-        .draw()?;
+    let title = if log { "log10 sharpness" } else { "sharpness" };
+    chart::step_mesh(&mut chart, options, title)?;
     let width = (2.5 * s).round().max(1.0) as u32;
     let dash = (8.0 * s).max(2.0) as i32;
     for (series, color) in picture.runs {
