@@ -38,26 +38,23 @@ pub(super) fn show(
             }
             let shown = &track.lrs[..track.lrs.len().min(x.shown_to.saturating_add(1))];
             let stride = (shown.len() / MAX_DRAWN_POINTS).max(1);
-            let points: Vec<[f64; 2]> = shown
-                .iter()
-                .enumerate()
-                .step_by(stride)
-                .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
-                .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
-                .collect();
+            // Every stride-th finite lr of run `i` (positive ones on a log axis).
+            let points_of = |lrs: &[f64]| -> Vec<[f64; 2]> {
+                lrs.iter()
+                    .enumerate()
+                    .step_by(stride)
+                    .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
+                    .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
+                    .collect()
+            };
+            let points = points_of(shown);
             let name = format!("{} ({})", run.display_label(), run.schedule.name());
             run_curve(plot_ui, name, points, theme::run_color(i, run.color));
             // Prodigy sets its own step size d·lr: dashed beside the lr.
             let shown =
                 &track.effective_lrs[..track.effective_lrs.len().min(x.shown_to.saturating_add(1))];
             if !shown.is_empty() {
-                let points: Vec<[f64; 2]> = shown
-                    .iter()
-                    .enumerate()
-                    .step_by(stride)
-                    .filter(|(_, lr)| lr.is_finite() && (!log || **lr > 0.0))
-                    .map(|(k, &lr)| [x.of_run(i, k as f64), if log { lr.log10() } else { lr }])
-                    .collect();
+                let points = points_of(shown);
                 plot_ui.line(
                     Line::new(
                         format!("{} · d·lr", run.display_label()),
