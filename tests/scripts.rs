@@ -100,27 +100,52 @@ fn each_script_prints_descent_s_trajectories_under_torch() {
     };
     let dir = tempfile::tempdir().unwrap();
     let mut rows = 0;
-    for lesson in [
-        "adam-vs-sgd-rosenbrock.ron",
-        "momentum-overshoot.ron",
-        "nesterov-vs-heavy-ball.ron",
-        "rmsprop-first-step.ron",
-        "lr-schedules.ron",
-        "himmelblau-four-minima.ron",
-        "amsgrad-vs-adam.ron",
-        "adamw-vs-adam-l2.ron",
-        "beale.ron",
-        "adam-can-fail.ron",
-        "gradient-noise-momentum.ron",
-        "custom-formula.ron",
-        "radam-warmup.ron",
-        "rprop-sign-steps.ron",
-        "lbfgs-vs-adam-evaluations.ron",
+    for (lesson, horizon) in [
+        ("adam-vs-sgd-rosenbrock.ron", None),
+        ("momentum-overshoot.ron", None),
+        ("nesterov-vs-heavy-ball.ron", None),
+        ("rmsprop-first-step.ron", None),
+        ("lr-schedules.ron", None),
+        ("himmelblau-four-minima.ron", None),
+        ("amsgrad-vs-adam.ron", None),
+        ("adamw-vs-adam-l2.ron", None),
+        ("beale.ron", None),
+        ("adam-can-fail.ron", None),
+        ("gradient-noise-momentum.ron", None),
+        ("custom-formula.ron", None),
+        ("radam-warmup.ron", None),
+        ("rprop-sign-steps.ron", None),
+        ("lbfgs-vs-adam-evaluations.ron", None),
         // Every class and scheduler the scripts write, with non-default
         // keyword arguments (tuples, flags, milestones, the plateau's loss).
-        "../tests/fixtures/torch-script-coverage.ron",
+        ("../tests/fixtures/torch-script-coverage.ron", None),
+        // Models on data: embedded data, start and mini-batches; penalties,
+        // held-out losses, early stopping.
+        ("linreg-gd-vs-adam.ron", None),
+        ("batch-size.ron", None),
+        ("minibatch-noise.ron", None),
+        ("asgd-average.ron", None),
+        ("l1-vs-l2-paths.ron", None),
+        ("logistic-two-blobs.ron", None),
+        ("overfitting-early-stopping.ron", None),
+        ("mlp-spiral-sgd-vs-adam.ron", None),
+        // GD at lr 0.5 reaches the edge of stability near step 200: the
+        // instability the lesson shows grows torch's rounding (1e-15 at
+        // step 200) past 1e-9 by step 245. The lr 0.25 run agrees to
+        // 2e-15 over all 2 000 steps.
+        ("edge-of-stability.ron", Some((0, 200))),
+        ("muon-orthogonal-updates.ron", None),
+        // Mini-batches of two sizes and the full batch, penalties, early
+        // stopping, the plateau, L-BFGS. L-BFGS's curvature pairs grow the
+        // rounding of the ReLU net's sums (1e-14 at step 2, 1e-10 by step
+        // 20) until it stops 7e-9 from where Descent stops.
+        ("../tests/fixtures/torch-model-coverage.ron", Some((2, 20))),
+        // Softmax regression until the gradient's norm is under grad_tol.
+        ("../tests/fixtures/torch-softmax-coverage.ron", None),
+        ("../tests/fixtures/script-goldstein-price.ron", None),
+        ("../tests/fixtures/script-ackley.ron", None),
     ] {
-        rows += compare(lesson, &python, dir.path(), "--torch-script", None);
+        rows += compare(lesson, &python, dir.path(), "--torch-script", horizon);
     }
     eprintln!("{rows} rows from torch matched Descent's");
 }
@@ -148,6 +173,23 @@ fn each_jax_script_prints_descent_s_trajectories_under_optax() {
         ("custom-formula.ron", None),
         ("conventions-rmsprop-adagrad.ron", None),
         ("saddle-escape.ron", None),
+        ("lr-schedules.ron", None),
+        // Every optax schedule the scripts write.
+        ("../tests/fixtures/jax-script-coverage.ron", None),
+        ("../tests/fixtures/script-goldstein-price.ron", None),
+        ("../tests/fixtures/script-ackley.ron", None),
+        // Models on data, as for torch; SGD's edge of stability as there.
+        ("linreg-gd-vs-adam.ron", None),
+        ("batch-size.ron", None),
+        ("minibatch-noise.ron", None),
+        ("l1-vs-l2-paths.ron", None),
+        ("logistic-two-blobs.ron", None),
+        ("overfitting-early-stopping.ron", None),
+        ("mlp-spiral-sgd-vs-adam.ron", None),
+        ("edge-of-stability.ron", Some((0, 200))),
+        ("muon-orthogonal-updates.ron", None),
+        ("../tests/fixtures/torch-model-coverage.ron", None),
+        ("../tests/fixtures/torch-softmax-coverage.ron", None),
     ] {
         rows += compare(lesson, &python, dir.path(), "--jax-script", horizon);
     }
@@ -219,21 +261,50 @@ fn the_script_reads_as_torch_code_and_names_what_it_leaves_out() {
     assert!(text.contains(
         "AMSGrad: left out: optax's amsgrad keeps the running max of the bias-corrected v̂"
     ));
-    let refused = dir.path().join("no.py");
+    // A model on data: its data embedded, the network as torch.nn modules,
+    // the mini-batches as each epoch's order.
     let out = descent(&[
         "export",
         &preset("mlp-spiral-sgd-vs-adam.ron"),
+        "--torch-script",
+        target,
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&script).unwrap();
+    for line in [
+        "X = torch.tensor([",
+        "        torch.nn.Linear(2, 16),\n        torch.nn.Tanh(),",
+        "        torch.nn.Linear(16, 3),\n    )",
+        "return F.cross_entropy(model(x), y)",
+        "ORDERS = {\n    32: [",
+        "opt = torch.optim.Adam(tensors(model), lr=0.01, betas=(0.9, 0.999))",
+        "stream = batches(32)",
+        "    forward = loss_fn(model, next(stream))",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // A file that cannot be read: the error names it, and nothing is written.
+    let bad = dir.path().join("missing-data.ron");
+    let lesson = std::fs::read_to_string(preset("linreg-gd-vs-adam.ron")).unwrap();
+    std::fs::write(&bad, lesson.replace("data/linreg.csv", "data/missing.csv")).unwrap();
+    let refused = dir.path().join("no.py");
+    let out = descent(&[
+        "export",
+        bad.to_str().unwrap(),
         "--torch-script",
         refused.to_str().unwrap(),
     ]);
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(!out.status.success());
-    assert!(err.contains("models on data"), "{err}");
+    assert!(
+        err.contains("the problem cannot be built") && err.contains("missing.csv"),
+        "{err}"
+    );
     assert!(!refused.exists(), "nothing is written");
 }
 
-/// The window's File menu writes the same scripts, and says in the status
-/// line why a model on data has none yet.
+/// The window's File menu writes the same scripts, a model's after a
+/// surface's, and says in the status line why one cannot be written.
 #[test]
 fn the_file_menu_exports_the_script_and_reports_a_refusal() {
     use egui_kittest::kittest::Queryable as _;
@@ -264,14 +335,37 @@ fn the_file_menu_exports_the_script_and_reports_a_refusal() {
         text.contains("optax.sgd(") && text.contains("jax_enable_x64"),
         "{text}"
     );
-    window::open_lesson(&mut h, "An MLP on the spiral: SGD vs Adam");
+    // After another lesson: a model on data, its data read from the
+    // lesson's folder.
+    window::open_lesson(&mut h, "Linear regression: GD vs Adam");
     window::started(&mut h);
-    let refused = dir.path().join("mlp.py");
+    let model = dir.path().join("linreg.py");
+    h.state_mut().file_chosen(action, model.clone(), &ctx);
+    h.step();
+    let status = h.state().files().status.clone().unwrap();
+    assert!(!status.error, "{}", status.text);
+    let text = std::fs::read_to_string(&model).unwrap();
+    assert!(
+        text.contains("return torch.nn.Linear(1, 1)")
+            && text.contains("0.2739233746429086, -0.4604265724722594"),
+        "{text}"
+    );
+    // A preset whose data file is missing: the status line says why and
+    // nothing is written.
+    let bad = dir.path().join("missing-data.ron");
+    let lesson = std::fs::read_to_string(preset("linreg-gd-vs-adam.ron")).unwrap();
+    std::fs::write(&bad, lesson.replace("data/linreg.csv", "data/missing.csv")).unwrap();
+    let open = descent::app::files::FileAction::Open;
+    h.state_mut().file_chosen(open, bad, &ctx);
+    for _ in 0..5 {
+        h.step();
+    }
+    let refused = dir.path().join("refused.py");
     h.state_mut().file_chosen(action, refused.clone(), &ctx);
     h.step();
     let status = h.state().files().status.clone().unwrap();
     assert!(
-        status.error && status.text.contains("models on data"),
+        status.error && status.text.contains("cannot read data file"),
         "{}",
         status.text
     );

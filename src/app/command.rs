@@ -240,13 +240,9 @@ impl DescentApp {
 
     /// Writes the preset as a PyTorch or JAX script (text made in a moment,
     /// so here rather than on a job thread), or says why there is none.
-    fn export_script(
-        &mut self,
-        script: fn(&Preset, &str) -> Result<String, crate::export::torch_script::ScriptError>,
-        path: &std::path::Path,
-    ) {
+    fn export_script(&mut self, script: crate::export::ScriptWriter, path: &std::path::Path) {
         let origin = "Descent's window";
-        let written = script(&self.preset, origin)
+        let written = script(&self.preset, origin, &self.state.base_dir)
             .map_err(|e| e.to_string())
             .and_then(|script| {
                 crate::support::atomic_file::write(path, script.as_bytes())

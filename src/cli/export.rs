@@ -21,10 +21,6 @@ pub(super) struct Outputs {
     pub overlays: Vec<PathBuf>,
 }
 
-/// A preset written as a script.
-type ScriptWriter =
-    fn(&crate::preset::Preset, &str) -> Result<String, crate::export::torch_script::ScriptError>;
-
 /// Writes every output asked for from one run of the preset at `path`.
 pub(super) fn command(
     path: &Path,
@@ -57,17 +53,18 @@ pub(super) fn command(
         return Err(CliError::NothingToExport);
     }
     let mut preset = load(path, steps)?;
+    let base = path.parent().unwrap_or(Path::new("."));
     let origin = path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let scripts: [(&Option<PathBuf>, ScriptWriter); 2] = [
+    let scripts: [(&Option<PathBuf>, crate::export::ScriptWriter); 2] = [
         (torch_script, crate::export::torch_script::torch_script),
         (jax_script, crate::export::jax_script::jax_script),
     ];
     for (target, write) in scripts {
         let Some(target) = target else { continue };
-        let script = write(&preset, &origin)?;
+        let script = write(&preset, &origin, base)?;
         crate::support::atomic_file::write(target, script.as_bytes()).map_err(|source| {
             CliError::Write {
                 target: target.display().to_string(),
@@ -78,7 +75,6 @@ pub(super) fn command(
     if targets.is_empty() {
         return Ok(());
     }
-    let base = path.parent().unwrap_or(Path::new("."));
     // Given on the command line, so relative to where it was typed.
     for file in overlays {
         let file = std::path::absolute(file).unwrap_or_else(|_| file.clone());

@@ -137,13 +137,14 @@ pub enum Command {
         /// Write every step's optimizer state here (long-format CSV).
         #[arg(long, value_name = "PATH")]
         state_csv: Option<PathBuf>,
-        /// Write a PyTorch script that reproduces every run here (2-D
-        /// surfaces and the torch.optim classes with a one-to-one
-        /// counterpart so far); it prints the `--csv` contract.
+        /// Write a PyTorch script that reproduces every run here (surfaces
+        /// and models on data, with their data and mini-batches; the
+        /// torch.optim classes with a one-to-one counterpart); it prints
+        /// the `--csv` contract.
         #[arg(long, value_name = "PATH")]
         torch_script: Option<PathBuf>,
         /// Write the same as a JAX script with optax here (SGD, Adam,
-        /// AdamW, RMSprop and optax's Adagrad at a constant lr so far).
+        /// AdamW, RMSprop and optax's Adagrad, with optax's schedules).
         #[arg(long, value_name = "PATH")]
         jax_script: Option<PathBuf>,
         /// Draw this trajectory beside the runs (repeatable): Descent's CSV

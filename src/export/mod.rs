@@ -6,15 +6,25 @@
 pub mod animation;
 mod clip;
 pub mod csv;
+mod jax_calls;
+mod jax_model;
 pub mod jax_script;
 pub mod job;
 pub mod picture;
 mod python_expr;
+mod script_data;
 mod script_parts;
 pub mod sweep_picture;
 mod text;
+mod torch_calls;
+mod torch_model;
 pub mod torch_script;
 pub mod write;
+
+/// A preset written as a PyTorch or JAX script: the preset, the name it
+/// is titled after, and the folder its data files are read from.
+pub type ScriptWriter =
+    fn(&crate::preset::Preset, &str, &std::path::Path) -> Result<String, script_parts::ScriptError>;
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]

@@ -12,8 +12,11 @@ use crate::problem::{ProblemConfig, Surface};
 #[derive(Debug, thiserror::Error)]
 pub enum ScriptError {
     /// The problem is not (yet) one a script can write.
-    #[error("PyTorch and JAX scripts cover 2-D surfaces so far, not {0}")]
+    #[error("{0} is not in scripts yet")]
     Problem(String),
+    /// The problem's data could not be loaded.
+    #[error("the problem cannot be built: {0}")]
+    Build(String),
     /// A typed formula has something Python cannot be given.
     #[error("the formula `{formula}` cannot be written for Python: {why}")]
     Formula {
@@ -90,6 +93,13 @@ pub(super) fn preamble(
     }
     let _ = writeln!(s, "START = [{}, {}]", py(start[0]), py(start[1]));
     let _ = writeln!(s, "STEPS = {}", preset.steps);
+    if let Some(tol) = preset.grad_tol {
+        let _ = writeln!(
+            s,
+            "# A run stops where its gradient's norm falls below this.\nGRAD_TOL = {}",
+            py(tol)
+        );
+    }
     let array = flavour.array;
     match preset.bounds {
         Some(b) => {
@@ -129,6 +139,21 @@ pub(super) fn scriptable(run: &RunSpec, preset: &Preset) -> Result<(), String> {
         return Err("stopping rules are not in scripts yet".into());
     }
     Ok(())
+}
+
+/// ` + l2·Σw² + l1·Σ|w|` for `run`'s own penalty, given the Python for
+/// the weights' sum of squares and of absolute values (empty: none).
+pub(super) fn penalty_terms(run: &RunSpec, squares: &str, absolutes: &str) -> String {
+    let mut terms = String::new();
+    if let Some(p) = run.penalty {
+        if p.l2 != 0.0 {
+            let _ = write!(terms, " + {} * {squares}", py(p.l2));
+        }
+        if p.l1 != 0.0 {
+            let _ = write!(terms, " + {} * {absolutes}", py(p.l1));
+        }
+    }
+    terms
 }
 
 /// Whether any run adds gradient noise.
@@ -194,7 +219,7 @@ pub(super) fn script_loss(problem: &ProblemConfig, module: &str) -> Result<Loss,
                 .collect::<Result<_, _>>()?;
             return Ok(Loss::Online(terms));
         }
-        _ => return Err(ScriptError::Problem("models on data (yet)".into())),
+        _ => return Err(ScriptError::Problem("this model on data".into())),
     };
     let expr = match *surface {
         Surface::Rosenbrock => "(1 - x) ** 2 + 100 * (y - x ** 2) ** 2".to_owned(),
@@ -212,6 +237,10 @@ pub(super) fn script_loss(problem: &ProblemConfig, module: &str) -> Result<Loss,
             "(4 - 2.1 * x ** 2 + x ** 4 / 3) * x ** 2 + x * y + (-4 + 4 * y ** 2) * y ** 2"
                 .to_owned()
         }
+        Surface::GoldsteinPrice => "(1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x ** 2 - 14 * y + 6 * x * y + 3 * y ** 2)) * (30 + (2 * x - 3 * y) ** 2 * (18 - 32 * x + 12 * x ** 2 + 48 * y - 36 * x * y + 27 * y ** 2))".to_owned(),
+        Surface::Ackley => format!(
+            "-20 * {module}.exp(-0.2 * {module}.sqrt(0.5 * (x ** 2 + y ** 2))) - {module}.exp(0.5 * ({module}.cos(2 * math.pi * x) + {module}.cos(2 * math.pi * y))) + math.e + 20"
+        ),
         Surface::Rastrigin => format!(
             "20 + x ** 2 - 10 * {module}.cos(2 * math.pi * x) + y ** 2 - 10 * {module}.cos(2 * math.pi * y)"
         ),
@@ -232,12 +261,6 @@ pub(super) fn script_loss(problem: &ProblemConfig, module: &str) -> Result<Loss,
         Surface::GaussianWells => format!(
             "0.05 * (x ** 2 + y ** 2) - 2.0 * {module}.exp(-((x - 1.5) ** 2 + (y - 1.0) ** 2) / 0.98) - 1.2 * {module}.exp(-((x + 1.5) ** 2 + (y + 1.2) ** 2) / 1.62)"
         ),
-        other => {
-            return Err(ScriptError::Problem(format!(
-                "the {} surface (yet)",
-                other.name()
-            )));
-        }
     };
     Ok(Loss::Plain(surface.formula(), expr))
 }

@@ -30,7 +30,7 @@ pub use linear::LinearRegression;
 pub use network::Network;
 pub use online::{MAX_TERMS, OnlineConfig, OnlineSurface};
 pub use penalty::Penalty;
-pub use polynomial::PolynomialRegression;
+pub use polynomial::{PolynomialRegression, input_scaling};
 pub use samples::Samples;
 pub use surface::Surface;
 

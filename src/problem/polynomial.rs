@@ -32,13 +32,7 @@ impl PolynomialRegression {
         degree: usize,
         (l1, l2): (f64, f64),
     ) -> Self {
-        let lo = train.x.iter().copied().fold(f64::INFINITY, f64::min);
-        let hi = train.x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let (centre, half_width) = if lo.is_finite() && hi > lo {
-            (f64::midpoint(lo, hi), (hi - lo) / 2.0)
-        } else {
-            (if lo.is_finite() { lo } else { 0.0 }, 1.0)
-        };
+        let (centre, half_width) = input_scaling(train.x.iter().copied());
         Self {
             train,
             validation,
@@ -80,6 +74,18 @@ impl PolynomialRegression {
             .skip(1)
             .map(|t| self.l2 * t * t + self.l1 * t.abs())
             .sum()
+    }
+}
+
+/// The centre c and half-width h that map the training inputs `xs` onto
+/// [−1, 1] by x̃ = (x − c)/h (h = 1 when they are all equal).
+pub fn input_scaling(xs: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let lo = xs.clone().fold(f64::INFINITY, f64::min);
+    let hi = xs.fold(f64::NEG_INFINITY, f64::max);
+    if lo.is_finite() && hi > lo {
+        (f64::midpoint(lo, hi), (hi - lo) / 2.0)
+    } else {
+        (if lo.is_finite() { lo } else { 0.0 }, 1.0)
     }
 }
 
