@@ -21,7 +21,7 @@ use descent::sim::{RunSetup, SimSetup, Simulation};
 
 const STEPS: u64 = 20_000;
 
-fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> SimSetup {
+fn setup(optimizer: &OptimizerConfig, runs: usize, batch_size: Option<usize>) -> SimSetup {
     SimSetup {
         start: None,
         steps: STEPS,
@@ -33,7 +33,7 @@ fn setup(optimizer: OptimizerConfig, runs: usize, batch_size: Option<usize>) -> 
         runs: (0..runs)
             .map(|i| RunSetup {
                 label: format!("run {i}"),
-                optimizer,
+                optimizer: optimizer.clone(),
                 schedule: Schedule::Constant,
                 start: None,
                 early_stopping: None,
@@ -77,7 +77,7 @@ fn bench_problem(c: &mut Criterion, name: &str, problem: &Arc<dyn Problem>, batc
     for config in OptimizerConfig::catalogue().map(tame) {
         group.bench_function(config.kind_name(), |b| {
             b.iter_batched(
-                || Simulation::new(Arc::clone(problem), setup(config, 1, batch)).unwrap(),
+                || Simulation::new(Arc::clone(problem), setup(&config, 1, batch)).unwrap(),
                 |mut sim| {
                     sim.advance(STEPS);
                     black_box(sim)
@@ -112,13 +112,13 @@ fn linear_regression(c: &mut Criterion) {
 /// Eight independent Adam runs side by side: should cost well under 8× one run.
 fn eight_runs(c: &mut Criterion) {
     let problem: Arc<dyn Problem> = Arc::new(Surface::Rosenbrock);
-    let adam = OptimizerConfig::catalogue()[3];
+    let adam = OptimizerConfig::Adam(descent::optim::Adam::default());
     let mut group = c.benchmark_group("rosenbrock_adam_runs");
     for runs in [1usize, 8] {
         group.throughput(Throughput::Elements(STEPS * runs as u64));
         group.bench_function(format!("{runs}"), |b| {
             b.iter_batched(
-                || Simulation::new(Arc::clone(&problem), setup(adam, runs, None)).unwrap(),
+                || Simulation::new(Arc::clone(&problem), setup(&adam, runs, None)).unwrap(),
                 |mut sim| {
                     sim.advance(STEPS);
                     black_box(sim)
@@ -146,14 +146,14 @@ fn moons_mlp() -> Arc<dyn Problem> {
 /// Each step also records the full-data loss (1 000 forward passes).
 fn mlp_moons(c: &mut Criterion) {
     let problem = moons_mlp();
-    let adam = OptimizerConfig::catalogue()[3];
+    let adam = OptimizerConfig::Adam(descent::optim::Adam::default());
     let steps = 500;
     let mut group = c.benchmark_group("mlp_2_16_16_1_moons_1000_batch_32");
     group.sample_size(10);
     group.throughput(Throughput::Elements(steps));
     group.bench_function("Adam", |b| {
         b.iter_batched(
-            || Simulation::new(Arc::clone(&problem), setup(adam, 1, Some(32))).unwrap(),
+            || Simulation::new(Arc::clone(&problem), setup(&adam, 1, Some(32))).unwrap(),
             |mut sim| {
                 sim.advance(steps);
                 black_box(sim)
@@ -168,8 +168,8 @@ fn mlp_moons(c: &mut Criterion) {
 /// through a 500-step Adam run.
 fn landscape_slice(c: &mut Criterion) {
     let problem = moons_mlp();
-    let adam = OptimizerConfig::catalogue()[3];
-    let mut sim = Simulation::new(Arc::clone(&problem), setup(adam, 1, Some(32))).unwrap();
+    let adam = OptimizerConfig::Adam(descent::optim::Adam::default());
+    let mut sim = Simulation::new(Arc::clone(&problem), setup(&adam, 1, Some(32))).unwrap();
     sim.advance(500);
     let t = sim.runs()[0].trajectory();
     let rows: Vec<Vec<f64>> = (0..t.len())

@@ -115,12 +115,12 @@ fn full_batch_size_is_gradient_descent() {
         momentum: 0.5,
         ..Sgd::default()
     });
-    let gd = trajectory(regression(), sgd, 200, None);
-    let full = trajectory(regression(), sgd, 200, Some(40));
-    let oversized = trajectory(regression(), sgd, 200, Some(1000));
+    let gd = trajectory(regression(), sgd.clone(), 200, None);
+    let full = trajectory(regression(), sgd.clone(), 200, Some(40));
+    let oversized = trajectory(regression(), sgd.clone(), 200, Some(1000));
     assert_eq!(gd, full);
     assert_eq!(gd, oversized);
-    let noisy = trajectory(regression(), sgd, 200, Some(5));
+    let noisy = trajectory(regression(), sgd.clone(), 200, Some(5));
     assert_ne!(gd, noisy, "mini-batches must change the path");
 }
 

@@ -127,7 +127,7 @@ fn each_convention_reproduces_its_reference() {
     assert!(cases.len() >= 11, "only {} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
-        .filter_map(|c| first_mismatch(c, &trajectory(c, c.read)))
+        .filter_map(|c| first_mismatch(c, &trajectory(c, c.read.clone())))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -149,7 +149,7 @@ const DISTINGUISHABLE: [&str; 7] = [
 #[test]
 fn torchs_reading_misses_the_reference_where_the_conventions_differ() {
     for case in cases() {
-        let torch_matches = first_mismatch(&case, &trajectory(&case, case.torch)).is_none();
+        let torch_matches = first_mismatch(&case, &trajectory(&case, case.torch.clone())).is_none();
         let distinguishable = DISTINGUISHABLE.contains(&case.name.as_str());
         assert_eq!(
             torch_matches,

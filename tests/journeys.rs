@@ -244,7 +244,7 @@ fn a_drag_stays_on_its_slider_while_a_status_line_changes() {
     assert!(sgd_lr(&h) < 1e-4, "the drag came back: lr {}", sgd_lr(&h));
     let after = h.state().preset();
     let (descent::optim::OptimizerConfig::Sgd(b), descent::optim::OptimizerConfig::Sgd(a)) =
-        (before.runs[1].optimizer, after.runs[1].optimizer)
+        (&before.runs[1].optimizer, &after.runs[1].optimizer)
     else {
         panic!("run 1 is SGD");
     };

@@ -18,9 +18,9 @@ fn bowl(p: &[f64], g: &mut [f64]) -> f64 {
 }
 
 /// Allocations made by steps 40..100 of `config` on `layout`.
-fn steady_allocations(config: OptimizerConfig, layout: &Layout) -> u64 {
+fn steady_allocations(config: &OptimizerConfig, layout: &Layout) -> u64 {
     let dim = layout.dim();
-    let mut opt = OptimizerInstance::for_layout(config, layout.clone());
+    let mut opt = OptimizerInstance::for_layout(config.clone(), layout.clone());
     let mut params: Vec<f64> = (0..dim)
         .map(|k| ((k * 7 % 11) as f64 - 5.0) / 10.0)
         .collect();
@@ -29,7 +29,7 @@ fn steady_allocations(config: OptimizerConfig, layout: &Layout) -> u64 {
     let mut closure = bowl;
     let mut step = |opt: &mut OptimizerInstance, params: &mut Vec<f64>, grad: &mut Vec<f64>| {
         let loss = bowl(params, grad);
-        opt.step_closure(&config, params, (grad, loss), lr, &mut closure);
+        opt.step_closure(config, params, (grad, loss), lr, &mut closure);
     };
     for _ in 0..40 {
         step(&mut opt, &mut params, &mut grad);
@@ -54,7 +54,7 @@ fn no_optimizer_allocates_once_warmed_up() {
     let mut failures = Vec::new();
     for config in OptimizerConfig::catalogue() {
         for (what, layout) in [("surface", &surface), ("mlp", &mlp)] {
-            let n = steady_allocations(config, layout);
+            let n = steady_allocations(&config, layout);
             if n != 0 {
                 failures.push(format!("{} on the {what}: {n}", config.kind_name()));
             }

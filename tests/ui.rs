@@ -1021,8 +1021,9 @@ fn unsaved_edits_are_not_lost_without_asking() {
         for _ in 0..3 {
             h.step();
         }
+        // The list scrolls: below its fold, clicked as a screen reader does.
         h.get_by_label("Beale: a flat plateau and a narrow curved valley")
-            .click();
+            .click_accesskit();
         h.step();
         h.step();
     };
@@ -1045,7 +1046,7 @@ fn unsaved_edits_are_not_lost_without_asking() {
         h.step();
     }
     h.get_by_label("Himmelblau's four minima from different starts")
-        .click();
+        .click_accesskit();
     h.step();
     h.step();
     assert!(h.state().asking_about_unsaved_edits());

@@ -482,7 +482,7 @@ mod tests {
             ..Adam::default()
         };
         let config = OptimizerConfig::Adam(adam);
-        let series = along(Arc::new(BOWL), setup(config, 30), 10, &[true]).unwrap();
+        let series = along(Arc::new(BOWL), setup(config.clone(), 30), 10, &[true]).unwrap();
         let s = series[0].as_ref().unwrap();
         assert_eq!(s.edge, Edge::Adam { beta1: 0.9 });
         // No preconditioner before the first step.
@@ -491,8 +491,9 @@ mod tests {
             [10, 20, 30]
         );
         for p in &s.points {
-            let at = crate::analysis::inspect::replay(Arc::new(BOWL), setup(config, 30), p.step)
-                .unwrap();
+            let at =
+                crate::analysis::inspect::replay(Arc::new(BOWL), setup(config.clone(), 30), p.step)
+                    .unwrap();
             let v = &at[0]
                 .state
                 .iter()
@@ -572,7 +573,7 @@ mod tests {
     #[test]
     fn unwanted_runs_are_left_out() {
         let sgd = OptimizerConfig::Sgd(Sgd::default());
-        let alone = along(Arc::new(BOWL), setup(sgd, 5), 1, &[true]).unwrap();
+        let alone = along(Arc::new(BOWL), setup(sgd.clone(), 5), 1, &[true]).unwrap();
         let mut both = setup(OptimizerConfig::Adam(Adam::default()), 5);
         both.runs.push(RunSetup {
             label: "second".into(),

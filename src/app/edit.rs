@@ -37,6 +37,14 @@ pub enum Edit {
         /// The kind, with torch's defaults.
         kind: OptimizerConfig,
     },
+    /// Run `run`'s optimizer becomes this typed rule (new values, names or
+    /// equations).
+    SetCustomRule {
+        /// The run.
+        run: usize,
+        /// The rule.
+        rule: crate::optim::Custom,
+    },
     /// Run `run`'s optimizer read in another convention.
     SetConvention {
         /// The run.
@@ -206,6 +214,9 @@ impl Edit {
                 }
                 r.optimizer = r.optimizer.converted_to(&kind);
             }
+            Self::SetCustomRule { run, rule } => {
+                run_mut(preset, run)?.optimizer = OptimizerConfig::Custom(rule);
+            }
             Self::SetConvention { run, convention } => {
                 let r = run_mut(preset, run)?;
                 r.optimizer = convention.applied_to(&r.optimizer);
@@ -257,7 +268,7 @@ impl Edit {
             Self::SetRunNoise { run, noise } => run_mut(preset, run)?.noise = noise,
             Self::ApplySweepCell { run, values } => {
                 // Both values, or neither.
-                let mut optimizer = run_mut(preset, run)?.optimizer;
+                let mut optimizer = run_mut(preset, run)?.optimizer.clone();
                 for (param, value) in values {
                     optimizer.set(param, Value::Real(value))?;
                 }
@@ -378,10 +389,10 @@ impl Edit {
 
 /// The preset's checks refuse more than [`MAX_RUNS`] runs, and say so.
 fn add_run(preset: &mut Preset) {
-    let optimizer = preset
-        .runs
-        .last()
-        .map_or(OptimizerConfig::catalogue()[3], |r| r.optimizer);
+    let optimizer = preset.runs.last().map_or_else(
+        || OptimizerConfig::Adam(crate::optim::Adam::default()),
+        |r| r.optimizer.clone(),
+    );
     let label = format!("Run {}", preset.runs.len() + 1);
     preset.runs.push(RunSpec::new(label, optimizer));
 }
@@ -544,12 +555,15 @@ mod tests {
     #[test]
     fn a_label_that_named_the_old_optimizer_names_the_new_one() {
         let mut p = lesson();
-        let lion = OptimizerConfig::catalogue()[8];
+        let lion = OptimizerConfig::Lion(crate::optim::Lion::default());
         // Run 0 is labelled "Adam"; run 1 "SGD + momentum", a label of its own.
         for run in [0, 1] {
-            Edit::SetOptimizerKind { run, kind: lion }
-                .apply(&mut p)
-                .unwrap();
+            Edit::SetOptimizerKind {
+                run,
+                kind: lion.clone(),
+            }
+            .apply(&mut p)
+            .unwrap();
         }
         assert_eq!(p.runs[0].label, "Lion");
         assert_eq!(p.runs[1].label, "SGD + momentum");
@@ -578,7 +592,7 @@ mod tests {
         let missing = Edit::SetGroupKind {
             run: 0,
             group: 3,
-            kind: OptimizerConfig::catalogue()[0],
+            kind: OptimizerConfig::Sgd(Sgd::default()),
         };
         assert_eq!(missing.apply(&mut p), Err(EditError::NoGroup(0, 3)));
         assert_eq!(Edit::AddRun.for_group(0), None);

@@ -53,6 +53,11 @@ pub(super) fn transformation(config: &OptimizerConfig, lr: &str) -> Result<Strin
                 py(a.eps)
             )
         }
+        OptimizerConfig::Custom(_) => {
+            return Err(
+                "a typed rule has no optax transformation; scripts do not write it yet".into(),
+            );
+        }
         other => return Err(format!("{} is not in JAX scripts yet", other.short_name())),
     })
 }

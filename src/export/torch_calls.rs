@@ -24,6 +24,11 @@ pub(super) fn optimizer_call(config: &OptimizerConfig, params: &str) -> Result<S
         OptimizerConfig::RAdam(_) => "RAdam",
         OptimizerConfig::Rprop(_) => "Rprop",
         OptimizerConfig::Asgd(_) => "ASGD",
+        OptimizerConfig::Custom(_) => {
+            return Err(
+                "a typed rule has no torch.optim class; scripts do not write it yet".into(),
+            );
+        }
         other => {
             return Err(format!("{} is not in scripts yet", other.short_name()));
         }

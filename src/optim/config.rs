@@ -11,12 +11,13 @@ use super::{
     ScheduleFreeAdamW, ScheduleFreeSgd, ScheduleFreeState, Sgd, SgdState, Soap, SoapState,
     StateVector, Yogi, YogiState,
 };
+use super::{Custom, CustomState};
 use crate::support::validate::Checker;
 
 /// Any optimizer, as written in a preset: `Adam(lr: 0.01)`, `Sgd(momentum: 0.9)`, …
 ///
 /// Fields left out take torch's defaults.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum OptimizerConfig {
     /// `torch.optim.SGD` (GD on the full batch).
     Sgd(Sgd),
@@ -72,6 +73,8 @@ pub enum OptimizerConfig {
     Mars(Mars),
     /// `pytorch_optimizer.SOAP`.
     Soap(Soap),
+    /// A rule the user types: hyperparameters, state and update equations.
+    Custom(Custom),
 }
 
 /// The buffers of any optimizer; the variant always matches the config's.
@@ -127,11 +130,13 @@ pub enum OptimizerState {
     Mars(MarsState),
     /// SOAP's buffers.
     Soap(SoapState),
+    /// A typed rule's buffers and compiled equations.
+    Custom(CustomState),
 }
 
 impl OptimizerConfig {
     /// Every kind with torch's defaults, in display order.
-    pub fn catalogue() -> [Self; 27] {
+    pub fn catalogue() -> [Self; 28] {
         [
             Self::Sgd(Sgd::default()),
             Self::Adagrad(Adagrad::default()),
@@ -160,6 +165,7 @@ impl OptimizerConfig {
             Self::Muon(Muon::default()),
             Self::Mars(Mars::default()),
             Self::Soap(Soap::default()),
+            Self::Custom(Custom::default()),
         ]
     }
 
@@ -169,7 +175,7 @@ impl OptimizerConfig {
         Self::catalogue()
             .into_iter()
             .find(|c| std::mem::discriminant(c) == std::mem::discriminant(self))
-            .unwrap_or(*self)
+            .unwrap_or_else(|| self.clone())
     }
 
     /// The name people call it by: the torch class's, e.g. `SGD`, `RMSprop`.
@@ -208,76 +214,8 @@ impl OptimizerConfig {
             Self::Muon(c) => c.lr,
             Self::Mars(c) => c.lr,
             Self::Soap(c) => c.lr,
+            Self::Custom(c) => c.lr,
         }
-    }
-
-    /// The momentum-like term that `OneCycleLR(cycle_momentum=True)` drives:
-    /// `momentum` for SGD and RMSprop, β₁ for the Adam family and Lion.
-    pub fn cycled_momentum(&self) -> Option<f64> {
-        match self {
-            Self::Sgd(c) => Some(c.momentum),
-            Self::RmsProp(c) => Some(c.momentum),
-            Self::Adam(c) => Some(c.betas.0),
-            Self::AdamW(c) => Some(c.betas.0),
-            Self::NAdam(c) => Some(c.betas.0),
-            Self::Adamax(c) => Some(c.betas.0),
-            Self::Lion(c) => Some(c.betas.0),
-            Self::RAdam(c) => Some(c.betas.0),
-            Self::Prodigy(c) => Some(c.betas.0),
-            Self::Adopt(c) => Some(c.betas.0),
-            Self::AdaBelief(c) => Some(c.betas.0),
-            Self::Yogi(c) => Some(c.betas.0),
-            Self::Madgrad(c) => Some(c.momentum),
-            Self::Adan(c) => Some(c.betas.0),
-            Self::AdEMAMix(c) => Some(c.betas.0),
-            Self::Lamb(c) => Some(c.betas.0),
-            Self::Muon(c) => Some(c.momentum),
-            Self::Mars(c) => Some(c.betas.0),
-            Self::Soap(c) => Some(c.betas.0),
-            Self::Adagrad(_)
-            | Self::Adadelta(_)
-            | Self::Rprop(_)
-            | Self::Asgd(_)
-            | Self::Adafactor(_)
-            | Self::ScheduleFreeAdamW(_)
-            | Self::ScheduleFreeSgd(_)
-            | Self::Lbfgs(_) => None,
-        }
-    }
-
-    /// This config with its momentum-like term replaced (see [`Self::cycled_momentum`]).
-    #[must_use]
-    pub fn with_cycled_momentum(mut self, value: f64) -> Self {
-        match &mut self {
-            Self::Sgd(c) => c.momentum = value,
-            Self::RmsProp(c) => c.momentum = value,
-            Self::Adam(c) => c.betas.0 = value,
-            Self::AdamW(c) => c.betas.0 = value,
-            Self::NAdam(c) => c.betas.0 = value,
-            Self::Adamax(c) => c.betas.0 = value,
-            Self::Lion(c) => c.betas.0 = value,
-            Self::RAdam(c) => c.betas.0 = value,
-            Self::Prodigy(c) => c.betas.0 = value,
-            Self::Adopt(c) => c.betas.0 = value,
-            Self::AdaBelief(c) => c.betas.0 = value,
-            Self::Yogi(c) => c.betas.0 = value,
-            Self::Madgrad(c) => c.momentum = value,
-            Self::Adan(c) => c.betas.0 = value,
-            Self::AdEMAMix(c) => c.betas.0 = value,
-            Self::Lamb(c) => c.betas.0 = value,
-            Self::Muon(c) => c.momentum = value,
-            Self::Mars(c) => c.betas.0 = value,
-            Self::Soap(c) => c.betas.0 = value,
-            Self::Adagrad(_)
-            | Self::Adadelta(_)
-            | Self::Rprop(_)
-            | Self::Asgd(_)
-            | Self::Adafactor(_)
-            | Self::ScheduleFreeAdamW(_)
-            | Self::ScheduleFreeSgd(_)
-            | Self::Lbfgs(_) => {}
-        }
-        self
     }
 
     /// The points the optimizer keeps beside θ, drawn as their own paths:
@@ -326,6 +264,7 @@ impl OptimizerConfig {
             Self::Muon(o) => o.check(c),
             Self::Mars(o) => o.check(c),
             Self::Soap(o) => o.check(c),
+            Self::Custom(o) => o.check(c),
         }
     }
 
@@ -360,6 +299,7 @@ impl OptimizerConfig {
             Self::Muon(o) => OptimizerState::Muon(o.init_for(l)),
             Self::Mars(o) => OptimizerState::Mars(o.init_for(l)),
             Self::Soap(o) => OptimizerState::Soap(o.init_for(l)),
+            Self::Custom(o) => OptimizerState::Custom(o.init_for(l)),
         }
     }
 
@@ -407,6 +347,7 @@ impl OptimizerConfig {
             (Self::Muon(o), S::Muon(s)) => o.step(params, grad, s, lr),
             (Self::Mars(o), S::Mars(s)) => o.step(params, grad, s, lr),
             (Self::Soap(o), S::Soap(s)) => o.step(params, grad, s, lr),
+            (Self::Custom(o), S::Custom(s)) => o.step(params, grad, s, lr),
             _ => return false,
         }
         true
@@ -442,6 +383,7 @@ impl OptimizerConfig {
             (Self::Muon(o), S::Muon(s)) => o.describe(s),
             (Self::Mars(o), S::Mars(s)) => o.describe(s),
             (Self::Soap(o), S::Soap(s)) => o.describe(s),
+            (Self::Custom(o), S::Custom(s)) => o.describe(s),
             _ => Vec::new(),
         }
     }
@@ -476,6 +418,7 @@ impl OptimizerState {
             Self::Muon(s) => s.step,
             Self::Mars(s) => s.step,
             Self::Soap(s) => s.step,
+            Self::Custom(s) => s.step,
         }
     }
 }

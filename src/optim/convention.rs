@@ -59,7 +59,7 @@ impl Convention {
     /// hyperparameter is kept.
     #[must_use]
     pub fn applied_to(self, config: &OptimizerConfig) -> OptimizerConfig {
-        let mut out = *config;
+        let mut out = config.clone();
         match &mut out {
             OptimizerConfig::Sgd(c) => {
                 let textbook = self == Self::Textbook;
@@ -104,7 +104,7 @@ impl Convention {
             }
             other => other,
         };
-        let own = normalise(*config);
+        let own = normalise(config.clone());
         Self::readings_of(config)
             .iter()
             .copied()
@@ -134,6 +134,9 @@ impl Convention {
 
     /// "torch", "torch = optax", or "custom".
     pub fn describe(config: &OptimizerConfig) -> String {
+        if matches!(config, OptimizerConfig::Custom(_)) {
+            return "typed by you".to_owned();
+        }
         if !Self::covers(config) {
             return Self::Torch.name().to_owned();
         }

@@ -201,8 +201,8 @@ impl OptimizerInstance {
             return Self::for_layout(config, layout);
         }
         let owners = owners(&layout, groups);
-        let parts = std::iter::once(config)
-            .chain(groups.iter().map(|g| g.optimizer))
+        let parts = std::iter::once(config.clone())
+            .chain(groups.iter().map(|g| g.optimizer.clone()))
             .enumerate()
             .map(|(i, c)| Part::new(c, &layout, &owners, i))
             .collect();
@@ -243,11 +243,16 @@ impl OptimizerInstance {
     /// one part with every tensor for a run without groups.
     pub fn part_tensors(&self) -> Vec<(OptimizerConfig, Vec<Tensor>)> {
         if self.parts().is_empty() {
-            return vec![(*self.config(), self.layout().tensors().to_vec())];
+            return vec![(self.config().clone(), self.layout().tensors().to_vec())];
         }
         self.parts()
             .iter()
-            .map(|p| (*p.instance.config(), p.instance.layout().tensors().to_vec()))
+            .map(|p| {
+                (
+                    p.instance.config().clone(),
+                    p.instance.layout().tensors().to_vec(),
+                )
+            })
             .collect()
     }
 
@@ -256,9 +261,10 @@ impl OptimizerInstance {
         self.parts()
             .iter()
             .position(|p| p.ranges.iter().any(|r| r.contains(&i)))
-            .map_or((0, *self.config()), |k| {
-                (k, *self.parts()[k].instance.config())
-            })
+            .map_or_else(
+                || (0, self.config().clone()),
+                |k| (k, self.parts()[k].instance.config().clone()),
+            )
     }
 
     /// Every part's buffers in the run's flat layout, merged by name (NaN

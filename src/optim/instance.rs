@@ -60,12 +60,16 @@ impl OptimizerInstance {
 
     /// Swaps the hyperparameters. The state is kept when the kind stays the same
     /// (optax's `inject_hyperparams`) and re-initialised otherwise.
+    /// A typed rule keeps its state only while its names and equations stay.
     pub fn set_config(&mut self, config: OptimizerConfig) {
-        let same_kind = std::mem::discriminant(&self.config) == std::mem::discriminant(&config);
-        self.config = config;
+        let same_kind = match (&self.config, &config) {
+            (OptimizerConfig::Custom(a), OptimizerConfig::Custom(b)) => a.same_shape(b),
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        };
         if !same_kind {
             self.state = config.init(&self.layout);
         }
+        self.config = config;
     }
 
     /// One step with learning rate `lr`, in place.
@@ -76,7 +80,8 @@ impl OptimizerInstance {
             return;
         }
         if !self.config.step_matching(params, grad, &mut self.state, lr) {
-            self.reinit_and_step(self.config, params, grad, lr);
+            let config = self.config.clone();
+            self.reinit_and_step(&config, params, grad, lr);
         }
     }
 
@@ -94,7 +99,7 @@ impl OptimizerInstance {
             return;
         }
         if !config.step_matching(params, grad, &mut self.state, lr) {
-            self.reinit_and_step(*config, params, grad, lr);
+            self.reinit_and_step(config, params, grad, lr);
         }
     }
 
@@ -125,7 +130,7 @@ impl OptimizerInstance {
     #[cold]
     fn reinit_and_step(
         &mut self,
-        config: OptimizerConfig,
+        config: &OptimizerConfig,
         params: &mut [f64],
         grad: &[f64],
         lr: f64,

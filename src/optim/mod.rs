@@ -17,6 +17,8 @@ mod adopt;
 mod asgd;
 mod config;
 mod convention;
+pub mod custom;
+mod cycled;
 mod derived;
 mod groups;
 mod householder;
@@ -60,6 +62,7 @@ pub use adopt::{Adopt, AdoptState};
 pub use asgd::{Asgd, AsgdState};
 pub use config::{OptimizerConfig, OptimizerState};
 pub use convention::Convention;
+pub use custom::{Custom, CustomState};
 pub use derived::NamedVector;
 pub use groups::{
     ParamGroup, TensorSelector, group_scalar_name, unsupported as groups_unsupported,
@@ -87,8 +90,8 @@ pub use yogi::{Yogi, YogiState};
 /// One named state vector of an optimizer, for the step inspector.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StateVector<'a> {
-    /// Torch's name for the buffer, e.g. `exp_avg`.
-    pub name: &'static str,
+    /// Torch's name for the buffer, e.g. `exp_avg` (a custom rule's own).
+    pub name: &'a str,
     /// One value per parameter.
     pub values: &'a [f64],
 }

@@ -33,6 +33,7 @@ impl OptimizerConfig {
             Self::Muon(_) => "Muon",
             Self::Mars(_) => "Mars",
             Self::Soap(_) => "Soap",
+            Self::Custom(_) => "Custom",
         }
     }
 
@@ -66,6 +67,8 @@ impl OptimizerConfig {
             Self::Muon(_) => "torch.optim.Muon",
             Self::Mars(_) => "pytorch_optimizer.MARS",
             Self::Soap(_) => "pytorch_optimizer.SOAP",
+            // Typed by the user: no reference class.
+            Self::Custom(_) => "Custom",
         }
     }
 }

@@ -39,6 +39,10 @@ pub const LESSONS: &[(&str, &str)] = &[
         include_str!("../../presets/custom-formula.ron"),
     ),
     (
+        "typed-adam.ron",
+        include_str!("../../presets/typed-adam.ron"),
+    ),
+    (
         "edge-of-stability.ron",
         include_str!("../../presets/edge-of-stability.ron"),
     ),

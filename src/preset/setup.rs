@@ -24,7 +24,7 @@ impl Preset {
                 .iter()
                 .map(|r| RunSetup {
                     label: r.display_label().to_owned(),
-                    optimizer: r.optimizer,
+                    optimizer: r.optimizer.clone(),
                     schedule: r.schedule.clone(),
                     start: r.start.as_ref().map(|p| p.0.clone()),
                     early_stopping: r.early_stopping,

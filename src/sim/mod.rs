@@ -590,7 +590,11 @@ mod tests {
             regression(),
             setup(
                 100,
-                vec![run("a", cfg), both_runs().remove(0), run("b", cfg)],
+                vec![
+                    run("a", cfg.clone()),
+                    both_runs().remove(0),
+                    run("b", cfg.clone()),
+                ],
             ),
         )
         .unwrap();
@@ -605,7 +609,10 @@ mod tests {
     fn parallel_runs_equal_runs_alone() {
         // 8 runs × 10 000 steps is enough work for the threaded path.
         let configs: Vec<OptimizerConfig> = OptimizerConfig::catalogue()[..8].to_vec();
-        let runs: Vec<RunSetup> = configs.iter().map(|c| run(c.kind_name(), *c)).collect();
+        let runs: Vec<RunSetup> = configs
+            .iter()
+            .map(|c| run(c.kind_name(), c.clone()))
+            .collect();
         let mut together = Simulation::new(regression(), setup(10_000, runs.clone())).unwrap();
         together.run_to_end();
         for (i, r) in runs.into_iter().enumerate() {

@@ -172,7 +172,11 @@ impl Run {
         let mut run = Self {
             companions,
             companion_point: vec![0.0; start.len()],
-            optimizer: OptimizerInstance::with_groups(setup.optimizer, layout, &setup.groups),
+            optimizer: OptimizerInstance::with_groups(
+                setup.optimizer.clone(),
+                layout,
+                &setup.groups,
+            ),
             schedule_state: setup.schedule.start(setup.optimizer.lr()),
             setup,
             params: start.to_vec(),
@@ -310,10 +314,12 @@ impl Run {
         grad_tol: Option<f64>,
     ) {
         let lr = self.schedule_state.lr();
-        let config = &match self.schedule_state.momentum() {
-            Some(m) => self.setup.optimizer.with_cycled_momentum(m),
-            None => self.setup.optimizer,
-        };
+        // A schedule's momentum copies the config; no kind with one allocates.
+        let cycled = self
+            .schedule_state
+            .momentum()
+            .and_then(|m| self.setup.optimizer.cycled_to(m));
+        let config = cycled.as_ref().unwrap_or(&self.setup.optimizer);
         let ahead = config.may_look_ahead()
             && self
                 .optimizer
@@ -353,6 +359,7 @@ impl Run {
             return;
         }
         self.lrs.push(lr);
+        let config = cycled.as_ref().unwrap_or(&self.setup.optimizer);
         // The step's closure (L-BFGS evaluates again): the same batch and penalty.
         let (penalty, mask) = (self.setup.penalty.as_ref(), &self.penalty_mask);
         let inner = &mut self.inner_points;
@@ -432,17 +439,14 @@ impl Run {
 
     /// Where the next step takes its gradient: θ, or the look-ahead point.
     pub fn gradient_point(&self) -> Vec<f64> {
-        let config = match self.schedule_state.momentum() {
-            Some(m) => self.setup.optimizer.with_cycled_momentum(m),
-            None => self.setup.optimizer,
-        };
+        let cycled = self
+            .schedule_state
+            .momentum()
+            .and_then(|m| self.setup.optimizer.cycled_to(m));
+        let config = cycled.as_ref().unwrap_or(&self.setup.optimizer);
         let mut point = self.params.clone();
-        self.optimizer.look_ahead_point(
-            &config,
-            &self.params,
-            self.schedule_state.lr(),
-            &mut point,
-        );
+        self.optimizer
+            .look_ahead_point(config, &self.params, self.schedule_state.lr(), &mut point);
         point
     }
 

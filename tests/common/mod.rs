@@ -194,7 +194,7 @@ pub fn from_kwargs(class: &str, kw: &Value) -> OptimizerConfig {
     );
     let preset = descent::preset::Preset::from_ron_str(&text, class)
         .unwrap_or_else(|e| panic!("{text}: {e}"));
-    preset.runs[0].optimizer
+    preset.runs[0].optimizer.clone()
 }
 
 /// Optional number fields: `Some(x)` or `None` in RON.

@@ -145,6 +145,12 @@ pub(super) fn formula(config: &OptimizerConfig) -> Formula {
                 "pytorch_optimizer 4.1 reproduced: its first step only builds L and Q, so the bias correction counts s = t − 1 from the second; the QR refresh runs in float32, as the package casts it.",
             ],
         },
+        OptimizerConfig::Custom(c) => Formula {
+            rule: c.update.iter().map(|e| e.replacen('=', "←", 1)).collect(),
+            notes: vec![
+                "Typed by you: each equation runs for every coordinate in order, reading g, theta, t (from 1), lr, the hyperparameters, the state and the temporaries above it.",
+            ],
+        },
         _ => Formula {
             rule: Vec::new(),
             notes: Vec::new(),

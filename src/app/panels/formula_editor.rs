@@ -9,18 +9,20 @@ use crate::app::edit::Edit;
 use crate::app::theme;
 use crate::problem::{ExpressionConfig, ExpressionSurface, MAX_TERMS, OnlineConfig, ProblemConfig};
 
-/// The text being typed and what checking it said.
+/// The text being typed, what checking it said, and the formula in force
+/// it was typed over (once sent, the formula it puts in force).
 #[derive(Clone)]
 struct Checked {
     text: String,
     outcome: Result<Vec<String>, String>,
+    over: String,
 }
 
 /// Draws the editor for `config`'s formula.
 pub fn show(ui: &mut egui::Ui, config: &ExpressionConfig, out: &mut Commands) {
     let hint = "f(x, y), e.g. (1-x)^2 + 100*(y-x^2)^2";
     let check = |text: &str| config.check_formula(text).map_err(|e| e.to_string());
-    if let Some(formula) = field(ui, &config.formula, hint, check, out) {
+    if let Some(formula) = field(ui, (0, &config.formula), hint, check, out) {
         out.edit(Edit::ReshapeProblem(ProblemConfig::Expression(
             ExpressionConfig {
                 formula,
@@ -49,7 +51,7 @@ pub fn show_terms(ui: &mut egui::Ui, config: &OnlineConfig, out: &mut Commands) 
                         .map(|s| s.gradient_warnings())
                         .map_err(|e| e.to_string())
                 };
-                field(ui, term, "a term f(x, y)", check, out)
+                field(ui, (i, term), "a term f(x, y)", check, out)
             })
             .inner;
         if let Some(text) = typed {
@@ -81,22 +83,25 @@ pub fn show_terms(ui: &mut egui::Ui, config: &OnlineConfig, out: &mut Commands) 
     });
 }
 
-/// A formula field: returns the text once it parses and differs from
+/// Formula field `key`: returns the text once it parses and differs from
 /// `current`; shows the caret error or the gradient warnings below.
 fn field(
     ui: &mut egui::Ui,
-    current: &str,
+    (key, current): (usize, &str),
     hint: &str,
     check: impl Fn(&str) -> Result<Vec<String>, String>,
     out: &mut Commands,
 ) -> Option<String> {
-    // Keyed by the formula in force: another lesson's formula starts afresh.
-    let id = ui.scope_id().with(("formula", current));
+    let id = ui.scope_id().with(("formula", key));
+    // Text typed over another formula (another lesson's, or one replaced
+    // since) is dropped: the field shows the formula in force.
     let mut checked = ui
         .data_mut(|d| d.get_temp::<Checked>(id))
+        .filter(|c| c.over == current)
         .unwrap_or_else(|| Checked {
             text: current.to_owned(),
             outcome: Ok(Vec::new()),
+            over: current.to_owned(),
         });
     let response = ui.add(
         egui::TextEdit::singleline(&mut checked.text)
@@ -112,6 +117,7 @@ fn field(
         });
         if checked.outcome.is_ok() && checked.text != current {
             taken = Some(checked.text.clone());
+            checked.over.clone_from(&checked.text);
         }
     }
     match &checked.outcome {
@@ -147,13 +153,27 @@ mod tests {
 
     #[test]
     fn a_formula_that_parses_is_taken_and_one_that_does_not_is_pointed_at() {
-        let config = ExpressionConfig {
-            formula: "x^2 + y^2".into(),
-            view: None,
-        };
+        // The formula in force follows what the editor sends, as in the window.
         let mut h = Harness::new_ui_state(
-            |ui, out: &mut Commands| show(ui, &config, out),
-            Commands::default(),
+            |ui, (config, log): &mut (ExpressionConfig, Commands)| {
+                let mut out = Commands::default();
+                show(ui, config, &mut out);
+                for command in out.take() {
+                    if let Command::Edit(Edit::ReshapeProblem(ProblemConfig::Expression(e))) =
+                        &command
+                    {
+                        *config = e.clone();
+                    }
+                    log.push(command);
+                }
+            },
+            (
+                ExpressionConfig {
+                    formula: "x^2 + y^2".into(),
+                    view: None,
+                },
+                Commands::default(),
+            ),
         );
         h.get_all_by_value("x^2 + y^2").next().unwrap().focus();
         h.run();
@@ -162,32 +182,36 @@ mod tests {
             .unwrap()
             .type_text(" + x");
         h.run();
-        assert_eq!(
-            h.state().edits().last(),
-            Some(&Edit::ReshapeProblem(ProblemConfig::Expression(
-                ExpressionConfig {
-                    formula: "x^2 + y^2 + x".into(),
-                    view: None,
-                }
-            )))
-        );
+        assert_eq!(h.state().0.formula, "x^2 + y^2 + x");
         h.get_all_by_value("x^2 + y^2 + x")
             .next()
             .unwrap()
             .type_text(" + sn(y)");
         h.run();
         assert!(
-            h.state().edits().all(|e| !format!("{e:?}").contains("sn(")),
+            h.state()
+                .1
+                .edits()
+                .all(|e| !format!("{e:?}").contains("sn(")),
             "a broken formula is not sent"
         );
         assert!(matches!(
-            h.state().queued().last(),
+            h.state().1.queued().last(),
             Some(Command::FormulaTyped { parses: false })
         ));
         assert!(
             h.query_all_by_label_contains("unknown function `sn`")
                 .next()
                 .is_some()
+        );
+        // Another lesson's formula in force: the typed text gives way to it.
+        h.state_mut().0.formula = "sin(x) + y^2".into();
+        h.run();
+        assert!(h.get_all_by_value("sin(x) + y^2").next().is_some());
+        assert!(
+            h.query_all_by_label_contains("unknown function")
+                .next()
+                .is_none()
         );
     }
 }

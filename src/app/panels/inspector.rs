@@ -103,7 +103,7 @@ fn parts(ins: &Inspection) -> Vec<(usize, OptimizerConfig)> {
     let mut out: Vec<(usize, OptimizerConfig)> = Vec::new();
     for t in &ins.tensors {
         if !out.iter().any(|(p, _)| *p == t.part) {
-            out.push((t.part, t.optimizer));
+            out.push((t.part, t.optimizer.clone()));
         }
     }
     out.sort_by_key(|(p, _)| *p);
@@ -134,10 +134,10 @@ fn tables(ui: &mut egui::Ui, run: usize, ins: &Inspection, names: &[String]) {
         name: String::new(),
         range: 0..dim,
         part: 0,
-        optimizer: ins
-            .tensors
-            .first()
-            .map_or(OptimizerConfig::catalogue()[0], |t| t.optimizer),
+        optimizer: ins.tensors.first().map_or_else(
+            || OptimizerConfig::Sgd(crate::optim::Sgd::default()),
+            |t| t.optimizer.clone(),
+        ),
     }];
     let sections = if single { &whole[..] } else { &ins.tensors[..] };
     for (k, tensor) in sections.iter().enumerate() {
@@ -302,9 +302,9 @@ mod tests {
                 .iter()
                 .map(|c| {
                     format!(
-                        "(label: \"[{}]\", optimizer: {}())",
+                        "(label: \"[{}]\", optimizer: {})",
                         c.short_name(),
-                        c.kind_name()
+                        crate::preset::ron_options().to_string(c).unwrap()
                     )
                 })
                 .collect();

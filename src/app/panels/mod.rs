@@ -6,6 +6,7 @@ pub mod batches;
 pub mod bounds_editor;
 pub mod controls;
 mod curves;
+pub mod custom_rule;
 pub mod data_view;
 pub mod ellipses;
 pub mod formula_editor;

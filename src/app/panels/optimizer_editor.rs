@@ -25,6 +25,9 @@ pub fn show(
         AtHead::Computing | AtHead::Diverged => None,
     };
     picker_and_sliders(ui, run, optimizer, bound, out);
+    if let OptimizerConfig::Custom(rule) = optimizer {
+        super::custom_rule::show(ui, run, rule, out);
+    }
     stability::summary(ui, at, optimizer.lr(), bound, has_lr_bound(optimizer));
     if let (AtHead::At(_, c), OptimizerConfig::Sgd(s)) = (at, optimizer)
         && bound.is_some()

@@ -177,7 +177,7 @@ mod tests {
 
     #[test]
     fn the_tooltip_says_what_a_hyperparameter_does_and_torchs_default() {
-        let adam = OptimizerConfig::catalogue()[3];
+        let adam = OptimizerConfig::Adam(crate::optim::Adam::default());
         let beta1 = adam
             .params()
             .into_iter()

@@ -311,7 +311,7 @@ static MUON: [Slot<Muon, Param>; 11] = [
 ];
 
 use research::{
-    ADABELIEF, ADAN, ADEMAMIX, ADOPT, LAMB, MADGRAD, MARS, PRODIGY, SCHEDULE_FREE_ADAMW,
+    ADABELIEF, ADAN, ADEMAMIX, ADOPT, CUSTOM, LAMB, MADGRAD, MARS, PRODIGY, SCHEDULE_FREE_ADAMW,
     SCHEDULE_FREE_SGD, SOAP, YOGI,
 };
 
@@ -324,7 +324,7 @@ macro_rules! with_table {
             Adafactor ADAFACTOR, Prodigy PRODIGY, ScheduleFreeAdamW SCHEDULE_FREE_ADAMW,
             ScheduleFreeSgd SCHEDULE_FREE_SGD, Adopt ADOPT, AdaBelief ADABELIEF, Yogi YOGI,
             Madgrad MADGRAD, Adan ADAN, AdEMAMix ADEMAMIX, Lamb LAMB, Lbfgs LBFGS, Muon MUON, Mars MARS,
-            Soap SOAP)
+            Soap SOAP, Custom CUSTOM)
     };
     (@arms $self:expr, $c:ident, $t:ident, $body:expr; $($variant:ident $table:ident),+) => {
         match $self {
@@ -372,7 +372,7 @@ impl OptimizerConfig {
     /// (lr, betas, eps, weight decay, momentum), the rest at torch's defaults.
     #[must_use]
     pub fn converted_to(&self, kind: &Self) -> Self {
-        let mut out = *kind;
+        let mut out = kind.clone();
         for s in self.params() {
             let carried = !matches!(s.param, Param::Maximize | Param::DecoupledWeightDecay);
             if carried && out.get(s.param).is_some() {

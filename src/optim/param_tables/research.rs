@@ -3,8 +3,8 @@
 
 use super::super::params::{Param, Scale, Slot, Value};
 use super::super::{
-    AdEMAMix, AdaBelief, Adan, Adopt, Lamb, Madgrad, Mars, MarsType, Prodigy, ScheduleFreeAdamW,
-    ScheduleFreeSgd, Soap, Yogi,
+    AdEMAMix, AdaBelief, Adan, Adopt, Custom, Lamb, Madgrad, Mars, MarsType, Prodigy,
+    ScheduleFreeAdamW, ScheduleFreeSgd, Soap, Yogi,
 };
 
 pub(super) static PRODIGY: [Slot<Prodigy, Param>; 12] = [
@@ -212,3 +212,6 @@ pub(super) static SOAP: [Slot<Soap, Param>; 12] = [
     real!(Eps, eps),
     flag!(Maximize, maximize),
 ];
+
+/// A typed rule's lr; its own hyperparameters have their own editor.
+pub(super) static CUSTOM: [Slot<Custom, Param>; 1] = [real!(Lr, lr)];
