@@ -6,6 +6,7 @@ use exmex::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Batch, Problem, ViewBox};
+use crate::optim::custom::scan::{number_end, written_out};
 
 /// Functions the formula may use (those exmex can differentiate).
 const FUNCTIONS: [&str; 18] = [
@@ -85,23 +86,7 @@ fn scan(formula: &str) -> Result<(), (usize, String)> {
         if c.is_whitespace() || "+-*/^,".contains(c) {
             i += 1;
         } else if c.is_ascii_digit() || c == '.' {
-            i += 1;
-            while chars
-                .get(i)
-                .is_some_and(|c| c.is_ascii_digit() || *c == '.')
-            {
-                i += 1;
-            }
-            let exponent = matches!(chars.get(i), Some('e' | 'E'))
-                && (chars.get(i + 1).is_some_and(char::is_ascii_digit)
-                    || (matches!(chars.get(i + 1), Some('+' | '-'))
-                        && chars.get(i + 2).is_some_and(char::is_ascii_digit)));
-            if exponent {
-                i += 2;
-                while chars.get(i).is_some_and(char::is_ascii_digit) {
-                    i += 1;
-                }
-            }
+            i = number_end(&chars, i);
         } else if c.is_alphabetic() || c == '_' {
             let start = i;
             while chars
@@ -204,7 +189,9 @@ impl ExpressionSurface {
             ));
         }
         scan(formula).map_err(|(column, message)| error(column, message))?;
-        let f = exmex::parse::<f64>(formula).map_err(|e| error(1, e.msg().to_owned()))?;
+        // exmex reads no exponents: `1e-3` is given to it as `0.001`.
+        let f =
+            exmex::parse::<f64>(&written_out(formula)).map_err(|e| error(1, e.msg().to_owned()))?;
         let names = f.var_names().to_vec();
         let slot = |v: &str| names.iter().position(|n| n == v);
         let slots = (slot("x"), slot("y"));
@@ -352,6 +339,14 @@ mod tests {
             assert!((gx - gx0).abs() <= 1e-12 * gx0.abs().max(1.0));
             assert!((gy - gy0).abs() <= 1e-12 * gy0.abs().max(1.0));
         }
+    }
+
+    #[test]
+    fn numbers_with_exponents_read_as_written() {
+        let e = ExpressionSurface::parse("x^2 + 1e-3*y^2 + 2.5E+1", None).unwrap();
+        let (f, gx, gy) = e.eval(2.0, 10.0);
+        assert_eq!(f, 4.0 + 0.1 + 25.0);
+        assert_eq!((gx, gy), (4.0, 0.02));
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub(super) fn scan(rhs: &str, known: &dyn Fn(&str) -> bool) -> Result<Scanned, (
 }
 
 /// Where the number starting at `i` ends: digits, a point, an exponent.
-fn number_end(chars: &[char], mut i: usize) -> usize {
+pub(crate) fn number_end(chars: &[char], mut i: usize) -> usize {
     while chars
         .get(i)
         .is_some_and(|c| c.is_ascii_digit() || *c == '.')
@@ -135,6 +135,37 @@ fn number_end(chars: &[char], mut i: usize) -> usize {
         }
     }
     i
+}
+
+/// `text` with every number that has an exponent written out in
+/// positional form, as exmex reads numbers; names (`beta1`, `e`) are kept.
+pub(crate) fn written_out(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        let start = i;
+        if c.is_alphabetic() || c == '_' {
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+            {
+                i += 1;
+            }
+            out.extend(chars.get(start..i).unwrap_or_default());
+        } else if c.is_ascii_digit() || c == '.' {
+            i = number_end(&chars, i);
+            let literal: String = chars.get(start..i).unwrap_or_default().iter().collect();
+            match literal.parse::<f64>() {
+                Ok(value) => out.push_str(&positional(&literal, value)),
+                Err(_) => out.push_str(&literal),
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// `literal` (whose value is `value`) without an exponent, as exmex reads
@@ -182,6 +213,14 @@ mod tests {
                 "{rhs}"
             );
         }
+    }
+
+    #[test]
+    fn only_numbers_are_written_out() {
+        assert_eq!(
+            written_out("beta1e2 + 1e-3*x^2 - e + 2.5E2"),
+            "beta1e2 + 0.001*x^2 - e + 250"
+        );
     }
 
     #[test]
