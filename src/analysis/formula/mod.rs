@@ -432,6 +432,21 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_rule_shows_its_equations_and_its_state_before_and_after() {
+        let p = Preset::from_ron_str(
+            "(problem: Surface(Rosenbrock), steps: 10, runs: [(optimizer: Custom(lr: 0.1, state: [(\"b\", 0.5)], update: [\"b = b + g\", \"theta = theta - lr*b\"]))])",
+            "t",
+        )
+        .unwrap();
+        let ins = inspect(&p, Path::new("."), 1).unwrap().remove(0);
+        assert_eq!(formula(&p.runs[0].optimizer).rule[0], "b ← b + g");
+        let lines = worked(&p.runs[0].optimizer, &ins, 0);
+        // b starts at its initial 0.5 and takes the first gradient.
+        let b = lines.iter().find(|l| l.starts_with("b: ")).unwrap();
+        assert_eq!(b, "b: 0.5000000 -> -154.5000", "{lines:?}");
+    }
+
+    #[test]
     fn the_research_rules_show_their_buffers_before_and_after() {
         let p = Preset::from_ron_str(
             "(problem: Surface(Rosenbrock), steps: 10, runs: [(optimizer: AdEMAMix(lr: 0.01)), (optimizer: Lamb(lr: 0.01))])",

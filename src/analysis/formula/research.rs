@@ -206,6 +206,14 @@ pub(super) fn worked(config: &OptimizerConfig, x: &Numbers<'_>, lines: &mut Vec<
         let before = if before.is_nan() { 0.0 } else { before };
         lines.push(format!("{symbol}: {} -> {}", n(before), n((x.after)(name))));
     }
+    // A typed rule's own state variables, before -> after.
+    if let OptimizerConfig::Custom(c) = config {
+        for (name, initial) in &c.state {
+            let before = (x.before)(name);
+            let before = if before.is_nan() { *initial } else { before };
+            lines.push(format!("{name}: {} -> {}", n(before), n((x.after)(name))));
+        }
+    }
     if let OptimizerConfig::Lamb(_) = config {
         lines.push(format!(
             "trust ratio of this tensor: {}",
