@@ -34,7 +34,7 @@ pub(super) fn model_script(preset: &Preset, origin: &str, data: &ModelData) -> S
         "# A run stops where its gradient's norm falls below this (None: never).\nGRAD_TOL = {}",
         preset.grad_tol.map_or_else(|| "None".to_owned(), py)
     );
-    s.push_str(if validation { VAL_LOOP } else { RUN_LOOP });
+    s.push_str(&run_loop(validation));
     let _ = writeln!(
         s,
         "\n\nprint(\"run,label,step,{},{tail}\")",
@@ -134,17 +134,18 @@ fn network_block(s: &mut String, sizes: &[usize], activation: Activation, valida
 }
 
 /// One run from its start: the jitted step on each step's batch, the
-/// full-data loss printed at every row, and the stopping rules.
+/// full-data loss printed at every row, and the stopping rules; `@…@`
+/// marks what held-out data add (see [`run_loop`]).
 const RUN_LOOP: &str = r#"
 
-def row(i, label, step, p, loss):
+def row(i, label, step, p, loss@ROW_PARAM@):
     # A label with a comma is quoted, as in Descent's CSV.
     if "," in label:
         label = '"' + label.replace('"', '""') + '"'
-    print(f"{i},{label},{step}," + ",".join(repr(float(v)) for v in p) + f",{loss!r}")
+    print(f"{i},{label},{step}," + ",".join(repr(float(v)) for v in p) + f",{loss!r}@ROW_CSV@")
 
 
-def run(i, label, opt, start, size, l1=0.0, l2=0.0):
+def run(i, label, opt, start, size, l1=0.0, l2=0.0@RUN_PARAMS@):
     def objective(p, x=X, y=Y):
         # The loss, plus the run's own penalty on the weights.
         w = weights(p)
@@ -158,14 +159,11 @@ def run(i, label, opt, start, size, l1=0.0, l2=0.0):
 
     p = jnp.array(start)
     state = opt.init(p)
-    full = jax.jit(objective)
-    stream = batches(size)
-    for k in range(STEPS + 1):
-        loss = float(full(p))
-        row(i, label, k, p, loss)
-        if k == STEPS or not math.isfinite(loss):
+@JIT@    stream = batches(size)
+@BEST@    for k in range(STEPS + 1):
+@EVAL@        if k == STEPS or not math.isfinite(loss):
             break
-        idx = next(stream)
+@EARLY@        idx = next(stream)
         x, y = (X, Y) if idx is None else (X[jnp.array(idx)], Y[jnp.array(idx)])
         after, state_after, norm = step(p, state, x, y)
         if GRAD_TOL is not None and float(norm) < GRAD_TOL:
@@ -173,50 +171,39 @@ def run(i, label, opt, start, size, l1=0.0, l2=0.0):
         p, state = after, state_after
 "#;
 
-/// [`RUN_LOOP`] with the held-out loss and early stopping.
-const VAL_LOOP: &str = r#"
-
-def row(i, label, step, p, loss, val):
-    # A label with a comma is quoted, as in Descent's CSV.
-    if "," in label:
-        label = '"' + label.replace('"', '""') + '"'
-    print(f"{i},{label},{step}," + ",".join(repr(float(v)) for v in p) + f",{loss!r},{val!r}")
-
-
-def run(i, label, opt, start, size, l1=0.0, l2=0.0, patience=None, min_delta=0.0):
-    def objective(p, x=X, y=Y):
-        # The loss, plus the run's own penalty on the weights.
-        w = weights(p)
-        return loss_fn(p, x, y) + l2 * jnp.sum(w ** 2) + l1 * jnp.sum(jnp.abs(w))
-
-    @jax.jit
-    def step(p, state, x, y):
-        g = jax.grad(objective)(p, x, y)
-        updates, state = opt.update(g, state, p)
-        return optax.apply_updates(p, updates), state, jnp.linalg.norm(g)
-
-    p = jnp.array(start)
-    state = opt.init(p)
-    full, held_out = jax.jit(objective), jax.jit(val_fn)
-    stream = batches(size)
-    best = (math.inf, 0)  # the best held-out loss, and its step
-    for k in range(STEPS + 1):
-        loss, val = float(full(p)), float(held_out(p))
-        row(i, label, k, p, loss, val)
-        if k == STEPS or not math.isfinite(loss):
-            break
-        if patience is not None:
-            if val < best[0] - min_delta:
-                best = (val, k)
-            elif k - best[1] >= patience:
-                break
-        idx = next(stream)
-        x, y = (X, Y) if idx is None else (X[jnp.array(idx)], Y[jnp.array(idx)])
-        after, state_after, norm = step(p, state, x, y)
-        if GRAD_TOL is not None and float(norm) < GRAD_TOL:
-            break
-        p, state = after, state_after
-"#;
+/// [`RUN_LOOP`], with the held-out loss and early stopping if `validation`.
+fn run_loop(validation: bool) -> String {
+    let parts: [(&str, &str, &str); 7] = [
+        ("@ROW_PARAM@", "", ", val"),
+        ("@ROW_CSV@", "", ",{val!r}"),
+        ("@RUN_PARAMS@", "", ", patience=None, min_delta=0.0"),
+        (
+            "@JIT@",
+            "    full = jax.jit(objective)\n",
+            "    full, held_out = jax.jit(objective), jax.jit(val_fn)\n",
+        ),
+        (
+            "@BEST@",
+            "",
+            "    best = (math.inf, 0)  # the best held-out loss, and its step\n",
+        ),
+        (
+            "@EVAL@",
+            "        loss = float(full(p))\n        row(i, label, k, p, loss)\n",
+            "        loss, val = float(full(p)), float(held_out(p))\n        row(i, label, k, p, loss, val)\n",
+        ),
+        (
+            "@EARLY@",
+            "",
+            "        if patience is not None:\n            if val < best[0] - min_delta:\n                best = (val, k)\n            elif k - best[1] >= patience:\n                break\n",
+        ),
+    ];
+    parts
+        .iter()
+        .fold(RUN_LOOP.to_owned(), |text, (marker, without, with)| {
+            text.replace(marker, if validation { with } else { without })
+        })
+}
 
 /// `run(…)` for one run, or why optax has no exact counterpart here.
 fn run_call(i: usize, run: &RunSpec, preset: &Preset, data: &ModelData) -> Result<String, String> {

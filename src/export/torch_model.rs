@@ -37,11 +37,7 @@ pub(super) fn model_script(preset: &Preset, origin: &str, data: &ModelData) -> S
         );
     }
     s.push_str(HELPERS);
-    if data.has_validation() {
-        s.push_str(ROW_WITH_VALIDATION);
-    } else {
-        s.push_str(ROW);
-    }
+    s.push_str(&row(data.has_validation()));
     let _ = writeln!(s, "\n\nprint({columns:?})");
     for (i, run) in preset.runs.iter().enumerate() {
         s.push('\n');
@@ -75,25 +71,26 @@ def load(model, values):
 
 ";
 
-/// One CSV row: the parameters after `step` steps and the loss there.
+/// One CSV row: the parameters after `step` steps and the loss there
+/// (`@VAL@` marks where the held-out loss goes, see [`row`]).
 const ROW: &str = r#"
-def row(i, label, step, model, loss):
+def row(i, label, step, model, loss@VAL@):
     # A label with a comma is quoted, as in Descent's CSV.
     if "," in label:
         label = '"' + label.replace('"', '""') + '"'
     values = torch.nn.utils.parameters_to_vector(tensors(model)).tolist()
-    print(f"{i},{label},{step}," + ",".join(repr(v) for v in values) + f",{loss!r}")
+    print(f"{i},{label},{step}," + ",".join(repr(v) for v in values) + f",{loss!r}@CSV@")
 "#;
 
-/// [`ROW`] with the held-out loss.
-const ROW_WITH_VALIDATION: &str = r#"
-def row(i, label, step, model, loss, val):
-    # A label with a comma is quoted, as in Descent's CSV.
-    if "," in label:
-        label = '"' + label.replace('"', '""') + '"'
-    values = torch.nn.utils.parameters_to_vector(tensors(model)).tolist()
-    print(f"{i},{label},{step}," + ",".join(repr(v) for v in values) + f",{loss!r},{val!r}")
-"#;
+/// [`ROW`], with the held-out loss if `validation`.
+fn row(validation: bool) -> String {
+    let (param, csv) = if validation {
+        (", val", ",{val!r}")
+    } else {
+        ("", "")
+    };
+    ROW.replace("@VAL@", param).replace("@CSV@", csv)
+}
 
 /// `make_model`, `tensors`, `weights`, `loss_fn` (and `val_fn` with
 /// held-out data) for `model`.
