@@ -190,31 +190,41 @@ fn landscape_slice(c: &mut Criterion) {
     group.finish();
 }
 
-/// A 64×64 sweep of lr × β1 for 500-step Adam on Rosenbrock (4 096 runs).
+/// Sweeps of lr × β1: 64×64 cells of 500-step Adam on Rosenbrock (4 096
+/// runs), and 32×32 cells of 500 Adam steps on the MLP workload (1 024 runs,
+/// each scored by its final full-data loss).
 fn sweep_grid(c: &mut Criterion) {
-    let preset = descent::preset::Preset::from_ron_str(
+    let rosenbrock = descent::preset::Preset::from_ron_str(
         "(problem: Surface(Rosenbrock), start: Some((-1.5, 2.0)), steps: 500, runs: [(optimizer: Adam(lr: 0.01))])",
         "bench",
     )
     .unwrap();
-    let spec = descent::analysis::sweep::SweepSpec {
-        run: 0,
-        x: "lr:1e-4:1:log".parse().unwrap(),
-        y: "beta1:0:0.99".parse().unwrap(),
-        resolution: 64,
-        metric: descent::analysis::sweep::Metric::FinalLoss,
-    };
+    let mut mlp =
+        descent::preset::Preset::load(Path::new("benches/presets/mlp-moons-adam.ron")).unwrap();
+    mlp.steps = 500;
     let mut group = c.benchmark_group("sweep");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(64 * 64 * 500));
-    group.bench_function("adam_rosenbrock_64x64x500", |b| {
-        b.iter(|| {
-            black_box(
-                descent::analysis::sweep::sweep(&preset, Path::new("."), &spec, &|_, _| true)
-                    .unwrap(),
-            )
+    for (name, preset, resolution) in [
+        ("adam_rosenbrock_64x64x500", &rosenbrock, 64),
+        ("adam_mlp_moons_32x32x500", &mlp, 32),
+    ] {
+        let spec = descent::analysis::sweep::SweepSpec {
+            run: 0,
+            x: "lr:1e-4:1:log".parse().unwrap(),
+            y: "beta1:0:0.99".parse().unwrap(),
+            resolution,
+            metric: descent::analysis::sweep::Metric::FinalLoss,
+        };
+        group.throughput(Throughput::Elements((resolution * resolution * 500) as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(
+                    descent::analysis::sweep::sweep(preset, Path::new("."), &spec, &|_, _| true)
+                        .unwrap(),
+                )
+            });
         });
-    });
+    }
     group.finish();
 }
 

@@ -3,6 +3,7 @@
 //! Shared by the window and (later) the exporters; computed off the UI thread.
 
 use crate::problem::{Problem, ViewBox};
+use rayon::prelude::*;
 
 /// What to sample.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -202,14 +203,14 @@ pub fn compute_on(problem: &dyn Problem, spec: &FieldSpec, batch: Option<&[usize
     let (cols, rows) = (spec.cols.max(2), spec.rows.max(2));
     let values = sample(problem, spec.view, (cols, rows), batch);
     let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    finite.sort_by(f64::total_cmp);
-    let lo = finite.first().copied().unwrap_or(0.0);
-    let hi = finite.last().copied().unwrap_or(1.0);
-    let p98 = finite
-        .get((finite.len() as f64 * 0.98) as usize)
-        .copied()
-        .unwrap_or(hi);
-    let p10 = finite.get(finite.len() / 10).copied().unwrap_or(lo);
+    // The k-th smallest, as a sort would place it (selection, not a sort).
+    let n = finite.len();
+    let mut nth = |k: usize| (k < n).then(|| *finite.select_nth_unstable_by(k, f64::total_cmp).1);
+    let lo = nth(0).unwrap_or(0.0);
+    let p10 = nth(n / 10).unwrap_or(lo);
+    let p98 = nth((n as f64 * 0.98) as usize);
+    let hi = nth(n.wrapping_sub(1)).unwrap_or(1.0);
+    let p98 = p98.unwrap_or(hi);
     // Log scale when the loss spans more than two decades above its minimum.
     let log_scale = p98 - lo > 100.0 * (p10 - lo);
     let floor = ((p98 - lo) * 1e-6).max(f64::MIN_POSITIVE);
@@ -284,7 +285,7 @@ fn isolines(
     transformed: &[f64],
     (t_lo, span): (f64, f64),
     levels: usize,
-    untransform: impl Fn(f64) -> f64,
+    untransform: impl Fn(f64) -> f64 + Sync,
 ) -> Vec<Isoline> {
     let (cols, rows) = (grid.cols, grid.rows);
     let ((x0, x1), (y0, y1)) = (grid.view.x, grid.view.y);
@@ -299,10 +300,14 @@ fn isolines(
         .y_origin(y0)
         .x_step(dx)
         .y_step(dy);
-    builder
-        .lines(transformed, &thresholds)
-        .unwrap_or_default()
-        .into_iter()
+    // Each level is traced on its own, the levels split over the cores.
+    thresholds
+        .par_iter()
+        .flat_map_iter(|t| {
+            builder
+                .lines(transformed, std::slice::from_ref(t))
+                .unwrap_or_default()
+        })
         .map(|line| {
             let t = line.threshold();
             let value = untransform(t);

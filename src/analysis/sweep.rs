@@ -321,6 +321,9 @@ pub(crate) fn score_with(
         }
     }
     let mut sim = Simulation::new(std::sync::Arc::clone(problem), setup)?;
+    if metric == Metric::FinalLoss {
+        sim.record_last_losses_only();
+    }
     sim.run_to_end();
     Ok(score(&sim, metric))
 }

@@ -3,6 +3,7 @@
 
 mod export;
 mod list;
+mod progress;
 mod run;
 mod sharpness;
 mod sweep;

@@ -59,7 +59,10 @@ fn sweep_command(
     let preset = load(path, steps)?;
     let base = path.parent().unwrap_or(Path::new("."));
     let started = std::time::Instant::now();
-    let result = crate::analysis::sweep::sweep(&preset, base, spec, &|_, _| true)?;
+    let result =
+        crate::analysis::sweep::sweep(&preset, base, spec, &super::progress::on_stderr("cells"));
+    super::progress::finish();
+    let result = result?;
     let took = started.elapsed();
     let write_error = |target: &Path| {
         let target = target.display().to_string();

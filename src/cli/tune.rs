@@ -31,7 +31,9 @@ pub(super) fn command(command: Command) -> Result<(), CliError> {
     let mut preset = load(&path, steps)?;
     let base = path.parent().unwrap_or(Path::new("."));
     let started = std::time::Instant::now();
-    let result = tune::tune(&preset, base, &spec, &|_, _| true)?;
+    let result = tune::tune(&preset, base, &spec, &super::progress::on_stderr("runs"));
+    super::progress::finish();
+    let result = result?;
     let took = started.elapsed();
     let mut out = io::stdout().lock();
     let _ = write!(out, "{}", table(&result, preset.steps, took.as_secs_f64()));

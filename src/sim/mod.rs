@@ -307,6 +307,11 @@ impl Simulation {
         self.steps_done - begin
     }
 
+    /// Evaluates the full loss only on each advance's last row from now on; the path is unchanged.
+    pub fn record_last_losses_only(&mut self) {
+        self.runs.iter_mut().for_each(|r| r.every_row_loss = false);
+    }
+
     /// Runs to the horizon (or until every run has stopped).
     pub fn run_to_end(&mut self) {
         while !self.is_finished() {
@@ -801,6 +806,33 @@ mod tests {
             t.raw_rows(0..t.len()).to_vec(),
             "≥ n is full-batch GD"
         );
+    }
+
+    #[test]
+    fn last_losses_only_keep_the_path_and_the_last_loss() {
+        let preset = Preset::from_ron_str(
+            "(problem: Classification(data: Moons(n: 200, noise: 0.2, seed: 1), hidden: [6]), steps: 90, batch_size: Some(16), runs: [(optimizer: Adam(lr: 0.05))])",
+            "t",
+        )
+        .unwrap();
+        let mut every = preset.simulation(Path::new(".")).unwrap();
+        every.run_to_end();
+        let mut last = preset.simulation(Path::new(".")).unwrap();
+        last.record_last_losses_only();
+        for n in [7, 50, 100] {
+            last.advance(n);
+        }
+        let (a, b) = (every.runs()[0].trajectory(), last.runs()[0].trajectory());
+        assert_eq!(a.len(), b.len());
+        for k in 0..a.len() {
+            assert_eq!(a.params(k), b.params(k), "row {k}");
+        }
+        assert_eq!(a.last().unwrap().1.to_bits(), b.last().unwrap().1.to_bits());
+        assert!(
+            b.loss(8).unwrap().is_nan(),
+            "rows between are not evaluated"
+        );
+        assert!(b.loss(7).unwrap().is_finite(), "an advance's last row is");
     }
 
     #[test]

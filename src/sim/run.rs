@@ -147,6 +147,9 @@ pub struct Run {
     best_val: (f64, u64),
     /// The last row's loss still has to be evaluated.
     pending_loss: bool,
+    /// Whether every row's full loss is evaluated, or only each chunk's last
+    /// (a sweep's final-loss score reads no other).
+    pub(crate) every_row_loss: bool,
     stopped: Option<Termination>,
 }
 
@@ -203,6 +206,7 @@ impl Run {
             bounds: None,
             best_val: (f64::INFINITY, 0),
             pending_loss: true,
+            every_row_loss: true,
             stopped: None,
         };
         if companion_count > 0 {
@@ -333,8 +337,13 @@ impl Run {
         super::noise::add_noise(grad, sigma, noise);
         let loss = if matches!(batch, Batch::Full) && !ahead {
             batch_loss
-        } else {
+        } else if !self.pending_loss {
+            // Settled at the end of the last advance.
+            self.trajectory.last().map_or(f64::NAN, |(_, l)| l)
+        } else if self.every_row_loss {
             self.objective(problem, &self.params)
+        } else {
+            f64::NAN
         };
         self.trajectory.set_last_loss(loss);
         // A row settled at the end of the last chunk already has its validation loss.
@@ -344,7 +353,8 @@ impl Run {
             None
         };
         self.pending_loss = false;
-        if !(all_finite(grad) & loss.is_finite() & batch_loss.is_finite()) {
+        let loss_ok = loss.is_finite() || !self.every_row_loss;
+        if !(all_finite(grad) & loss_ok & batch_loss.is_finite()) {
             self.stop(Termination::Diverged { step: k });
             return;
         }

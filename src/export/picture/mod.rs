@@ -184,6 +184,8 @@ pub fn encode_png(rgb: &[u8], width: u32, height: u32, dpi: f64) -> Result<Vec<u
         let mut encoder = png::Encoder::new(&mut out, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        // fdeflate: several times faster than the default, files a little larger.
+        encoder.set_compression(png::Compression::Fast);
         let per_metre = (dpi / 0.0254).round() as u32;
         encoder.set_pixel_dims(Some(png::PixelDimensions {
             xppu: per_metre,

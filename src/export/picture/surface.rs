@@ -6,6 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::element::{DashedPathElement, Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters_backend::{BackendCoord, DrawingErrorKind};
+use rayon::prelude::*;
 
 use super::super::clip::{clip_polyline, strokeable};
 use super::chart;
@@ -204,41 +205,49 @@ pub(super) fn resample(field: &crate::analysis::field::Field, w: u32, h: u32) ->
 }
 
 /// RGBA pixels (`cols × rows`, top row first) laid over `under` and
-/// stretched to `w × h` pixels (bilinear), as RGB.
+/// stretched to `w × h` pixels (bilinear), as RGB; rows split over the cores.
 pub(super) fn stretch(
     rgba: &[u8],
     (cols, rows): (usize, usize),
     (w, h): (u32, u32),
     under: Rgb,
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(w as usize * h as usize * 3);
-    if cols == 0 || rows == 0 || rgba.len() < cols * rows * 4 {
-        out.resize(w as usize * h as usize * 3, 0);
+    let (w, h) = (w as usize, h as usize);
+    let mut out = vec![0; w * h * 3];
+    if cols == 0 || rows == 0 || w == 0 || rgba.len() < cols * rows * 4 {
         return out;
     }
+    // Each texel laid over `under` once.
     let under = [under.0, under.1, under.2].map(f64::from);
-    let texel = |i: usize, j: usize, c: usize| {
-        let at = (j * cols + i) * 4;
-        let alpha = f64::from(rgba[at + 3]) / 255.0;
-        f64::from(rgba[at + c]) * alpha + under[c] * (1.0 - alpha)
-    };
-    let axis = |p: u32, n: u32, samples: usize| {
-        let s = ((f64::from(p) + 0.5) / f64::from(n) * samples as f64 - 0.5)
-            .clamp(0.0, (samples - 1) as f64);
+    let texels: Vec<[f64; 3]> = rgba
+        .chunks_exact(4)
+        .take(cols * rows)
+        .map(|t| {
+            let alpha = f64::from(t[3]) / 255.0;
+            std::array::from_fn(|c| f64::from(t[c]) * alpha + under[c] * (1.0 - alpha))
+        })
+        .collect();
+    let axis = |p: usize, n: usize, samples: usize| {
+        let s =
+            ((p as f64 + 0.5) / n as f64 * samples as f64 - 0.5).clamp(0.0, (samples - 1) as f64);
         let i0 = s.floor() as usize;
         (i0, (i0 + 1).min(samples - 1), s - i0 as f64)
     };
     let xs: Vec<_> = (0..w).map(|p| axis(p, w, cols)).collect();
-    for py in 0..h {
-        let (j0, j1, fy) = axis(py, h, rows);
-        for &(i0, i1, fx) in &xs {
-            for c in 0..3 {
-                let top = texel(i0, j0, c) * (1.0 - fx) + texel(i1, j0, c) * fx;
-                let bottom = texel(i0, j1, c) * (1.0 - fx) + texel(i1, j1, c) * fx;
-                out.push((top * (1.0 - fy) + bottom * fy).round() as u8);
+    out.par_chunks_mut(w * 3)
+        .enumerate()
+        .for_each(|(py, line)| {
+            let (j0, j1, fy) = axis(py, h, rows);
+            let (top_row, bottom_row) = (&texels[j0 * cols..], &texels[j1 * cols..]);
+            for (pixel, &(i0, i1, fx)) in line.chunks_exact_mut(3).zip(&xs) {
+                for (c, v) in pixel.iter_mut().enumerate() {
+                    let top = top_row[i0][c] * (1.0 - fx) + top_row[i1][c] * fx;
+                    let bottom = bottom_row[i0][c] * (1.0 - fx) + bottom_row[i1][c] * fx;
+                    // In [0, 255]: adding a half and truncating rounds it.
+                    *v = (top * (1.0 - fy) + bottom * fy + 0.5) as u8;
+                }
             }
-        }
-    }
+        });
     out
 }
 
