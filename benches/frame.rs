@@ -74,15 +74,45 @@ fn report(what: &str, h: &mut Harness<'static, DescentApp>) {
     );
 }
 
+/// Reports frames with one overlay switched on, then switches it off.
+fn with_overlay(h: &mut Harness<'static, DescentApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    let mut shown = label.to_owned();
+    if label == "Basins" {
+        // 200×200 starts of 100 000 steps each take minutes; the map is
+        // measured while they are computed, as a user would see it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while h.state().session().basins().is_none() && Instant::now() < deadline {
+            h.step();
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if h.state().session().basins().is_none() {
+            shown.push_str(" (being computed)");
+        }
+    }
+    report(&format!("map + {shown}"), h);
+    h.get_by_label(label).click();
+    h.step();
+}
+
 fn frames(c: &mut Criterion) {
     let mut h = harness();
     c.bench_function("frame_8_runs_x_100k_steps", |b| b.iter(|| h.step()));
     report("map", &mut h);
+    // What each overlay costs, one at a time.
+    for label in ["Gradient field", "Update arrows"] {
+        with_overlay(&mut h, label);
+    }
     // The same with the 3-D view beside the map (64×64 shaded quads).
     h.get_by_label("3-D").click();
     h.step();
     c.bench_function("frame_8_runs_x_100k_steps_with_3d", |b| b.iter(|| h.step()));
     report("map + 3-D", &mut h);
+    h.get_by_label("3-D").click();
+    h.step();
+    // Last: its job keeps both cores busy while it runs.
+    with_overlay(&mut h, "Basins");
 }
 
 criterion_group!(benches, frames);

@@ -2,7 +2,7 @@
 10 000 steps from (-1.5, 2) on Rosenbrock, simulated with numpy (all eight
 side by side), drawn over a 512² heat map with isolines and above the loss
 curves, and saved as a 1600×1200 PNG. Prints `matplotlib <seconds>` (best of
-three, each a fresh process's work: simulation, drawing and encoding).
+three, after the first has imported matplotlib: simulation, drawing and encoding).
 """
 
 import sys

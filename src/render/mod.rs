@@ -5,3 +5,4 @@ pub mod data_scene;
 pub mod maps;
 pub mod palette;
 pub mod scene;
+pub mod thin;

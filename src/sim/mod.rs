@@ -22,8 +22,6 @@ pub use trajectory::Trajectory;
 
 use crate::problem::{Problem, ProblemError};
 
-/// Rows reserved up front per run; longer runs grow their buffers.
-const MAX_RESERVED_ROWS: usize = 1 << 20;
 /// Steps planned (and batches drawn) at a time inside `advance`.
 const PLAN_STEPS: usize = 1 << 14;
 /// Below this many run-steps a chunk is not worth a thread.
@@ -197,9 +195,9 @@ impl Simulation {
                 None => BatchStream::full(),
             })
             .collect();
-        let capacity = usize::try_from(setup.steps.saturating_add(1))
-            .unwrap_or(usize::MAX)
-            .min(MAX_RESERVED_ROWS);
+        // Every row is reserved up front (within the record limits checked
+        // above), so no buffer is copied as it grows; untouched pages cost nothing.
+        let capacity = usize::try_from(setup.steps.saturating_add(1)).unwrap_or(usize::MAX);
         let runs = setup
             .runs
             .into_iter()

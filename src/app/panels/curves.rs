@@ -13,9 +13,10 @@ pub const MAX_DRAWN_POINTS: usize = 3000;
 pub fn run_curve(
     plot_ui: &mut egui_plot::PlotUi<'_>,
     name: String,
-    points: Vec<[f64; 2]>,
+    mut points: Vec<[f64; 2]>,
     color: egui::Color32,
 ) {
+    crate::render::thin::thin_to_pixels(&mut points, plot_ui.transform().dvalue_dpos());
     plot_ui.line(
         Line::new(name, PlotPoints::from(points))
             .color(color)

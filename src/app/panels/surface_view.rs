@@ -164,10 +164,11 @@ fn draw_runs(plot_ui: &mut egui_plot::PlotUi<'_>, input: &SurfaceInput<'_>, limi
 /// and a dot at its end, named `name` in the legend.
 fn draw_path(
     plot_ui: &mut egui_plot::PlotUi<'_>,
-    points: Vec<[f64; 2]>,
+    mut points: Vec<[f64; 2]>,
     color: egui::Color32,
     name: &str,
 ) {
+    crate::render::thin::thin_to_pixels(&mut points, plot_ui.transform().dvalue_dpos());
     plot_ui.line(
         Line::new("", PlotPoints::from(points.clone()))
             .color(theme::PATH_OUTLINE)

@@ -77,8 +77,8 @@ pub fn decimated(
     let end = last.min(rows.len().saturating_sub(1));
     let stride = (end / max_points.max(1)).max(1);
     let rows_exist = !rows.is_empty();
-    (0..=end)
-        .filter(move |_| rows_exist)
+    // A plain range under `step_by` jumps: only the kept rows are visited.
+    (0..if rows_exist { end + 1 } else { 0 })
         .step_by(stride)
         .chain((rows_exist && !end.is_multiple_of(stride)).then_some(end))
         .filter_map(move |k| rows.row(k).map(|(p, l)| (k, p, l)))
