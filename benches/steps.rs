@@ -1,6 +1,7 @@
 //! Steps per second with trajectory recording, for every optimizer (all 25) on
 //! Rosenbrock and on mini-batch linear regression (100 points, batch 10),
-//! and Adam on an MLP 2-16-16-1 with 1 000 moons points (batch 32).
+//! and Adam on an MLP 2-16-16-1 with 1 000 moons points (batch 32); Adam on
+//! Rosenbrock bare, without the simulation around it.
 //!
 //! Run with `cargo bench --bench steps`. Throughput is reported in steps
 //! (one step of one run = one element).
@@ -130,6 +131,29 @@ fn eight_runs(c: &mut Criterion) {
     group.finish();
 }
 
+/// Adam on Rosenbrock with nothing around it: the problem's gradient and the
+/// optimizer's step in a loop, nothing recorded or checked. The gap to
+/// `rosenbrock_adam_runs/1` is what the simulation's bookkeeping costs.
+fn bare_adam(c: &mut Criterion) {
+    use descent::optim::Optimizer as _;
+    let problem = Surface::Rosenbrock;
+    let adam = descent::optim::Adam::default();
+    let mut group = c.benchmark_group("rosenbrock_adam_bare");
+    group.throughput(Throughput::Elements(STEPS));
+    group.bench_function("1", |b| {
+        b.iter(|| {
+            let (mut params, mut grad) = ([-1.5, 2.0], [0.0; 2]);
+            let mut state = adam.init(2);
+            for _ in 0..STEPS {
+                problem.loss_grad(&params, descent::problem::Batch::Full, &mut grad);
+                adam.step(&mut params, &grad, &mut state, adam.lr);
+            }
+            black_box(params)
+        });
+    });
+    group.finish();
+}
+
 /// An MLP 2-16-16-1 (tanh) on 1 000 moons points.
 fn moons_mlp() -> Arc<dyn Problem> {
     let data = ClassDataSource::Moons {
@@ -251,6 +275,7 @@ criterion_group!(
     rosenbrock,
     linear_regression,
     eight_runs,
+    bare_adam,
     mlp_moons,
     landscape_slice,
     sweep_grid,

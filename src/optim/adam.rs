@@ -1,5 +1,10 @@
 //! `torch.optim.Adam` (with AMSGrad) and `torch.optim.AdamW`.
 
+#![expect(
+    clippy::inline_always,
+    reason = "the step must inline into pulp's context to use the FMA unit"
+)]
+
 use serde::{Deserialize, Serialize};
 
 use super::{Optimizer, PowerSeries, StateVector, coupled_grad, state_vectors, torch_lerp};
@@ -153,6 +158,54 @@ impl Optimizer for Adam {
     }
 
     fn step(&self, params: &mut [f64], grad: &[f64], state: &mut AdamState, lr: f64) {
+        // Compiled for the CPU's FMA unit: `mul_add` is then one instruction.
+        pulp::Arch::new().dispatch(AdamStep {
+            adam: self,
+            params,
+            grad,
+            state,
+            lr,
+        });
+    }
+
+    fn describe<'a>(&self, state: &'a AdamState) -> Vec<StateVector<'a>> {
+        let mut out = state_vectors(&[
+            ("exp_avg", &state.exp_avg),
+            ("exp_avg_sq", &state.exp_avg_sq),
+        ]);
+        if self.amsgrad {
+            out.push(StateVector {
+                name: "max_exp_avg_sq",
+                values: &state.max_exp_avg_sq,
+            });
+        }
+        out
+    }
+}
+
+/// One [`Adam`] step, as `pulp` dispatches it.
+struct AdamStep<'a> {
+    adam: &'a Adam,
+    params: &'a mut [f64],
+    grad: &'a [f64],
+    state: &'a mut AdamState,
+    lr: f64,
+}
+
+impl pulp::WithSimd for AdamStep<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        self.adam
+            .step_here(self.params, self.grad, self.state, self.lr);
+    }
+}
+
+impl Adam {
+    /// [`Optimizer::step`]'s arithmetic, inlined into the dispatching context.
+    #[inline(always)]
+    fn step_here(&self, params: &mut [f64], grad: &[f64], state: &mut AdamState, lr: f64) {
         state.step += 1;
         let (beta1, beta2) = self.betas;
         let bias_correction1 = state.beta1_power.one_minus(beta1, state.step);
@@ -190,20 +243,6 @@ impl Optimizer for Adam {
             };
             *p += (-step_size * *m) / denom;
         }
-    }
-
-    fn describe<'a>(&self, state: &'a AdamState) -> Vec<StateVector<'a>> {
-        let mut out = state_vectors(&[
-            ("exp_avg", &state.exp_avg),
-            ("exp_avg_sq", &state.exp_avg_sq),
-        ]);
-        if self.amsgrad {
-            out.push(StateVector {
-                name: "max_exp_avg_sq",
-                values: &state.max_exp_avg_sq,
-            });
-        }
-        out
     }
 }
 

@@ -178,6 +178,12 @@ pub trait Problem: Send + Sync + fmt::Debug {
         None
     }
 
+    /// Whether [`Self::loss`] splits its work across rayon's threads (a
+    /// network on enough points); callers then step from inside the pool.
+    fn splits_loss(&self) -> bool {
+        false
+    }
+
     /// Known minima.
     fn minima(&self) -> Vec<Minimum> {
         Vec::new()

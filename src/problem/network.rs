@@ -276,6 +276,10 @@ impl Problem for Network {
         Some(self.data.points.len())
     }
 
+    fn splits_loss(&self) -> bool {
+        network_loss::splits(&self.data)
+    }
+
     fn samples(&self) -> Option<crate::problem::Samples> {
         let (held_out, held_out_labels) = self
             .validation

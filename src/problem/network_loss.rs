@@ -77,9 +77,14 @@ pub(super) struct Shape<'a> {
     pub activation: Activation,
 }
 
+/// Whether [`mean_loss`] over `data` runs on several threads.
+pub(super) fn splits(data: &ClassData) -> bool {
+    data.points.len() >= PARALLEL_FROM
+}
+
 /// The mean loss over every point of `data`; `params` has the network's length.
 pub(super) fn mean_loss(shape: Shape<'_>, params: &[f64], data: &ClassData) -> f64 {
-    let parallel = data.points.len() >= PARALLEL_FROM;
+    let parallel = splits(data);
     mean_loss_on(shape, params, data, parallel)
 }
 

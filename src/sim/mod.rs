@@ -10,6 +10,9 @@ pub mod limits;
 mod noise;
 mod run;
 pub mod runner;
+mod setup_check;
+mod termination;
+use setup_check::check_setup;
 mod trajectory;
 
 use std::sync::Arc;
@@ -17,7 +20,8 @@ use std::sync::Arc;
 pub use batches::{BatchPlan, BatchStream, batch_for_step};
 pub use imported::{ImportError, ImportedRun, parse_trajectories};
 pub use noise::{GradientNoise, NoisePlan, NoiseStream};
-pub use run::{EarlyStopping, Run, RunSetup, Termination};
+pub use run::{Run, RunSetup};
+pub use termination::{EarlyStopping, Termination};
 pub use trajectory::Trajectory;
 
 use crate::problem::{Problem, ProblemError};
@@ -256,6 +260,10 @@ impl Simulation {
     /// The batches are drawn first, then each run takes the steps on its own;
     /// independent runs go to separate threads when there is enough work.
     pub fn advance(&mut self, n: u64) -> u64 {
+        // A loss split across threads joins fastest from a worker of the pool.
+        if self.problem.splits_loss() && rayon::current_thread_index().is_none() {
+            return rayon::scope(|_| self.advance(n));
+        }
         let begin = self.steps_done;
         let target = self.steps_done.saturating_add(n).min(self.horizon);
         while self.steps_done < target && self.runs.iter().any(Run::is_active) {
@@ -378,85 +386,6 @@ impl Simulation {
 
 /// Takes every planned step (from global step `first`) on each active run.
 /// A run that is already past a step (caught up elsewhere) skips it.
-/// Refuses setups that cannot run: too much to record, starts of the wrong
-/// size or with a non-finite loss, early stopping without held-out data.
-fn check_setup(problem: &dyn Problem, setup: &SimSetup, start: &[f64]) -> Result<(), SimError> {
-    let dim = problem.dim();
-    let per_step = (setup.runs.len() as u64).saturating_mul(dim as u64 + 1);
-    let values = setup.steps.saturating_mul(per_step);
-    let limit = limits::MAX_RECORDED_VALUES;
-    if values > limit {
-        return Err(SimError::TooLarge {
-            runs: setup.runs.len(),
-            steps: setup.steps,
-            dim,
-            values,
-            limit,
-            most: limit / per_step.max(1),
-        });
-    }
-    let layout = problem.tensors();
-    for (run, r) in setup.runs.iter().enumerate() {
-        for (group, g) in r.groups.iter().enumerate() {
-            if !g.params.picks(&layout).contains(&true) {
-                let tensors: Vec<String> = layout
-                    .tensors()
-                    .iter()
-                    .map(crate::optim::Tensor::describe)
-                    .collect();
-                return Err(SimError::EmptyGroup {
-                    run,
-                    group,
-                    selector: g.params.describe(),
-                    tensors: tensors.join(", "),
-                });
-            }
-        }
-    }
-    if setup.bounds.is_some() && dim != 2 {
-        return Err(SimError::BoundsDimension(dim));
-    }
-    if start.len() != dim {
-        return Err(SimError::StartDimension {
-            expected: dim,
-            names: crate::support::format::name_list(&problem.param_names()),
-            got: start.len(),
-        });
-    }
-    if let Some(own) = setup
-        .runs
-        .iter()
-        .filter_map(|r| r.start.as_ref())
-        .find(|s| s.len() != dim)
-    {
-        return Err(SimError::StartDimension {
-            expected: dim,
-            names: crate::support::format::name_list(&problem.param_names()),
-            got: own.len(),
-        });
-    }
-    for point in std::iter::once(start).chain(setup.runs.iter().filter_map(|r| r.start.as_deref()))
-    {
-        let value = problem.loss(point);
-        if !value.is_finite() {
-            return Err(SimError::NonFiniteStart {
-                point: point
-                    .iter()
-                    .map(|v| format!("{v}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                value,
-            });
-        }
-    }
-    let any_early =
-        setup.early_stopping.is_some() || setup.runs.iter().any(|r| r.early_stopping.is_some());
-    if any_early && problem.validation_loss(start).is_none() {
-        return Err(SimError::NoValidation);
-    }
-    Ok(())
-}
-
 fn step_runs(
     runs: &mut [Run],
     problem: &dyn Problem,

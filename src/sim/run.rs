@@ -1,11 +1,9 @@
 //! One optimizer run inside a simulation.
 
-use serde::{Deserialize, Serialize};
-
 use crate::optim::{Layout, OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
 use crate::problem::{Batch, Penalty, Problem};
 
-use super::Trajectory;
+use super::{EarlyStopping, Termination, Trajectory};
 
 /// Whether every value is finite, without a branch per value.
 #[inline]
@@ -24,55 +22,6 @@ fn objective(
     match penalty {
         Some(p) => loss + p.value(params, mask),
         None => loss,
-    }
-}
-
-/// Why a run stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Termination {
-    /// It reached the horizon.
-    MaxSteps,
-    /// A parameter, the loss or the gradient became NaN or ±∞ at row `step`.
-    Diverged {
-        /// The first row with a non-finite value.
-        step: u64,
-    },
-    /// ‖g‖ fell below the tolerance at row `step`.
-    Converged {
-        /// The row where ‖g‖ < tol.
-        step: u64,
-    },
-    /// The validation loss had not improved for `patience` rows at `step`.
-    EarlyStopped {
-        /// The row where the run stopped.
-        step: u64,
-        /// The row with the best validation loss.
-        best: u64,
-    },
-}
-
-/// Stop a run once its validation loss has not improved by more than
-/// `min_delta` for `patience` rows (Keras' and Lightning's rule).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EarlyStopping {
-    /// Rows without improvement before stopping.
-    pub patience: u64,
-    /// The smallest decrease that counts as an improvement (default 0).
-    #[serde(default)]
-    pub min_delta: f64,
-}
-
-impl std::fmt::Display for Termination {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::MaxSteps => write!(f, "max steps"),
-            Self::Diverged { step } => write!(f, "diverged at step {step}"),
-            Self::Converged { step } => write!(f, "converged at step {step}"),
-            Self::EarlyStopped { step, best } => {
-                write!(f, "stopped early at step {step} (best at {best})")
-            }
-        }
     }
 }
 
@@ -329,21 +278,22 @@ impl Run {
                 .optimizer
                 .look_ahead_point(config, &self.params, lr, &mut self.probe);
         let point = if ahead { &self.probe } else { &self.params };
-        let mut batch_loss = problem.loss_grad(point, batch, grad);
-        if let Some(p) = &self.setup.penalty {
-            batch_loss += p.add_to(point, &self.penalty_mask, grad);
+        let batch_is_row = matches!(batch, Batch::Full) && !ahead;
+        let row_wanted = !batch_is_row && self.pending_loss && self.every_row_loss;
+        let (mut batch_loss, row_loss) = self.losses(problem, (point, batch), grad, row_wanted);
+        let (penalty, mask) = (self.setup.penalty.as_ref(), &self.penalty_mask);
+        if let Some(p) = penalty {
+            batch_loss += p.add_to(point, mask, grad);
         }
         let sigma = self.noise_sigma;
         super::noise::add_noise(grad, sigma, noise);
-        let loss = if matches!(batch, Batch::Full) && !ahead {
+        let loss = if batch_is_row {
             batch_loss
         } else if !self.pending_loss {
             // Settled at the end of the last advance.
             self.trajectory.last().map_or(f64::NAN, |(_, l)| l)
-        } else if self.every_row_loss {
-            self.objective(problem, &self.params)
         } else {
-            f64::NAN
+            row_loss
         };
         self.trajectory.set_last_loss(loss);
         // A row settled at the end of the last chunk already has its validation loss.
@@ -414,6 +364,26 @@ impl Run {
         self.pending_loss = true;
         if !all_finite(&self.params) {
             self.stop(Termination::Diverged { step: k + 1 });
+        }
+    }
+
+    /// The batch loss at `point` (its gradient into `grad`) and, if
+    /// `row_wanted`, the full loss of the current row (else NaN). Neither
+    /// depends on the other, so a loss that splits across threads runs
+    /// side by side with the gradient.
+    fn losses(
+        &self,
+        problem: &dyn Problem,
+        (point, batch): (&[f64], Batch<'_>),
+        grad: &mut [f64],
+        row_wanted: bool,
+    ) -> (f64, f64) {
+        let row_loss = || self.objective(problem, &self.params);
+        if row_wanted && problem.splits_loss() {
+            rayon::join(|| problem.loss_grad(point, batch, grad), row_loss)
+        } else {
+            let batch_loss = problem.loss_grad(point, batch, grad);
+            (batch_loss, if row_wanted { row_loss() } else { f64::NAN })
         }
     }
 
