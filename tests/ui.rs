@@ -50,6 +50,52 @@ fn play_advances_the_step_counter() {
     assert!(h.query_by_label("Pause").is_some());
 }
 
+/// A slider moved while playing recomputes from step 0; the play head keeps
+/// its place instead of falling back to the rows that have arrived.
+#[test]
+fn a_change_while_playing_keeps_the_play_head_where_it_was() {
+    let mut h = harness("mlp-spiral-sgd-vs-adam.ron");
+    h.get_by_label("Timeline").set_value_accesskit(1200.0);
+    h.step();
+    h.get_by_label("Play").click();
+    for _ in 0..5 {
+        h.step();
+    }
+    let before = h.state().playback().head;
+    assert!(before >= 1200, "the head is at {before}");
+    h.get_all_by_role_and_label(Role::Slider, "lr")
+        .next()
+        .unwrap()
+        .set_value_accesskit(0.02);
+    // Frame by frame while the rows come in again: the head never moves back.
+    let deadline = Instant::now() + Duration::from_mins(3);
+    let (mut head, mut fewest) = (before, usize::MAX);
+    loop {
+        h.step();
+        let (now, rows) = (
+            h.state().playback().head,
+            h.state().session().rows_available(),
+        );
+        assert!(
+            now >= head,
+            "the head fell back from {head} to {now} ({rows} rows in)"
+        );
+        (head, fewest) = (now, fewest.min(rows));
+        if fewest < before && h.state().session().idle() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no recomputation behind the head finished ({fewest} rows at the fewest)"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        head > before,
+        "the head held at {before} and never played on once the rows were in"
+    );
+}
+
 #[test]
 fn step_back_rewinds_and_step_moves_on() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");

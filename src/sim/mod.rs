@@ -475,6 +475,73 @@ mod tests {
         Arc::new(LinearRegression::new(data))
     }
 
+    /// A loss that claims to split across threads and panics once θ moves.
+    #[derive(Debug)]
+    struct PanicsInThePool;
+
+    impl Problem for PanicsInThePool {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn param_names(&self) -> Vec<String> {
+            vec!["x".into(), "y".into()]
+        }
+        fn name(&self) -> String {
+            "panics".into()
+        }
+        fn formula(&self) -> String {
+            String::new()
+        }
+        fn loss(&self, params: &[f64]) -> f64 {
+            assert!(params[0] == 0.0, "the full loss panicked inside the pool");
+            1.0
+        }
+        fn loss_grad(&self, _: &[f64], _: crate::problem::Batch<'_>, grad: &mut [f64]) -> f64 {
+            grad.fill(1.0);
+            1.0
+        }
+        fn default_start(&self) -> Vec<f64> {
+            vec![0.0; 2]
+        }
+        fn sample_count(&self) -> Option<usize> {
+            Some(1000)
+        }
+        fn splits_loss(&self) -> bool {
+            true
+        }
+    }
+
+    /// Stepping from inside rayon's pool hands a panic back to the caller
+    /// (the simulation thread catches it), and the pool keeps serving.
+    #[test]
+    fn a_panic_inside_the_pool_reaches_the_caller_and_the_pool_survives() {
+        let sgd = OptimizerConfig::Sgd(Sgd::default());
+        let mut sim =
+            Simulation::new(Arc::new(PanicsInThePool), setup(10, vec![run("a", sgd)])).unwrap();
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sim.advance(10)));
+        let payload = caught.unwrap_err();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+        assert_eq!(message, Some("the full loss panicked inside the pool"));
+        let data = crate::problem::ClassDataSource::Moons {
+            n: 600,
+            noise: 0.2,
+            seed: 1,
+        }
+        .load(Path::new("."))
+        .unwrap();
+        let net = crate::problem::Network::new(data, &[8], crate::problem::Activation::Tanh, 0);
+        assert!(net.splits_loss());
+        let adam = OptimizerConfig::Adam(Adam::default());
+        let mut sim = Simulation::new(Arc::new(net), setup(5, vec![run("b", adam)])).unwrap();
+        assert_eq!(sim.advance(5), 5);
+        let path = sim.runs()[0].trajectory();
+        assert_eq!(path.len(), 6);
+        assert!(path.rows().all(|(_, loss)| loss.is_finite() && loss > 0.0));
+    }
+
     fn both_runs() -> Vec<RunSetup> {
         vec![
             run(

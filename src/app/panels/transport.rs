@@ -25,7 +25,8 @@ impl Playback {
         }
     }
 
-    /// Moves the head by `steps_per_second · dt`, stopping at `last`.
+    /// Moves the head by `steps_per_second · dt`, stopping at `last`; a head
+    /// already past `last` waits there.
     pub fn advance(&mut self, dt: f64, speed: f64, last: usize) {
         if self.follow_end {
             self.head = last;
@@ -37,7 +38,11 @@ impl Playback {
         self.carry += speed * dt;
         let whole = self.carry.floor();
         self.carry -= whole;
-        self.head = (self.head + whole as usize).min(last);
+        // Past the rows (a change is being recomputed from step 0) the head
+        // holds its place until they catch up.
+        if self.head < last {
+            self.head = (self.head + whole as usize).min(last);
+        }
     }
 
     /// Starts playing (from the beginning when at the end), or pauses.
@@ -165,6 +170,20 @@ mod tests {
         assert_eq!(p.head, 0);
         p.step(100);
         assert_eq!(p.head, 1);
+    }
+
+    #[test]
+    fn a_head_past_the_rows_waits_for_them() {
+        let mut p = Playback {
+            playing: true,
+            head: 1600,
+            ..Playback::default()
+        };
+        // A slider moved: the rows restart from step 0.
+        p.advance(0.5, 200.0, 445);
+        assert_eq!(p.head, 1600, "held, not pulled back to the rows");
+        p.advance(0.5, 200.0, 4000);
+        assert_eq!(p.head, 1700, "moves on once they are past it");
     }
 
     #[test]
