@@ -91,7 +91,7 @@ fn ten_thousand_random_commands_keep_the_runner_consistent() {
             1 => playback.step(last),
             2 => playback.step_back(),
             3 => playback.reset(),
-            4 => playback.advance(0.016, 600.0, last),
+            4 => playback.advance(0.016, 600.0, last, !session.idle()),
             5 => {
                 // Drag a run's lr slider.
                 let run = rng.random_range(0..preset.runs.len());
@@ -117,7 +117,14 @@ fn ten_thousand_random_commands_keep_the_runner_consistent() {
         // The window drains and moves the head once per frame.
         session.drain(Duration::from_micros(100));
         let last = session.rows_available().saturating_sub(1);
-        playback.advance(0.0, 600.0, last);
+        playback.advance(0.0, 600.0, last, !session.idle());
+        if session.idle() {
+            assert!(
+                playback.head <= last,
+                "command {step}: the head {} is past the last row {last} with every row in",
+                playback.head
+            );
+        }
         if check_invariants(&session, &playback, step) {
             mid_run += 1;
         }

@@ -96,6 +96,30 @@ fn a_change_while_playing_keeps_the_play_head_where_it_was() {
     );
 }
 
+/// A head held past the rows comes back to the last row once every row is
+/// in: here the horizon is cut below it while playing.
+#[test]
+fn a_horizon_cut_below_the_play_head_brings_the_head_back() {
+    let mut h = harness("mlp-spiral-sgd-vs-adam.ron");
+    h.get_by_label("Timeline").set_value_accesskit(1500.0);
+    h.step();
+    h.get_by_label("Play").click();
+    h.step();
+    assert!(h.state().playback().head >= 1500);
+    h.get_all_by_role(Role::SpinButton)
+        .find(|n| n.value().is_some_and(|v| v.starts_with("Steps: ")))
+        .unwrap()
+        .set_value_accesskit(600.0);
+    h.step();
+    settle(&mut h);
+    for _ in 0..3 {
+        h.step();
+    }
+    assert_eq!(h.state().preset().steps, 600);
+    assert_eq!(h.state().playback().head, 600);
+    assert!(h.query_by_label("Step 600 / 600").is_some());
+}
+
 #[test]
 fn step_back_rewinds_and_step_moves_on() {
     let mut h = harness("adam-vs-sgd-rosenbrock.ron");

@@ -292,7 +292,8 @@ impl eframe::App for DescentApp {
             self.commands.push(command);
         }
         let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
-        self.playback.advance(dt, self.state.speed, last);
+        let arriving = !self.session.idle();
+        self.playback.advance(dt, self.state.speed, last, arriving);
         if self.playback.playing
             && self.playback.head >= usize::try_from(self.session.horizon).unwrap_or(usize::MAX)
         {

@@ -25,12 +25,17 @@ impl Playback {
         }
     }
 
-    /// Moves the head by `steps_per_second · dt`, stopping at `last`; a head
-    /// already past `last` waits there.
-    pub fn advance(&mut self, dt: f64, speed: f64, last: usize) {
+    /// Moves the head by `steps_per_second · dt`, stopping at `last`. While
+    /// rows are still `arriving` (a change recomputed from step 0), a head
+    /// past `last` holds its place until they catch up; once they are all
+    /// in, it comes back to the last one.
+    pub fn advance(&mut self, dt: f64, speed: f64, last: usize, arriving: bool) {
         if self.follow_end {
             self.head = last;
             return;
+        }
+        if self.head > last && !arriving {
+            self.head = last;
         }
         if !self.playing {
             return;
@@ -38,8 +43,6 @@ impl Playback {
         self.carry += speed * dt;
         let whole = self.carry.floor();
         self.carry -= whole;
-        // Past the rows (a change is being recomputed from step 0) the head
-        // holds its place until they catch up.
         if self.head < last {
             self.head = (self.head + whole as usize).min(last);
         }
@@ -150,17 +153,17 @@ mod tests {
             follow_end: true,
             ..Playback::default()
         };
-        p.advance(0.1, 10.0, 100);
+        p.advance(0.1, 10.0, 100, false);
         assert_eq!(p.head, 100, "follows the end until the user moves");
         p.toggle(100);
         assert_eq!(p.head, 0);
         p.head = 0;
-        p.advance(0.5, 10.0, 100);
+        p.advance(0.5, 10.0, 100, false);
         assert_eq!(p.head, 5);
-        p.advance(0.05, 10.0, 100);
-        p.advance(0.05, 10.0, 100);
+        p.advance(0.05, 10.0, 100, false);
+        p.advance(0.05, 10.0, 100, false);
         assert_eq!(p.head, 6);
-        p.advance(100.0, 10.0, 100);
+        p.advance(100.0, 10.0, 100, false);
         assert_eq!(p.head, 100);
         p.toggle(100);
         assert!(!p.playing);
@@ -173,17 +176,26 @@ mod tests {
     }
 
     #[test]
-    fn a_head_past_the_rows_waits_for_them() {
+    fn a_head_past_the_rows_waits_for_them_while_they_arrive() {
         let mut p = Playback {
             playing: true,
             head: 1600,
             ..Playback::default()
         };
         // A slider moved: the rows restart from step 0.
-        p.advance(0.5, 200.0, 445);
+        p.advance(0.5, 200.0, 445, true);
         assert_eq!(p.head, 1600, "held, not pulled back to the rows");
-        p.advance(0.5, 200.0, 4000);
+        p.advance(0.5, 200.0, 4000, true);
         assert_eq!(p.head, 1700, "moves on once they are past it");
+        // The new runs stopped early (diverged) and every row is in.
+        p.advance(0.5, 200.0, 50, true);
+        assert_eq!(p.head, 1700);
+        p.advance(0.5, 200.0, 50, false);
+        assert_eq!(p.head, 50, "back to the last row once none is coming");
+        p.playing = false;
+        p.head = 900;
+        p.advance(0.5, 200.0, 300, false);
+        assert_eq!(p.head, 300, "paused, too");
     }
 
     #[test]
