@@ -50,17 +50,25 @@ fn play_advances_the_step_counter() {
     assert!(h.query_by_label("Pause").is_some());
 }
 
-/// A slider moved while playing recomputes from step 0; the play head keeps
-/// its place instead of falling back to the rows that have arrived.
-#[test]
-fn a_change_while_playing_keeps_the_play_head_where_it_was() {
+/// The MLP spiral lesson (2 000 steps, ~10 s to compute in a debug build),
+/// playing from `step`.
+fn playing_the_spiral_from(step: u32) -> Harness<'static, DescentApp> {
     let mut h = harness("mlp-spiral-sgd-vs-adam.ron");
-    h.get_by_label("Timeline").set_value_accesskit(1200.0);
+    h.get_by_label("Timeline")
+        .set_value_accesskit(f64::from(step));
     h.step();
     h.get_by_label("Play").click();
     for _ in 0..5 {
         h.step();
     }
+    h
+}
+
+/// A slider moved while playing recomputes from step 0; the play head keeps
+/// its place instead of falling back to the rows that have arrived.
+#[test]
+fn a_change_while_playing_keeps_the_play_head_where_it_was() {
+    let mut h = playing_the_spiral_from(1200);
     let before = h.state().playback().head;
     assert!(before >= 1200, "the head is at {before}");
     h.get_all_by_role_and_label(Role::Slider, "lr")
@@ -100,11 +108,7 @@ fn a_change_while_playing_keeps_the_play_head_where_it_was() {
 /// in: here the horizon is cut below it while playing.
 #[test]
 fn a_horizon_cut_below_the_play_head_brings_the_head_back() {
-    let mut h = harness("mlp-spiral-sgd-vs-adam.ron");
-    h.get_by_label("Timeline").set_value_accesskit(1500.0);
-    h.step();
-    h.get_by_label("Play").click();
-    h.step();
+    let mut h = playing_the_spiral_from(1500);
     assert!(h.state().playback().head >= 1500);
     h.get_all_by_role(Role::SpinButton)
         .find(|n| n.value().is_some_and(|v| v.starts_with("Steps: ")))

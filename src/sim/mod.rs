@@ -12,7 +12,6 @@ mod run;
 pub mod runner;
 mod setup_check;
 mod termination;
-use setup_check::check_setup;
 mod trajectory;
 
 use std::sync::Arc;
@@ -25,6 +24,7 @@ pub use termination::{EarlyStopping, Termination};
 pub use trajectory::Trajectory;
 
 use crate::problem::{Problem, ProblemError};
+use setup_check::check_setup;
 
 /// Steps planned (and batches drawn) at a time inside `advance`.
 const PLAN_STEPS: usize = 1 << 14;
