@@ -259,7 +259,7 @@ fn scheduled_cases_use_torchs_learning_rates() {
             .find(|c| c.name == e["file"].as_str().unwrap())
             .unwrap();
         let sim = simulate(&case);
-        let recorded = sim.runs()[0].lrs();
+        let recorded = sim.runs()[0].lrs().to_vec();
         assert_eq!(recorded.len(), lr_rows.len());
         for (ours, row) in recorded.iter().zip(&lr_rows) {
             assert!(

@@ -100,9 +100,9 @@ pub(crate) fn sigmoid(z: f64) -> f64 {
 /// 1.5·2⁵²: adding it rounds a double below 2⁵¹ to an integer, which then
 /// sits in the low bits of the sum's mantissa.
 const ROUNDER: f64 = 6_755_399_441_055_744.0;
-/// ln 2 split so that k·`LN2_HIGH` is exact for the k used here.
-const LN2_HIGH: f64 = 0.693_147_180_369_123_8;
-const LN2_LOW: f64 = 1.908_214_929_270_587_7e-10;
+/// ln 2 split so that k·`LN2_HIGH` is exact for |k| < 2²¹.
+pub(super) const LN2_HIGH: f64 = 0.693_147_180_369_123_8;
+pub(super) const LN2_LOW: f64 = 1.908_214_929_270_587_7e-10;
 /// tanh(z) rounds to ±1 for |z| > 19.1; 2|z| is clamped here, below expm1's overflow.
 const DOUBLED_LIMIT: f64 = 40.0;
 
@@ -116,13 +116,21 @@ pub fn tanh(z: f64) -> f64 {
     } else {
         doubled
     };
+    let (scale, r) = exp_split(x);
+    let e = scale * expm1_reduced(r) + (scale - 1.0);
+    (e / (e + 2.0)).copysign(z)
+}
+
+/// x = k·ln 2 + r with k an integer and |r| ≤ ln 2 / 2: returns (2ᵏ, r), for
+/// −1022 ≤ k ≤ 1023 (|x| below about 708).
+#[inline(always)]
+pub(super) fn exp_split(x: f64) -> (f64, f64) {
     let shifted = x * std::f64::consts::LOG2_E + ROUNDER;
     let k = shifted - ROUNDER;
     let r = (x - k * LN2_HIGH) - k * LN2_LOW;
     let exponent = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
     let scale = f64::from_bits(exponent.wrapping_add(1023) << 52);
-    let e = scale * expm1_reduced(r) + (scale - 1.0);
-    (e / (e + 2.0)).copysign(z)
+    (scale, r)
 }
 
 /// Values whose tanh is computed step by step together: four vectors of
@@ -191,7 +199,7 @@ fn expm1_tail(r: f64) -> f64 {
 
 /// expm1(r) for |r| ≤ ln 2 / 2: r + r²·Σₙ rⁿ/(n + 2)!.
 #[inline(always)]
-fn expm1_reduced(r: f64) -> f64 {
+pub(super) fn expm1_reduced(r: f64) -> f64 {
     r + r * r * expm1_tail(r)
 }
 

@@ -14,6 +14,7 @@ mod online;
 mod penalty;
 mod polynomial;
 mod samples;
+mod softplus;
 mod surface;
 
 use std::fmt;

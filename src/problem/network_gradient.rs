@@ -19,8 +19,10 @@ use super::classes::{ClassData, MAX_CLASSES};
 use super::network_loss::{LANES, Lanes, Shape, forward, sample_loss};
 
 thread_local! {
-    /// Per-thread activations and deltas, one lane array per unit each.
-    static SCRATCH: RefCell<(Vec<Lanes>, Vec<Lanes>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// Per-thread activations and deltas, one lane array per unit each, and
+    /// a layer's inputs sample by sample.
+    static SCRATCH: RefCell<(Vec<Lanes>, Vec<Lanes>, Vec<f64>)> =
+        const { RefCell::new((Vec::new(), Vec::new(), Vec::new())) };
 }
 
 /// The mean loss over `samples` (indices into `data`, every point if
@@ -41,13 +43,16 @@ pub(super) fn mean_loss_and_gradient(
     let units: usize = shape.sizes.iter().sum();
     SCRATCH.with(|scratch| {
         let mut scratch = scratch.borrow_mut();
-        let (act, delta) = &mut *scratch;
+        let (act, delta, by_sample) = &mut *scratch;
         for buffer in [&mut *act, &mut *delta] {
             if buffer.len() < units {
                 buffer.resize(units, [0.0; LANES]);
             }
         }
-        pulp::Arch::new().dispatch(Pass {
+        if by_sample.len() < units * LANES {
+            by_sample.resize(units * LANES, 0.0);
+        }
+        crate::support::simd::arch().dispatch(Pass {
             shape,
             params,
             data,
@@ -56,6 +61,7 @@ pub(super) fn mean_loss_and_gradient(
             grad,
             act: &mut act[..units],
             delta: &mut delta[..units],
+            by_sample: &mut by_sample[..units * LANES],
         })
     })
 }
@@ -70,6 +76,7 @@ struct Pass<'a> {
     grad: &'a mut [f64],
     act: &'a mut [Lanes],
     delta: &'a mut [Lanes],
+    by_sample: &'a mut [f64],
 }
 
 impl pulp::WithSimd for Pass<'_> {
@@ -86,6 +93,7 @@ impl pulp::WithSimd for Pass<'_> {
             grad,
             act,
             delta,
+            by_sample,
         } = self;
         let units = act.len();
         let out = shape.sizes.last().copied().unwrap_or(1).min(MAX_CLASSES);
@@ -119,7 +127,7 @@ impl pulp::WithSimd for Pass<'_> {
                     delta[last + k][l] = *d;
                 }
             }
-            backward(shape, params, act, delta, scale, count, grad);
+            backward(shape, params, (act, delta, by_sample), scale, count, grad);
             start += count;
         }
         total * scale
@@ -127,13 +135,14 @@ impl pulp::WithSimd for Pass<'_> {
 }
 
 /// Adds the first `count` lanes' gradients (×`scale`), lane after lane, to
-/// `grad`; `delta` holds dL/dz of the output layer on entry.
+/// `grad`; `delta` holds dL/dz of the output layer on entry. `by_sample`
+/// (`LANES` × the widest layer) takes each layer's inputs sample by sample,
+/// so that a weight row is updated in one vector pass.
 #[inline(always)]
 fn backward(
     shape: Shape<'_>,
     params: &[f64],
-    act: &[Lanes],
-    delta: &mut [Lanes],
+    (act, delta, by_sample): (&[Lanes], &mut [Lanes], &mut [f64]),
     scale: f64,
     count: usize,
     grad: &mut [f64],
@@ -148,13 +157,19 @@ fn backward(
         let bias = p_end - n_out;
         let w0 = bias - n_in * n_out;
         let inputs = &act[prev..cur];
+        for (i, a) in inputs.iter().enumerate() {
+            for (l, x) in a.iter().enumerate() {
+                by_sample[l * n_in + i] = *x;
+            }
+        }
         for l in 0..count {
+            let sample = &by_sample[l * n_in..(l + 1) * n_in];
             for o in 0..n_out {
                 let d = delta[cur + o][l] * scale;
                 grad[bias + o] += d;
                 let row = &mut grad[w0 + o * n_in..w0 + (o + 1) * n_in];
-                for (g, a) in row.iter_mut().zip(inputs) {
-                    *g += d * a[l];
+                for (g, a) in row.iter_mut().zip(sample) {
+                    *g += d * a;
                 }
             }
         }

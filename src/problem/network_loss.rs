@@ -20,6 +20,7 @@ use std::ops::Range;
 
 use super::activation::{Activation, sigmoid};
 use super::classes::{ClassData, MAX_CLASSES};
+use super::softplus::log1p_exp_neg;
 
 /// Samples per forward pass.
 pub(super) const LANES: usize = 8;
@@ -58,10 +59,11 @@ fn sample_loss_value(logits: &[f64], label: usize) -> f64 {
     log_sum_exp(logits) - logits.get(label).copied().unwrap_or(f64::NAN)
 }
 
-/// torch's `binary_cross_entropy_with_logits` for one logit.
-#[inline]
+/// torch's `binary_cross_entropy_with_logits` for one logit:
+/// max(z, 0) − z·y + log(1 + e^−|z|).
+#[inline(always)]
 fn binary_loss(z: f64, y: f64) -> f64 {
-    z.max(0.0) - z * y + (-z.abs()).exp().ln_1p()
+    z.max(0.0) - z * y + log1p_exp_neg(z.abs())
 }
 
 fn log_sum_exp(logits: &[f64]) -> f64 {
@@ -94,7 +96,7 @@ fn mean_loss_on(shape: Shape<'_>, params: &[f64], data: &ClassData, parallel: bo
     if n == 0 {
         return f64::NAN;
     }
-    let arch = pulp::Arch::new();
+    let arch = crate::support::simd::arch();
     let units: usize = shape.sizes.iter().sum();
     let chunk_sum = |c: usize| {
         LANE_SCRATCH.with(|scratch| {
@@ -195,12 +197,22 @@ fn chunk_loss(
         }
         forward(shape, params, act);
         let last = units - out;
-        for l in 0..count {
-            for (k, z) in logits[..out].iter_mut().enumerate() {
-                *z = act[last + k][l];
+        if out == 1 {
+            // Every lane's loss side by side, then added in sample order.
+            let mut losses = [0.0; LANES];
+            for (l, loss) in losses.iter_mut().enumerate() {
+                let label = data.labels.get(start + l).copied().unwrap_or(0);
+                *loss = binary_loss(act[last][l], if label == 1 { 1.0 } else { 0.0 });
             }
-            let label = data.labels.get(start + l).copied().unwrap_or(0);
-            total += sample_loss_value(&logits[..out], label);
+            total = losses[..count].iter().fold(total, |sum, loss| sum + loss);
+        } else {
+            for l in 0..count {
+                for (k, z) in logits[..out].iter_mut().enumerate() {
+                    *z = act[last + k][l];
+                }
+                let label = data.labels.get(start + l).copied().unwrap_or(0);
+                total += sample_loss_value(&logits[..out], label);
+            }
         }
         start += count;
     }

@@ -126,6 +126,11 @@ impl BatchPlan {
         self.steps.is_empty()
     }
 
+    /// Whether every planned step takes the full batch.
+    pub fn is_full(&self) -> bool {
+        self.indices.is_empty() && self.steps.iter().all(Option::is_none)
+    }
+
     /// The batch of planned step `i`.
     #[inline]
     pub fn get(&self, i: usize) -> Batch<'_> {

@@ -7,6 +7,7 @@
 mod batches;
 mod imported;
 pub mod limits;
+mod lr_record;
 mod noise;
 mod run;
 pub mod runner;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 pub use batches::{BatchPlan, BatchStream, batch_for_step};
 pub use imported::{ImportError, ImportedRun, parse_trajectories};
+pub use lr_record::LrRecord;
 pub use noise::{GradientNoise, NoisePlan, NoiseStream};
 pub use run::{Run, RunSetup};
 pub use termination::{EarlyStopping, Termination};
@@ -409,7 +411,17 @@ fn step_runs(
             continue;
         };
         let done = run.steps_taken().saturating_sub(first);
-        for i in usize::try_from(done).unwrap_or(usize::MAX)..plan.len() {
+        let from = usize::try_from(done).unwrap_or(usize::MAX);
+        if from < plan.len()
+            && !periodic
+            && run.is_active()
+            && plan.is_full()
+            && run.is_plain(problem, tol)
+        {
+            run.plain_steps(problem, first + from as u64, plan.len() - from, grad);
+            continue;
+        }
+        for i in from..plan.len() {
             if !run.is_active() {
                 break;
             }

@@ -3,7 +3,9 @@
 use crate::optim::{Layout, OptimizerConfig, OptimizerInstance, Schedule, ScheduleState};
 use crate::problem::{Batch, Penalty, Problem};
 
-use super::{EarlyStopping, Termination, Trajectory};
+use super::{EarlyStopping, LrRecord, Termination, Trajectory};
+
+mod plain;
 
 /// Whether every value is finite, without a branch per value.
 #[inline]
@@ -65,8 +67,8 @@ pub struct Run {
     companions: Vec<Trajectory>,
     /// Scratch for a companion point.
     companion_point: Vec<f64>,
-    /// The lr each step used: `lrs[k]` took row k to row k + 1.
-    lrs: Vec<f64>,
+    /// The lr each step used: `lrs.get(k)` took row k to row k + 1.
+    lrs: LrRecord,
     /// Loss and gradient evaluations of each step, for optimizers that make
     /// more than one (L-BFGS); empty for the others, which make one each.
     evaluations: Vec<u64>,
@@ -118,6 +120,8 @@ impl Run {
         let companion_count = setup.optimizer.companion_names().len();
         let sets_own_step_size = matches!(setup.optimizer, OptimizerConfig::Prodigy(_));
         let evaluates_often = matches!(setup.optimizer, OptimizerConfig::Lbfgs(_));
+        // Without a schedule the lr stays the same: one number, no room.
+        let lr_changes = !matches!(setup.schedule, Schedule::Constant);
         let companions = (0..companion_count)
             .map(|_| Trajectory::with_capacity(start.len(), capacity))
             .collect();
@@ -133,7 +137,8 @@ impl Run {
             setup,
             params: start.to_vec(),
             trajectory,
-            lrs: Vec::with_capacity(capacity),
+            // Without a schedule the lr stays the same: one number, no room.
+            lrs: LrRecord::with_capacity(if lr_changes { capacity } else { 0 }),
             evaluations: Vec::with_capacity(if evaluates_often { capacity } else { 0 }),
             counts_evaluations: evaluates_often,
             inner_points: Vec::new(),
@@ -224,8 +229,8 @@ impl Run {
         &self.inner_points
     }
 
-    /// The lr of every step taken: `lrs()[k]` moved row k to row k + 1.
-    pub fn lrs(&self) -> &[f64] {
+    /// The lr of every step taken: `lrs().get(k)` moved row k to row k + 1.
+    pub fn lrs(&self) -> &LrRecord {
         &self.lrs
     }
 
@@ -371,6 +376,7 @@ impl Run {
     /// `row_wanted`, the full loss of the current row (else NaN). Neither
     /// depends on the other, so a loss that splits across threads runs
     /// side by side with the gradient.
+    #[inline]
     fn losses(
         &self,
         problem: &dyn Problem,

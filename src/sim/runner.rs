@@ -99,7 +99,7 @@ impl RunRows {
             values: t.raw_rows(first_row..t.len()).to_vec(),
             termination: run.termination(),
             first_lr,
-            lrs: tail(run.lrs(), first_lr),
+            lrs: run.lrs().tail(first_lr),
             effective_lrs: tail(run.effective_lrs(), first_lr),
             evaluations: run
                 .evaluations()
