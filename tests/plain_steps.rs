@@ -75,21 +75,21 @@ fn the_lean_loop_gives_the_full_steps_bits_for_every_optimizer() {
     }
 }
 
-/// A run long enough that the record's pages are touched ahead on another
-/// thread, checked row by row against the full step, across the chunks the
-/// simulation advances by.
+/// A run long enough (33.6 MB) that its record is zeroed and its pages are
+/// touched ahead on another thread, checked row by row against the full
+/// step, across the chunks the simulation advances by.
 #[test]
 fn a_long_record_touched_ahead_holds_every_row() {
     let problem: Arc<dyn Problem> = Arc::new(Surface::Rosenbrock);
     let adam = [OptimizerConfig::Adam(Adam::default())];
-    let lean = simulation(&problem, &adam, 200_000, None);
-    let full = simulation(&problem, &adam, 200_000, Some(0.0));
+    let lean = simulation(&problem, &adam, 1_400_000, None);
+    let full = simulation(&problem, &adam, 1_400_000, Some(0.0));
     let (a, b) = (lean.runs()[0].trajectory(), full.runs()[0].trajectory());
-    assert_eq!(a.len(), 200_001);
+    assert_eq!(a.len(), 1_400_001);
     assert_eq!(bits(a.raw_rows(0..a.len())), bits(b.raw_rows(0..b.len())));
     // A constant lr is kept as one number.
-    assert_eq!(lean.runs()[0].lrs().len(), 200_000);
-    assert_eq!(lean.runs()[0].lrs().get(199_999), Some(1e-3));
+    assert_eq!(lean.runs()[0].lrs().len(), 1_400_000);
+    assert_eq!(lean.runs()[0].lrs().get(1_399_999), Some(1e-3));
 }
 
 /// A run that diverges in the lean loop stops where the full step stops.

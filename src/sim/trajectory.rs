@@ -2,21 +2,28 @@
 
 /// Rows `k = 0, 1, …`: the parameters after k steps and the full-data loss there.
 ///
-/// Stored flat, one row of `dim + 1` values per step, in a buffer zeroed up
-/// front (the system hands such memory over untouched), so recording never
-/// allocates once the capacity is reserved. [`Self::recording_ahead`] lets
-/// a second thread take the buffer's first-touch page faults while rows are
-/// written.
+/// Stored flat, one row of `dim + 1` values per step, so recording never
+/// allocates once the capacity is reserved. A record of 32 MiB or more is
+/// zeroed up front instead, which the system hands over as untouched pages;
+/// [`Self::recording_ahead`] then lets a second thread take their
+/// first-touch page faults while rows are written.
 pub struct Trajectory {
     dim: usize,
-    /// Recorded values first, then zeroed room.
+    /// The recorded values; for a zeroed record, then its zeroed room.
     values: Vec<f64>,
     /// How many of `values` are recorded.
     filled: usize,
-    /// How far `values` has been written, by rows or by the page toucher.
+    /// Whether `values` holds zeroed room past the recorded values.
+    zeroed: bool,
+    /// How far a zeroed record's pages have been touched.
     touched: usize,
 }
 
+/// From this size (in values, 32 MiB) a record is zeroed up front: an
+/// allocation this large comes straight from the system, zero and untouched
+/// (glibc's largest threshold for reusing freed memory is 32 MiB, and
+/// reused memory would have to be cleared value by value).
+const ZEROED_FROM: usize = 1 << 22;
 /// Below this much room ahead (in values, 256 KB), no thread is started to
 /// touch it.
 const TOUCH_AHEAD_FROM: usize = 1 << 15;
@@ -26,10 +33,17 @@ const PAGE_VALUES: usize = 512;
 impl Trajectory {
     /// An empty trajectory with room for `rows` rows.
     pub fn with_capacity(dim: usize, rows: usize) -> Self {
+        let room = rows.saturating_mul(dim + 1);
+        let zeroed = room >= ZEROED_FROM;
         Self {
             dim,
-            values: vec![0.0; rows.saturating_mul(dim + 1)],
+            values: if zeroed {
+                vec![0.0; room]
+            } else {
+                Vec::with_capacity(room)
+            },
             filled: 0,
+            zeroed,
             touched: 0,
         }
     }
@@ -93,10 +107,12 @@ impl Trajectory {
         })
     }
 
-    /// Makes room for `more` values past the recorded ones, doubling.
+    /// Makes room for `more` values past the recorded ones.
     fn reserve(&mut self, more: usize) {
         let needed = self.filled.saturating_add(more);
-        if needed > self.values.len() {
+        if !self.zeroed {
+            self.values.reserve(more);
+        } else if needed > self.values.len() {
             let grown = needed.max(self.values.len().saturating_mul(2));
             self.values.resize(grown, 0.0);
         }
@@ -105,46 +121,54 @@ impl Trajectory {
     /// Appends a row.
     #[inline]
     pub(crate) fn push(&mut self, params: &[f64], loss: f64) {
-        let stride = params.len() + 1;
-        if self.filled + stride > self.values.len() {
-            self.reserve(stride);
+        if !self.zeroed {
+            // `extend` over a copied iterator avoids a memmove call for 2 values.
+            self.values.extend(params.iter().copied());
+            self.values.push(loss);
+            self.filled = self.values.len();
+            return;
         }
-        let mut rows = Rows {
-            values: &mut self.values,
-            filled: &mut self.filled,
-        };
-        rows.push(params, loss);
+        if self.filled + params.len() + 1 > self.values.len() {
+            self.reserve(params.len() + 1);
+        }
+        write_row(&mut self.values, &mut self.filled, params, loss);
     }
 
     /// Appends whole rows given flat (`dim + 1` values each); a partial row
     /// at the end is dropped.
     pub fn extend_raw(&mut self, values: &[f64]) {
         let stride = self.dim + 1;
-        let whole = values.len() / stride * stride;
-        self.reserve(whole);
-        if let (Some(to), Some(from)) = (
-            self.values.get_mut(self.filled..self.filled + whole),
-            values.get(..whole),
-        ) {
-            to.copy_from_slice(from);
-            self.filled += whole;
+        let whole = values
+            .get(..values.len() / stride * stride)
+            .unwrap_or_default();
+        if !self.zeroed {
+            self.values.extend_from_slice(whole);
+            self.filled = self.values.len();
+            return;
+        }
+        self.reserve(whole.len());
+        if let Some(to) = self.values.get_mut(self.filled..self.filled + whole.len()) {
+            to.copy_from_slice(whole);
+            self.filled += whole.len();
         }
     }
 
     /// Overwrites the loss of the last row.
     #[inline]
     pub(crate) fn set_last_loss(&mut self, loss: f64) {
-        Rows {
-            values: &mut self.values,
-            filled: &mut self.filled,
+        if let Some(last) = self
+            .filled
+            .checked_sub(1)
+            .and_then(|i| self.values.get_mut(i))
+        {
+            *last = loss;
         }
-        .set_last_loss(loss);
     }
 
-    /// Runs `record` on the rows with room for `rows` more, while another
-    /// thread writes once to each page of the room for the `rows` after
-    /// those, so that the next call finds them faulted in. Only room of at
-    /// least 256 KB not yet touched gets a thread.
+    /// Runs `record` on the rows with room for `rows` more. On a zeroed
+    /// record, another thread meanwhile writes once to each page of the room
+    /// for the `rows` after those, so that the next call finds them faulted
+    /// in; room of less than 256 KB not yet touched gets no thread.
     pub(crate) fn recording_ahead<R>(
         &mut self,
         rows: usize,
@@ -152,6 +176,9 @@ impl Trajectory {
     ) -> R {
         let span = rows.saturating_mul(self.dim + 1);
         self.reserve(span);
+        if !self.zeroed {
+            return record(&mut Rows::Pushed(self));
+        }
         let end = self.filled.saturating_add(span).min(self.values.len());
         let ahead_end = end.saturating_add(span).min(self.values.len());
         let from = self.touched.max(end);
@@ -160,7 +187,7 @@ impl Trajectory {
         let ahead = tail
             .get_mut(from - end..ahead_end - end)
             .unwrap_or_default();
-        let mut rows = Rows {
+        let mut rows = Rows::Zeroed {
             values: head,
             filled: &mut self.filled,
         };
@@ -179,6 +206,24 @@ impl Trajectory {
     }
 }
 
+/// Writes a row into zeroed room at `*filled`; a row past the room is
+/// dropped (callers reserve it first).
+#[inline]
+fn write_row(values: &mut [f64], filled: &mut usize, params: &[f64], loss: f64) {
+    let start = *filled;
+    if let Some(row) = values.get_mut(start..start + params.len() + 1) {
+        let (to, last) = row.split_at_mut(params.len());
+        // Value by value: `copy_from_slice` would call memmove for two.
+        for (t, p) in to.iter_mut().zip(params) {
+            *t = *p;
+        }
+        if let Some(l) = last.first_mut() {
+            *l = loss;
+        }
+        *filled = start + params.len() + 1;
+    }
+}
+
 /// Writes a zero into each 4 KB page of `values` (zeroed already), which
 /// makes the system map the page.
 fn touch_pages(values: &mut [f64]) {
@@ -190,56 +235,59 @@ fn touch_pages(values: &mut [f64]) {
     }
 }
 
-/// Rows being recorded into room reserved ahead (see
-/// [`Trajectory::recording_ahead`]).
-pub(crate) struct Rows<'a> {
-    values: &'a mut [f64],
-    filled: &'a mut usize,
+/// Rows being recorded (see [`Trajectory::recording_ahead`]).
+pub(crate) enum Rows<'a> {
+    /// Pushed onto a record that grows as it goes.
+    Pushed(&'a mut Trajectory),
+    /// Written into a zeroed record's room, whose next part another thread
+    /// may be touching.
+    Zeroed {
+        values: &'a mut [f64],
+        filled: &'a mut usize,
+    },
 }
 
 impl Rows<'_> {
-    /// Appends a row; a row past the reserved room is dropped (the caller
-    /// reserves it first).
+    /// Appends a row.
     #[inline]
     pub(crate) fn push(&mut self, params: &[f64], loss: f64) {
-        let start = *self.filled;
-        if let Some(row) = self.values.get_mut(start..start + params.len() + 1) {
-            let (to, last) = row.split_at_mut(params.len());
-            // Value by value: `copy_from_slice` would call memmove for two.
-            for (t, p) in to.iter_mut().zip(params) {
-                *t = *p;
-            }
-            if let Some(l) = last.first_mut() {
-                *l = loss;
-            }
-            *self.filled = start + params.len() + 1;
+        match self {
+            Self::Pushed(t) => t.push(params, loss),
+            Self::Zeroed { values, filled } => write_row(values, filled, params, loss),
         }
     }
 
     /// Overwrites the loss of the last row.
     #[inline]
     pub(crate) fn set_last_loss(&mut self, loss: f64) {
-        if let Some(last) = self
-            .filled
-            .checked_sub(1)
-            .and_then(|i| self.values.get_mut(i))
-        {
-            *last = loss;
+        match self {
+            Self::Pushed(t) => t.set_last_loss(loss),
+            Self::Zeroed { values, filled } => {
+                if let Some(last) = filled.checked_sub(1).and_then(|i| values.get_mut(i)) {
+                    *last = loss;
+                }
+            }
         }
     }
 }
 
 impl Clone for Trajectory {
-    /// The recorded rows and as much room as the original has.
+    /// The recorded rows; a zeroed record keeps its room.
     fn clone(&self) -> Self {
-        let mut values = vec![0.0; self.values.len()];
-        if let Some(to) = values.get_mut(..self.filled) {
-            to.copy_from_slice(self.recorded());
-        }
+        let values = if self.zeroed {
+            let mut values = vec![0.0; self.values.len()];
+            if let Some(to) = values.get_mut(..self.filled) {
+                to.copy_from_slice(self.recorded());
+            }
+            values
+        } else {
+            self.values.clone()
+        };
         Self {
             dim: self.dim,
             values,
             filled: self.filled,
+            zeroed: self.zeroed,
             touched: self.filled,
         }
     }
@@ -258,7 +306,7 @@ impl std::fmt::Debug for Trajectory {
         f.debug_struct("Trajectory")
             .field("dim", &self.dim)
             .field("rows", &self.len())
-            .field("room", &(self.values.len() / (self.dim + 1)))
+            .field("zeroed", &self.zeroed)
             .finish_non_exhaustive()
     }
 }
@@ -282,9 +330,9 @@ mod tests {
 
     #[test]
     fn rows_recorded_ahead_equal_rows_pushed() {
-        // 90 000 rows of 3 values: the room ahead of each call is past the
-        // threshold, so a thread touches it.
-        let rows = 90_000;
+        // 1.5 M rows of 3 values (36 MB): zeroed, and the room ahead of each
+        // call is past the threshold, so a thread touches it.
+        let rows = 1_500_000;
         let row = |k: usize| ([k as f64, -(k as f64)], k as f64 * 0.5);
         let mut pushed = Trajectory::with_capacity(2, rows);
         let mut ahead = Trajectory::with_capacity(2, rows);
@@ -295,7 +343,7 @@ mod tests {
         }
         let mut k = 0;
         while k < rows {
-            let count = (rows - k).min(16_384);
+            let count = (rows - k).min(65_536);
             ahead.recording_ahead(count, |r| {
                 for j in k..k + count {
                     let (p, l) = row(j);
@@ -305,6 +353,7 @@ mod tests {
             });
             k += count;
         }
+        assert!(ahead.zeroed && !Trajectory::with_capacity(2, 1000).zeroed);
         assert_eq!(ahead.len(), rows);
         assert_eq!(ahead, pushed);
         assert_eq!(ahead.touched, 3 * rows);
@@ -315,7 +364,7 @@ mod tests {
 
     #[test]
     fn clones_compare_by_their_rows() {
-        let mut t = Trajectory::with_capacity(1, 1000);
+        let mut t = Trajectory::with_capacity(1, 1 << 21);
         t.extend_raw(&[1.0, 2.0, 3.0, 4.0, 5.0]);
         assert_eq!(t.len(), 2, "the partial row is dropped");
         let c = t.clone();
@@ -324,6 +373,7 @@ mod tests {
         let mut grown = Trajectory::with_capacity(1, 0);
         grown.extend_raw(&[1.0, 2.0, 3.0, 4.0]);
         assert_eq!(grown, t, "room does not count");
+        assert_eq!(grown.clone(), grown);
         assert!(format!("{t:?}").contains("rows: 2"));
     }
 }
