@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use descent::analysis::landscape::{SliceKind, slice};
-use descent::optim::{OptimizerConfig, Schedule};
+use descent::optim::OptimizerConfig;
 use descent::problem::{
     Activation, ClassDataSource, LineDataSource, LinearRegression, Network, Problem, Surface,
 };
@@ -32,17 +32,7 @@ fn setup(optimizer: &OptimizerConfig, runs: usize, batch_size: Option<usize>) ->
         early_stopping: None,
         bounds: None,
         runs: (0..runs)
-            .map(|i| RunSetup {
-                label: format!("run {i}"),
-                optimizer: optimizer.clone(),
-                schedule: Schedule::Constant,
-                start: None,
-                early_stopping: None,
-                batch_size: None,
-                penalty: None,
-                groups: Vec::new(),
-                noise: None,
-            })
+            .map(|i| RunSetup::new(format!("run {i}"), optimizer.clone()))
             .collect(),
         noise: None,
     }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use descent::optim::{Adam, AdamW, OptimizerConfig, Schedule, Sgd};
+use descent::optim::{Adam, AdamW, OptimizerConfig, Sgd};
 use descent::problem::{LineDataSource, LinearRegression, Problem, Surface};
 use descent::sim::{RunSetup, SimSetup, Simulation, Trajectory};
 
@@ -23,17 +23,7 @@ fn trajectory(
         batch_size: batch,
         grad_tol: None,
         early_stopping: None,
-        runs: vec![RunSetup {
-            label: "run".into(),
-            optimizer,
-            schedule: Schedule::Constant,
-            start: None,
-            early_stopping: None,
-            batch_size: None,
-            penalty: None,
-            groups: Vec::new(),
-            noise: None,
-        }],
+        runs: vec![RunSetup::new("run", optimizer)],
         noise: None,
     };
     let mut sim = Simulation::new(problem, setup).unwrap();
@@ -205,17 +195,7 @@ fn look_ahead_nesterov_shifted_by_mu_v_is_torchs_nesterov() {
         batch_size: None,
         grad_tol: None,
         early_stopping: None,
-        runs: vec![RunSetup {
-            label: "look-ahead".into(),
-            optimizer: textbook,
-            schedule: Schedule::Constant,
-            start: None,
-            early_stopping: None,
-            batch_size: None,
-            penalty: None,
-            groups: Vec::new(),
-            noise: None,
-        }],
+        runs: vec![RunSetup::new("look-ahead", textbook)],
         noise: None,
     };
     let mut sim = Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap();

@@ -78,15 +78,8 @@ fn trajectory(case: &Case, config: OptimizerConfig) -> Vec<Vec<f64>> {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
-            label: case.name.clone(),
-            optimizer: config,
             schedule: case.schedule.clone(),
-            start: None,
-            early_stopping: None,
-            batch_size: None,
-            penalty: None,
-            groups: Vec::new(),
-            noise: None,
+            ..RunSetup::new(case.name.clone(), config)
         }],
         noise: None,
     };

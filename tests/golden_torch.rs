@@ -126,15 +126,8 @@ fn simulate(case: &Case) -> Simulation {
         grad_tol: None,
         early_stopping: None,
         runs: vec![RunSetup {
-            label: case.name.clone(),
-            optimizer: case.optimizer.clone(),
             schedule: case.schedule.clone(),
-            start: None,
-            early_stopping: None,
-            batch_size: None,
-            penalty: None,
-            groups: Vec::new(),
-            noise: None,
+            ..RunSetup::new(case.name.clone(), case.optimizer.clone())
         }],
         noise: None,
     };

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use descent::optim::{Adam, OptimizerConfig, Schedule};
+use descent::optim::{Adam, OptimizerConfig};
 use descent::problem::{Problem, Surface};
 use descent::sim::{RunSetup, SimSetup, Simulation};
 
@@ -28,17 +28,7 @@ fn simulation(
         early_stopping: None,
         runs: runs
             .iter()
-            .map(|optimizer| RunSetup {
-                label: optimizer.kind_name().into(),
-                optimizer: optimizer.clone(),
-                schedule: Schedule::Constant,
-                start: None,
-                early_stopping: None,
-                batch_size: None,
-                penalty: None,
-                groups: Vec::new(),
-                noise: None,
-            })
+            .map(|optimizer| RunSetup::new(optimizer.kind_name(), optimizer.clone()))
             .collect(),
         noise: None,
     };

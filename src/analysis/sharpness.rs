@@ -437,17 +437,7 @@ mod tests {
             early_stopping: None,
             noise: None,
             bounds: None,
-            runs: vec![RunSetup {
-                label: "run".into(),
-                optimizer,
-                schedule: crate::optim::Schedule::default(),
-                start: None,
-                early_stopping: None,
-                batch_size: None,
-                penalty: None,
-                groups: Vec::new(),
-                noise: None,
-            }],
+            runs: vec![RunSetup::new("run", optimizer)],
         }
     }
 

@@ -106,7 +106,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::optim::{OptimizerConfig, Schedule, Sgd};
+    use crate::optim::{OptimizerConfig, Sgd};
     use crate::problem::Surface;
     use crate::sim::{RunSetup, SimSetup};
 
@@ -120,17 +120,7 @@ mod tests {
             batch_size: None,
             grad_tol: None,
             early_stopping: None,
-            runs: vec![RunSetup {
-                label: label.into(),
-                optimizer,
-                schedule: Schedule::Constant,
-                start: None,
-                early_stopping: None,
-                batch_size: None,
-                penalty: None,
-                groups: Vec::new(),
-                noise: None,
-            }],
+            runs: vec![RunSetup::new(label, optimizer)],
             noise: None,
         };
         Simulation::new(Arc::new(Surface::Rosenbrock), setup).unwrap()

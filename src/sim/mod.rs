@@ -441,7 +441,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::optim::{Adam, OptimizerConfig, Schedule, Sgd};
+    use crate::optim::{Adam, OptimizerConfig, Sgd};
     use crate::preset::Preset;
     use crate::problem::{LineDataSource, LinearRegression, Surface};
 
@@ -460,17 +460,7 @@ mod tests {
     }
 
     fn run(label: &str, optimizer: OptimizerConfig) -> RunSetup {
-        RunSetup {
-            label: label.into(),
-            optimizer,
-            schedule: Schedule::Constant,
-            start: None,
-            early_stopping: None,
-            batch_size: None,
-            penalty: None,
-            groups: Vec::new(),
-            noise: None,
-        }
+        RunSetup::new(label, optimizer)
     }
 
     fn regression() -> Arc<dyn Problem> {

@@ -51,6 +51,24 @@ pub struct RunSetup {
     pub noise: Option<super::GradientNoise>,
 }
 
+impl RunSetup {
+    /// `optimizer` under `label`, with no schedule and nothing of its own
+    /// (start, early stopping, batch size, penalty, groups, noise).
+    pub fn new(label: impl Into<String>, optimizer: OptimizerConfig) -> Self {
+        Self {
+            label: label.into(),
+            optimizer,
+            schedule: Schedule::Constant,
+            start: None,
+            early_stopping: None,
+            batch_size: None,
+            penalty: None,
+            groups: Vec::new(),
+            noise: None,
+        }
+    }
+}
+
 /// The most inner evaluation points a run keeps (16 MB).
 pub const MAX_INNER_POINTS: usize = 1 << 20;
 
