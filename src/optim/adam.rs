@@ -217,40 +217,31 @@ impl Adam {
         } else {
             (self.weight_decay, 1.0)
         };
-        let decays = self.decoupled_weight_decay && self.weight_decay != 0.0;
-        // One length for every slice, so the loop indexes without checks.
-        let n = params
-            .len()
-            .min(grad.len())
-            .min(state.exp_avg.len())
-            .min(state.exp_avg_sq.len())
-            .min(state.max_exp_avg_sq.len());
-        let (params, grad) = (&mut params[..n], &grad[..n]);
-        let exp_avg = &mut state.exp_avg[..n];
-        let exp_avg_sq = &mut state.exp_avg_sq[..n];
-        let max_exp_avg_sq = &mut state.max_exp_avg_sq[..n];
-        for i in 0..n {
-            if decays {
-                params[i] *= decay;
+        let moments = state
+            .exp_avg
+            .iter_mut()
+            .zip(&mut state.exp_avg_sq)
+            .zip(&mut state.max_exp_avg_sq);
+        for ((p, &g), ((m, v), v_max)) in params.iter_mut().zip(grad).zip(moments) {
+            if self.decoupled_weight_decay && self.weight_decay != 0.0 {
+                *p *= decay;
             }
-            let g = coupled_grad(grad[i], params[i], l2, self.maximize);
-            let m = torch_lerp(exp_avg[i], g, 1.0 - beta1);
-            exp_avg[i] = m;
+            let g = coupled_grad(g, *p, l2, self.maximize);
+            *m = torch_lerp(*m, g, 1.0 - beta1);
             // exp_avg_sq.mul_(β₂).addcmul_(g, g, value=1 − β₂), fused.
-            let v = ((1.0 - beta2) * g).mul_add(g, exp_avg_sq[i] * beta2);
-            exp_avg_sq[i] = v;
+            *v = ((1.0 - beta2) * g).mul_add(g, *v * beta2);
             let second = if self.amsgrad {
-                max_exp_avg_sq[i] = max_exp_avg_sq[i].max(v);
-                max_exp_avg_sq[i]
+                *v_max = v_max.max(*v);
+                *v_max
             } else {
-                v
+                *v
             };
             let denom = if self.eps_in_sqrt {
                 (second / bias_correction2 + self.eps).sqrt()
             } else {
                 second.sqrt() / bias_correction2_sqrt + self.eps
             };
-            params[i] += (-step_size * m) / denom;
+            *p += (-step_size * *m) / denom;
         }
     }
 }

@@ -62,13 +62,6 @@ impl PowerSeries {
             self.exponent = exponent;
             return 1.0;
         }
-        self.one_minus_power(base, exponent)
-    }
-
-    /// [`Self::one_minus`] while βᵗ still counts: kept out of line, so that
-    /// the check above inlines into the step.
-    #[inline(never)]
-    fn one_minus_power(&mut self, base: f64, exponent: u64) -> f64 {
         1.0 - self.at(base, exponent)
     }
 }

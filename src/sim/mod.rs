@@ -412,11 +412,7 @@ fn step_runs(
         };
         let done = run.steps_taken().saturating_sub(first);
         let from = usize::try_from(done).unwrap_or(usize::MAX);
-        if from < plan.len()
-            && !periodic
-            && run.is_active()
-            && plan.is_full()
-            && run.is_plain(problem, tol)
+        if from < plan.len() && !periodic && run.is_active() && plan.is_full() && run.is_plain(tol)
         {
             run.plain_steps(problem, first + from as u64, plan.len() - from, grad);
             continue;

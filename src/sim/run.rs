@@ -138,8 +138,8 @@ impl Run {
         let companion_count = setup.optimizer.companion_names().len();
         let sets_own_step_size = matches!(setup.optimizer, OptimizerConfig::Prodigy(_));
         let evaluates_often = matches!(setup.optimizer, OptimizerConfig::Lbfgs(_));
-        // Without a schedule the lr stays the same: one number, no room.
         let lr_changes = !matches!(setup.schedule, Schedule::Constant);
+        let validates = problem.validation_loss(start).is_some();
         let companions = (0..companion_count)
             .map(|_| Trajectory::with_capacity(start.len(), capacity))
             .collect();
@@ -162,11 +162,7 @@ impl Run {
             inner_points: Vec::new(),
             effective_lrs: Vec::with_capacity(if sets_own_step_size { capacity } else { 0 }),
             probe: vec![0.0; start.len()],
-            val: Vec::with_capacity(if problem.validation_loss(start).is_some() {
-                capacity
-            } else {
-                0
-            }),
+            val: Vec::with_capacity(if validates { capacity } else { 0 }),
             early_stopping: None,
             penalty_mask: if setup_has_penalty {
                 problem.penalised()
@@ -394,7 +390,6 @@ impl Run {
     /// `row_wanted`, the full loss of the current row (else NaN). Neither
     /// depends on the other, so a loss that splits across threads runs
     /// side by side with the gradient.
-    #[inline]
     fn losses(
         &self,
         problem: &dyn Problem,

@@ -156,13 +156,7 @@ impl Trajectory {
     /// Overwrites the loss of the last row.
     #[inline]
     pub(crate) fn set_last_loss(&mut self, loss: f64) {
-        if let Some(last) = self
-            .filled
-            .checked_sub(1)
-            .and_then(|i| self.values.get_mut(i))
-        {
-            *last = loss;
-        }
+        set_last(&mut self.values, self.filled, loss);
     }
 
     /// Runs `record` on the rows with room for `rows` more. On a zeroed
@@ -224,6 +218,14 @@ fn write_row(values: &mut [f64], filled: &mut usize, params: &[f64], loss: f64) 
     }
 }
 
+/// Overwrites the last of the first `filled` values.
+#[inline]
+fn set_last(values: &mut [f64], filled: usize, loss: f64) {
+    if let Some(last) = filled.checked_sub(1).and_then(|i| values.get_mut(i)) {
+        *last = loss;
+    }
+}
+
 /// Writes a zero into each 4 KB page of `values` (zeroed already), which
 /// makes the system map the page.
 fn touch_pages(values: &mut [f64]) {
@@ -262,11 +264,7 @@ impl Rows<'_> {
     pub(crate) fn set_last_loss(&mut self, loss: f64) {
         match self {
             Self::Pushed(t) => t.set_last_loss(loss),
-            Self::Zeroed { values, filled } => {
-                if let Some(last) = filled.checked_sub(1).and_then(|i| values.get_mut(i)) {
-                    *last = loss;
-                }
-            }
+            Self::Zeroed { values, filled } => set_last(values, **filled, loss),
         }
     }
 }

@@ -11,7 +11,7 @@ impl Run {
     /// optimizer and the record: no look-ahead, schedule, penalty, noise,
     /// box, companion path, own step size, closure, validation or gradient
     /// tolerance. Such a run on the full batch takes [`Self::plain_steps`].
-    pub(crate) fn is_plain(&self, problem: &dyn Problem, grad_tol: Option<f64>) -> bool {
+    pub(crate) fn is_plain(&self, grad_tol: Option<f64>) -> bool {
         grad_tol.is_none()
             && self.every_row_loss
             && matches!(self.setup.schedule, Schedule::Constant)
@@ -24,7 +24,8 @@ impl Run {
             && self.bounds.is_none()
             && self.companions.is_empty()
             && self.early_stopping.is_none()
-            && problem.validation_loss(&self.params).is_none()
+            // Row 0's validation loss is recorded on creation, if there is a split.
+            && self.val.is_empty()
     }
 
     /// Up to `count` steps on the full batch from row `k`, for a run that
